@@ -1,0 +1,14 @@
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from conferences.api import views
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("conferences", views.ConferenceViewSet, basename="conference")
+
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="auth-token"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,49 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from conferences.api.filters import ConferenceFilter
+from conferences.api.serializers import ConferenceDetailSerializer, ConferenceListSerializer
+from conferences.selectors.conferences import conference_list_for_user
+
+
+class TokenView(APIView):
+    """Exchange a username and password for an API token."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+    @extend_schema(
+        request=AuthTokenSerializer,
+        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+        summary=_("Obtain an API token"),
+    )
+    def post(self, request):
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
+
+
+class ConferenceViewSet(viewsets.ReadOnlyModelViewSet):
+    """Published conferences for everyone; organizers also see their drafts."""
+
+    lookup_field = "slug"
+    filterset_class = ConferenceFilter
+
+    def get_queryset(self):
+        queryset = conference_list_for_user(user=self.request.user)
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related("rooms")
+        return queryset
+
+    def get_serializer_class(self):
+        return ConferenceDetailSerializer if self.action == "retrieve" else ConferenceListSerializer

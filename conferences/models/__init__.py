@@ -1,0 +1,36 @@
+from .agenda import AgendaItem, AgendaVersion
+from .audit import AuditEntry
+from .award import Award, AwardCategory, AwardDecision
+from .certificate import Certificate
+from .conference import Conference, ConferenceRole, Room
+from .document import DocumentKind, DocumentNumber, DocumentSequence
+from .invitation import Invitation, Registration
+from .organization import Organization, Province
+from .paper import Paper, PaperAuthor, PaperRevision, Review, ReviewCriterion
+from .person import Person
+
+__all__ = [
+    "AgendaItem",
+    "AgendaVersion",
+    "AuditEntry",
+    "Award",
+    "AwardCategory",
+    "AwardDecision",
+    "Certificate",
+    "Conference",
+    "ConferenceRole",
+    "DocumentKind",
+    "DocumentNumber",
+    "DocumentSequence",
+    "Invitation",
+    "Organization",
+    "Paper",
+    "PaperAuthor",
+    "PaperRevision",
+    "Person",
+    "Province",
+    "Registration",
+    "Review",
+    "ReviewCriterion",
+    "Room",
+]

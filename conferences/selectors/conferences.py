@@ -1,0 +1,44 @@
+from django.db.models import Count, Q, QuerySet
+
+from conferences.models import Conference, ConferenceRole
+
+PUBLIC_STATUSES = (Conference.Status.PUBLISHED, Conference.Status.CLOSED)
+
+
+def conference_list_public() -> QuerySet[Conference]:
+    return Conference.objects.filter(status__in=PUBLIC_STATUSES).select_related("host", "chair")
+
+
+def conference_list_for_user(*, user) -> QuerySet[Conference]:
+    """Public conferences, plus the drafts of those the user organizes (all of them for staff)."""
+    queryset = Conference.objects.select_related("host", "chair")
+    if user.is_authenticated and user.is_staff:
+        return queryset
+    if user.is_authenticated:
+        return queryset.filter(
+            Q(status__in=PUBLIC_STATUSES) | Q(roles__user=user, roles__role=ConferenceRole.Role.ORGANIZER)
+        ).distinct()
+    return queryset.filter(status__in=PUBLIC_STATUSES)
+
+
+def conference_get_for_user(*, slug: str, user) -> Conference:
+    return conference_list_for_user(user=user).get(slug=slug)
+
+
+def user_is_organizer(*, user, conference: Conference) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    return ConferenceRole.objects.filter(
+        conference=conference, user=user, role=ConferenceRole.Role.ORGANIZER
+    ).exists()
+
+
+def conference_stats(*, conference: Conference) -> dict[str, int]:
+    """Counts shown on the conference page, in one query."""
+    return Conference.objects.filter(pk=conference.pk).aggregate(
+        invitations=Count("invitations", distinct=True),
+        registrations=Count("registrations", filter=Q(registrations__status="confirmed"), distinct=True),
+        papers=Count("papers", distinct=True),
+    )

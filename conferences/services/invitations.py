@@ -1,0 +1,94 @@
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from conferences.exceptions import ApplicationError
+from conferences.models import Conference, Invitation, Organization, Person, Registration
+from conferences.services.common import validated_save
+from conferences.text import nfc
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    conference: Conference,
+    organization: Organization | None = None,
+    person: Person | None = None,
+    addressee: str = "",
+    delegate_quota: int = 1,
+    paper_requested: bool = False,
+    paper_topic: str = "",
+    note: str = "",
+) -> Invitation:
+    if organization is None and person is None:
+        raise ValidationError({"organization": _("Invite an organization or a person.")})
+    invitation = Invitation(
+        conference=conference,
+        organization=organization,
+        person=person,
+        addressee=nfc(addressee),
+        delegate_quota=delegate_quota,
+        paper_requested=paper_requested,
+        paper_topic=nfc(paper_topic),
+        note=note,
+    )
+    return validated_save(invitation, exclude=["token_hash"])
+
+
+@transaction.atomic
+def invitation_respond(*, invitation: Invitation, accept: bool) -> Invitation:
+    """Record an agency's answer. Answering again with the same answer changes nothing."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status == Invitation.Status.REVOKED:
+        raise ApplicationError(_("This invitation has been revoked."))
+    invitation.status = Invitation.Status.ACCEPTED if accept else Invitation.Status.DECLINED
+    invitation.responded_at = invitation.responded_at or timezone.now()
+    invitation.save(update_fields=["status", "responded_at", "updated_at"])
+    return invitation
+
+
+@transaction.atomic
+def registration_create(
+    *,
+    conference: Conference,
+    person: Person,
+    organization: Organization | None = None,
+    invitation: Invitation | None = None,
+    role: str = Registration.Role.DELEGATE,
+) -> Registration:
+    """Register a person, holding the invitation's quota and the venue's capacity.
+
+    The conference row is locked first, so concurrent registrations are counted
+    one after another and never overshoot a quota or the capacity.
+    """
+    conference = Conference.objects.select_for_update().get(pk=conference.pk)
+    active = Registration.objects.filter(conference=conference, status=Registration.Status.CONFIRMED)
+    if conference.capacity is not None and active.count() >= conference.capacity:
+        raise ApplicationError(
+            _("The conference is full (%(capacity)s places).") % {"capacity": conference.capacity},
+            extra={"code": "capacity_reached"},
+        )
+    if invitation is not None:
+        if invitation.conference_id != conference.pk:
+            raise ValidationError({"invitation": _("The invitation belongs to another conference.")})
+        if active.filter(invitation=invitation).count() >= invitation.delegate_quota:
+            raise ApplicationError(
+                _("This invitation allows %(quota)s delegate(s).") % {"quota": invitation.delegate_quota},
+                extra={"code": "quota_reached"},
+            )
+        organization = organization or invitation.organization
+    registration = Registration(
+        conference=conference, person=person, organization=organization, invitation=invitation, role=role
+    )
+    return validated_save(registration)
+
+
+def registration_check_in(*, registration: Registration) -> Registration:
+    """Mark arrival once; scanning the same code again keeps the first time."""
+    now = timezone.now()
+    Registration.objects.filter(pk=registration.pk, checked_in_at__isnull=True).update(
+        checked_in_at=now, updated_at=now
+    )
+    registration.refresh_from_db()
+    return registration

@@ -1,0 +1,98 @@
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from conferences.models import Organization, Person, Province
+from conferences.services.common import validated_save
+from conferences.text import fold, nfc
+
+
+def _clean_emails(emails: Iterable[str]) -> list[str]:
+    cleaned: list[str] = []
+    for raw in emails:
+        email = (raw or "").strip().lower()
+        if not email:
+            continue
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise ValidationError(
+                {"contact_emails": _("%(email)s is not a valid e-mail address.") % {"email": email}}
+            ) from exc
+        if email not in cleaned:
+            cleaned.append(email)
+    return cleaned
+
+
+def province_upsert(*, code: str, name: str, kind: str) -> Province:
+    province, _created = Province.objects.update_or_create(
+        code=code.strip(), defaults={"name": nfc(name), "kind": kind}
+    )
+    return province
+
+
+@transaction.atomic
+def organization_create(
+    *,
+    name: str,
+    kind: str = Organization.Kind.OTHER,
+    short_name: str = "",
+    code: str = "",
+    parent: Organization | None = None,
+    province: Province | None = None,
+    contact_emails: Iterable[str] = (),
+    address: str = "",
+    phone: str = "",
+    language: str = "vi",
+) -> Organization:
+    organization = Organization(
+        name=nfc(name),
+        kind=kind,
+        short_name=nfc(short_name),
+        code=code.strip().upper(),
+        parent=parent,
+        province=province,
+        contact_emails=_clean_emails(contact_emails),
+        address=nfc(address),
+        phone=phone.strip(),
+        language=language,
+    )
+    # search_name is derived in save(); set it first so uniqueness is validated on it.
+    organization.search_name = fold(organization.name)
+    return validated_save(organization)
+
+
+@transaction.atomic
+def organization_update(*, organization: Organization, **fields) -> Organization:
+    if "contact_emails" in fields:
+        fields["contact_emails"] = _clean_emails(fields["contact_emails"])
+    for name, value in fields.items():
+        setattr(organization, name, value)
+    organization.search_name = fold(organization.name)
+    return validated_save(organization)
+
+
+@transaction.atomic
+def person_create(
+    *,
+    full_name: str,
+    position: str = "",
+    organization: Organization | None = None,
+    email: str = "",
+    phone: str = "",
+    language: str = "vi",
+    user=None,
+) -> Person:
+    person = Person(
+        full_name=nfc(full_name),
+        position=nfc(position),
+        organization=organization,
+        email=(email or "").strip().lower(),
+        phone=(phone or "").strip(),
+        language=language,
+        user=user,
+    )
+    return validated_save(person)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from conferences.views import public
+
+app_name = "conferences"
+
+urlpatterns = [
+    path("", public.home, name="home"),
+    path("hoi-nghi/<slug:slug>/", public.conference_detail, name="detail"),
+    path("xac-minh/", public.certificate_verify, name="certificate-lookup"),
+    path("xac-minh/<str:code>/", public.certificate_verify, name="certificate-verify"),
+]

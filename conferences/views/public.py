@@ -1,0 +1,51 @@
+"""Pages anyone can read: published conferences, their agenda and awards, certificate checks."""
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from conferences.models import Conference
+from conferences.selectors.agenda import agenda_item_list
+from conferences.selectors.awards import award_list_for_conference
+from conferences.selectors.certificates import certificate_get_by_code
+from conferences.selectors.conferences import (
+    conference_get_for_user,
+    conference_list_public,
+    conference_stats,
+    user_is_organizer,
+)
+
+
+def home(request):
+    conferences = conference_list_public()
+    return render(request, "conferences/home.html", {"conferences": conferences})
+
+
+def conference_detail(request, slug: str):
+    try:
+        conference = conference_get_for_user(slug=slug, user=request.user)
+    except Conference.DoesNotExist as exc:
+        raise Http404 from exc
+    is_organizer = user_is_organizer(user=request.user, conference=conference)
+    context = {
+        "conference": conference,
+        "rooms": conference.rooms.all(),
+        "agenda_items": agenda_item_list(conference=conference),
+        "awards": award_list_for_conference(conference=conference),
+        "is_organizer": is_organizer,
+        "stats": conference_stats(conference=conference) if is_organizer else None,
+    }
+    return render(request, "conferences/conference_detail.html", context)
+
+
+def certificate_verify(request, code: str = ""):
+    code = code or request.GET.get("code", "").strip()
+    if request.GET.get("code"):
+        return redirect("conferences:certificate-verify", code=code)
+    certificate = certificate_get_by_code(code=code) if code else None
+    status = 404 if code and certificate is None else 200
+    return render(
+        request,
+        "conferences/certificate_verify.html",
+        {"code": code, "certificate": certificate},
+        status=status,
+    )
