@@ -265,3 +265,22 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Notifications -------------------------------------------------------------------------
+# Messages per minute to one outgoing mail server, across all workers (0: no limit).
+NOTIFICATIONS_RATE_LIMIT_PER_MINUTE = env_int("NOTIFICATIONS_RATE_LIMIT_PER_MINUTE", 0)
+NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 8)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 60)
+NOTIFICATIONS_RETRY_MAX_SECONDS = env_int("NOTIFICATIONS_RETRY_MAX_SECONDS", 6 * 3600)
+# A worker holds the rows it claimed this long; a dead worker's rows go out again after it.
+NOTIFICATIONS_LEASE_SECONDS = env_int("NOTIFICATIONS_LEASE_SECONDS", 300)
+# A queued row not delivered after this long is queued again by the sweeper.
+NOTIFICATIONS_REQUEUE_SECONDS = env_int("NOTIFICATIONS_REQUEUE_SECONDS", 600)
+# Kinds held for an organizer's approval; unset keeps each kind's default (notifications/kinds.py).
+NOTIFICATIONS_HELD_KINDS = (
+    env_list("NOTIFICATIONS_HELD_KINDS") if os.environ.get("NOTIFICATIONS_HELD_KINDS") else None
+)
+CELERY_BEAT_SCHEDULE["sweep-notifications"] = {
+    "task": "notifications.tasks.sweep_notifications",
+    "schedule": env_int("NOTIFICATIONS_SWEEP_SECONDS", 30),
+}

@@ -64,6 +64,7 @@ class Notification(models.Model):
     not_before = models.DateTimeField(_("not before"), null=True, blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    enqueued_at = models.DateTimeField(null=True, blank=True, editable=False)
     lease_owner = models.CharField(max_length=100, blank=True)
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
@@ -96,7 +97,7 @@ class NotificationAttachment(models.Model):
     notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="attachments")
     filename = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=100)
-    file = models.FileField(_("file"), upload_to=attachment_upload_to)
+    file = models.FileField(_("file"), upload_to=attachment_upload_to, max_length=255)
 
     class Meta:
         verbose_name = _("attachment")
@@ -104,6 +105,22 @@ class NotificationAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class RateLimitWindow(models.Model):
+    """Messages sent to one outgoing server in one minute, counted across every worker."""
+
+    key = models.CharField(max_length=200)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="rate_limit_window_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.window_start:%H:%M}: {self.count}"
 
 
 class DeliveryAttempt(models.Model):

@@ -1,0 +1,101 @@
+"""E-mail over SMTP, one connection per batch, keeping each message's server reply."""
+
+import contextlib
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.core.mail.message import sanitize_address
+
+from notifications.channels.base import Channel, ChannelSession, SendResult
+
+
+def build_message(notification, connection=None) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=notification.subject,
+        body=notification.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.recipient_address],
+        headers={"Message-ID": notification.message_id},
+        connection=connection,
+    )
+    if notification.body_html:
+        message.attach_alternative(notification.body_html, "text/html")
+    for attachment in notification.attachments.all():
+        with attachment.file.open("rb") as handle:
+            message.attach(attachment.filename, handle.read(), attachment.content_type)
+    return message
+
+
+def _text(response: bytes | str) -> str:
+    return response.decode("utf-8", "replace") if isinstance(response, bytes) else str(response)
+
+
+class SMTPSession(ChannelSession):
+    """Talks SMTP directly so each message's final reply ("250 ... queued as ...") is kept."""
+
+    def __init__(self, backend: SMTPBackend):
+        self.backend = backend
+        self.backend.open()
+
+    def send(self, notification) -> SendResult:
+        smtp = self.backend.connection
+        message = build_message(notification)
+        encoding = message.encoding or settings.DEFAULT_CHARSET
+        sender = sanitize_address(message.from_email, encoding)
+        recipient = sanitize_address(notification.recipient_address, encoding)
+        try:
+            smtp.ehlo_or_helo_if_needed()
+            for step in (lambda: smtp.mail(sender), lambda: smtp.rcpt(recipient)):
+                code, reply = step()
+                if code not in (250, 251):
+                    smtp.rset()
+                    return SendResult(ok=False, code=code, response=_text(reply), permanent=code >= 500)
+            code, reply = smtp.data(message.message().as_bytes(linesep="\r\n"))
+        except smtplib.SMTPResponseException as exc:
+            return SendResult(
+                ok=False, code=exc.smtp_code, response=_text(exc.smtp_error), permanent=exc.smtp_code >= 500
+            )
+        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+            return SendResult(ok=False, response=f"{type(exc).__name__}: {exc}", connection_lost=True)
+        if code != 250:
+            return SendResult(ok=False, code=code, response=_text(reply), permanent=code >= 500)
+        return SendResult(ok=True, code=code, response=f"{code} {_text(reply)}")
+
+    def close(self) -> None:
+        # The connection may already be gone; nothing is lost by not saying QUIT.
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            self.backend.close()
+
+
+class BackendSession(ChannelSession):
+    """Any other Django e-mail backend (file, console, memory): the demo and local set-ups."""
+
+    def __init__(self, backend):
+        self.backend = backend
+        self.backend.open()
+
+    def send(self, notification) -> SendResult:
+        sent = self.backend.send_messages([build_message(notification, connection=self.backend)])
+        if not sent:
+            return SendResult(ok=False, response="The e-mail backend did not accept the message.")
+        return SendResult(ok=True, response=f"accepted by {type(self.backend).__module__}")
+
+    def close(self) -> None:
+        self.backend.close()
+
+
+class EmailChannel(Channel):
+    name = "email"
+
+    def open(self) -> ChannelSession:
+        backend = get_connection(fail_silently=False)
+        if isinstance(backend, SMTPBackend):
+            return SMTPSession(backend)
+        return BackendSession(backend)
+
+    def rate_limit_key(self) -> str:
+        if settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
+            return f"smtp:{settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
+        return f"backend:{settings.EMAIL_BACKEND}"

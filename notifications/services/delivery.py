@@ -1,0 +1,200 @@
+"""Delivering outbox rows: claim under a lease, send over one connection, record the reply.
+
+A row is marked sent right after the server's 250 reply, under the lease that
+claimed it, so a task delivered twice (or two workers given the same ids)
+never sends a row twice. A worker that dies leaves its rows in `sending`; when
+the lease expires the sweeper hands them out again.
+"""
+
+import datetime
+import logging
+import random
+import uuid
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.db.models import F, Q
+from django.utils import timezone
+
+from notifications.channels import get_channel
+from notifications.models import DeliveryAttempt, Notification
+from notifications.services.outbox import enqueue_delivery
+from notifications.services.rate_limit import rate_limit_prune, rate_limit_take, window_start
+
+logger = logging.getLogger(__name__)
+State = Notification.State
+
+
+def _claimable(now: datetime.datetime) -> Q:
+    due = (
+        Q(state=State.PENDING)
+        & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        & (Q(not_before__isnull=True) | Q(not_before__lte=now))
+    )
+    return due | Q(state=State.SENDING, lease_expires_at__lt=now)
+
+
+def backoff_delay(attempts: int) -> datetime.timedelta:
+    """Exponential backoff with full jitter: about 1, 2, 4 ... minutes, capped at the setting."""
+    base = settings.NOTIFICATIONS_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
+    capped = min(base, settings.NOTIFICATIONS_RETRY_MAX_SECONDS)
+    return datetime.timedelta(seconds=capped / 2 + random.uniform(0, capped / 2))
+
+
+def deliver(*, ids: Sequence, worker: str = "") -> dict[str, int]:
+    """Claim the given rows that are due and send them; return counts by outcome."""
+    now = timezone.now()
+    lease = f"{worker or 'worker'}:{uuid.uuid4().hex[:12]}"[:100]
+    lease_until = now + datetime.timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS)
+    # The conditional update is the claim: of two workers given the same row, one updates it.
+    Notification.objects.filter(id__in=list(ids)).filter(_claimable(now)).update(
+        state=State.SENDING, lease_owner=lease, lease_expires_at=lease_until, attempts=F("attempts") + 1
+    )
+    rows = list(
+        Notification.objects.filter(lease_owner=lease, state=State.SENDING)
+        .prefetch_related("attachments")
+        .order_by("created_at")
+    )
+    outcome = {"sent": 0, "retry": 0, "dead": 0, "deferred": 0}
+    if not rows:
+        return outcome
+
+    by_channel: dict[str, list[Notification]] = {}
+    for row in rows:
+        by_channel.setdefault(row.channel, []).append(row)
+    attempts: list[DeliveryAttempt] = []
+    for channel_name, channel_rows in by_channel.items():
+        _deliver_channel(channel_name, channel_rows, lease, worker, outcome, attempts)
+    DeliveryAttempt.objects.bulk_create(attempts)
+    return outcome
+
+
+def _deliver_channel(channel_name, rows, lease, worker, outcome, attempts) -> None:
+    channel = get_channel(channel_name)
+    limit = settings.NOTIFICATIONS_RATE_LIMIT_PER_MINUTE
+    granted = rate_limit_take(key=channel.rate_limit_key(), limit=limit, wanted=len(rows))
+    if granted < len(rows):
+        # Over this minute's budget: hand the rest back for the next minute, not counted as an attempt.
+        next_window = window_start(timezone.now()) + datetime.timedelta(minutes=1)
+        _release(rows[granted:], lease, next_attempt_at=next_window, undo_attempt=True)
+        outcome["deferred"] += len(rows) - granted
+        rows = rows[:granted]
+    if not rows:
+        return
+    try:
+        session = channel.open()
+    except OSError as exc:
+        logger.warning("Could not open %s channel: %s", channel_name, exc)
+        for row in rows:
+            _record_failure(
+                row, lease, worker, f"{type(exc).__name__}: {exc}", None, False, outcome, attempts
+            )
+        return
+    with session:
+        for index, row in enumerate(rows):
+            started = timezone.now()
+            result = session.send(row)
+            if result.ok:
+                Notification.objects.filter(pk=row.pk, lease_owner=lease).update(
+                    state=State.SENT,
+                    sent_at=timezone.now(),
+                    smtp_response=result.response[:500],
+                    last_error="",
+                    lease_owner="",
+                    lease_expires_at=None,
+                    next_attempt_at=None,
+                    updated_at=timezone.now(),
+                )
+                outcome["sent"] += 1
+                attempts.append(
+                    DeliveryAttempt(
+                        notification=row,
+                        started_at=started,
+                        worker=worker[:100],
+                        outcome="sent",
+                        smtp_code=result.code,
+                        response=result.response,
+                    )
+                )
+                continue
+            _record_failure(
+                row, lease, worker, result.response, result.code, result.permanent, outcome, attempts, started
+            )
+            if result.connection_lost:
+                # The rest of this batch never reached the server: back to pending, not counted.
+                _release(rows[index + 1 :], lease, next_attempt_at=None, undo_attempt=True)
+                outcome["deferred"] += len(rows) - index - 1
+                enqueue_delivery([r.pk for r in rows[index + 1 :]])
+                return
+
+
+def _record_failure(row, lease, worker, response, code, permanent, outcome, attempts, started=None) -> None:
+    now = timezone.now()
+    attempts_made = row.attempts + 1  # The claim's increment is not reflected on the loaded row.
+    give_up = permanent or attempts_made >= settings.NOTIFICATIONS_MAX_ATTEMPTS
+    fields = {
+        "last_error": (response or "")[:2000],
+        "smtp_response": (f"{code} {response}" if code else response or "")[:500],
+        "lease_owner": "",
+        "lease_expires_at": None,
+        "updated_at": now,
+    }
+    if give_up:
+        fields |= {"state": State.DEAD, "next_attempt_at": None}
+        outcome["dead"] += 1
+    else:
+        fields |= {"state": State.PENDING, "next_attempt_at": now + backoff_delay(attempts_made)}
+        outcome["retry"] += 1
+    Notification.objects.filter(pk=row.pk, lease_owner=lease).update(**fields)
+    attempts.append(
+        DeliveryAttempt(
+            notification=row,
+            started_at=started or now,
+            worker=worker[:100],
+            outcome="dead" if give_up else "retry",
+            smtp_code=code,
+            response=response or "",
+        )
+    )
+
+
+def _release(rows, lease, *, next_attempt_at, undo_attempt: bool) -> None:
+    update = {
+        "state": State.PENDING,
+        "lease_owner": "",
+        "lease_expires_at": None,
+        "next_attempt_at": next_attempt_at,
+        "enqueued_at": None if next_attempt_at else timezone.now(),
+    }
+    if undo_attempt:
+        update["attempts"] = F("attempts") - 1
+    Notification.objects.filter(pk__in=[r.pk for r in rows], lease_owner=lease).update(**update)
+
+
+def sweep(*, now: datetime.datetime | None = None, limit: int = 10_000) -> int:
+    """Queue rows that are due but not waiting in the broker: retries, reminders, expired leases.
+
+    A row queued within NOTIFICATIONS_REQUEUE_SECONDS is assumed to be waiting
+    in the broker and is left alone; if it was lost, the next sweep after that
+    queues it again. Claims make a row queued twice harmless.
+    """
+    now = now or timezone.now()
+    stale = now - datetime.timedelta(seconds=settings.NOTIFICATIONS_REQUEUE_SECONDS)
+    due = (
+        Notification.objects.filter(_claimable(now))
+        .filter(
+            Q(enqueued_at__isnull=True)
+            | Q(enqueued_at__lt=stale)
+            # Not queued since it fell due again (a retry, or a lease that ran out):
+            | Q(next_attempt_at__isnull=False, enqueued_at__lt=F("next_attempt_at"))
+            | Q(state=State.SENDING, enqueued_at__lt=F("lease_expires_at"))
+        )
+        .order_by("created_at")
+        .values_list("id", flat=True)[:limit]
+    )
+    ids = list(due)
+    if ids:
+        Notification.objects.filter(id__in=ids).update(enqueued_at=now)
+        enqueue_delivery(ids)
+    rate_limit_prune(before=now - datetime.timedelta(hours=1))
+    return len(ids)

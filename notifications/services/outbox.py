@@ -1,0 +1,218 @@
+"""Writing notices: rows in the outbox, in the same transaction as the change that causes them."""
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import partial
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from conferences.exceptions import ApplicationError
+from notifications.kinds import is_held_by_default
+from notifications.models import Notification, NotificationAttachment
+from notifications.rendering import render_notice
+
+BATCH_SIZE = 100
+
+
+@dataclass(frozen=True)
+class Recipient:
+    address: str
+    name: str = ""
+    language: str = "vi"
+    person_id: int | None = None
+    organization_id: int | None = None
+
+    @classmethod
+    def for_person(cls, person) -> "Recipient":
+        return cls(
+            address=person.email,
+            name=person.full_name,
+            language=person.language or "vi",
+            person_id=person.pk,
+            organization_id=person.organization_id,
+        )
+
+    @classmethod
+    def for_organization(cls, organization, address: str | None = None) -> "Recipient":
+        emails = organization.contact_emails or []
+        return cls(
+            address=address or (emails[0] if emails else ""),
+            name=organization.name,
+            language=organization.language or "vi",
+            organization_id=organization.pk,
+        )
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    content_type: str
+
+
+def _recipient_key(idempotency_key: str, recipient: Recipient) -> str:
+    return f"{idempotency_key}|{recipient.address.lower()}"[:200]
+
+
+def _store_attachment(attachment: Attachment) -> str:
+    """Store the bytes once, by content, however many notices carry them."""
+    digest = hashlib.sha256(attachment.content).hexdigest()
+    name = f"notifications/attachments/{digest[:32]}/{attachment.filename}"
+    if not default_storage.exists(name):
+        name = default_storage.save(name, ContentFile(attachment.content))
+    return name
+
+
+def notify(
+    *,
+    recipients: Sequence[Recipient],
+    kind: str,
+    context: dict,
+    idempotency_key: str,
+    conference=None,
+    attachments: Iterable[Attachment] = (),
+    hold: bool | None = None,
+    not_before=None,
+) -> list[Notification]:
+    """Write one outbox row per recipient and queue the due ones for delivery on commit.
+
+    Each row's key is the idempotency key plus the recipient's address: calling
+    again with the same key returns the rows written the first time and writes
+    nothing. Rendering happens now, in each recipient's language, so what is
+    sent is what was decided, even if the data changes later.
+    """
+    if not idempotency_key:
+        raise ApplicationError(_("A notice needs an idempotency key."))
+    missing = [r for r in recipients if not r.address]
+    if missing:
+        raise ApplicationError(
+            _("%(name)s has no e-mail address.") % {"name": missing[0].name or "?"},
+            extra={"fields": {"recipients": [r.name for r in missing]}},
+        )
+    held = is_held_by_default(kind) if hold is None else hold
+    now = timezone.now()
+    due = not held and (not_before is None or not_before <= now)
+    attachments = list(attachments)
+
+    with transaction.atomic():
+        keys = {_recipient_key(idempotency_key, r): r for r in recipients}
+        existing = set(
+            Notification.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True)
+        )
+        new_rows = []
+        for key, recipient in keys.items():
+            if key in existing:
+                continue
+            message = render_notice(
+                kind=kind, context={**context, "recipient_name": recipient.name}, language=recipient.language
+            )
+            new_rows.append(
+                Notification(
+                    idempotency_key=key,
+                    kind=kind,
+                    conference=conference,
+                    recipient_person_id=recipient.person_id,
+                    recipient_organization_id=recipient.organization_id,
+                    recipient_name=recipient.name,
+                    recipient_address=recipient.address,
+                    language=recipient.language,
+                    subject=message.subject,
+                    body_text=message.text,
+                    body_html=message.html,
+                    state=Notification.State.HELD if held else Notification.State.PENDING,
+                    not_before=not_before,
+                    enqueued_at=now if due else None,
+                )
+            )
+        # ignore_conflicts: a concurrent call with the same key wins, and its row is returned below.
+        Notification.objects.bulk_create(new_rows, ignore_conflicts=True)
+        rows = list(Notification.objects.filter(idempotency_key__in=keys))
+        created_ids = {row.id for row in new_rows}
+        created = [row for row in rows if row.id in created_ids]
+        if attachments and created:
+            stored = [(a, _store_attachment(a)) for a in attachments]
+            NotificationAttachment.objects.bulk_create(
+                NotificationAttachment(
+                    notification=row, filename=a.filename, content_type=a.content_type, file=name
+                )
+                for row in created
+                for a, name in stored
+            )
+        if due and created:
+            enqueue_delivery([row.id for row in created])
+    return rows
+
+
+def enqueue_delivery(ids: Sequence) -> None:
+    """Send delivery tasks for these rows once the surrounding transaction commits."""
+    from notifications.tasks import deliver_notifications
+
+    id_strings = [str(i) for i in ids]
+    for start in range(0, len(id_strings), BATCH_SIZE):
+        chunk = id_strings[start : start + BATCH_SIZE]
+        transaction.on_commit(partial(deliver_notifications.delay, chunk))
+
+
+@transaction.atomic
+def notification_approve(*, ids: Sequence) -> int:
+    """Release held notices for delivery; return how many were released."""
+    now = timezone.now()
+    approved = list(
+        Notification.objects.select_for_update()
+        .filter(id__in=ids, state=Notification.State.HELD)
+        .values_list("id", flat=True)
+    )
+    Notification.objects.filter(id__in=approved).update(
+        state=Notification.State.PENDING, enqueued_at=now, updated_at=now
+    )
+    due = Notification.objects.filter(id__in=approved).filter(
+        Q(not_before__isnull=True) | Q(not_before__lte=now)
+    )
+    enqueue_delivery(list(due.values_list("id", flat=True)))
+    return len(approved)
+
+
+def notification_cancel(*, ids: Sequence) -> int:
+    """Cancel notices not yet handed to a worker; one already sending or sent is left alone."""
+    return Notification.objects.filter(
+        id__in=ids, state__in=[Notification.State.HELD, Notification.State.PENDING]
+    ).update(state=Notification.State.CANCELLED, updated_at=timezone.now())
+
+
+@transaction.atomic
+def notification_resend(*, notification: Notification) -> Notification:
+    """Send a sent (or failed) notice again, as a new row with its own Message-ID."""
+    if notification.state not in {Notification.State.SENT, Notification.State.DEAD}:
+        raise ApplicationError(_("Only a sent or failed notice can be sent again."))
+    count = Notification.objects.filter(resent_from=notification).count()
+    now = timezone.now()
+    copy = Notification.objects.create(
+        idempotency_key=f"{notification.idempotency_key}|resend-{count + 1}"[-200:],
+        kind=notification.kind,
+        conference=notification.conference,
+        recipient_person=notification.recipient_person,
+        recipient_organization=notification.recipient_organization,
+        recipient_name=notification.recipient_name,
+        recipient_address=notification.recipient_address,
+        language=notification.language,
+        subject=notification.subject,
+        body_text=notification.body_text,
+        body_html=notification.body_html,
+        state=Notification.State.PENDING,
+        resent_from=notification,
+        enqueued_at=now,
+    )
+    NotificationAttachment.objects.bulk_create(
+        NotificationAttachment(
+            notification=copy, filename=a.filename, content_type=a.content_type, file=a.file.name
+        )
+        for a in notification.attachments.all()
+    )
+    enqueue_delivery([copy.id])
+    return copy
