@@ -197,6 +197,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Conference management for Vietnamese government review conferences.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "ConferenceKindEnum": "conferences.models.Conference.Kind",
+        "OrganizationKindEnum": "conferences.models.Organization.Kind",
+        "ConferenceStatusEnum": "conferences.models.Conference.Status",
+        "NotificationStateEnum": "notifications.models.Notification.State",
+    },
 }
 
 # Cache: shared by every process when CACHE_URL names Redis (rate limits need that).
