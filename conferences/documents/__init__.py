@@ -1,0 +1,1 @@
+"""WeasyPrint rendering of official documents: one module per document kind, one restricted fetcher."""
