@@ -1,0 +1,187 @@
+"""Admin for conferences with their rooms and roles, invitations, registrations and the audit log."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from conferences.admin.base import FoldedSearchMixin, ReadOnlyAdmin
+from conferences.exceptions import ApplicationError
+from conferences.models import (
+    AuditEntry,
+    Conference,
+    ConferenceRole,
+    Invitation,
+    Registration,
+    ReviewCriterion,
+    Room,
+)
+from conferences.services.conferences import conference_publish
+from conferences.services.invitations import registration_check_in
+
+# --- conferences --------------------------------------------------------------------------------------------
+
+
+class RoomInline(admin.TabularInline):
+    model = Room
+    extra = 0
+    fields = ("name", "capacity", "position")
+
+
+class ConferenceRoleInline(admin.TabularInline):
+    model = ConferenceRole
+    extra = 0
+    fields = ("user", "role")
+    autocomplete_fields = ("user",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+
+class ReviewCriterionInline(admin.TabularInline):
+    model = ReviewCriterion
+    extra = 0
+    fields = ("position", "code", "label", "max_score")
+
+
+@admin.register(Conference)
+class ConferenceAdmin(admin.ModelAdmin):
+    list_display = ("title_vi", "slug", "kind", "status", "host", "starts_at", "ends_at", "venue_name")
+    list_filter = ("status", "kind")
+    list_select_related = ("host",)
+    search_fields = ("title_vi", "title_en", "slug", "legal_basis", "venue_name")
+    autocomplete_fields = ("host", "chair")
+    prepopulated_fields = {"slug": ("title_vi",)}
+    date_hierarchy = "starts_at"
+    ordering = ("-starts_at",)
+    # Status moves only through the actions below (services keep the dates with it).
+    readonly_fields = ("status", "published_at", "closed_at", "created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("title_vi", "title_en", "slug", "kind", "status")}),
+        (
+            _("Subject"),
+            {"fields": ("legal_basis", ("review_period_start", "review_period_end"), "description")},
+        ),
+        (_("Host and chair"), {"fields": ("host", "chair")}),
+        (
+            _("Time and place"),
+            {"fields": (("starts_at", "ends_at"), "venue_name", "venue_address", "capacity")},
+        ),
+        (_("Deadlines"), {"fields": ("rsvp_deadline", "paper_deadline")}),
+        (_("Record"), {"fields": ("published_at", "closed_at", "created_at", "updated_at")}),
+    )
+    inlines = [RoomInline, ConferenceRoleInline, ReviewCriterionInline]
+    actions = ["publish"]
+
+    @admin.action(description=_("Publish selected conferences"), permissions=["change"])
+    def publish(self, request, queryset):
+        published = 0
+        for conference in queryset:
+            was_draft = conference.status == Conference.Status.DRAFT
+            try:
+                conference_publish(conference=conference)
+            except ApplicationError as exc:
+                self.message_user(request, f"{conference}: {exc.message}", messages.ERROR)
+                continue
+            if was_draft:
+                published += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d conference published.", "%(count)d conferences published.", published)
+            % {"count": published},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Room)
+class RoomAdmin(admin.ModelAdmin):
+    list_display = ("name", "conference", "capacity", "position")
+    list_filter = ("conference",)
+    list_select_related = ("conference",)
+    search_fields = ("name", "conference__title_vi", "conference__slug")
+    autocomplete_fields = ("conference",)
+    ordering = ("conference", "position", "name")
+
+
+@admin.register(ConferenceRole)
+class ConferenceRoleAdmin(admin.ModelAdmin):
+    list_display = ("user", "role", "conference", "created_at")
+    list_filter = ("role", "conference")
+    list_select_related = ("user", "conference")
+    search_fields = ("user__username", "user__email", "conference__title_vi", "conference__slug")
+    autocomplete_fields = ("conference", "user")
+    ordering = ("conference", "role", "user")
+    readonly_fields = ("created_at",)
+
+
+# --- invitations and registrations ---------------------------------------------------------------------
+
+
+@admin.register(Invitation)
+class InvitationAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    list_display = (
+        "invitee",
+        "conference",
+        "status",
+        "delegate_quota",
+        "paper_requested",
+        "document",
+        "sent_at",
+        "responded_at",
+    )
+    list_filter = ("status", "paper_requested", "conference")
+    list_select_related = ("conference", "organization", "person", "document__issuer")
+    search_fields = ("addressee", "organization__name", "person__full_name")
+    folded_search_fields = ("organization__search_name", "person__search_name")
+    autocomplete_fields = ("conference", "organization", "person")
+    ordering = ("conference", "id")
+    # The document number is allocated by a service; the token only ever exists as a hash.
+    readonly_fields = (
+        "document",
+        "token_hash",
+        "sent_at",
+        "responded_at",
+        "created_at",
+        "updated_at",
+    )
+
+    @admin.display(description=_("invitee"))
+    def invitee(self, obj: Invitation) -> str:
+        return obj.invitee_name
+
+
+@admin.register(Registration)
+class RegistrationAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    list_display = ("person", "organization", "conference", "role", "status", "checked_in_at")
+    list_filter = ("status", "role", "conference")
+    list_select_related = ("person", "organization", "conference")
+    search_fields = ("person__full_name", "person__email", "organization__name")
+    folded_search_fields = ("person__search_name", "organization__search_name")
+    autocomplete_fields = ("conference", "person", "organization", "invitation")
+    ordering = ("conference", "person__sort_key")
+    readonly_fields = ("checked_in_at", "created_at", "updated_at")
+    actions = ["check_in"]
+
+    @admin.action(description=_("Check in selected delegates"), permissions=["change"])
+    def check_in(self, request, queryset):
+        registrations = list(queryset)
+        for registration in registrations:
+            registration_check_in(registration=registration)
+        self.message_user(
+            request,
+            ngettext("%(count)d delegate checked in.", "%(count)d delegates checked in.", len(registrations))
+            % {"count": len(registrations)},
+            messages.SUCCESS,
+        )
+
+
+# --- audit log ----------------------------------------------------------------------------------------------
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "action", "object_type", "object_id", "actor", "conference")
+    list_filter = ("action", "object_type", "conference")
+    list_select_related = ("actor", "conference")
+    search_fields = ("action", "object_type", "=object_id", "actor__username")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at",)

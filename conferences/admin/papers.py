@@ -1,0 +1,115 @@
+"""Admin for papers, their authors and revisions, review criteria and reviews."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from conferences.admin.base import FoldedSearchMixin, ReadOnlyAdmin, ReadOnlyTabularInline
+from conferences.exceptions import ApplicationError
+from conferences.models import Paper, PaperAuthor, PaperRevision, Review, ReviewCriterion
+from conferences.services.papers import paper_decide
+
+
+class PaperAuthorInline(admin.TabularInline):
+    model = PaperAuthor
+    extra = 0
+    fields = ("order", "person", "is_presenter")
+    autocomplete_fields = ("person",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person")
+
+
+class PaperRevisionInline(ReadOnlyTabularInline):
+    model = PaperRevision
+    fields = ("number", "title", "file", "created_by", "created_at")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("created_by")
+
+
+@admin.register(Paper)
+class PaperAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    list_display = ("title", "presenting_organization", "conference", "status", "submitted_at", "decided_at")
+    list_filter = ("status", "conference")
+    list_select_related = ("conference", "presenting_organization")
+    search_fields = ("title", "presenting_organization__name")
+    folded_search_fields = ("presenting_organization__search_name",)
+    autocomplete_fields = ("conference", "invitation", "presenting_organization")
+    date_hierarchy = "submitted_at"
+    ordering = ("conference", "id")
+    # Decisions go through paper_decide (the actions below), which keeps decided_at with the status.
+    readonly_fields = ("status", "submitted_at", "decided_at", "created_at", "updated_at")
+    inlines = [PaperAuthorInline, PaperRevisionInline]
+    actions = ["accept", "request_revision", "reject"]
+
+    def _decide(self, request, queryset, status: str) -> None:
+        decided = 0
+        for paper in queryset:
+            try:
+                paper_decide(paper=paper, status=status)
+            except ApplicationError as exc:
+                self.message_user(request, f"{paper}: {exc.message}", messages.ERROR)
+                continue
+            decided += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d paper updated.", "%(count)d papers updated.", decided) % {"count": decided},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Accept selected papers"), permissions=["change"])
+    def accept(self, request, queryset):
+        self._decide(request, queryset, Paper.Status.ACCEPTED)
+
+    @admin.action(description=_("Request a revision of selected papers"), permissions=["change"])
+    def request_revision(self, request, queryset):
+        self._decide(request, queryset, Paper.Status.REVISION_REQUESTED)
+
+    @admin.action(description=_("Reject selected papers"), permissions=["change"])
+    def reject(self, request, queryset):
+        self._decide(request, queryset, Paper.Status.REJECTED)
+
+
+@admin.register(PaperAuthor)
+class PaperAuthorAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    list_display = ("paper", "order", "person", "is_presenter")
+    list_filter = ("is_presenter", "paper__conference")
+    list_select_related = ("paper", "person")
+    search_fields = ("paper__title", "person__full_name")
+    folded_search_fields = ("person__search_name",)
+    autocomplete_fields = ("paper", "person")
+    ordering = ("paper", "order")
+
+
+@admin.register(PaperRevision)
+class PaperRevisionAdmin(ReadOnlyAdmin):
+    list_display = ("paper", "number", "title", "created_by", "created_at")
+    list_filter = ("paper__conference",)
+    list_select_related = ("paper", "created_by")
+    search_fields = ("title", "paper__title")
+    date_hierarchy = "created_at"
+    ordering = ("paper", "number")
+
+
+@admin.register(ReviewCriterion)
+class ReviewCriterionAdmin(admin.ModelAdmin):
+    list_display = ("label", "code", "conference", "max_score", "position")
+    list_filter = ("conference",)
+    list_select_related = ("conference",)
+    search_fields = ("label", "code")
+    autocomplete_fields = ("conference",)
+    ordering = ("conference", "position", "code")
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ("paper", "reviewer", "recommendation", "created_at", "updated_at")
+    list_filter = ("recommendation", "paper__conference")
+    list_select_related = ("paper", "reviewer")
+    search_fields = ("paper__title", "reviewer__username", "comment")
+    autocomplete_fields = ("paper", "reviewer")
+    date_hierarchy = "created_at"
+    ordering = ("paper", "created_at")
+    readonly_fields = ("created_at", "updated_at")

@@ -1,0 +1,565 @@
+import datetime
+import unicodedata
+import zoneinfo
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
+
+from conferences.models import (
+    AgendaItem,
+    AgendaVersion,
+    AuditEntry,
+    AwardCategory,
+    AwardDecision,
+    Certificate,
+    Conference,
+    ConferenceRole,
+    DocumentKind,
+    DocumentNumber,
+    DocumentSequence,
+    Invitation,
+    Organization,
+    Paper,
+    PaperRevision,
+    Person,
+    Province,
+    Registration,
+    ReviewCriterion,
+)
+from conferences.services.agenda import agenda_item_create
+from conferences.services.awards import award_create, award_decision_create
+from conferences.services.certificates import certificate_issue
+from conferences.services.conferences import conference_create, conference_role_grant
+from conferences.services.documents import document_number_allocate
+from conferences.services.invitations import invitation_create, registration_create
+from conferences.services.organizations import organization_create, person_create, province_upsert
+from conferences.services.papers import paper_submit, review_submit
+
+pytestmark = pytest.mark.django_db
+
+HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+CONFERENCE_MODELS = list(apps.get_app_config("conferences").get_models())
+# Logs, snapshots and issued numbers: written by services only, so the admin only shows them.
+READ_ONLY_MODELS = {AgendaVersion, AuditEntry, DocumentNumber, PaperRevision}
+# A changelist with 30+ rows: session, user, counts, the page, the filters and date hierarchy.
+# An N+1 would cost 30 more queries, so this bound leaves no room for one.
+MAX_CHANGELIST_QUERIES = 12
+
+
+def changelist_url(model) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+
+
+def add_url(model) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
+
+
+def change_url(obj) -> str:
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def build_conference(i: int) -> dict:
+    """Create one conference with a row of every model, through the services where there is one."""
+    user_model = get_user_model()
+    start = datetime.datetime(2021, 4, 9, 8, 0, tzinfo=HANOI) + datetime.timedelta(days=i)
+    province = province_upsert(code=f"{i + 1:02d}", name=f"Tỉnh thử {i:02d}", kind=Province.Kind.PROVINCE)
+    ministry = organization_create(
+        name=f"Bộ Khoa học và Công nghệ {i}",
+        short_name="Bộ KH&CN",
+        code=f"BKHCN{i}",
+        kind=Organization.Kind.MINISTRY,
+    )
+    department = organization_create(
+        name=f"Sở Khoa học và Công nghệ tỉnh thử {i}",
+        kind=Organization.Kind.DEPARTMENT,
+        province=province,
+        contact_emails=[f"so{i}@example.vn"],
+    )
+    person = person_create(
+        full_name=f"Nguyễn Văn Thử {i}",
+        position="Giám đốc",
+        organization=department,
+        email=f"p{i}@example.vn",
+    )
+    organizer = user_model.objects.create_user(f"organizer{i}")
+    reviewer = user_model.objects.create_user(f"reviewer{i}")
+    conference = conference_create(
+        title_vi=f"Hội nghị sơ kết thử {i}",
+        host=ministry,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=4),
+        chair=person,
+        rooms=["Hội trường A"],
+        organizers=[organizer],
+    )
+    conference_role_grant(conference=conference, user=reviewer, role=ConferenceRole.Role.REVIEWER)
+    ReviewCriterion.objects.create(conference=conference, code="quality", label="Chất lượng", max_score=10)
+    invitation = invitation_create(conference=conference, organization=department, paper_requested=True)
+    invitation.document = document_number_allocate(
+        issuer=ministry, kind=DocumentKind.INVITATION, issued_on=start.date()
+    )
+    invitation.save(update_fields=["document"])
+    registration = registration_create(conference=conference, person=person, invitation=invitation)
+    paper = paper_submit(
+        conference=conference,
+        title=f"Tham luận thử {i}",
+        authors=[person],
+        presenter=person,
+        presenting_organization=department,
+        invitation=invitation,
+    )
+    review_submit(paper=paper, reviewer=reviewer, recommendation="accept", scores={"quality": 9})
+    item = agenda_item_create(
+        conference=conference,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(minutes=30),
+        title="Tham luận",
+        kind=AgendaItem.Kind.PAPER,
+        room=conference.rooms.get(),
+        presenting_organization=department,
+        chair=person,
+        speakers=[person],
+        paper=paper,
+    )
+    AgendaVersion.objects.create(
+        conference=conference, number=1, items=[{"title": item.title}], published_at=timezone.now()
+    )
+    category = AwardCategory.objects.create(
+        code=f"bang-khen-{i}",
+        name_vi="Bằng khen của Bộ trưởng Bộ Khoa học và Công nghệ",
+        issuer_title="BỘ TRƯỞNG BỘ KHOA HỌC VÀ CÔNG NGHỆ",
+    )
+    decision = award_decision_create(
+        issuer=ministry,
+        signed_on=start.date() - datetime.timedelta(days=4),
+        subject="Về việc tặng Bằng khen",
+        signing_authority="KT. BỘ TRƯỞNG",
+        signer_title="THỨ TRƯỞNG",
+        signer_name="Lê Xuân Định",
+        conference=conference,
+    )
+    award = award_create(
+        decision=decision,
+        category=category,
+        citation="Đã có thành tích xuất sắc trong xây dựng, áp dụng Hệ thống quản lý chất lượng",
+        recipient_organization=department,
+    )
+    certificate_issue(
+        conference=conference,
+        kind=Certificate.Kind.ATTENDANCE,
+        recipient_person=person,
+        registration=registration,
+    )
+    certificate_issue(
+        conference=conference, kind=Certificate.Kind.AWARD, recipient_organization=department, award=award
+    )
+    AuditEntry.objects.create(
+        conference=conference,
+        actor=organizer,
+        action="invitation.send",
+        object_type="invitation",
+        object_id=str(invitation.pk),
+    )
+    return {
+        "conference": conference,
+        "ministry": ministry,
+        "department": department,
+        "person": person,
+        "paper": paper,
+        "registration": registration,
+        "decision": decision,
+    }
+
+
+@pytest.fixture
+def graph():
+    return build_conference(0)
+
+
+def test_every_conferences_model_is_registered():
+    assert [m.__name__ for m in CONFERENCE_MODELS if not admin.site.is_registered(m)] == []
+
+
+@pytest.mark.parametrize("model", CONFERENCE_MODELS, ids=lambda m: m.__name__)
+def test_changelist_add_and_change_pages_open_for_a_superuser(admin_client, graph, model):
+    obj = model._default_manager.order_by("pk").first()
+    assert obj is not None
+
+    changelist = admin_client.get(changelist_url(model))
+    add = admin_client.get(add_url(model))
+    change = admin_client.get(change_url(obj))
+
+    assert changelist.status_code == 200
+    assert changelist.context["cl"].result_count == model._default_manager.count()
+    assert change.status_code == 200
+    if model in READ_ONLY_MODELS:
+        assert add.status_code == 403
+        assert change.context["has_change_permission"] is False
+    else:
+        assert add.status_code == 200
+
+
+def test_changelists_run_a_bounded_number_of_queries_with_30_rows(
+    admin_client, django_assert_max_num_queries
+):
+    for i in range(30):
+        build_conference(i)
+    admin_client.get(changelist_url(Conference))  # warm the session and content-type caches
+
+    for model in CONFERENCE_MODELS:
+        url = changelist_url(model)
+        with django_assert_max_num_queries(MAX_CHANGELIST_QUERIES, info=url):
+            response = admin_client.get(url)
+        assert response.status_code == 200
+        assert response.context["cl"].result_count >= 30, url
+
+
+# --- accent-insensitive search ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def departments():
+    names = [
+        "Sở Khoa học và Công nghệ tỉnh Quảng Ninh",
+        "Sở Khoa học và Công nghệ tỉnh Quảng Nam",
+        "Sở Khoa học và Công nghệ tỉnh Ninh Bình",
+        "Sở Khoa học và Công nghệ thành phố Hải Phòng",
+    ]
+    return {name: organization_create(name=name, kind=Organization.Kind.DEPARTMENT) for name in names}
+
+
+@pytest.mark.parametrize(
+    "term",
+    [
+        "quang ninh",
+        "QUANG NINH",
+        "Quảng Ninh",
+        unicodedata.normalize("NFD", "Quảng Ninh"),
+        '"tinh quang ninh"',
+    ],
+)
+def test_organization_search_ignores_accents_and_case(admin_client, departments, term):
+    response = admin_client.get(changelist_url(Organization), {"q": term})
+
+    assert [o.name for o in response.context["cl"].result_list] == [
+        "Sở Khoa học và Công nghệ tỉnh Quảng Ninh"
+    ]
+
+
+def test_organization_search_still_finds_by_document_code(admin_client, departments):
+    ministry = organization_create(name="Bộ Khoa học và Công nghệ", code="BKHCN")
+
+    response = admin_client.get(changelist_url(Organization), {"q": "bkhcn"})
+
+    assert list(response.context["cl"].result_list) == [ministry]
+
+
+def test_person_search_ignores_accents_and_tone_placement(admin_client):
+    khai = person_create(full_name="Nguyễn Thị Minh Khai")
+    hoa = person_create(full_name="Trần Văn Hoà")
+    person_create(full_name="Nguyễn Văn Minh")
+
+    by_plain = admin_client.get(changelist_url(Person), {"q": "nguyen thi minh khai"})
+    by_new_tone = admin_client.get(changelist_url(Person), {"q": "Hòa"})
+
+    assert list(by_plain.context["cl"].result_list) == [khai]
+    assert list(by_new_tone.context["cl"].result_list) == [hoa]
+
+
+def test_autocomplete_for_an_organization_field_ignores_accents(admin_client, departments):
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "conferences",
+            "model_name": "person",
+            "field_name": "organization",
+            "term": "quang ninh",
+        },
+    )
+
+    assert response.status_code == 200
+    assert [r["text"] for r in response.json()["results"]] == ["Sở Khoa học và Công nghệ tỉnh Quảng Ninh"]
+
+
+def test_invitation_search_matches_the_folded_invitee_name(admin_client, graph):
+    other = build_conference(1)
+
+    response = admin_client.get(changelist_url(Invitation), {"q": "so khoa hoc tinh thu 1"})
+
+    assert [i.organization for i in response.context["cl"].result_list] == [other["department"]]
+
+
+# --- actions that call services -----------------------------------------------------------------------------
+
+
+def test_publish_action_publishes_draft_conferences(admin_client, graph):
+    conference = graph["conference"]
+    assert conference.status == Conference.Status.DRAFT
+
+    response = admin_client.post(
+        changelist_url(Conference), {"action": "publish", "_selected_action": [conference.pk]}
+    )
+
+    assert response.status_code == 302
+    conference.refresh_from_db()
+    assert conference.status == Conference.Status.PUBLISHED
+    assert conference.published_at is not None
+
+
+def test_publish_action_leaves_a_closed_conference_closed(admin_client, graph):
+    conference = graph["conference"]
+    Conference.objects.filter(pk=conference.pk).update(status=Conference.Status.CLOSED)
+
+    response = admin_client.post(
+        changelist_url(Conference), {"action": "publish", "_selected_action": [conference.pk]}, follow=True
+    )
+
+    conference.refresh_from_db()
+    assert conference.status == Conference.Status.CLOSED
+    assert conference.published_at is None
+    assert [m.level_tag for m in response.context["messages"]] == ["error", "success"]
+
+
+def test_accept_action_decides_papers_through_the_service(admin_client, graph):
+    paper = graph["paper"]
+
+    admin_client.post(changelist_url(Paper), {"action": "accept", "_selected_action": [paper.pk]})
+
+    paper.refresh_from_db()
+    assert paper.status == Paper.Status.ACCEPTED
+    assert paper.decided_at is not None
+
+
+def test_reject_action_does_not_decide_a_withdrawn_paper(admin_client, graph):
+    paper = graph["paper"]
+    Paper.objects.filter(pk=paper.pk).update(status=Paper.Status.WITHDRAWN)
+
+    admin_client.post(changelist_url(Paper), {"action": "reject", "_selected_action": [paper.pk]})
+
+    paper.refresh_from_db()
+    assert paper.status == Paper.Status.WITHDRAWN
+    assert paper.decided_at is None
+
+
+def test_check_in_action_keeps_the_first_arrival_time(admin_client, graph):
+    registration = graph["registration"]
+
+    admin_client.post(
+        changelist_url(Registration), {"action": "check_in", "_selected_action": [registration.pk]}
+    )
+    registration.refresh_from_db()
+    first = registration.checked_in_at
+    admin_client.post(
+        changelist_url(Registration), {"action": "check_in", "_selected_action": [registration.pk]}
+    )
+    registration.refresh_from_db()
+
+    assert first is not None
+    assert registration.checked_in_at == first
+
+
+# --- add and change forms -----------------------------------------------------------------------------------
+
+
+def organization_form(**overrides) -> dict:
+    data = {
+        "name": "",
+        "short_name": "",
+        "code": "",
+        "kind": Organization.Kind.DEPARTMENT,
+        "parent": "",
+        "province": "",
+        "contact_emails": "[]",
+        "address": "",
+        "phone": "",
+        "language": "vi",
+    }
+    return data | overrides
+
+
+def test_organization_add_stores_nfc_name_upper_case_code_and_search_key(admin_client):
+    response = admin_client.post(
+        add_url(Organization),
+        organization_form(
+            name=unicodedata.normalize("NFD", "Sở Khoa học và Công nghệ tỉnh Quảng Ninh"), code=" skhcnqn "
+        ),
+    )
+
+    assert response.status_code == 302
+    organization = Organization.objects.get()
+    assert organization.name == "Sở Khoa học và Công nghệ tỉnh Quảng Ninh"
+    assert organization.code == "SKHCNQN"
+    assert organization.search_name == "so khoa hoc va cong nghe tinh quang ninh"
+
+
+def test_organization_add_rejects_a_name_that_differs_only_in_accents(admin_client, departments):
+    response = admin_client.post(
+        add_url(Organization), organization_form(name="SO KHOA HOC VA CONG NGHE TINH QUANG NINH")
+    )
+
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["name"]
+    assert Organization.objects.count() == len(departments)
+
+
+def test_organization_with_the_same_name_under_another_parent_is_accepted(admin_client, departments):
+    parent = organization_create(name="Ủy ban nhân dân tỉnh Quảng Ninh")
+
+    response = admin_client.post(
+        add_url(Organization),
+        organization_form(name="Sở Khoa học và Công nghệ tỉnh Quảng Ninh", parent=parent.pk),
+    )
+
+    assert response.status_code == 302
+    assert Organization.objects.filter(parent=parent).count() == 1
+
+
+def test_person_add_rejects_an_email_taken_in_another_case(admin_client):
+    person_create(full_name="Nguyễn Văn An", email="an@example.vn")
+
+    response = admin_client.post(
+        add_url(Person),
+        {
+            "full_name": "Nguyễn Văn Ân",
+            "position": "",
+            "organization": "",
+            "email": "AN@example.vn",
+            "phone": "",
+            "language": "vi",
+            "user": "",
+        },
+    )
+
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["email"]
+    assert Person.objects.count() == 1
+
+
+def test_conference_change_form_does_not_change_status(admin_client, graph):
+    conference = graph["conference"]
+    url = change_url(conference)
+    form = admin_client.get(url).context["adminform"].form
+
+    assert "status" not in form.fields
+
+
+def test_award_decision_add_takes_the_next_decision_number_of_the_issuer(admin_client, graph):
+    ministry = graph["ministry"]
+
+    response = admin_client.post(
+        add_url(AwardDecision),
+        {
+            "issuer": ministry.pk,
+            "conference": "",
+            "subject": "Về việc tặng Bằng khen",
+            "signed_on": "05/04/2021",
+            "signing_authority": "KT. BỘ TRƯỞNG",
+            "signer_title": "THỨ TRƯỞNG",
+            "signer_name": "Lê Xuân Định",
+            "awards-TOTAL_FORMS": "1",
+            "awards-INITIAL_FORMS": "0",
+            "awards-0-ceremony_order": "1",
+            "awards-0-category": AwardCategory.objects.get().pk,
+            "awards-0-recipient_organization": graph["department"].pk,
+            "awards-0-recipient_person": "",
+            "awards-0-citation": "Đã có thành tích xuất sắc",
+            "awards-0-register_number": "",
+        },
+    )
+
+    assert response.status_code == 302
+    decision = AwardDecision.objects.exclude(pk=graph["decision"].pk).get()
+    assert decision.document.formatted == "02/QĐ-BKHCN0"
+    assert [a.recipient_organization for a in decision.awards.all()] == [graph["department"]]
+
+
+def test_award_decision_add_offers_only_issuers_with_a_document_code(admin_client, graph):
+    form = admin_client.get(add_url(AwardDecision)).context["adminform"].form
+
+    assert list(form.fields["issuer"].queryset) == [graph["ministry"]]
+
+
+def test_certificate_add_issues_through_the_service(admin_client, graph):
+    response = admin_client.post(
+        add_url(Certificate),
+        {
+            "conference": graph["conference"].pk,
+            "kind": Certificate.Kind.SPEAKER,
+            "recipient_person": graph["person"].pk,
+            "recipient_organization": "",
+            "registration": "",
+            "award": "",
+        },
+    )
+
+    assert response.status_code == 302
+    certificate = Certificate.objects.get(kind=Certificate.Kind.SPEAKER)
+    assert certificate.serial == f"2021-{graph['conference'].pk:03d}-00003"
+    assert certificate.recipient_name == "Nguyễn Văn Thử 0"
+
+
+def test_certificate_change_form_revokes_with_a_reason(admin_client, graph):
+    certificate = Certificate.objects.get(kind=Certificate.Kind.ATTENDANCE)
+
+    response = admin_client.post(change_url(certificate), {"revocation_reason": "Cấp nhầm người"})
+
+    assert response.status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is not None
+    assert certificate.revocation_reason == "Cấp nhầm người"
+    assert not admin_client.get(change_url(certificate)).context["adminform"].form.fields
+
+
+def test_document_sequence_cannot_go_below_an_issued_number(admin_client, graph):
+    sequence = DocumentSequence.objects.get(issuer=graph["ministry"], kind=DocumentKind.DECISION)
+
+    response = admin_client.post(change_url(sequence), {"last_number": "0"})
+
+    assert response.status_code == 200
+    assert "last_number" in response.context["adminform"].form.errors
+    sequence.refresh_from_db()
+    assert sequence.last_number == 1
+
+
+def test_agenda_item_rejects_a_room_of_another_conference(admin_client, graph):
+    other = build_conference(1)["conference"]
+    item = AgendaItem.objects.get(conference=graph["conference"])
+
+    response = admin_client.post(
+        change_url(item),
+        {
+            "conference": item.conference_id,
+            "starts_at_0": "09/04/2021",
+            "starts_at_1": "08:00",
+            "ends_at_0": "09/04/2021",
+            "ends_at_1": "08:30",
+            "room": other.rooms.get().pk,
+            "kind": item.kind,
+            "title": item.title,
+            "description": "",
+            "presenter_text": "",
+            "presenting_organization": "",
+            "chair": "",
+            "speakers": [],
+            "paper": "",
+            "position": "0",
+        },
+    )
+
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["room"]
+
+
+def test_paper_change_page_lists_revisions_read_only(admin_client, graph):
+    paper = graph["paper"]
+
+    response = admin_client.get(change_url(paper))
+
+    revisions = next(f for f in response.context["inline_admin_formsets"] if f.opts.model is PaperRevision)
+    assert revisions.has_add_permission is False
+    assert revisions.has_change_permission is False
+    assert [form.original.number for form in revisions] == [1]
