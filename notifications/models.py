@@ -3,6 +3,13 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from conferences.text import fold
+
+
+def search_text(name: str, address: str) -> str:
+    """What the outbox's recipient filter searches: the folded name and the address."""
+    return f"{fold(name)} {address.lower()}"[:500]
+
 
 def attachment_upload_to(instance, filename: str) -> str:
     return f"notifications/{instance.notification_id}/{filename}"
@@ -56,6 +63,8 @@ class Notification(models.Model):
     )
     recipient_name = models.CharField(_("recipient name"), max_length=255, blank=True)
     recipient_address = models.CharField(_("address"), max_length=254)
+    # Folded name and address: organizers find "Quảng Ninh" by typing "quang ninh".
+    recipient_search = models.CharField(max_length=500, editable=False, blank=True, db_index=False)
     language = models.CharField(_("language"), max_length=8, default="vi")
     subject = models.CharField(_("subject"), max_length=500)
     body_text = models.TextField(_("text body"))
@@ -87,6 +96,10 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_state_display()}: {self.subject} → {self.recipient_address}"
+
+    def save(self, *args, **kwargs):
+        self.recipient_search = search_text(self.recipient_name, self.recipient_address)
+        super().save(*args, **kwargs)
 
     @property
     def message_id(self) -> str:

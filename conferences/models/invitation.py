@@ -1,3 +1,4 @@
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -42,7 +43,9 @@ class Invitation(models.Model):
         blank=True,
         help_text=_('How the letter names the invitee, e.g. "Đại diện Lãnh đạo Sở ..."'),
     )
-    delegate_quota = models.PositiveSmallIntegerField(_("delegate quota"), default=1)
+    delegate_quota = models.PositiveSmallIntegerField(
+        _("delegate quota"), default=1, validators=[MinValueValidator(1)]
+    )
     paper_requested = models.BooleanField(_("paper requested"), default=False)
     paper_topic = NFCCharField(_("paper topic"), max_length=400, blank=True)
     note = NFCTextField(_("personal note"), blank=True)

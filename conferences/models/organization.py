@@ -88,9 +88,19 @@ class Organization(models.Model):
                 fields=["search_name"],
                 condition=models.Q(parent__isnull=True),
                 name="organization_unique_top_level_name",
+                violation_error_message=_("An organization with this name already exists."),
             ),
             models.UniqueConstraint(
-                fields=["parent", "search_name"], name="organization_unique_name_in_parent"
+                fields=["parent", "search_name"],
+                name="organization_unique_name_in_parent",
+                violation_error_message=_("This parent already has an organization with this name."),
+            ),
+            # Document numbers (123/GM-BKHCN) name the issuer by this code.
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=~models.Q(code=""),
+                name="organization_unique_code",
+                violation_error_message=_("Another organization already uses this document code."),
             ),
         ]
 

@@ -43,6 +43,7 @@ class Person(models.Model):
                 fields=["email"],
                 condition=~models.Q(email=""),
                 name="person_unique_email",
+                violation_error_message=_("A person with this e-mail address already exists."),
             ),
         ]
 

@@ -2,6 +2,7 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,7 +37,9 @@ def certificate_issue(
         ).first()
         if existing:
             return existing
-    sequence = Certificate.objects.filter(conference=conference).count() + 1
+    # The highest serial so far, not a count: a deleted certificate must not free its serial for reuse.
+    last_serial = Certificate.objects.filter(conference=conference).aggregate(m=Max("serial"))["m"]
+    sequence = int(last_serial.rsplit("-", 1)[-1]) + 1 if last_serial else 1
     recipient_name = recipient_person.full_name if recipient_person else recipient_organization.name
     certificate = Certificate(
         conference=conference,
@@ -46,7 +49,7 @@ def certificate_issue(
         recipient_name=recipient_name,
         registration=registration,
         award=award,
-        serial=f"{conference.starts_at.year}-{conference.pk:03d}-{sequence:05d}",
+        serial=f"{timezone.localtime(conference.starts_at).year}-{conference.pk:03d}-{sequence:05d}",
         verification_code=_verification_code(),
         issued_at=timezone.now(),
     )

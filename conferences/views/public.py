@@ -6,13 +6,14 @@ from django.shortcuts import redirect, render
 from conferences.models import Conference
 from conferences.selectors.agenda import agenda_item_list
 from conferences.selectors.awards import award_list_for_conference
-from conferences.selectors.certificates import certificate_get_by_code
+from conferences.selectors.certificates import certificate_get_by_code, verification_code_normalize
 from conferences.selectors.conferences import (
     conference_get_for_user,
     conference_list_public,
     conference_stats,
     user_is_organizer,
 )
+from notifications.selectors import notification_counts
 
 
 def home(request):
@@ -33,14 +34,18 @@ def conference_detail(request, slug: str):
         "awards": award_list_for_conference(conference=conference),
         "is_organizer": is_organizer,
         "stats": conference_stats(conference=conference) if is_organizer else None,
+        "notification_counts": notification_counts(conference=conference) if is_organizer else None,
     }
     return render(request, "conferences/conference_detail.html", context)
 
 
 def certificate_verify(request, code: str = ""):
-    code = code or request.GET.get("code", "").strip()
-    if request.GET.get("code"):
-        return redirect("conferences:certificate-verify", code=code)
+    typed = request.GET.get("code", "")
+    if typed:
+        canonical = verification_code_normalize(typed)
+        if canonical and "/" not in canonical:
+            return redirect("conferences:certificate-verify", code=canonical)
+        code = typed.strip()  # Nothing usable was typed: the empty form, or "no such certificate".
     certificate = certificate_get_by_code(code=code) if code else None
     status = 404 if code and certificate is None else 200
     return render(

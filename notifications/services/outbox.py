@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from conferences.exceptions import ApplicationError
 from notifications.kinds import is_held_by_default
-from notifications.models import Notification, NotificationAttachment
+from notifications.models import Notification, NotificationAttachment, search_text
 from notifications.rendering import render_notice
 
 BATCH_SIZE = 100
@@ -121,6 +121,7 @@ def notify(
                     recipient_organization_id=recipient.organization_id,
                     recipient_name=recipient.name,
                     recipient_address=recipient.address,
+                    recipient_search=search_text(recipient.name, recipient.address),
                     language=recipient.language,
                     subject=message.subject,
                     body_text=message.text,
@@ -168,13 +169,15 @@ def notification_approve(*, ids: Sequence) -> int:
         .filter(id__in=ids, state=Notification.State.HELD)
         .values_list("id", flat=True)
     )
-    Notification.objects.filter(id__in=approved).update(
-        state=Notification.State.PENDING, enqueued_at=now, updated_at=now
+    Notification.objects.filter(id__in=approved).update(state=Notification.State.PENDING, updated_at=now)
+    # Only rows due now are queued; one with not_before ahead is left to the sweeper.
+    due_ids = list(
+        Notification.objects.filter(id__in=approved)
+        .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
+        .values_list("id", flat=True)
     )
-    due = Notification.objects.filter(id__in=approved).filter(
-        Q(not_before__isnull=True) | Q(not_before__lte=now)
-    )
-    enqueue_delivery(list(due.values_list("id", flat=True)))
+    Notification.objects.filter(id__in=due_ids).update(enqueued_at=now)
+    enqueue_delivery(due_ids)
     return len(approved)
 
 
@@ -188,8 +191,13 @@ def notification_cancel(*, ids: Sequence) -> int:
 @transaction.atomic
 def notification_resend(*, notification: Notification) -> Notification:
     """Send a sent (or failed) notice again, as a new row with its own Message-ID."""
+    # The lock makes two clicks on "Resend" run one after the other: the second sees the first's copy.
+    notification = Notification.objects.select_for_update().get(pk=notification.pk)
     if notification.state not in {Notification.State.SENT, Notification.State.DEAD}:
         raise ApplicationError(_("Only a sent or failed notice can be sent again."))
+    unsent = [Notification.State.HELD, Notification.State.PENDING, Notification.State.SENDING]
+    if Notification.objects.filter(resent_from=notification, state__in=unsent).exists():
+        raise ApplicationError(_("This notice is already queued to be sent again."))
     count = Notification.objects.filter(resent_from=notification).count()
     now = timezone.now()
     copy = Notification.objects.create(

@@ -266,3 +266,25 @@ def test_rate_limited_rows_are_deferred_to_next_minute(conference, smtp_sink, se
     deferred = Notification.objects.filter(state=State.PENDING)
     assert deferred.count() == 2
     assert all(r.attempts == 0 and r.next_attempt_at > timezone.now() for r in deferred)
+
+
+def test_resend_while_a_copy_is_still_queued_is_refused(conference):
+    from conferences.exceptions import ApplicationError
+
+    [row] = announce(conference, ["a@example.org"])
+    Notification.objects.filter(pk=row.pk).update(state=State.SENT)
+    notification_resend(notification=row)
+    with pytest.raises(ApplicationError):
+        notification_resend(notification=row)
+    assert Notification.objects.filter(resent_from=row).count() == 1
+
+
+def test_approving_a_future_notice_leaves_it_to_the_sweeper(conference, django_capture_on_commit_callbacks):
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+    [row] = announce(conference, ["a@example.org"], hold=True, not_before=tomorrow)
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert notification_approve(ids=[row.id]) == 1
+    row.refresh_from_db()
+    assert row.state == State.PENDING
+    assert row.enqueued_at is None
+    assert callbacks == []

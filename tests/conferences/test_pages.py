@@ -1,0 +1,355 @@
+import datetime
+import re
+
+import pytest
+from django.test import Client
+
+from conferences.models import Certificate
+from conferences.services.certificates import certificate_issue, certificate_revoke
+from tests.factories import (
+    AgendaItemFactory,
+    AwardCategoryFactory,
+    AwardDecisionFactory,
+    AwardFactory,
+    ConferenceFactory,
+    ConferenceRoleFactory,
+    OrganizationFactory,
+    PersonFactory,
+    UserFactory,
+    local,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client():
+    return Client()
+
+
+def html_lang(response) -> str:
+    return re.search(r'<html lang="([^"]*)">', response.content.decode())[1]
+
+
+# Home ----------------------------------------------------------------------------------------------
+
+
+def test_home_lists_published_conferences_and_not_drafts(client):
+    ConferenceFactory(published=True, title_vi="Hội nghị sơ kết Quyết định 19")
+    ConferenceFactory(closed=True, title_vi="Hội nghị tổng kết năm 2020")
+    ConferenceFactory(title_vi="Hội nghị còn là bản nháp")
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Hội nghị sơ kết Quyết định 19" in content
+    assert "Hội nghị tổng kết năm 2020" in content
+    assert "Hội nghị còn là bản nháp" not in content
+
+
+def test_home_is_vietnamese_by_default(client):
+    response = client.get("/")
+
+    assert html_lang(response) == "vi"
+
+
+def test_home_follows_the_browser_language(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert html_lang(response) == "en"
+
+
+def test_language_switch_to_english_sticks(client):
+    conference = ConferenceFactory(published=True, title_vi="Hội nghị sơ kết", title_en="Mid-term review")
+
+    switch = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.get("/")
+
+    assert switch.status_code == 302
+    assert switch["Location"] == "/"
+    assert html_lang(response) == "en"
+    assert conference.title_en in response.content.decode()
+    assert conference.title_vi not in response.content.decode()
+
+
+def test_language_switch_back_to_vietnamese(client):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    client.post("/i18n/setlang/", {"language": "vi", "next": "/"})
+
+    assert html_lang(client.get("/")) == "vi"
+
+
+def test_home_query_count_is_fixed_for_30_conferences(client, django_assert_max_num_queries):
+    ConferenceFactory.create_batch(30, published=True)
+
+    with django_assert_max_num_queries(1):
+        response = client.get("/")
+
+    assert response.content.decode().count('<a href="/hoi-nghi/') == 30
+
+
+# Conference page -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def conference():
+    return ConferenceFactory(published=True, slug="so-ket-19", title_vi="Hội nghị sơ kết Quyết định 19")
+
+
+def test_conference_page_shows_agenda_items_in_time_order(client, conference):
+    AgendaItemFactory(
+        conference=conference,
+        starts_at=local(2021, 4, 9, 10, 30),
+        ends_at=local(2021, 4, 9, 11, 0),
+        title="Bế mạc hội nghị",
+    )
+    AgendaItemFactory(
+        conference=conference,
+        starts_at=local(2021, 4, 9, 8, 0),
+        ends_at=local(2021, 4, 9, 8, 15),
+        title="Khai mạc hội nghị",
+    )
+    AgendaItemFactory(
+        conference=conference,
+        starts_at=local(2021, 4, 9, 9, 0),
+        ends_at=local(2021, 4, 9, 9, 20),
+        title="Tham luận của Sở Khoa học và Công nghệ tỉnh Quảng Ninh",
+        presenter_text="Giám đốc Sở",
+    )
+
+    response = client.get("/hoi-nghi/so-ket-19/")
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    positions = [
+        content.index(title)
+        for title in (
+            "Khai mạc hội nghị",
+            "Tham luận của Sở Khoa học và Công nghệ tỉnh Quảng Ninh",
+            "Bế mạc hội nghị",
+        )
+    ]
+    assert positions == sorted(positions)
+    assert '<td class="time">08:00 - 08:15</td>' in content
+    assert '<td class="time">09:00 - 09:20</td>' in content
+
+
+def test_conference_page_shows_awards_in_ceremony_order(client, conference):
+    decision = AwardDecisionFactory(conference=conference, issuer=OrganizationFactory(code="BKHCN"))
+    category = AwardCategoryFactory(name_vi="Bằng khen của Bộ trưởng Bộ Khoa học và Công nghệ")
+    AwardFactory(
+        decision=decision,
+        category=category,
+        ceremony_order=2,
+        recipient_organization=None,
+        recipient_person=PersonFactory(full_name="Trần Thị Bình"),
+    )
+    AwardFactory(
+        decision=decision,
+        category=category,
+        ceremony_order=1,
+        recipient_organization=OrganizationFactory(name="Sở Khoa học và Công nghệ tỉnh Quảng Ninh"),
+    )
+
+    content = client.get("/hoi-nghi/so-ket-19/").content.decode()
+
+    first = content.index("<strong>Sở Khoa học và Công nghệ tỉnh Quảng Ninh</strong>")
+    second = content.index("<strong>Trần Thị Bình</strong>")
+    assert first < second
+    assert "Bằng khen của Bộ trưởng Bộ Khoa học và Công nghệ" in content
+    assert "01/QĐ-BKHCN" in content
+
+
+def test_draft_conference_page_is_404_for_anonymous_users(client):
+    ConferenceFactory(slug="ban-nhap")
+
+    assert client.get("/hoi-nghi/ban-nhap/").status_code == 404
+
+
+def test_draft_conference_page_is_404_for_another_users_draft(client):
+    ConferenceFactory(slug="ban-nhap")
+    client.force_login(ConferenceRoleFactory().user)
+
+    assert client.get("/hoi-nghi/ban-nhap/").status_code == 404
+
+
+def test_draft_conference_page_is_shown_to_its_organizer(client):
+    draft = ConferenceFactory(slug="ban-nhap", title_vi="Hội nghị bản nháp")
+    client.force_login(ConferenceRoleFactory(conference=draft).user)
+
+    response = client.get("/hoi-nghi/ban-nhap/")
+
+    assert response.status_code == 200
+    assert "Hội nghị bản nháp" in response.content.decode()
+    assert response.context["stats"] == {"invitations": 0, "registrations": 0, "papers": 0}
+
+
+def test_unknown_conference_page_is_404(client):
+    assert client.get("/hoi-nghi/khong-co/").status_code == 404
+
+
+def test_conference_page_shows_the_english_title_in_english(client, conference):
+    conference.title_en = "Mid-term review of Decision 19"
+    conference.save()
+
+    response = client.get("/hoi-nghi/so-ket-19/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert "<h1>Mid-term review of Decision 19</h1>" in response.content.decode()
+
+
+def _agenda_with_30_items(conference):
+    speakers = PersonFactory.create_batch(3)
+    for i in range(30):
+        item = AgendaItemFactory(
+            conference=conference,
+            starts_at=local(2021, 4, 9, 8, 0) + datetime.timedelta(minutes=5 * i),
+            ends_at=local(2021, 4, 9, 8, 5) + datetime.timedelta(minutes=5 * i),
+            presenting_organization=OrganizationFactory(),
+        )
+        item.speakers.set(speakers[: i % 3 + 1])
+    decision = AwardDecisionFactory(conference=conference)
+    AwardFactory.create_batch(5, decision=decision)
+
+
+def test_conference_page_query_count_is_fixed_with_30_agenda_items(
+    client, conference, django_assert_max_num_queries
+):
+    _agenda_with_30_items(conference)
+
+    # Conference, agenda, speakers, awards.
+    with django_assert_max_num_queries(4):
+        response = client.get("/hoi-nghi/so-ket-19/")
+
+    assert response.content.decode().count('<td class="time">') == 30
+
+
+def test_conference_page_query_count_for_an_organizer_is_fixed_with_30_agenda_items(
+    client, conference, django_assert_max_num_queries
+):
+    _agenda_with_30_items(conference)
+    client.force_login(ConferenceRoleFactory(conference=conference).user)
+
+    # Session, user, conference, organizer check, stats, outbox counts, agenda, speakers, awards.
+    with django_assert_max_num_queries(9):
+        response = client.get("/hoi-nghi/so-ket-19/")
+
+    assert response.content.decode().count('<td class="time">') == 30
+
+
+# Certificate verification -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def certificate(conference):
+    return certificate_issue(
+        conference=conference,
+        kind=Certificate.Kind.ATTENDANCE,
+        recipient_person=PersonFactory(full_name="Nguyễn Thị Minh Khai"),
+    )
+
+
+def test_certificate_verification_shows_a_valid_certificate(client, certificate):
+    response = client.get(f"/xac-minh/{certificate.verification_code}/")
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert '<div class="result valid">' in content
+    assert "Nguyễn Thị Minh Khai" in content
+    assert certificate.serial in content
+    assert "Hội nghị sơ kết Quyết định 19" in content
+
+
+def test_certificate_verification_in_english_says_valid(client, certificate):
+    response = client.get(f"/xac-minh/{certificate.verification_code}/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert "This certificate is valid." in response.content.decode()
+
+
+def test_certificate_verification_shows_a_revoked_certificate_as_revoked(client, certificate):
+    certificate_revoke(certificate=certificate, reason="Cấp nhầm người nhận.")
+
+    response = client.get(f"/xac-minh/{certificate.verification_code}/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert '<div class="result revoked">' in content
+    assert '<div class="result valid">' not in content
+    assert "This certificate has been revoked." in content
+    assert "Cấp nhầm người nhận." in content
+
+
+def test_certificate_verification_of_an_unknown_code_is_404(client, certificate):
+    response = client.get("/xac-minh/ZZZZZZZZZZZZ/")
+
+    assert response.status_code == 404
+    content = response.content.decode()
+    assert '<p class="result invalid">' in content
+    assert "Nguyễn Thị Minh Khai" not in content
+
+
+def test_certificate_verification_accepts_a_lower_case_code(client, certificate):
+    response = client.get(f"/xac-minh/{certificate.verification_code.lower()}/")
+
+    assert response.status_code == 200
+    assert '<div class="result valid">' in response.content.decode()
+
+
+def test_certificate_lookup_form_without_code_is_shown(client):
+    response = client.get("/xac-minh/")
+
+    assert response.status_code == 200
+    assert '<input id="code" name="code" value=""' in response.content.decode()
+
+
+def test_certificate_lookup_with_code_redirects_to_the_canonical_url(client, certificate):
+    response = client.get("/xac-minh/", {"code": certificate.verification_code})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/xac-minh/{certificate.verification_code}/"
+    assert response["Location"] == certificate.get_absolute_url()
+
+
+def test_certificate_lookup_with_a_typed_code_redirects_to_the_canonical_url(client, certificate):
+    code = certificate.verification_code
+    typed = f"{code[:4].lower()} {code[4:8].lower()} {code[8:].lower()}"
+
+    response = client.get("/xac-minh/", {"code": typed})
+
+    assert response.status_code == 302
+    assert response["Location"] == certificate.get_absolute_url()
+
+
+@pytest.mark.parametrize(
+    ("typed", "status"),
+    [("AB/CD", 404), ("   ", 200)],
+    ids=["slash-is-an-unknown-code", "only-spaces-shows-the-empty-form"],
+)
+def test_certificate_lookup_with_an_odd_code_is_not_a_server_error(typed, status):
+    client = Client(raise_request_exception=False)
+
+    response = client.get("/xac-minh/", {"code": typed})
+
+    assert response.status_code == status
+
+
+def test_certificate_verification_query_count(client, certificate, django_assert_max_num_queries):
+    with django_assert_max_num_queries(1):
+        client.get(f"/xac-minh/{certificate.verification_code}/")
+
+
+def test_certificate_page_shows_the_organization_recipient(client, conference):
+    department = OrganizationFactory(name="Sở Khoa học và Công nghệ tỉnh Quảng Ninh")
+    certificate = certificate_issue(
+        conference=conference, kind=Certificate.Kind.AWARD, recipient_organization=department
+    )
+
+    content = client.get(certificate.get_absolute_url()).content.decode()
+
+    assert "Sở Khoa học và Công nghệ tỉnh Quảng Ninh" in content
+
+
+def test_pages_render_for_a_staff_user_with_admin_link(client):
+    client.force_login(UserFactory(is_staff=True))
+
+    assert 'href="/admin/"' in client.get("/").content.decode()

@@ -1,0 +1,47 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from conferences.models import AgendaItem
+from conferences.services.agenda import agenda_item_create
+from tests.factories import ConferenceFactory, PaperFactory, PersonFactory, RoomFactory, local
+
+pytestmark = pytest.mark.django_db
+
+
+def test_agenda_item_create_appends_positions_and_sets_speakers():
+    conference = ConferenceFactory()
+    speaker = PersonFactory()
+
+    first = agenda_item_create(
+        conference=conference,
+        starts_at=local(2021, 4, 9, 8, 0),
+        ends_at=local(2021, 4, 9, 8, 15),
+        title="Khai mạc",
+    )
+    second = agenda_item_create(
+        conference=conference,
+        starts_at=local(2021, 4, 9, 8, 15),
+        ends_at=local(2021, 4, 9, 8, 30),
+        title="Tham luận",
+        speakers=[speaker],
+    )
+
+    assert (first.position, second.position) == (0, 1)
+    assert list(second.speakers.all()) == [speaker]
+
+
+def test_agenda_item_create_refuses_room_and_paper_of_another_conference():
+    conference = ConferenceFactory()
+
+    with pytest.raises(ValidationError) as excinfo:
+        agenda_item_create(
+            conference=conference,
+            starts_at=local(2021, 4, 9, 8, 0),
+            ends_at=local(2021, 4, 9, 8, 15),
+            title="Tham luận",
+            room=RoomFactory(),
+            paper=PaperFactory(),
+        )
+
+    assert sorted(excinfo.value.message_dict) == ["paper", "room"]
+    assert AgendaItem.objects.count() == 0

@@ -1,0 +1,153 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from conferences.exceptions import ApplicationError
+from conferences.models import Invitation, Registration
+from conferences.services.invitations import (
+    invitation_create,
+    invitation_respond,
+    registration_check_in,
+    registration_create,
+)
+from tests.factories import (
+    ConferenceFactory,
+    InvitationFactory,
+    OrganizationFactory,
+    PersonFactory,
+    RegistrationFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_invitation_create_stores_a_draft_invitation_for_the_agency():
+    conference = ConferenceFactory()
+    department = OrganizationFactory(name="Sở Khoa học và Công nghệ tỉnh Quảng Ninh")
+
+    invitation = invitation_create(
+        conference=conference,
+        organization=department,
+        addressee="Đại diện Lãnh đạo Sở",
+        delegate_quota=2,
+        paper_requested=True,
+    )
+
+    invitation.refresh_from_db()
+    assert (invitation.status, invitation.delegate_quota, invitation.paper_requested) == ("draft", 2, True)
+    assert invitation.invitee_name == "Sở Khoa học và Công nghệ tỉnh Quảng Ninh"
+    assert invitation.token_hash is None
+
+
+def test_invitation_create_refuses_a_quota_of_zero():
+    with pytest.raises(ValidationError) as excinfo:
+        invitation_create(
+            conference=ConferenceFactory(), organization=OrganizationFactory(), delegate_quota=0
+        )
+
+    assert "delegate_quota" in excinfo.value.message_dict
+
+
+def test_invitation_respond_accepts_and_keeps_first_answer_time():
+    invitation = InvitationFactory(status=Invitation.Status.SENT)
+    first = invitation_respond(invitation=invitation, accept=True)
+
+    second = invitation_respond(invitation=invitation, accept=True)
+
+    assert second.status == Invitation.Status.ACCEPTED
+    assert second.responded_at == first.responded_at
+
+
+def test_invitation_respond_refuses_a_revoked_invitation():
+    invitation = InvitationFactory(status=Invitation.Status.REVOKED)
+
+    with pytest.raises(ApplicationError):
+        invitation_respond(invitation=invitation, accept=True)
+
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.REVOKED
+
+
+def test_registration_create_takes_organization_from_the_invitation():
+    invitation = InvitationFactory(delegate_quota=2)
+
+    registration = registration_create(
+        conference=invitation.conference, person=PersonFactory(), invitation=invitation
+    )
+
+    registration.refresh_from_db()
+    assert registration.organization == invitation.organization
+    assert registration.status == Registration.Status.CONFIRMED
+
+
+def test_registration_quota_is_enforced():
+    invitation = InvitationFactory(delegate_quota=2)
+    for _ in range(2):
+        registration_create(conference=invitation.conference, person=PersonFactory(), invitation=invitation)
+
+    with pytest.raises(ApplicationError) as excinfo:
+        registration_create(conference=invitation.conference, person=PersonFactory(), invitation=invitation)
+
+    assert excinfo.value.extra == {"code": "quota_reached"}
+    assert excinfo.value.message == "This invitation allows 2 delegate(s)."
+    assert Registration.objects.filter(invitation=invitation).count() == 2
+
+
+def test_registration_capacity_is_enforced():
+    conference = ConferenceFactory(capacity=2)
+    RegistrationFactory.create_batch(2, conference=conference)
+
+    with pytest.raises(ApplicationError) as excinfo:
+        registration_create(conference=conference, person=PersonFactory())
+
+    assert excinfo.value.extra == {"code": "capacity_reached"}
+    assert Registration.objects.filter(conference=conference).count() == 2
+
+
+def test_cancelled_registrations_do_not_count_against_the_quota():
+    invitation = InvitationFactory(delegate_quota=1)
+    RegistrationFactory(
+        conference=invitation.conference, invitation=invitation, status=Registration.Status.CANCELLED
+    )
+
+    registration = registration_create(
+        conference=invitation.conference, person=PersonFactory(), invitation=invitation
+    )
+
+    assert registration.status == Registration.Status.CONFIRMED
+
+
+def test_cancelled_registrations_do_not_count_against_the_capacity():
+    conference = ConferenceFactory(capacity=1)
+    RegistrationFactory(conference=conference, status=Registration.Status.CANCELLED)
+
+    registration_create(conference=conference, person=PersonFactory())
+
+    assert Registration.objects.filter(conference=conference, status="confirmed").count() == 1
+
+
+def test_registration_with_invitation_of_another_conference_is_refused():
+    invitation = InvitationFactory()
+
+    with pytest.raises(ValidationError) as excinfo:
+        registration_create(conference=ConferenceFactory(), person=PersonFactory(), invitation=invitation)
+
+    assert list(excinfo.value.message_dict) == ["invitation"]
+
+
+def test_a_person_registers_once_per_conference():
+    registration = RegistrationFactory()
+
+    with pytest.raises(ValidationError):
+        registration_create(conference=registration.conference, person=registration.person)
+
+    assert Registration.objects.count() == 1
+
+
+def test_registration_check_in_keeps_the_first_arrival_time():
+    registration = RegistrationFactory()
+    first = registration_check_in(registration=registration).checked_in_at
+
+    second = registration_check_in(registration=registration).checked_in_at
+
+    assert first is not None
+    assert second == first

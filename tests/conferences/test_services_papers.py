@@ -1,0 +1,236 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from conferences.exceptions import ApplicationError
+from conferences.models import ConferenceRole, Paper, PaperRevision, Review
+from conferences.services.papers import paper_decide, paper_revise, paper_submit, review_submit
+from tests.factories import (
+    ConferenceFactory,
+    ConferenceRoleFactory,
+    PaperFactory,
+    PersonFactory,
+    ReviewCriterionFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def conference():
+    return ConferenceFactory()
+
+
+@pytest.fixture
+def reviewer(conference):
+    return ConferenceRoleFactory(conference=conference, role=ConferenceRole.Role.REVIEWER).user
+
+
+@pytest.fixture
+def criteria(conference):
+    return [
+        ReviewCriterionFactory(conference=conference, code="noi-dung", max_score=10, position=1),
+        ReviewCriterionFactory(conference=conference, code="trinh-bay", max_score=5, position=2),
+    ]
+
+
+def test_paper_submit_creates_ordered_authors_and_revision_1(conference):
+    director, deputy, expert = PersonFactory(), PersonFactory(), PersonFactory()
+
+    paper = paper_submit(
+        conference=conference,
+        title="Kết quả áp dụng TCVN ISO 9001 tại tỉnh Quảng Ninh",
+        abstract="Tóm tắt",
+        authors=[deputy, director, expert],
+        presenter=director,
+    )
+
+    paper.refresh_from_db()
+    assert paper.status == Paper.Status.SUBMITTED
+    assert paper.submitted_at is not None
+    assert list(paper.authorships.values_list("person", "order", "is_presenter")) == [
+        (deputy.pk, 1, False),
+        (director.pk, 2, True),
+        (expert.pk, 3, False),
+    ]
+    assert list(paper.revisions.values_list("number", "title", "abstract")) == [
+        (1, "Kết quả áp dụng TCVN ISO 9001 tại tỉnh Quảng Ninh", "Tóm tắt")
+    ]
+
+
+def test_paper_submit_needs_an_author(conference):
+    with pytest.raises(ValidationError) as excinfo:
+        paper_submit(conference=conference, title="Tham luận", authors=[])
+
+    assert list(excinfo.value.message_dict) == ["authors"]
+    assert Paper.objects.count() == 0
+
+
+def test_paper_submit_refuses_an_author_listed_twice(conference):
+    author = PersonFactory()
+
+    with pytest.raises(ValidationError) as excinfo:
+        paper_submit(conference=conference, title="Tham luận", authors=[author, author])
+
+    assert list(excinfo.value.message_dict) == ["authors"]
+
+
+def test_paper_submit_refuses_a_presenter_who_is_not_an_author(conference):
+    with pytest.raises(ValidationError) as excinfo:
+        paper_submit(
+            conference=conference, title="Tham luận", authors=[PersonFactory()], presenter=PersonFactory()
+        )
+
+    assert list(excinfo.value.message_dict) == ["presenter"]
+    assert Paper.objects.count() == 0
+
+
+def test_paper_revise_adds_revision_2_and_keeps_revision_1(conference):
+    paper = paper_submit(conference=conference, title="Bản đầu", body="Nội dung 1", authors=[PersonFactory()])
+
+    revision = paper_revise(paper=paper, title="Bản sửa", body="Nội dung 2")
+
+    paper.refresh_from_db()
+    assert revision.number == 2
+    assert (paper.title, paper.body) == ("Bản sửa", "Nội dung 2")
+    assert list(PaperRevision.objects.filter(paper=paper).values_list("number", "title", "body")) == [
+        (1, "Bản đầu", "Nội dung 1"),
+        (2, "Bản sửa", "Nội dung 2"),
+    ]
+
+
+def test_paper_revise_returns_a_paper_asked_for_revision_to_submitted(conference):
+    paper = paper_submit(conference=conference, title="Bản đầu", authors=[PersonFactory()])
+    paper_decide(paper=paper, status=Paper.Status.REVISION_REQUESTED)
+
+    paper_revise(paper=paper, title="Bản sửa")
+
+    paper.refresh_from_db()
+    assert paper.status == Paper.Status.SUBMITTED
+
+
+def test_paper_revise_refuses_an_accepted_paper(conference):
+    paper = paper_submit(conference=conference, title="Bản đầu", authors=[PersonFactory()])
+    paper_decide(paper=paper, status=Paper.Status.ACCEPTED)
+
+    with pytest.raises(ApplicationError):
+        paper_revise(paper=paper, title="Bản sửa")
+
+    assert paper.revisions.count() == 1
+
+
+def test_paper_decide_refuses_a_withdrawn_paper():
+    paper = PaperFactory(status=Paper.Status.WITHDRAWN)
+
+    with pytest.raises(ApplicationError):
+        paper_decide(paper=paper, status=Paper.Status.ACCEPTED)
+
+    paper.refresh_from_db()
+    assert paper.status == Paper.Status.WITHDRAWN
+
+
+def test_paper_decide_refuses_a_status_that_is_not_a_decision():
+    with pytest.raises(ValidationError) as excinfo:
+        paper_decide(paper=PaperFactory(), status=Paper.Status.DRAFT)
+
+    assert list(excinfo.value.message_dict) == ["status"]
+
+
+def test_review_submit_requires_the_reviewer_role(conference, criteria):
+    paper = PaperFactory(conference=conference)
+    organizer = ConferenceRoleFactory(conference=conference, role=ConferenceRole.Role.ORGANIZER).user
+
+    for user in (UserFactory(), organizer):
+        with pytest.raises(ApplicationError) as excinfo:
+            review_submit(
+                paper=paper, reviewer=user, recommendation="accept", scores={"noi-dung": 8, "trinh-bay": 4}
+            )
+        assert excinfo.value.message == "You are not a reviewer for this conference."
+
+    assert Review.objects.count() == 0
+
+
+def test_review_submit_refuses_a_reviewer_of_another_conference(criteria):
+    paper = PaperFactory(conference=criteria[0].conference)
+    other_reviewer = ConferenceRoleFactory(role=ConferenceRole.Role.REVIEWER).user
+
+    with pytest.raises(ApplicationError):
+        review_submit(paper=paper, reviewer=other_reviewer, recommendation="accept", scores={})
+
+
+def test_review_submit_stores_scores_and_moves_paper_under_review(conference, reviewer, criteria):
+    paper = PaperFactory(conference=conference, status=Paper.Status.SUBMITTED)
+
+    review = review_submit(
+        paper=paper,
+        reviewer=reviewer,
+        recommendation="minor_revision",
+        scores={"noi-dung": 8, "trinh-bay": 5},
+        comment="Tốt",
+    )
+
+    review.refresh_from_db()
+    paper.refresh_from_db()
+    assert review.scores == {"noi-dung": 8, "trinh-bay": 5}
+    assert (review.recommendation, review.comment) == ("minor_revision", "Tốt")
+    assert paper.status == Paper.Status.UNDER_REVIEW
+
+
+@pytest.mark.parametrize(
+    ("scores", "expected"),
+    [
+        ({"noi-dung": 8, "trinh-bay": 4, "do-dai": 3}, ["do-dai: Unknown criterion."]),
+        ({"noi-dung": 11, "trinh-bay": 4}, ["noi-dung: Enter a whole number from 0 to 10."]),
+        ({"noi-dung": -1, "trinh-bay": 4}, ["noi-dung: Enter a whole number from 0 to 10."]),
+        ({"noi-dung": 8, "trinh-bay": 4.5}, ["trinh-bay: Enter a whole number from 0 to 5."]),
+        ({"noi-dung": True, "trinh-bay": 4}, ["noi-dung: Enter a whole number from 0 to 10."]),
+        ({"noi-dung": 8}, ["trinh-bay: This score is required."]),
+    ],
+    ids=["unknown", "above-max", "negative", "not-integer", "boolean", "missing"],
+)
+def test_review_submit_validates_scores_against_criteria(conference, reviewer, criteria, scores, expected):
+    paper = PaperFactory(conference=conference)
+
+    with pytest.raises(ValidationError) as excinfo:
+        review_submit(paper=paper, reviewer=reviewer, recommendation="accept", scores=scores)
+
+    assert excinfo.value.message_dict == {"scores": expected}
+    assert Review.objects.count() == 0
+
+
+def test_review_submit_accepts_boundary_scores(conference, reviewer, criteria):
+    paper = PaperFactory(conference=conference)
+
+    review = review_submit(
+        paper=paper, reviewer=reviewer, recommendation="accept", scores={"noi-dung": 0, "trinh-bay": 5}
+    )
+
+    assert review.scores == {"noi-dung": 0, "trinh-bay": 5}
+
+
+def test_second_review_submit_replaces_the_first(conference, reviewer, criteria):
+    paper = PaperFactory(conference=conference)
+    first = review_submit(
+        paper=paper, reviewer=reviewer, recommendation="reject", scores={"noi-dung": 2, "trinh-bay": 1}
+    )
+
+    second = review_submit(
+        paper=paper, reviewer=reviewer, recommendation="accept", scores={"noi-dung": 9, "trinh-bay": 5}
+    )
+
+    assert second.pk == first.pk
+    assert Review.objects.filter(paper=paper).count() == 1
+    stored = Review.objects.get(paper=paper)
+    assert (stored.recommendation, stored.scores) == ("accept", {"noi-dung": 9, "trinh-bay": 5})
+
+
+def test_review_submit_refuses_an_unknown_recommendation(conference, reviewer, criteria):
+    with pytest.raises(ValidationError) as excinfo:
+        review_submit(
+            paper=PaperFactory(conference=conference),
+            reviewer=reviewer,
+            recommendation="maybe",
+            scores={"noi-dung": 5, "trinh-bay": 5},
+        )
+
+    assert list(excinfo.value.message_dict) == ["recommendation"]

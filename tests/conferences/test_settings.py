@@ -1,0 +1,79 @@
+"""Settings are read once per process, so each case runs Django in a fresh subprocess."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+PRODUCTION_ONLY = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+
+
+def run(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ONLY}
+    environment |= {"DJANGO_SETTINGS_MODULE": "config.settings", "HOINGHI_VAR_DIR": str(tmp_path / "var")}
+    environment |= env
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_settings_refuse_to_load_without_secret_key_when_debug_is_off(tmp_path):
+    result = run(["-c", "import django; django.setup()"], tmp_path, DEBUG="false")
+
+    assert result.returncode != 0
+    assert "django.core.exceptions.ImproperlyConfigured: SECRET_KEY must be set when DEBUG is off." in (
+        result.stderr
+    )
+
+
+def test_settings_load_without_secret_key_in_debug(tmp_path):
+    result = run(
+        ["-c", "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"],
+        tmp_path,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
+
+
+def test_production_settings_pass_the_deployment_checks(tmp_path):
+    result = run(
+        ["manage.py", "check", "--deploy"],
+        tmp_path,
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(60)[:60],
+        ALLOWED_HOSTS="hoinghi.example.gov.vn",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}",
+    )
+
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "System check identified no issues" in output, output
+
+
+def test_production_settings_turn_on_https_protections(tmp_path):
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DEBUG, s.ALLOWED_HOSTS, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, "
+        "s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, s.LANGUAGE_CODE, s.TIME_ZONE)"
+    )
+
+    result = run(
+        ["-c", code],
+        tmp_path,
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(60)[:60],
+        ALLOWED_HOSTS="hoinghi.example.gov.vn",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "False ['hoinghi.example.gov.vn'] True True True 31536000 vi Asia/Ho_Chi_Minh"
+    )
