@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PYTEST_ARGS ?=
 
-.PHONY: demo test install install-test system-deps messages migrate lint format clean
+.PHONY: demo test install install-test system-deps system-deps-test messages migrate lint format clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,10 +21,14 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	touch $@
 
 install: system-deps $(VENV)/.installed messages
-install-test: system-deps $(VENV)/.installed-test messages
+install-test: system-deps-test $(VENV)/.installed-test messages
 
 system-deps:
 	@scripts/install-system-deps.sh
+
+# The browser tests drive Debian's chromium.
+system-deps-test:
+	@scripts/install-system-deps.sh --with-browser
 
 messages: | $(VENV)/bin/python
 	@$(PY) manage.py compilemessages --ignore=.venv --verbosity=0

@@ -5,6 +5,7 @@ import logging
 from celery import shared_task
 
 from conferences.services.conferences import conference_close_finished
+from conferences.services.invitation_sending import invitation_send_drafts
 
 logger = logging.getLogger(__name__)
 
@@ -16,3 +17,12 @@ def close_finished_conferences() -> int:
     if closed:
         logger.info("Closed %d finished conference(s).", closed)
     return closed
+
+
+@shared_task(acks_late=True)
+def send_invitations(invitation_ids: list[int], actor_id: int | None = None) -> int:
+    """Send the drafts among these invitations (letters are rendered here, not in the request)."""
+    from django.contrib.auth import get_user_model
+
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    return invitation_send_drafts(invitation_ids=invitation_ids, actor=actor)

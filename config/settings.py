@@ -273,6 +273,24 @@ LOGGING = {
     },
 }
 
+# Documents and invitations -------------------------------------------------------------
+# The place line of documents ("Hà Nội, ngày ... tháng ... năm ...").
+DOCUMENT_PLACE = os.environ.get("DOCUMENT_PLACE", "Hà Nội")
+# The drafting unit after "Lưu: VT," in "Nơi nhận".
+DOCUMENT_DRAFTING_UNIT = os.environ.get("DOCUMENT_DRAFTING_UNIT", "")
+# Who signs invitation letters: "KT. BỘ TRƯỞNG" / "THỨ TRƯỞNG" / name.
+INVITATION_SIGNING = {
+    "authority": os.environ.get("INVITATION_SIGNING_AUTHORITY", "KT. BỘ TRƯỞNG"),
+    "title": os.environ.get("INVITATION_SIGNER_TITLE", "THỨ TRƯỞNG"),
+    "name": os.environ.get("INVITATION_SIGNER_NAME", ""),
+}
+# An RSVP link works until the RSVP deadline (or the conference's start) plus this many days.
+RSVP_LINK_GRACE_DAYS = env_int("RSVP_LINK_GRACE_DAYS", 3)
+# Reminders to agencies that have not answered, this many days before the RSVP deadline.
+RSVP_REMINDER_DAYS = [int(d) for d in env_list("RSVP_REMINDER_DAYS", "7,2")]
+# Wrong RSVP or delegate links allowed per client address in 10 minutes before it is refused.
+RSVP_GUESS_LIMIT = env_int("RSVP_GUESS_LIMIT", 20)
+
 # Notifications -------------------------------------------------------------------------
 # Messages per minute to one outgoing mail server, across all workers (0: no limit).
 NOTIFICATIONS_RATE_LIMIT_PER_MINUTE = env_int("NOTIFICATIONS_RATE_LIMIT_PER_MINUTE", 0)

@@ -11,6 +11,7 @@ from conferences.models import (
     Conference,
     ConferenceRole,
     Invitation,
+    InvitationLink,
     Registration,
     ReviewCriterion,
     Room,
@@ -134,10 +135,10 @@ class InvitationAdmin(FoldedSearchMixin, admin.ModelAdmin):
     folded_search_fields = ("organization__search_name", "person__search_name")
     autocomplete_fields = ("conference", "organization", "person")
     ordering = ("conference", "id")
-    # The document number is allocated by a service; the token only ever exists as a hash.
+    # The document number is allocated by a service; RSVP links only ever exist as hashes.
     readonly_fields = (
         "document",
-        "token_hash",
+        "send_count",
         "sent_at",
         "responded_at",
         "created_at",
@@ -175,6 +176,18 @@ class RegistrationAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 # --- audit log ----------------------------------------------------------------------------------------------
+
+
+@admin.register(InvitationLink)
+class InvitationLinkAdmin(ReadOnlyAdmin):
+    """RSVP links exist here only as hashes; the table shows which are live."""
+
+    list_display = ("invitation", "created_at", "expires_at", "revoked_at")
+    list_filter = ("invitation__conference",)
+    list_select_related = ("invitation__conference", "invitation__organization", "invitation__person")
+    search_fields = ("invitation__organization__name",)
+    fields = ("invitation", "created_at", "expires_at", "revoked_at")
+    date_hierarchy = "created_at"
 
 
 @admin.register(AuditEntry)

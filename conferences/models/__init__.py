@@ -4,7 +4,7 @@ from .award import Award, AwardCategory, AwardDecision
 from .certificate import Certificate
 from .conference import Conference, ConferenceRole, Room
 from .document import DocumentKind, DocumentNumber, DocumentSequence
-from .invitation import Invitation, Registration
+from .invitation import Invitation, InvitationLink, Registration
 from .organization import Organization, Province
 from .paper import Paper, PaperAuthor, PaperRevision, Review, ReviewCriterion
 from .person import Person
@@ -23,6 +23,7 @@ __all__ = [
     "DocumentNumber",
     "DocumentSequence",
     "Invitation",
+    "InvitationLink",
     "Organization",
     "Paper",
     "PaperAuthor",

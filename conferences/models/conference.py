@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from conferences.fields import NFCCharField, NFCTextField
 
@@ -116,7 +117,7 @@ class Room(models.Model):
     )
     name = NFCCharField(_("name"), max_length=100)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("sort order", "position"), default=0)
 
     class Meta:
         ordering = ["conference", "position", "name"]

@@ -58,8 +58,15 @@ class Invitation(models.Model):
         related_name="invitation",
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
-    token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
-    token_expires_at = models.DateTimeField(_("link expires at"), null=True, blank=True)
+    paper_presenter = models.ForeignKey(
+        "conferences.Person",
+        verbose_name=_("presents the paper"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    send_count = models.PositiveSmallIntegerField(_("times sent"), default=0, editable=False)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -98,6 +105,26 @@ class Invitation(models.Model):
         if self.organization_id:
             return self.organization.name
         return self.person.full_name if self.person_id else ""
+
+
+class InvitationLink(models.Model):
+    """A personal RSVP link sent to an agency; every e-mail about the invitation carries one.
+
+    Only the SHA-256 of the link's token is kept: a leaked database opens no invitation.
+    """
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("RSVP link")
+        verbose_name_plural = _("RSVP links")
+
+    def __str__(self) -> str:
+        return f"{self.invitation} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
 class Registration(models.Model):
@@ -144,6 +171,8 @@ class Registration(models.Model):
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.DELEGATE)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.CONFIRMED)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    # The delegate's personal page (agenda, check-in QR code, certificate) is opened by this token.
+    token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from conferences.fields import NFCCharField, NFCTextField
 
@@ -122,7 +123,7 @@ class ReviewCriterion(models.Model):
     code = models.SlugField(_("code"), max_length=32)
     label = NFCCharField(_("label"), max_length=200)
     max_score = models.PositiveSmallIntegerField(_("maximum score"), default=10)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("sort order", "position"), default=0)
 
     class Meta:
         ordering = ["conference", "position", "code"]

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from conferences.fields import NFCCharField
 from conferences.text import fold, vietnamese_name_sort_key
@@ -10,7 +11,7 @@ class Person(models.Model):
     """Someone who attends, presents, reviews, chairs or signs. Full name family name first."""
 
     full_name = NFCCharField(_("full name"), max_length=200)
-    position = NFCCharField(_("position"), max_length=200, blank=True)
+    position = NFCCharField(pgettext_lazy("job title", "position"), max_length=200, blank=True)
     organization = models.ForeignKey(
         "conferences.Organization",
         verbose_name=_("organization"),

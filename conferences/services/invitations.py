@@ -33,7 +33,42 @@ def invitation_create(
         paper_topic=nfc(paper_topic),
         note=note,
     )
-    return validated_save(invitation, exclude=["token_hash"])
+    return validated_save(invitation)
+
+
+@transaction.atomic
+def invitation_bulk_create(
+    *,
+    conference: Conference,
+    organizations: list[Organization],
+    delegate_quota: int = 1,
+    paper_requested: bool = False,
+    paper_topic: str = "",
+    note: str = "",
+) -> tuple[list[Invitation], list[Organization]]:
+    """Invite each organization not yet invited; return (new invitations, organizations skipped)."""
+    already = set(
+        Invitation.objects.filter(conference=conference, organization__in=organizations).values_list(
+            "organization_id", flat=True
+        )
+    )
+    created, skipped = [], []
+    for organization in organizations:
+        if organization.pk in already:
+            skipped.append(organization)
+            continue
+        already.add(organization.pk)
+        created.append(
+            invitation_create(
+                conference=conference,
+                organization=organization,
+                delegate_quota=delegate_quota,
+                paper_requested=paper_requested,
+                paper_topic=paper_topic,
+                note=note,
+            )
+        )
+    return created, skipped
 
 
 @transaction.atomic
@@ -63,6 +98,11 @@ def registration_create(
     one after another and never overshoot a quota or the capacity.
     """
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
+    existing = Registration.objects.filter(conference=conference, person=person).first()
+    if existing is not None and existing.status == Registration.Status.CONFIRMED:
+        raise ValidationError(
+            {"person": _("%(name)s is already registered for this conference.") % {"name": person.full_name}}
+        )
     active = Registration.objects.filter(conference=conference, status=Registration.Status.CONFIRMED)
     if conference.capacity is not None and active.count() >= conference.capacity:
         raise ApplicationError(
@@ -78,10 +118,22 @@ def registration_create(
                 extra={"code": "quota_reached"},
             )
         organization = organization or invitation.organization
-    registration = Registration(
-        conference=conference, person=person, organization=organization, invitation=invitation, role=role
-    )
+    # A person who cancelled and comes back keeps their one registration row.
+    registration = existing or Registration(conference=conference, person=person)
+    registration.organization = organization
+    registration.invitation = invitation
+    registration.role = role
+    registration.status = Registration.Status.CONFIRMED
     return validated_save(registration)
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration) -> Registration:
+    Registration.objects.filter(pk=registration.pk).update(
+        status=Registration.Status.CANCELLED, token_hash=None, updated_at=timezone.now()
+    )
+    registration.refresh_from_db()
+    return registration
 
 
 def registration_check_in(*, registration: Registration) -> Registration:

@@ -22,6 +22,7 @@ from conferences.models import (
     DocumentNumber,
     DocumentSequence,
     Invitation,
+    InvitationLink,
     Organization,
     Paper,
     PaperRevision,
@@ -35,6 +36,7 @@ from conferences.services.awards import award_create, award_decision_create
 from conferences.services.certificates import certificate_issue
 from conferences.services.conferences import conference_create, conference_role_grant
 from conferences.services.documents import document_number_allocate
+from conferences.services.invitation_sending import invitation_link_create
 from conferences.services.invitations import invitation_create, registration_create
 from conferences.services.organizations import organization_create, person_create, province_upsert
 from conferences.services.papers import paper_submit, review_submit
@@ -44,7 +46,7 @@ pytestmark = pytest.mark.django_db
 HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 CONFERENCE_MODELS = list(apps.get_app_config("conferences").get_models())
 # Logs, snapshots and issued numbers: written by services only, so the admin only shows them.
-READ_ONLY_MODELS = {AgendaVersion, AuditEntry, DocumentNumber, PaperRevision}
+READ_ONLY_MODELS = {AgendaVersion, AuditEntry, DocumentNumber, InvitationLink, PaperRevision}
 # A changelist with 30+ rows: session, user, counts, the page, the filters and date hierarchy.
 # An N+1 would cost 30 more queries, so this bound leaves no room for one.
 MAX_CHANGELIST_QUERIES = 12
@@ -103,6 +105,7 @@ def build_conference(i: int) -> dict:
         issuer=ministry, kind=DocumentKind.INVITATION, issued_on=start.date()
     )
     invitation.save(update_fields=["document"])
+    invitation_link_create(invitation=invitation)
     registration = registration_create(conference=conference, person=person, invitation=invitation)
     paper = paper_submit(
         conference=conference,

@@ -35,7 +35,7 @@ def test_invitation_create_stores_a_draft_invitation_for_the_agency():
     invitation.refresh_from_db()
     assert (invitation.status, invitation.delegate_quota, invitation.paper_requested) == ("draft", 2, True)
     assert invitation.invitee_name == "Sở Khoa học và Công nghệ tỉnh Quảng Ninh"
-    assert invitation.token_hash is None
+    assert not invitation.links.exists()
 
 
 def test_invitation_create_refuses_a_quota_of_zero():

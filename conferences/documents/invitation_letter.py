@@ -1,0 +1,45 @@
+"""The invitation letter (Giấy mời, Decree 30/2020 form 1.7), with the agenda attached when published."""
+
+from django.conf import settings
+from django.utils import timezone
+
+from conferences.documents.rendering import render_pdf
+from conferences.models import AgendaVersion, Invitation
+
+
+def invitation_letter_context(invitation: Invitation) -> dict:
+    conference = invitation.conference
+    host = conference.host
+    agenda = AgendaVersion.objects.filter(conference=conference).order_by("-number").first()
+    document = invitation.document
+    return {
+        "invitation": invitation,
+        "conference": conference,
+        "issuer": host,
+        "parent_body": host.parent.name if host.parent_id else "",
+        "document_number": document.formatted if document else "",
+        "issued_on": document.issued_on if document else timezone.localdate(),
+        "place": settings.DOCUMENT_PLACE,
+        "addressee": invitation.addressee or _default_addressee(invitation),
+        "starts_at": timezone.localtime(conference.starts_at),
+        "agenda": agenda,
+        "agenda_items": agenda.items if agenda else [],
+        "signing": settings.INVITATION_SIGNING,
+        "drafting_unit": settings.DOCUMENT_DRAFTING_UNIT,
+    }
+
+
+def _default_addressee(invitation: Invitation) -> str:
+    if invitation.organization_id:
+        return f"Đại diện Lãnh đạo {invitation.organization.name}"
+    person = invitation.person
+    return f"Đồng chí {person.full_name}" + (f", {person.position}" if person.position else "")
+
+
+def render_invitation_letter(invitation: Invitation) -> bytes:
+    return render_pdf("documents/invitation_letter.html", invitation_letter_context(invitation))
+
+
+def invitation_letter_filename(invitation: Invitation) -> str:
+    number = invitation.document.number if invitation.document_id else invitation.pk
+    return f"giay-moi-{number:02d}.pdf" if isinstance(number, int) else f"giay-moi-{number}.pdf"

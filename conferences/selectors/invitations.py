@@ -1,0 +1,86 @@
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from conferences.models import Conference, Invitation, InvitationLink, Registration
+from conferences.tokens import token_hash
+
+
+def invitation_get_by_token(*, token: str) -> Invitation | None:
+    """The invitation a live RSVP link opens, or None.
+
+    A wrong, revoked or expired link all give None: the page must not tell a
+    guesser which of these it was.
+    """
+    if not token or len(token) > 100:
+        return None
+    link = (
+        InvitationLink.objects.select_related(
+            "invitation__conference__host", "invitation__organization", "invitation__person"
+        )
+        .filter(token_hash=token_hash(token), revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .exclude(invitation__status=Invitation.Status.REVOKED)
+        .first()
+    )
+    return link.invitation if link else None
+
+
+def registration_get_by_token(*, token: str) -> Registration | None:
+    if not token or len(token) > 100:
+        return None
+    return (
+        Registration.objects.select_related("conference__host", "person", "organization", "invitation")
+        .filter(token_hash=token_hash(token), status=Registration.Status.CONFIRMED)
+        .first()
+    )
+
+
+def invitation_delegates(*, invitation: Invitation) -> QuerySet[Registration]:
+    return (
+        Registration.objects.filter(invitation=invitation, status=Registration.Status.CONFIRMED)
+        .select_related("person")
+        .order_by("created_at", "pk")
+    )
+
+
+def invitation_list(*, conference: Conference) -> QuerySet[Invitation]:
+    active = Registration.objects.filter(status=Registration.Status.CONFIRMED).select_related("person")
+    return (
+        Invitation.objects.filter(conference=conference)
+        .select_related("organization__province", "person", "document__issuer", "paper_presenter")
+        .prefetch_related(Prefetch("registrations", queryset=active, to_attr="active_registrations"))
+        .order_by("organization__kind", "organization__province__code", "organization__name", "pk")
+    )
+
+
+def invitation_counts(*, conference: Conference) -> dict:
+    """Counts by state, and by agency kind and province, for the organizers' overview (two queries)."""
+    statuses = Invitation.Status
+    by_status = dict.fromkeys(statuses.values, 0)
+    by_status.update(
+        Invitation.objects.filter(conference=conference)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    answered = Q(status__in=[statuses.ACCEPTED, statuses.DECLINED])
+    groups = (
+        Invitation.objects.filter(conference=conference, organization__isnull=False)
+        .values("organization__kind", "organization__province__name")
+        .annotate(
+            total=Count("pk"),
+            accepted=Count("pk", filter=Q(status=statuses.ACCEPTED)),
+            declined=Count("pk", filter=Q(status=statuses.DECLINED)),
+            no_answer=Count("pk", filter=Q(status=statuses.SENT) & ~answered),
+        )
+        .order_by("organization__kind", "organization__province__name")
+    )
+    return {"by_status": by_status, "no_answer": by_status[statuses.SENT], "groups": list(groups)}
+
+
+def delegate_list(*, conference: Conference) -> QuerySet[Registration]:
+    """The reception desk's list: every confirmed delegate, sorted as Vietnamese lists are."""
+    return (
+        Registration.objects.filter(conference=conference, status=Registration.Status.CONFIRMED)
+        .select_related("person", "organization__province", "invitation")
+        .order_by("organization__name", "person__sort_key", "pk")
+    )

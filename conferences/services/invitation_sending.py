@@ -1,0 +1,251 @@
+"""Sending invitations: the document number, the letter, the RSVP link and the planned reminders."""
+
+import datetime
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from conferences.exceptions import ApplicationError
+from conferences.models import AuditEntry, Conference, DocumentKind, Invitation, InvitationLink
+from conferences.services.documents import document_number_allocate
+from conferences.tokens import token_new
+from notifications.models import Notification
+from notifications.services import Attachment, Recipient, notify
+from notifications.services.outbox import notification_cancel
+
+
+def rsvp_url(token: str) -> str:
+    return settings.SITE_URL + reverse("conferences:rsvp", kwargs={"token": token})
+
+
+def rsvp_link_expiry(conference: Conference) -> datetime.datetime:
+    deadline = conference.rsvp_deadline or conference.starts_at
+    return deadline + datetime.timedelta(days=settings.RSVP_LINK_GRACE_DAYS)
+
+
+def invitation_link_create(*, invitation: Invitation) -> str:
+    """Make a new RSVP link for the invitation and return its URL (the token is not kept)."""
+    token, token_hash = token_new()
+    InvitationLink.objects.create(
+        invitation=invitation, token_hash=token_hash, expires_at=rsvp_link_expiry(invitation.conference)
+    )
+    return rsvp_url(token)
+
+
+def invitation_links_revoke(*, invitation: Invitation) -> int:
+    return InvitationLink.objects.filter(invitation=invitation, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+def invitation_recipients(invitation: Invitation) -> list[Recipient]:
+    if invitation.organization_id:
+        organization = invitation.organization
+        return [Recipient.for_organization(organization, address) for address in organization.contact_emails]
+    if invitation.person.email:
+        return [Recipient.for_person(invitation.person)]
+    return []
+
+
+def _key_prefix(invitation: Invitation) -> str:
+    return f"invitation:{invitation.pk}:"
+
+
+@transaction.atomic
+def invitation_send(*, invitation: Invitation, actor=None, hold: bool | None = None) -> list[Notification]:
+    """Number the letter, make an RSVP link and write the e-mail (and its reminders) to the outbox.
+
+    Sending again writes a new e-mail with a new link (earlier links keep
+    working until they expire); the document number stays. Reminders of an
+    earlier send are cancelled and planned again with the new link.
+    """
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("conference__host", "organization", "person", "document")
+        .get(pk=invitation.pk)
+    )
+    conference = invitation.conference
+    if invitation.status == Invitation.Status.REVOKED:
+        raise ApplicationError(_("This invitation has been revoked."))
+    if conference.status == Conference.Status.CLOSED:
+        raise ApplicationError(_("The conference is closed."))
+    recipients = invitation_recipients(invitation)
+    if not recipients:
+        raise ApplicationError(
+            _("%(name)s has no e-mail address to send the invitation to.")
+            % {"name": invitation.invitee_name},
+            extra={"fields": {"contact_emails": [_("Add an e-mail address for this agency.")]}},
+        )
+    now = timezone.now()
+    if invitation.document_id is None:
+        invitation.document = document_number_allocate(
+            issuer=conference.host, kind=DocumentKind.INVITATION, issued_on=timezone.localdate(now)
+        )
+    invitation.send_count += 1
+    invitation.sent_at = now
+    if invitation.status == Invitation.Status.DRAFT:
+        invitation.status = Invitation.Status.SENT
+    invitation.save()
+
+    from conferences.documents.invitation_letter import invitation_letter_filename, render_invitation_letter
+
+    letter = Attachment(
+        filename=invitation_letter_filename(invitation),
+        content=render_invitation_letter(invitation),
+        content_type="application/pdf",
+    )
+    context = {
+        "invitation": invitation,
+        "conference": conference,
+        "rsvp_url": invitation_link_create(invitation=invitation),
+    }
+    rows = notify(
+        recipients=recipients,
+        kind="invitation",
+        context=context,
+        idempotency_key=f"{_key_prefix(invitation)}sent:v{invitation.send_count}",
+        conference=conference,
+        attachments=[letter],
+        hold=hold,
+    )
+    reminders_cancel(invitation=invitation)
+    _plan_reminders(invitation, recipients, context, now)
+    if actor is not None:
+        AuditEntry.objects.create(
+            conference=conference,
+            actor=actor,
+            action="invitation.sent",
+            object_type="invitation",
+            object_id=str(invitation.pk),
+            data={"send": invitation.send_count, "document": invitation.document.formatted},
+        )
+    return rows
+
+
+def _plan_reminders(invitation, recipients, context, now) -> None:
+    """Reminders are outbox rows due before the deadline; answering cancels them."""
+    deadline = invitation.conference.rsvp_deadline
+    if deadline is None:
+        return
+    for days in sorted(set(settings.RSVP_REMINDER_DAYS), reverse=True):
+        due = deadline - datetime.timedelta(days=days)
+        if due <= now:
+            continue
+        notify(
+            recipients=recipients,
+            kind="invitation_reminder",
+            context={**context, "days_left": days},
+            idempotency_key=f"{_key_prefix(invitation)}reminder:{days}d:v{invitation.send_count}",
+            conference=invitation.conference,
+            not_before=due,
+            hold=False,
+        )
+
+
+def reminders_cancel(*, invitation: Invitation) -> int:
+    """Cancel the reminders still waiting for this invitation (it was answered, sent again or revoked)."""
+    waiting = Notification.objects.filter(
+        kind="invitation_reminder",
+        idempotency_key__startswith=_key_prefix(invitation),
+        state__in=[Notification.State.HELD, Notification.State.PENDING],
+    ).values_list("id", flat=True)
+    return notification_cancel(ids=list(waiting))
+
+
+def invitation_send_bulk(*, conference: Conference, invitation_ids: list[int], actor=None) -> int:
+    """Queue the first sending of these draft invitations; the letters are made by a worker.
+
+    Bulk sends are held for approval in the outbox. Only drafts are sent, so
+    queuing the same selection twice sends each invitation once.
+    """
+    from conferences.tasks import send_invitations
+
+    ids = list(
+        Invitation.objects.filter(
+            conference=conference, pk__in=invitation_ids, status=Invitation.Status.DRAFT
+        ).values_list("pk", flat=True)
+    )
+    for start in range(0, len(ids), 50):
+        chunk = ids[start : start + 50]
+        transaction.on_commit(partial(send_invitations.delay, chunk, actor.pk if actor else None))
+    return len(ids)
+
+
+def invitation_send_drafts(*, invitation_ids: list[int], actor=None) -> int:
+    """Send each invitation that is still a draft (the worker's half of invitation_send_bulk)."""
+    sent = 0
+    for invitation_id in invitation_ids:
+        with transaction.atomic():
+            invitation = (
+                Invitation.objects.select_for_update(skip_locked=True)
+                .filter(pk=invitation_id, status=Invitation.Status.DRAFT)
+                .first()
+            )
+            if invitation is None:
+                continue  # Sent already (a task run twice), revoked, or being sent by another worker.
+            try:
+                invitation_send(invitation=invitation, actor=actor, hold=True)
+            except ApplicationError:
+                continue  # No address: the organizer sees it as a draft still, with the reason on send.
+            sent += 1
+    return sent
+
+
+@transaction.atomic
+def invitation_remind(*, invitation: Invitation, actor=None) -> list[Notification]:
+    """Send a reminder now to an agency that has not answered (at most one a day)."""
+    invitation = (
+        Invitation.objects.select_for_update().select_related("conference__host").get(pk=invitation.pk)
+    )
+    if invitation.status != Invitation.Status.SENT:
+        raise ApplicationError(_("Only an invitation that was sent and not answered can be reminded."))
+    recipients = invitation_recipients(invitation)
+    if not recipients:
+        raise ApplicationError(_("%(name)s has no e-mail address.") % {"name": invitation.invitee_name})
+    today = timezone.localdate()
+    return notify(
+        recipients=recipients,
+        kind="invitation_reminder",
+        context={
+            "invitation": invitation,
+            "conference": invitation.conference,
+            "rsvp_url": invitation_link_create(invitation=invitation),
+        },
+        idempotency_key=f"{_key_prefix(invitation)}reminder:manual:{today.isoformat()}",
+        conference=invitation.conference,
+        hold=False,
+    )
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, actor=None, reason: str = "") -> Invitation:
+    """Withdraw an invitation: its link stops working, waiting notices are cancelled."""
+    from conferences.models import Registration
+
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status == Invitation.Status.REVOKED:
+        return invitation
+    invitation.status = Invitation.Status.REVOKED
+    invitation.save(update_fields=["status", "updated_at"])
+    invitation_links_revoke(invitation=invitation)
+    waiting = Notification.objects.filter(
+        idempotency_key__startswith=_key_prefix(invitation),
+        state__in=[Notification.State.HELD, Notification.State.PENDING],
+    ).values_list("id", flat=True)
+    notification_cancel(ids=list(waiting))
+    Registration.objects.filter(invitation=invitation, status=Registration.Status.CONFIRMED).update(
+        status=Registration.Status.CANCELLED, token_hash=None, updated_at=timezone.now()
+    )
+    AuditEntry.objects.create(
+        conference_id=invitation.conference_id,
+        actor=actor,
+        action="invitation.revoked",
+        object_type="invitation",
+        object_id=str(invitation.pk),
+        data={"reason": reason},
+    )
+    return invitation
