@@ -219,7 +219,7 @@ else:
     }
 
 # Celery -------------------------------------------------------------------------------
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://localhost/")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # The embedded broker: messages are files in one folder that the web process,
     # the worker and beat share. No server to run, good for a laptop and the demo.
