@@ -291,6 +291,10 @@ RSVP_REMINDER_DAYS = [int(d) for d in env_list("RSVP_REMINDER_DAYS", "7,2")]
 # Wrong RSVP or delegate links allowed per client address in 10 minutes before it is refused.
 RSVP_GUESS_LIMIT = env_int("RSVP_GUESS_LIMIT", 20)
 
+# Agenda: publishing version 2+ also sends a short notice with the new PDF to every registered
+# person whose own items did not change (the people whose items changed always get a personal one).
+AGENDA_NOTIFY_ALL = env_bool("AGENDA_NOTIFY_ALL", True)
+
 # Notifications -------------------------------------------------------------------------
 # Messages per minute to one outgoing mail server, across all workers (0: no limit).
 NOTIFICATIONS_RATE_LIMIT_PER_MINUTE = env_int("NOTIFICATIONS_RATE_LIMIT_PER_MINUTE", 0)

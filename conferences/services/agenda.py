@@ -1,7 +1,7 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from conferences.models import AgendaItem, Conference, Organization, Paper, Person, Room
@@ -56,3 +56,128 @@ def agenda_item_create(
     if speakers:
         item.speakers.set(speakers)
     return item
+
+
+_EDITABLE = {
+    "starts_at",
+    "ends_at",
+    "title",
+    "kind",
+    "room",
+    "description",
+    "presenter_text",
+    "presenting_organization",
+    "chair",
+    "paper",
+    "position",
+}
+
+
+@transaction.atomic
+def agenda_item_update(*, item: AgendaItem, speakers: list[Person] | None = None, **fields) -> AgendaItem:
+    """Change an item of the working agenda; nobody is told until the next version is published."""
+    unknown = set(fields) - _EDITABLE
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed.") for name in sorted(unknown)})
+    for name, value in fields.items():
+        setattr(item, name, nfc(value) if isinstance(value, str) else value)
+    errors: dict[str, str] = {}
+    if item.ends_at < item.starts_at:
+        errors["ends_at"] = _("An agenda item cannot end before it starts.")
+    if item.room_id and item.room.conference_id != item.conference_id:
+        errors["room"] = _("The room belongs to another conference.")
+    if item.paper_id and item.paper.conference_id != item.conference_id:
+        errors["paper"] = _("The paper belongs to another conference.")
+    if errors:
+        raise ValidationError(errors)
+    validated_save(item)
+    if speakers is not None:
+        item.speakers.set(speakers)
+    return item
+
+
+def agenda_item_delete(*, item: AgendaItem) -> None:
+    item.delete()
+
+
+@transaction.atomic
+def agenda_item_duplicate(*, item: AgendaItem) -> AgendaItem:
+    """Copy an item right after itself (same time, no paper: a paper has one slot)."""
+    copy = agenda_item_create(
+        conference=item.conference,
+        starts_at=item.starts_at,
+        ends_at=item.ends_at,
+        title=item.title,
+        kind=item.kind,
+        room=item.room,
+        description=item.description,
+        presenter_text=item.presenter_text,
+        presenting_organization=item.presenting_organization,
+        chair=item.chair,
+        speakers=list(item.speakers.all()),
+        position=item.position + 1,
+    )
+    AgendaItem.objects.filter(conference=item.conference, position__gt=item.position).exclude(
+        pk=copy.pk
+    ).update(position=models.F("position") + 1)
+    return copy
+
+
+@transaction.atomic
+def agenda_item_move(
+    *, item: AgendaItem, starts_at: datetime.datetime, room: Room | None = None
+) -> AgendaItem:
+    """Move an item to a new start, keeping its length (and optionally to another room)."""
+    length = item.ends_at - item.starts_at
+    fields = {"starts_at": starts_at, "ends_at": starts_at + length}
+    if room is not None:
+        fields["room"] = room
+    return agenda_item_update(item=item, **fields)
+
+
+@transaction.atomic
+def agenda_items_reorder(*, conference: Conference, item_ids: list[int]) -> None:
+    """Set the display order of items that share a start time (or the whole list)."""
+    items = {i.pk: i for i in AgendaItem.objects.filter(conference=conference, pk__in=item_ids)}
+    if len(items) != len(set(item_ids)):
+        raise ValidationError({"item_ids": _("Some items are not in this conference's agenda.")})
+    for position, pk in enumerate(item_ids):
+        items[pk].position = position
+    AgendaItem.objects.bulk_update(items.values(), ["position"])
+
+
+@transaction.atomic
+def agenda_fill_from_papers(
+    *, conference: Conference, starts_at: datetime.datetime, slot_minutes: int = 15, room: Room | None = None
+) -> list[AgendaItem]:
+    """Add one item per accepted paper not yet on the agenda, back to back from `starts_at`."""
+    if slot_minutes <= 0:
+        raise ValidationError({"slot_minutes": _("Enter a slot length of at least one minute.")})
+    papers = (
+        Paper.objects.filter(conference=conference, status=Paper.Status.ACCEPTED, agenda_item__isnull=True)
+        .select_related("presenting_organization")
+        .prefetch_related("authorships__person")
+        .order_by("pk")
+    )
+    created, start = [], starts_at
+    for number, paper in enumerate(papers, start=1):
+        end = start + datetime.timedelta(minutes=slot_minutes)
+        presenters = [a.person for a in paper.authorships.all() if a.is_presenter] or [
+            a.person for a in paper.authorships.all()
+        ][:1]
+        created.append(
+            agenda_item_create(
+                conference=conference,
+                starts_at=start,
+                ends_at=end,
+                title=_("Paper %(n)s: %(title)s") % {"n": number, "title": paper.title},
+                kind=AgendaItem.Kind.PAPER,
+                room=room,
+                presenting_organization=paper.presenting_organization,
+                presenter_text=paper.presenting_organization.name if paper.presenting_organization else "",
+                speakers=presenters,
+                paper=paper,
+            )
+        )
+        start = end
+    return created

@@ -1,0 +1,311 @@
+"""Checking and publishing the agenda: immutable numbered versions, a changelog, and change notices.
+
+Organizers edit the working items freely; nothing reaches anyone until they
+publish. Publishing version 2 or later writes, through the outbox and once per
+version, a personal notice to each registered person whose own items changed
+and (when AGENDA_NOTIFY_ALL is on) a short notice with the new PDF to everyone
+else registered.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from conferences.exceptions import ApplicationError
+from conferences.models import AgendaItem, AgendaVersion, Conference, Paper, Registration
+from conferences.selectors.agenda import agenda_item_list
+from notifications.services import Attachment, Recipient, notify
+
+LONG_STRETCH = datetime.timedelta(hours=2)
+
+
+@dataclass
+class AgendaCheck:
+    errors: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _overlap(a: AgendaItem, b: AgendaItem) -> bool:
+    return a.starts_at < b.ends_at and b.starts_at < a.ends_at
+
+
+def _label(item: AgendaItem) -> str:
+    start, end = timezone.localtime(item.starts_at), timezone.localtime(item.ends_at)
+    return f"{start:%H:%M}-{end:%H:%M} {item.title}"
+
+
+def agenda_check(*, conference: Conference, items: list[AgendaItem] | None = None) -> AgendaCheck:
+    """Find what blocks publishing (errors) and what an organizer should look at (warnings)."""
+    items = list(items if items is not None else agenda_item_list(conference=conference))
+    check = AgendaCheck()
+
+    def error(code, message, *involved):
+        check.errors.append({"code": code, "message": message, "items": [i.pk for i in involved]})
+
+    def warning(code, message, *involved):
+        check.warnings.append({"code": code, "message": message, "items": [i.pk for i in involved]})
+
+    day_start = timezone.localtime(conference.starts_at).date()
+    day_end = timezone.localtime(conference.ends_at).date()
+    for item in items:
+        if item.ends_at < item.starts_at:
+            error("ends_before_start", _("%(item)s ends before it starts.") % {"item": item.title}, item)
+        local_days = {timezone.localtime(item.starts_at).date(), timezone.localtime(item.ends_at).date()}
+        if any(d < day_start or d > day_end for d in local_days):
+            error(
+                "outside_days", _("%(item)s is outside the conference's days.") % {"item": _label(item)}, item
+            )
+        if item.paper_id and item.paper.status != Paper.Status.ACCEPTED:
+            error(
+                "paper_not_accepted",
+                _("%(item)s presents a paper that is not accepted.") % {"item": _label(item)},
+                item,
+            )
+    for index, a in enumerate(items):
+        for b in items[index + 1 :]:
+            if not _overlap(a, b):
+                continue
+            if a.room_id and a.room_id == b.room_id:
+                error(
+                    "room_conflict",
+                    _("%(room)s is used twice at once: %(a)s and %(b)s.")
+                    % {"room": a.room.name, "a": _label(a), "b": _label(b)},
+                    a,
+                    b,
+                )
+            shared = {p.pk: p for p in a.speakers.all()}.keys() & {p.pk for p in b.speakers.all()}
+            for person in (p for p in a.speakers.all() if p.pk in shared):
+                error(
+                    "speaker_conflict",
+                    _("%(person)s is in two places at once: %(a)s and %(b)s.")
+                    % {"person": person.full_name, "a": _label(a), "b": _label(b)},
+                    a,
+                    b,
+                )
+    ordered = sorted(items, key=lambda i: (i.starts_at, i.ends_at))
+    stretch_start = None
+    for item in ordered:
+        if item.kind == AgendaItem.Kind.BREAK:
+            stretch_start = None
+            continue
+        stretch_start = stretch_start or item
+        if item.ends_at - stretch_start.starts_at > LONG_STRETCH:
+            warning(
+                "no_break",
+                _("No break for over two hours from %(start)s.")
+                % {"start": timezone.localtime(stretch_start.starts_at).strftime("%H:%M")},
+                stretch_start,
+                item,
+            )
+            stretch_start = None
+    registered = set(
+        Registration.objects.filter(conference=conference, status=Registration.Status.CONFIRMED).values_list(
+            "person_id", flat=True
+        )
+    )
+    for item in items:
+        for person in item.speakers.all():
+            if person.pk not in registered:
+                warning(
+                    "speaker_not_registered",
+                    _("%(person)s speaks at %(item)s but is not registered.")
+                    % {"person": person.full_name, "item": _label(item)},
+                    item,
+                )
+    return check
+
+
+def item_snapshot(item: AgendaItem) -> dict:
+    """How an item is frozen in a published version (and shown, exported and compared)."""
+    start, end = timezone.localtime(item.starts_at), timezone.localtime(item.ends_at)
+    presenter = item.presenter_text or (
+        item.presenting_organization.name if item.presenting_organization else ""
+    )
+    return {
+        "id": item.pk,
+        "kind": item.kind,
+        "title": item.title,
+        "description": item.description,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "date": start.date().isoformat(),
+        "start_label": f"{start:%H:%M}",
+        "end_label": f"{end:%H:%M}",
+        "room": item.room.name if item.room_id else "",
+        "presenter": presenter,
+        "organization": item.presenting_organization.name if item.presenting_organization_id else "",
+        "chair": {"id": item.chair_id, "name": item.chair.full_name} if item.chair_id else None,
+        "speakers": [{"id": p.pk, "name": p.full_name} for p in item.speakers.all()],
+        "paper": item.paper_id,
+        "sequence": 0,
+    }
+
+
+_COMPARED = {
+    "start": "retimed",
+    "end": "retimed",
+    "room": "room_changed",
+    "speakers": "speakers_changed",
+    "title": "retitled",
+    "presenter": "presenter_changed",
+}
+
+
+def agenda_changelog(previous: list[dict], current: list[dict]) -> list[dict]:
+    """What changed between two versions' items: added, removed, retimed, moved, room or speaker changes."""
+    before = {i["id"]: i for i in previous}
+    after = {i["id"]: i for i in current}
+    changes = []
+    for item_id, item in after.items():
+        old = before.get(item_id)
+        if old is None:
+            changes.append({"type": "added", "item": item_id, "title": item["title"], "after": _when(item)})
+            continue
+        kinds = sorted({_COMPARED[key] for key in _COMPARED if old.get(key) != item.get(key)})
+        for kind in kinds:
+            changes.append(
+                {
+                    "type": kind,
+                    "item": item_id,
+                    "title": item["title"],
+                    "before": _when(old),
+                    "after": _when(item),
+                }
+            )
+    for item_id, old in before.items():
+        if item_id not in after:
+            changes.append({"type": "removed", "item": item_id, "title": old["title"], "before": _when(old)})
+    order_before = [i for i in before if i in after]
+    order_after = [i for i in after if i in before]
+    if order_before != order_after:
+        moved = {i for i, j in zip(order_before, order_after, strict=True) if i != j}
+        for item_id in order_after:
+            if item_id in moved and not any(c["item"] == item_id and c["type"] == "retimed" for c in changes):
+                changes.append({"type": "moved", "item": item_id, "title": after[item_id]["title"]})
+    return changes
+
+
+def _when(item: dict) -> dict:
+    return {
+        "date": item["date"],
+        "start": item["start_label"],
+        "end": item["end_label"],
+        "room": item["room"],
+        "speakers": [s["name"] for s in item["speakers"]],
+        "presenter": item["presenter"],
+    }
+
+
+@transaction.atomic
+def agenda_publish(*, conference: Conference, actor=None) -> AgendaVersion:
+    """Freeze the working agenda as the next version and tell the people it concerns.
+
+    Errors from agenda_check block publishing. Publishing with nothing changed
+    since the last version is refused, so a double click makes no empty version.
+    """
+    conference = Conference.objects.select_for_update().get(pk=conference.pk)
+    items = list(agenda_item_list(conference=conference))
+    if not items:
+        raise ApplicationError(_("The agenda is empty."))
+    check = agenda_check(conference=conference, items=items)
+    if not check.ok:
+        raise ApplicationError(
+            _("The agenda has errors that must be fixed before publishing."),
+            extra={"errors": check.errors, "warnings": check.warnings},
+        )
+    last = AgendaVersion.objects.filter(conference=conference).order_by("-number").first()
+    snapshot = [item_snapshot(item) for item in items]
+    previous = last.items if last else []
+    changelog = agenda_changelog(previous, snapshot) if last else []
+    if last and not changelog:
+        raise ApplicationError(_("Nothing has changed since version %(n)s.") % {"n": last.number})
+    # Calendar programs replace an event only when its SEQUENCE grows: bump it for changed items.
+    changed = {c["item"] for c in changelog}
+    old_sequence = {i["id"]: i.get("sequence", 0) for i in previous}
+    for item in snapshot:
+        item["sequence"] = old_sequence.get(item["id"], 0) + (1 if item["id"] in changed else 0)
+    version = AgendaVersion.objects.create(
+        conference=conference,
+        number=(last.number + 1) if last else 1,
+        items=snapshot,
+        changelog=changelog,
+        published_at=timezone.now(),
+        published_by=actor,
+    )
+    if last is not None:
+        agenda_change_notify(version=version, previous=previous)
+    return version
+
+
+def agenda_change_notify(*, version: AgendaVersion, previous: list[dict]) -> int:
+    """Write this version's change notices; the idempotency keys make a second call write nothing."""
+    conference = version.conference
+    registrations = list(
+        Registration.objects.filter(conference=conference, status=Registration.Status.CONFIRMED)
+        .exclude(person__email="")
+        .select_related("person")
+    )
+    people_changes: dict[int, list[dict]] = {}
+    involved_before = _people_by_item(previous)
+    involved_after = _people_by_item(version.items)
+    for change in version.changelog:
+        for person_id in involved_before.get(change["item"], set()) | involved_after.get(
+            change["item"], set()
+        ):
+            people_changes.setdefault(person_id, []).append(change)
+    written = 0
+    others = []
+    for registration in registrations:
+        person = registration.person
+        own = people_changes.get(person.pk)
+        if own:
+            written += len(
+                notify(
+                    recipients=[Recipient.for_person(person)],
+                    kind="agenda_change",
+                    context={"conference": conference, "version": version, "changes": own, "personal": True},
+                    idempotency_key=f"agenda:{conference.pk}:v{version.number}:person:{person.pk}",
+                    conference=conference,
+                    hold=False,
+                )
+            )
+        else:
+            others.append(Recipient.for_person(person))
+    if others and settings.AGENDA_NOTIFY_ALL:
+        from conferences.documents.agenda import render_agenda_pdf
+
+        pdf = Attachment(
+            filename=f"chuong-trinh-v{version.number}.pdf",
+            content=render_agenda_pdf(version),
+            content_type="application/pdf",
+        )
+        written += len(
+            notify(
+                recipients=others,
+                kind="agenda_change",
+                context={"conference": conference, "version": version, "changes": [], "personal": False},
+                idempotency_key=f"agenda:{conference.pk}:v{version.number}:all",
+                conference=conference,
+                attachments=[pdf],
+                hold=False,
+            )
+        )
+    return written
+
+
+def _people_by_item(items: list[dict]) -> dict[int, set[int]]:
+    people: dict[int, set[int]] = {}
+    for item in items:
+        ids = {s["id"] for s in item["speakers"]}
+        if item.get("chair"):
+            ids.add(item["chair"]["id"])
+        people[item["id"]] = ids
+    return people
