@@ -69,6 +69,9 @@ class Notification(models.Model):
     subject = models.CharField(_("subject"), max_length=500)
     body_text = models.TextField(_("text body"))
     body_html = models.TextField(_("HTML body"), blank=True)
+    # The e-mail as it goes on the wire, less its Date header, built once when the row is written
+    # (for rows without attachments): a worker then sends bytes instead of building MIME per message.
+    mime = models.BinaryField(null=True, blank=True, editable=False)
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PENDING)
     not_before = models.DateTimeField(_("not before"), null=True, blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)

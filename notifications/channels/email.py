@@ -2,6 +2,7 @@
 
 import contextlib
 import smtplib
+from email.utils import formatdate
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -11,7 +12,8 @@ from django.core.mail.message import sanitize_address
 from notifications.channels.base import Channel, ChannelSession, SendResult
 
 
-def build_message(notification, connection=None) -> EmailMultiAlternatives:
+def build_message(notification, connection=None, attachments=None) -> EmailMultiAlternatives:
+    """The Django message of a notice; `attachments` defaults to the row's stored ones."""
     message = EmailMultiAlternatives(
         subject=notification.subject,
         body=notification.body_text,
@@ -22,10 +24,22 @@ def build_message(notification, connection=None) -> EmailMultiAlternatives:
     )
     if notification.body_html:
         message.attach_alternative(notification.body_html, "text/html")
-    for attachment in notification.attachments.all():
+    for attachment in notification.attachments.all() if attachments is None else attachments:
         with attachment.file.open("rb") as handle:
             message.attach(attachment.filename, handle.read(), attachment.content_type)
     return message
+
+
+def serialize_without_date(notification, attachments=None) -> bytes:
+    """The message's bytes with CRLF line ends and no Date header (added when it is sent)."""
+    message = build_message(notification, attachments=attachments).message()
+    del message["Date"]
+    return message.as_bytes(linesep="\r\n")
+
+
+def wire_bytes(notification) -> bytes:
+    body = bytes(notification.mime) if notification.mime else serialize_without_date(notification)
+    return b"Date: " + formatdate(localtime=True).encode() + b"\r\n" + body
 
 
 def _text(response: bytes | str) -> str:
@@ -38,21 +52,23 @@ class SMTPSession(ChannelSession):
     def __init__(self, backend: SMTPBackend):
         self.backend = backend
         self.backend.open()
+        self.sender = sanitize_address(settings.DEFAULT_FROM_EMAIL, settings.DEFAULT_CHARSET)
+        self.backend.connection.ehlo_or_helo_if_needed()
 
     def send(self, notification) -> SendResult:
         smtp = self.backend.connection
-        message = build_message(notification)
-        encoding = message.encoding or settings.DEFAULT_CHARSET
-        sender = sanitize_address(message.from_email, encoding)
-        recipient = sanitize_address(notification.recipient_address, encoding)
+        sender = self.sender
         try:
-            smtp.ehlo_or_helo_if_needed()
+            recipient = sanitize_address(notification.recipient_address, settings.DEFAULT_CHARSET)
+        except ValueError as exc:
+            return SendResult(ok=False, response=f"Invalid address: {exc}", permanent=True)
+        try:
             for step in (lambda: smtp.mail(sender), lambda: smtp.rcpt(recipient)):
                 code, reply = step()
                 if code not in (250, 251):
                     smtp.rset()
                     return SendResult(ok=False, code=code, response=_text(reply), permanent=code >= 500)
-            code, reply = smtp.data(message.message().as_bytes(linesep="\r\n"))
+            code, reply = smtp.data(wire_bytes(notification))
         except smtplib.SMTPResponseException as exc:
             return SendResult(
                 ok=False, code=exc.smtp_code, response=_text(exc.smtp_error), permanent=exc.smtp_code >= 500

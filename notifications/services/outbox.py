@@ -131,6 +131,11 @@ def notify(
                     enqueued_at=now if due else None,
                 )
             )
+        if not attachments:
+            from notifications.channels.email import serialize_without_date
+
+            for row in new_rows:
+                row.mime = serialize_without_date(row, attachments=())
         # ignore_conflicts: a concurrent call with the same key wins, and its row is returned below.
         Notification.objects.bulk_create(new_rows, ignore_conflicts=True)
         rows = list(Notification.objects.filter(idempotency_key__in=keys))
