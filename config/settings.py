@@ -50,6 +50,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # Absolute base for links that leave the site (e-mails, QR codes, calendar files).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Who to contact about the site (shown where a page may not name a conference's host).
+SITE_CONTACT = os.environ.get("SITE_CONTACT", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -191,7 +193,10 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "conferences.api.exception_handler.api_exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"auth": os.environ.get("API_AUTH_THROTTLE", "20/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "auth": os.environ.get("API_AUTH_THROTTLE", "20/min"),
+        "rsvp": os.environ.get("API_RSVP_THROTTLE", "30/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "hoinghi API",
@@ -203,6 +208,9 @@ SPECTACULAR_SETTINGS = {
         "OrganizationKindEnum": "conferences.models.Organization.Kind",
         "ConferenceStatusEnum": "conferences.models.Conference.Status",
         "NotificationStateEnum": "notifications.models.Notification.State",
+        "AgendaItemKindEnum": "conferences.models.AgendaItem.Kind",
+        "InvitationStatusEnum": "conferences.models.Invitation.Status",
+        "RegistrationStatusEnum": "conferences.models.Registration.Status",
     },
 }
 
@@ -299,6 +307,9 @@ AGENDA_NOTIFY_ALL = env_bool("AGENDA_NOTIFY_ALL", True)
 # Messages per minute to one outgoing mail server, across all workers (0: no limit).
 NOTIFICATIONS_RATE_LIMIT_PER_MINUTE = env_int("NOTIFICATIONS_RATE_LIMIT_PER_MINUTE", 0)
 NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 8)
+# On PostgreSQL each sent mark commits without waiting for the disk flush unless this is on
+# (notifications/services/delivery.py says what that risks).
+NOTIFICATIONS_SYNCHRONOUS_COMMIT = env_bool("NOTIFICATIONS_SYNCHRONOUS_COMMIT", False)
 NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 60)
 NOTIFICATIONS_RETRY_MAX_SECONDS = env_int("NOTIFICATIONS_RETRY_MAX_SECONDS", 6 * 3600)
 # A worker holds the rows it claimed this long; a dead worker's rows go out again after it.
