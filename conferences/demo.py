@@ -38,6 +38,7 @@ from conferences.models import (
     ReviewCriterion,
 )
 from conferences.services.agenda import agenda_item_create
+from conferences.services.agenda_publishing import agenda_publish
 from conferences.services.awards import award_create, award_decision_create
 from conferences.services.common import validated_save
 from conferences.services.conferences import conference_create, conference_publish, conference_role_grant
@@ -291,6 +292,7 @@ class _ConferenceBuilder:
         self.notices(conference)
         self.submit_papers(conference, invitations, reviewer=accounts[ConferenceRole.Role.REVIEWER])
         self.agenda(conference)
+        agenda_publish(conference=conference, actor=accounts[ConferenceRole.Role.ORGANIZER])
         self.awards(conference)
         self.backdate(conference, invitations)
         return conference

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from conferences.views import delegates, public
+from conferences.views import agenda, agenda_editor, delegates, imports, organizer, public
 
 app_name = "conferences"
 
@@ -11,4 +11,114 @@ urlpatterns = [
     path("xac-minh/<str:code>/", public.certificate_verify, name="certificate-verify"),
     path("tra-loi/<str:token>/", delegates.rsvp, name="rsvp"),
     path("dai-bieu/<str:token>/", delegates.delegate_page, name="delegate"),
+    # The published agenda: page, history, old versions, exports of the current version.
+    path("hoi-nghi/<slug:slug>/chuong-trinh/", agenda.agenda_page, name="agenda"),
+    path("hoi-nghi/<slug:slug>/chuong-trinh/lich-su/", agenda.agenda_history, name="agenda-history"),
+    path(
+        "hoi-nghi/<slug:slug>/chuong-trinh/v<int:number>/", agenda.agenda_version_page, name="agenda-version"
+    ),
+    path("hoi-nghi/<slug:slug>/chuong-trinh.pdf", agenda.agenda_pdf, name="agenda-pdf"),
+    path("hoi-nghi/<slug:slug>/chuong-trinh.ics", agenda.agenda_ics, name="agenda-ics"),
+    path("hoi-nghi/<slug:slug>/chuong-trinh.json", agenda.agenda_json, name="agenda-json"),
+    path("dai-bieu/<str:token>/chuong-trinh.ics", agenda.delegate_agenda_ics, name="delegate-agenda-ics"),
+    # Organizer pages for one conference's invitations and delegates.
+    path("to-chuc/<slug:slug>/giay-moi/", organizer.invitations, name="organizer-invitations"),
+    path(
+        "to-chuc/<slug:slug>/giay-moi/gui-da-chon/",
+        organizer.invitations_send_selected,
+        name="organizer-invitations-send-selected",
+    ),
+    path(
+        "to-chuc/<slug:slug>/giay-moi/moi-hang-loat/",
+        organizer.invitations_bulk_create,
+        name="organizer-invitations-bulk-create",
+    ),
+    path("to-chuc/<slug:slug>/giay-moi/<int:pk>/", organizer.invitation_detail, name="organizer-invitation"),
+    path(
+        "to-chuc/<slug:slug>/giay-moi/<int:pk>/gui/",
+        organizer.invitation_send_view,
+        name="organizer-invitation-send",
+    ),
+    path(
+        "to-chuc/<slug:slug>/giay-moi/<int:pk>/nhac/",
+        organizer.invitation_remind_view,
+        name="organizer-invitation-remind",
+    ),
+    path(
+        "to-chuc/<slug:slug>/giay-moi/<int:pk>/thu-hoi/",
+        organizer.invitation_revoke_view,
+        name="organizer-invitation-revoke",
+    ),
+    path(
+        "to-chuc/<slug:slug>/giay-moi/<int:pk>/tra-loi-thay/",
+        organizer.invitation_answer,
+        name="organizer-invitation-answer",
+    ),
+    path(
+        "to-chuc/<slug:slug>/giay-moi/<int:pk>/giay-moi.pdf",
+        organizer.invitation_letter,
+        name="organizer-invitation-letter",
+    ),
+    path(
+        "to-chuc/<slug:slug>/dai-bieu/danh-sach.csv", organizer.delegates_csv, name="organizer-delegates-csv"
+    ),
+    path(
+        "to-chuc/<slug:slug>/dai-bieu/danh-sach.xlsx",
+        organizer.delegates_xlsx,
+        name="organizer-delegates-xlsx",
+    ),
+    # Importing agencies and contacts from a file (staff): upload, preview, import.
+    path("to-chuc/co-quan/nhap/", imports.organization_import, name="organization-import"),
+    path(
+        "to-chuc/co-quan/nhap/xem-truoc/",
+        imports.organization_import_preview,
+        name="organization-import-preview",
+    ),
+    path(
+        "to-chuc/co-quan/nhap/xac-nhan/",
+        imports.organization_import_commit,
+        name="organization-import-commit",
+    ),
+    path(
+        "to-chuc/co-quan/nhap/mau.xlsx",
+        imports.organization_import_template,
+        name="organization-import-template",
+    ),
+    # The organizer's agenda editor (checks and publishing included).
+    path("to-chuc/<slug:slug>/chuong-trinh/", agenda_editor.agenda_editor, name="agenda-editor"),
+    path(
+        "to-chuc/<slug:slug>/chuong-trinh/dien-tu-tham-luan/",
+        agenda_editor.agenda_fill,
+        name="agenda-fill",
+    ),
+    path(
+        "to-chuc/<slug:slug>/chuong-trinh/cong-bo/",
+        agenda_editor.agenda_publish_view,
+        name="agenda-publish",
+    ),
+    path(
+        "to-chuc/<slug:slug>/chuong-trinh/<int:pk>/",
+        agenda_editor.agenda_item_edit,
+        name="agenda-item-edit",
+    ),
+    path(
+        "to-chuc/<slug:slug>/chuong-trinh/<int:pk>/doi-gio/",
+        agenda_editor.agenda_item_move_view,
+        name="agenda-item-move",
+    ),
+    path(
+        "to-chuc/<slug:slug>/chuong-trinh/<int:pk>/nhan-ban/",
+        agenda_editor.agenda_item_duplicate_view,
+        name="agenda-item-duplicate",
+    ),
+    path(
+        "to-chuc/<slug:slug>/chuong-trinh/<int:pk>/sap-xep/",
+        agenda_editor.agenda_item_reorder_view,
+        name="agenda-item-reorder",
+    ),
+    path(
+        "to-chuc/<slug:slug>/chuong-trinh/<int:pk>/xoa/",
+        agenda_editor.agenda_item_delete_view,
+        name="agenda-item-delete",
+    ),
 ]

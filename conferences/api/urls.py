@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from conferences.api import views
+from conferences.api import agenda, agenda_items, invitations, organizations, views
 from notifications.api import NotificationViewSet
 
 app_name = "api"
@@ -9,8 +9,54 @@ app_name = "api"
 router = DefaultRouter()
 router.register("conferences", views.ConferenceViewSet, basename="conference")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("organizations", organizations.OrganizationViewSet, basename="organization")
+router.register(
+    r"conferences/(?P<conference_slug>[-\w]+)/invitations",
+    invitations.InvitationViewSet,
+    basename="invitation",
+)
+router.register(
+    r"conferences/(?P<conference_slug>[-\w]+)/registrations",
+    invitations.RegistrationViewSet,
+    basename="registration",
+)
+router.register(
+    r"conferences/(?P<conference_slug>[-\w]+)/agenda/items",
+    agenda_items.AgendaItemViewSet,
+    basename="agenda-item",
+)
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="auth-token"),
+    path(
+        "conferences/<slug:conference_slug>/invitations/<int:pk>/letter.pdf",
+        invitations.invitation_letter_view,
+        name="invitation-letter",
+    ),
+    path("rsvp/<str:token>/", invitations.RsvpView.as_view(), name="rsvp"),
+    # The published agenda (read only).
+    path("conferences/<slug:conference_slug>/agenda/", agenda.AgendaView.as_view(), name="agenda"),
+    path("conferences/<slug:conference_slug>/agenda.ics", agenda.AgendaIcsView.as_view(), name="agenda-ics"),
+    path("conferences/<slug:conference_slug>/agenda.pdf", agenda.AgendaPdfView.as_view(), name="agenda-pdf"),
+    path(
+        "conferences/<slug:conference_slug>/agenda/versions/",
+        agenda.AgendaVersionListView.as_view(),
+        name="agenda-versions",
+    ),
+    path(
+        "conferences/<slug:conference_slug>/agenda/versions/<int:number>/",
+        agenda.AgendaVersionDetailView.as_view(),
+        name="agenda-version",
+    ),
+    path(
+        "conferences/<slug:conference_slug>/agenda/check/",
+        agenda_items.AgendaCheckView.as_view(),
+        name="agenda-check",
+    ),
+    path(
+        "conferences/<slug:conference_slug>/agenda/publish/",
+        agenda_items.AgendaPublishView.as_view(),
+        name="agenda-publish",
+    ),
     path("", include(router.urls)),
 ]

@@ -41,5 +41,6 @@ def render_invitation_letter(invitation: Invitation) -> bytes:
 
 
 def invitation_letter_filename(invitation: Invitation) -> str:
-    number = invitation.document.number if invitation.document_id else invitation.pk
-    return f"giay-moi-{number:02d}.pdf" if isinstance(number, int) else f"giay-moi-{number}.pdf"
+    if invitation.document_id is None:
+        return f"giay-moi-du-thao-{invitation.pk}.pdf"
+    return f"giay-moi-{invitation.document.number:02d}.pdf"

@@ -14,3 +14,12 @@ def certificate_get_by_code(*, code: str) -> Certificate | None:
         .filter(verification_code=normalized)
         .first()
     )
+
+
+def certificate_list_for_registration(*, registration) -> list[Certificate]:
+    """A delegate's valid certificates; revoked ones stay off their page (verification still tells)."""
+    return list(
+        Certificate.objects.filter(registration=registration, revoked_at__isnull=True).order_by(
+            "issued_at", "pk"
+        )
+    )

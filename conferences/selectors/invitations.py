@@ -15,7 +15,10 @@ def invitation_get_by_token(*, token: str) -> Invitation | None:
         return None
     link = (
         InvitationLink.objects.select_related(
-            "invitation__conference__host", "invitation__organization", "invitation__person"
+            "invitation__conference__host",
+            "invitation__organization",
+            "invitation__person",
+            "invitation__document__issuer",
         )
         .filter(token_hash=token_hash(token), revoked_at__isnull=True, expires_at__gt=timezone.now())
         .exclude(invitation__status=Invitation.Status.REVOKED)

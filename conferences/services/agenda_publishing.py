@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from conferences.exceptions import ApplicationError
 from conferences.models import AgendaItem, AgendaVersion, Conference, Paper, Registration
 from conferences.selectors.agenda import agenda_item_list
+from notifications.models import Notification
 from notifications.services import Attachment, Recipient, notify
 
 LONG_STRETCH = datetime.timedelta(hours=2)
@@ -154,8 +155,14 @@ _COMPARED = {
     "end": "retimed",
     "room": "room_changed",
     "speakers": "speakers_changed",
+    "chair": "chair_changed",
     "title": "retitled",
     "presenter": "presenter_changed",
+    # Anything else an attendee sees: without these a fix to a description could never be published.
+    "kind": "details_changed",
+    "description": "details_changed",
+    "organization": "details_changed",
+    "paper": "details_changed",
 }
 
 
@@ -183,13 +190,20 @@ def agenda_changelog(previous: list[dict], current: list[dict]) -> list[dict]:
     for item_id, old in before.items():
         if item_id not in after:
             changes.append({"type": "removed", "item": item_id, "title": old["title"], "before": _when(old)})
-    order_before = [i for i in before if i in after]
-    order_after = [i for i in after if i in before]
-    if order_before != order_after:
-        moved = {i for i, j in zip(order_before, order_after, strict=True) if i != j}
-        for item_id in order_after:
-            if item_id in moved and not any(c["item"] == item_id and c["type"] == "retimed" for c in changes):
-                changes.append({"type": "moved", "item": item_id, "title": after[item_id]["title"]})
+    # "moved" is a new order among items that start together. An item that kept its time has not
+    # moved because another one was retimed past it: comparing whole-list positions would say so.
+    retimed = {c["item"] for c in changes if c["type"] == "retimed"}
+    kept = {i for i in after if i in before and i not in retimed}
+    starting_before: dict[str, list[int]] = {}
+    starting_after: dict[str, list[int]] = {}
+    for items, groups in ((before, starting_before), (after, starting_after)):
+        for item_id, item in items.items():
+            if item_id in kept:
+                groups.setdefault(item["start"], []).append(item_id)
+    for start, order_after in starting_after.items():
+        for old_id, new_id in zip(starting_before[start], order_after, strict=True):
+            if old_id != new_id:
+                changes.append({"type": "moved", "item": new_id, "title": after[new_id]["title"]})
     return changes
 
 
@@ -246,8 +260,13 @@ def agenda_publish(*, conference: Conference, actor=None) -> AgendaVersion:
 
 
 def agenda_change_notify(*, version: AgendaVersion, previous: list[dict]) -> int:
-    """Write this version's change notices; the idempotency keys make a second call write nothing."""
+    """Write this version's change notices and return how many were written.
+
+    The idempotency keys make a second call for the same version write nothing.
+    """
     conference = version.conference
+    prefix = f"agenda:{conference.pk}:v{version.number}:"
+    existing = Notification.objects.filter(idempotency_key__startswith=prefix).count()
     registrations = list(
         Registration.objects.filter(conference=conference, status=Registration.Status.CONFIRMED)
         .exclude(person__email="")
@@ -261,21 +280,18 @@ def agenda_change_notify(*, version: AgendaVersion, previous: list[dict]) -> int
             change["item"], set()
         ):
             people_changes.setdefault(person_id, []).append(change)
-    written = 0
     others = []
     for registration in registrations:
         person = registration.person
         own = people_changes.get(person.pk)
         if own:
-            written += len(
-                notify(
-                    recipients=[Recipient.for_person(person)],
-                    kind="agenda_change",
-                    context={"conference": conference, "version": version, "changes": own, "personal": True},
-                    idempotency_key=f"agenda:{conference.pk}:v{version.number}:person:{person.pk}",
-                    conference=conference,
-                    hold=False,
-                )
+            notify(
+                recipients=[Recipient.for_person(person)],
+                kind="agenda_change",
+                context={"conference": conference, "version": version, "changes": own, "personal": True},
+                idempotency_key=f"{prefix}person:{person.pk}",
+                conference=conference,
+                hold=False,
             )
         else:
             others.append(Recipient.for_person(person))
@@ -287,18 +303,16 @@ def agenda_change_notify(*, version: AgendaVersion, previous: list[dict]) -> int
             content=render_agenda_pdf(version),
             content_type="application/pdf",
         )
-        written += len(
-            notify(
-                recipients=others,
-                kind="agenda_change",
-                context={"conference": conference, "version": version, "changes": [], "personal": False},
-                idempotency_key=f"agenda:{conference.pk}:v{version.number}:all",
-                conference=conference,
-                attachments=[pdf],
-                hold=False,
-            )
+        notify(
+            recipients=others,
+            kind="agenda_change",
+            context={"conference": conference, "version": version, "changes": [], "personal": False},
+            idempotency_key=f"{prefix}all",
+            conference=conference,
+            attachments=[pdf],
+            hold=False,
         )
-    return written
+    return Notification.objects.filter(idempotency_key__startswith=prefix).count() - existing
 
 
 def _people_by_item(items: list[dict]) -> dict[int, set[int]]:

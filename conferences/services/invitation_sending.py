@@ -64,7 +64,7 @@ def invitation_send(*, invitation: Invitation, actor=None, hold: bool | None = N
     earlier send are cancelled and planned again with the new link.
     """
     invitation = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("conference__host", "organization", "person", "document")
         .get(pk=invitation.pk)
     )
@@ -199,7 +199,9 @@ def invitation_send_drafts(*, invitation_ids: list[int], actor=None) -> int:
 def invitation_remind(*, invitation: Invitation, actor=None) -> list[Notification]:
     """Send a reminder now to an agency that has not answered (at most one a day)."""
     invitation = (
-        Invitation.objects.select_for_update().select_related("conference__host").get(pk=invitation.pk)
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("conference__host")
+        .get(pk=invitation.pk)
     )
     if invitation.status != Invitation.Status.SENT:
         raise ApplicationError(_("Only an invitation that was sent and not answered can be reminded."))
@@ -207,6 +209,19 @@ def invitation_remind(*, invitation: Invitation, actor=None) -> list[Notificatio
     if not recipients:
         raise ApplicationError(_("%(name)s has no e-mail address.") % {"name": invitation.invitee_name})
     today = timezone.localdate()
+    key = f"{_key_prefix(invitation)}reminder:manual:{today.isoformat()}"
+    already = list(Notification.objects.filter(idempotency_key__startswith=key))
+    if already:
+        return already  # Reminded today already: no second e-mail, and no new link that nobody got.
+    if actor is not None:
+        AuditEntry.objects.create(
+            conference=invitation.conference,
+            actor=actor,
+            action="invitation.reminded",
+            object_type="invitation",
+            object_id=str(invitation.pk),
+            data={},
+        )
     return notify(
         recipients=recipients,
         kind="invitation_reminder",
@@ -215,7 +230,7 @@ def invitation_remind(*, invitation: Invitation, actor=None) -> list[Notificatio
             "conference": invitation.conference,
             "rsvp_url": invitation_link_create(invitation=invitation),
         },
-        idempotency_key=f"{_key_prefix(invitation)}reminder:manual:{today.isoformat()}",
+        idempotency_key=key,
         conference=invitation.conference,
         hold=False,
     )

@@ -37,6 +37,26 @@ def invitation_create(
 
 
 @transaction.atomic
+def invitation_update(*, invitation: Invitation, **fields) -> Invitation:
+    """Change a draft's letter fields; a sent letter is never changed."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status != Invitation.Status.DRAFT:
+        raise ApplicationError(_("Only a draft invitation can be changed."), extra={"code": "not_draft"})
+    for name, value in fields.items():
+        setattr(invitation, name, nfc(value) if name in {"addressee", "paper_topic"} else value)
+    return validated_save(invitation)
+
+
+@transaction.atomic
+def invitation_delete(*, invitation: Invitation) -> None:
+    """Delete a draft; an invitation that was sent has a number and stays on record."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status != Invitation.Status.DRAFT:
+        raise ApplicationError(_("Only a draft invitation can be deleted."), extra={"code": "not_draft"})
+    invitation.delete()
+
+
+@transaction.atomic
 def invitation_bulk_create(
     *,
     conference: Conference,
@@ -138,9 +158,13 @@ def registration_cancel(*, registration: Registration) -> Registration:
 
 def registration_check_in(*, registration: Registration) -> Registration:
     """Mark arrival once; scanning the same code again keeps the first time."""
+    if registration.status == Registration.Status.CANCELLED:
+        raise ApplicationError(
+            _("This registration was cancelled."), extra={"code": "registration_cancelled"}
+        )
     now = timezone.now()
-    Registration.objects.filter(pk=registration.pk, checked_in_at__isnull=True).update(
-        checked_in_at=now, updated_at=now
-    )
+    Registration.objects.filter(
+        pk=registration.pk, status=Registration.Status.CONFIRMED, checked_in_at__isnull=True
+    ).update(checked_in_at=now, updated_at=now)
     registration.refresh_from_db()
     return registration

@@ -67,6 +67,17 @@ def organization_create(
 
 @transaction.atomic
 def organization_update(*, organization: Organization, **fields) -> Organization:
+    if "code" in fields:
+        fields["code"] = (fields["code"] or "").strip().upper()
+    if "phone" in fields:
+        fields["phone"] = (fields["phone"] or "").strip()
+    if fields.get("parent") is not None and organization.pk:
+        # An agency may not end up above itself: walk up from the new parent.
+        ancestor = fields["parent"]
+        while ancestor is not None:
+            if ancestor.pk == organization.pk:
+                raise ValidationError({"parent": _("An organization cannot be placed under itself.")})
+            ancestor = ancestor.parent
     if "contact_emails" in fields:
         fields["contact_emails"] = _clean_emails(fields["contact_emails"])
     for name, value in fields.items():

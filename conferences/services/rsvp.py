@@ -96,7 +96,11 @@ def rsvp_submit(
     """Record the answer. `actor` is the organizer answering for the agency (a phone reply)."""
     # Lock order conference -> invitation, the same as every registration, so answers queue up.
     conference = Conference.objects.select_for_update().get(pk=invitation.conference_id)
-    invitation = Invitation.objects.select_for_update().select_related("organization").get(pk=invitation.pk)
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=invitation.pk)
+    )
     now = timezone.now()
     if invitation.status == Invitation.Status.REVOKED:
         raise ApplicationError(_("This invitation has been withdrawn."))
@@ -112,6 +116,7 @@ def rsvp_submit(
             invitation=invitation, status=Registration.Status.CONFIRMED
         ).select_related("person")
     )
+    cleaned: list[DelegateInput] = []
     if not accept:
         for registration in current:
             registration.status, registration.token_hash = Registration.Status.CANCELLED, None
@@ -154,7 +159,7 @@ def rsvp_submit(
             action="invitation.answered_on_behalf",
             object_type="invitation",
             object_id=str(invitation.pk),
-            data={"accept": accept, "delegates": [d.email for d in delegates]},
+            data={"accept": accept, "delegates": [d.email for d in cleaned] if accept else []},
         )
     return invitation
 

@@ -3,8 +3,9 @@
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from conferences.agenda_exports import agenda_days
 from conferences.models import Conference
-from conferences.selectors.agenda import agenda_item_list
+from conferences.selectors.agenda_versions import agenda_current_version
 from conferences.selectors.awards import award_list_for_conference
 from conferences.selectors.certificates import certificate_get_by_code, verification_code_normalize
 from conferences.selectors.conferences import (
@@ -27,10 +28,13 @@ def conference_detail(request, slug: str):
     except Conference.DoesNotExist as exc:
         raise Http404 from exc
     is_organizer = user_is_organizer(user=request.user, conference=conference)
+    # The published agenda, never the working items organizers are still editing.
+    agenda_version = agenda_current_version(conference)
     context = {
         "conference": conference,
         "rooms": conference.rooms.all(),
-        "agenda_items": agenda_item_list(conference=conference),
+        "agenda_version": agenda_version,
+        "agenda_days": agenda_days(agenda_version.items) if agenda_version else [],
         "awards": award_list_for_conference(conference=conference),
         "is_organizer": is_organizer,
         "stats": conference_stats(conference=conference) if is_organizer else None,

@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 
 from conferences.models import Certificate
+from conferences.services.agenda_publishing import agenda_publish
 from conferences.services.certificates import certificate_issue, certificate_revoke
 from tests.factories import (
     AgendaItemFactory,
@@ -117,6 +118,8 @@ def test_conference_page_shows_agenda_items_in_time_order(client, conference):
         title="Tham luận của Sở Khoa học và Công nghệ tỉnh Quảng Ninh",
         presenter_text="Giám đốc Sở",
     )
+    # The public sees the published version, not the organizers' working items.
+    agenda_publish(conference=conference)
 
     response = client.get("/hoi-nghi/so-ket-19/")
 
@@ -210,6 +213,7 @@ def _agenda_with_30_items(conference):
         item.speakers.set(speakers[: i % 3 + 1])
     decision = AwardDecisionFactory(conference=conference)
     AwardFactory.create_batch(5, decision=decision)
+    agenda_publish(conference=conference)
 
 
 def test_conference_page_query_count_is_fixed_with_30_agenda_items(
@@ -217,8 +221,8 @@ def test_conference_page_query_count_is_fixed_with_30_agenda_items(
 ):
     _agenda_with_30_items(conference)
 
-    # Conference, agenda, speakers, awards.
-    with django_assert_max_num_queries(4):
+    # Conference, agenda version, awards.
+    with django_assert_max_num_queries(3):
         response = client.get("/hoi-nghi/so-ket-19/")
 
     assert response.content.decode().count('<td class="time">') == 30
@@ -230,8 +234,8 @@ def test_conference_page_query_count_for_an_organizer_is_fixed_with_30_agenda_it
     _agenda_with_30_items(conference)
     client.force_login(ConferenceRoleFactory(conference=conference).user)
 
-    # Session, user, conference, organizer check, stats, outbox counts, agenda, speakers, awards.
-    with django_assert_max_num_queries(9):
+    # Session, user, conference, organizer check, stats, outbox counts, agenda version, awards.
+    with django_assert_max_num_queries(8):
         response = client.get("/hoi-nghi/so-ket-19/")
 
     assert response.content.decode().count('<td class="time">') == 30

@@ -208,3 +208,16 @@ def test_room_names_are_unique_per_conference(host):
         create(host, rooms=["Hội trường A", "Hội trường A"])
 
     assert Room.objects.count() == 0
+
+
+def test_organization_update_refuses_a_parent_loop_and_tidies_code():
+    from conferences.services.organizations import organization_create, organization_update
+
+    ministry = organization_create(name="Bộ Thử nghiệm", code="btn")
+    department = organization_create(name="Vụ Thử nghiệm", parent=ministry)
+    with pytest.raises(ValidationError) as excinfo:
+        organization_update(organization=ministry, parent=department)
+    assert "parent" in excinfo.value.message_dict
+    organization_update(organization=ministry, code=" bkhcn ", phone=" 024 123 ")
+    ministry.refresh_from_db()
+    assert (ministry.code, ministry.phone, ministry.parent_id) == ("BKHCN", "024 123", None)

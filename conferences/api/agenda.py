@@ -1,0 +1,189 @@
+"""The published agenda over the API: the current version as JSON, ICS and PDF, and the versions.
+
+Read-only and public for published conferences; organizers (and staff) also
+reach their drafts. JSON, ICS and PDF carry ETag and Last-Modified and answer
+conditional requests with 304 (see conferences.agenda_exports).
+"""
+
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import condition
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from rest_framework import generics, serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
+
+from conferences.agenda_exports import (
+    agenda_etag,
+    agenda_ics_response,
+    agenda_json_response,
+    agenda_last_modified,
+    agenda_pdf_response,
+    change_text,
+    request_agenda_head,
+)
+from conferences.models import AgendaVersion, Conference
+from conferences.selectors.agenda_versions import agenda_version_get, agenda_version_list
+from conferences.selectors.conferences import conference_get_for_user, conference_list_for_user
+
+
+class ErrorSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    extra = serializers.DictField()
+
+
+NOT_FOUND = {404: ErrorSerializer}
+
+AgendaJsonSerializer = inline_serializer(
+    "AgendaJson",
+    {
+        "conference": inline_serializer(
+            "AgendaConference", {"slug": serializers.CharField(), "title": serializers.CharField()}
+        ),
+        "version": serializers.IntegerField(),
+        "published_at": serializers.DateTimeField(),
+        "items": serializers.ListField(child=serializers.DictField()),
+    },
+)
+
+
+class AgendaVersionListSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    changes = serializers.SerializerMethodField(help_text=_("How many changes from the version before."))
+
+    class Meta:
+        model = AgendaVersion
+        fields = ["number", "published_at", "changes", "url"]
+
+    def get_url(self, version: AgendaVersion) -> str:
+        return reverse(
+            "api:agenda-version",
+            kwargs={"conference_slug": self.context["conference"].slug, "number": version.number},
+            request=self.context.get("request"),
+        )
+
+    def get_changes(self, version: AgendaVersion) -> int:
+        return len(version.changelog)
+
+
+class ChangeSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    item = serializers.IntegerField()
+    title = serializers.CharField()
+    text = serializers.CharField(help_text=_("The change in words, in the request's language."))
+    before = serializers.DictField(required=False)
+    after = serializers.DictField(required=False)
+
+
+class AgendaVersionDetailSerializer(AgendaVersionListSerializer):
+    changelog = serializers.SerializerMethodField()
+    items = serializers.ListField(child=serializers.DictField(), read_only=True)
+
+    class Meta(AgendaVersionListSerializer.Meta):
+        fields = [*AgendaVersionListSerializer.Meta.fields, "changelog", "items"]
+
+    @extend_schema_field(ChangeSerializer(many=True))
+    def get_changelog(self, version: AgendaVersion) -> list[dict]:
+        return [{**change, "text": change_text(change)} for change in version.changelog]
+
+
+def _not_published(request, slug: str) -> NotFound:
+    """404 for a conference the user cannot see, or one with no published agenda yet (told apart)."""
+    if conference_list_for_user(user=request.user).filter(slug=slug).exists():
+        return NotFound(_("The agenda has not been published yet."))
+    return NotFound(_("No such conference."))
+
+
+def _current(respond):
+    """An export of the current version: 404 (told apart) without one, 304 when the client has it.
+
+    Decorated once here, not per request as method_decorator would.
+    """
+
+    @condition(etag_func=agenda_etag, last_modified_func=agenda_last_modified)
+    def view(request, slug: str):
+        head = request_agenda_head(request, slug)
+        if head is None:
+            raise _not_published(request, slug)
+        return respond(head)
+
+    return view
+
+
+_agenda_json = _current(agenda_json_response)
+_agenda_ics = _current(agenda_ics_response)
+_agenda_pdf = _current(agenda_pdf_response)
+
+
+class _ExportView(APIView):
+    # The body is built here, not by a renderer; errors come back as JSON.
+    renderer_classes = [JSONRenderer]
+
+
+class AgendaView(_ExportView):
+    """The current published agenda as JSON: the items exactly as frozen in the version."""
+
+    @extend_schema(summary=_("The current agenda"), responses={200: AgendaJsonSerializer, **NOT_FOUND})
+    def get(self, request, conference_slug: str):
+        return _agenda_json(request, conference_slug)
+
+
+class AgendaIcsView(_ExportView):
+    @extend_schema(
+        summary=_("The current agenda as an iCalendar file"),
+        responses={(200, "text/calendar"): OpenApiTypes.STR, **NOT_FOUND},
+    )
+    def get(self, request, conference_slug: str):
+        return _agenda_ics(request, conference_slug)
+
+
+class AgendaPdfView(_ExportView):
+    @extend_schema(
+        summary=_("The current agenda as a PDF (Chương trình)"),
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, **NOT_FOUND},
+    )
+    def get(self, request, conference_slug: str):
+        return _agenda_pdf(request, conference_slug)
+
+
+class _ConferenceAgendaMixin:
+    def get_conference(self) -> Conference:
+        if not hasattr(self, "_conference"):
+            try:
+                slug = self.kwargs["conference_slug"]
+                self._conference = conference_get_for_user(slug=slug, user=self.request.user)
+            except Conference.DoesNotExist as exc:
+                raise NotFound(_("No such conference.")) from exc
+        return self._conference
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "conference": self.get_conference()}
+
+
+@extend_schema(summary=_("The published versions of the agenda, newest first"))
+class AgendaVersionListView(_ConferenceAgendaMixin, generics.ListAPIView):
+    serializer_class = AgendaVersionListSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return AgendaVersion.objects.none()
+        return agenda_version_list(self.get_conference())
+
+
+class AgendaVersionDetailView(_ConferenceAgendaMixin, APIView):
+    @extend_schema(
+        summary=_("One published version of the agenda, with its changes"),
+        responses={200: AgendaVersionDetailSerializer, **NOT_FOUND},
+    )
+    def get(self, request, conference_slug: str, number: int):
+        version = agenda_version_get(self.get_conference(), number)
+        if version is None:
+            raise NotFound(_("No such version."))
+        serializer = AgendaVersionDetailSerializer(
+            version, context={"request": request, "conference": self.get_conference()}
+        )
+        return Response(serializer.data)

@@ -1,0 +1,399 @@
+"""The organizers' agenda API: edit the working items, check them, publish a version.
+
+/conferences/{slug}/agenda/items/ and its actions, /agenda/check/ and
+/agenda/publish/. The conference is looked up among those the user may see
+(404 otherwise), then the user must organize it (403 otherwise). Reads come
+from the selectors, writes go through conferences.services.agenda and
+agenda_publishing; their ValidationError and ApplicationError become HTTP 400
+with {"message", "extra"} in the exception handler.
+
+The item list is not paginated: an agenda is read and edited as a whole (a few
+hundred rows at most), in six queries whatever its size.
+"""
+
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from conferences.forms_agenda import (
+    MAX_SLOT_MINUTES,
+    agenda_notice_count,
+    agenda_organizations,
+    agenda_papers,
+    agenda_people,
+)
+from conferences.models import AgendaItem, Conference, Organization, Paper, Person, Room
+from conferences.selectors.agenda import agenda_item_list
+from conferences.selectors.conferences import conference_get_for_user, user_is_organizer
+from conferences.services.agenda import (
+    agenda_fill_from_papers,
+    agenda_item_create,
+    agenda_item_delete,
+    agenda_item_duplicate,
+    agenda_item_move,
+    agenda_item_update,
+    agenda_items_reorder,
+)
+from conferences.services.agenda_publishing import agenda_check, agenda_publish
+from notifications.api import ErrorResponseSerializer
+
+MAX_REORDER_IDS = 1000
+
+
+ERRORS = dict.fromkeys((400, 401, 403, 404), ErrorResponseSerializer)
+CONFERENCE_SLUG = OpenApiParameter(
+    "conference_slug",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description=gettext_lazy("The conference's slug."),
+)
+
+
+# Serializers -----------------------------------------------------------------------------------------
+
+
+class _RoomSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Room
+        fields = ["id", "name"]
+
+
+class _OrganizationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "short_name"]
+
+
+class _PersonSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Person
+        fields = ["id", "full_name", "position"]
+
+
+class _PaperSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Paper
+        fields = ["id", "title", "status"]
+
+
+class AgendaItemSerializer(serializers.ModelSerializer):
+    """An item of the working agenda as the API returns it."""
+
+    room = _RoomSerializer(read_only=True)
+    presenting_organization = _OrganizationSerializer(read_only=True)
+    chair = _PersonSerializer(read_only=True)
+    speakers = _PersonSerializer(many=True, read_only=True)
+    paper = _PaperSerializer(read_only=True)
+
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "description",
+            "starts_at",
+            "ends_at",
+            "room",
+            "presenter_text",
+            "presenting_organization",
+            "chair",
+            "speakers",
+            "paper",
+            "position",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class AgendaItemInputSerializer(serializers.Serializer):
+    """What a client writes: related rows by id, limited to this conference's rooms, people and papers."""
+
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    kind = serializers.ChoiceField(choices=AgendaItem.Kind.choices, required=False)
+    title = serializers.CharField(max_length=500)
+    description = serializers.CharField(allow_blank=True, required=False)
+    presenter_text = serializers.CharField(max_length=255, allow_blank=True, required=False)
+    room = serializers.PrimaryKeyRelatedField(queryset=Room.objects.none(), allow_null=True, required=False)
+    presenting_organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.none(), allow_null=True, required=False
+    )
+    chair = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.none(), allow_null=True, required=False
+    )
+    speakers = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.none(), many=True, required=False, help_text=gettext_lazy("Person ids.")
+    )
+    paper = serializers.PrimaryKeyRelatedField(queryset=Paper.objects.none(), allow_null=True, required=False)
+    position = serializers.IntegerField(min_value=0, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        conference = self.context.get("conference")
+        if conference is None:  # Schema generation.
+            return
+        item = self.context.get("item")
+        people = agenda_people(conference=conference, item=item)
+        self.fields["room"].queryset = conference.rooms.all()
+        self.fields["presenting_organization"].queryset = agenda_organizations(
+            conference=conference, item=item
+        )
+        self.fields["chair"].queryset = people
+        self.fields["speakers"].child_relation.queryset = people
+        # Any paper of the conference is found: one not (or no longer) accepted gets its own message.
+        self.fields["paper"].queryset = Paper.objects.filter(conference=conference)
+        self._choosable_papers = agenda_papers(conference=conference, item=item)
+
+    def validate_paper(self, paper: Paper | None) -> Paper | None:
+        if paper is not None and not self._choosable_papers.filter(pk=paper.pk).exists():
+            if paper.status != Paper.Status.ACCEPTED:
+                raise serializers.ValidationError(_("Only an accepted paper can be put on the agenda."))
+            raise serializers.ValidationError(_("This paper already has a slot on the agenda."))
+        return paper
+
+
+class _ConferenceRoomSerializer(serializers.Serializer):
+    """Input with an optional room, found among the conference's rooms."""
+
+    room = serializers.PrimaryKeyRelatedField(queryset=Room.objects.none(), allow_null=True, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "conference" in self.context:
+            self.fields["room"].queryset = self.context["conference"].rooms.all()
+
+
+class AgendaMoveSerializer(_ConferenceRoomSerializer):
+    starts_at = serializers.DateTimeField(help_text=gettext_lazy("The new start; the item keeps its length."))
+    room = serializers.PrimaryKeyRelatedField(
+        queryset=Room.objects.none(),
+        allow_null=True,
+        required=False,
+        help_text=gettext_lazy("A new room, or none to keep the current one."),
+    )
+
+
+class AgendaReorderSerializer(serializers.Serializer):
+    item_ids = serializers.ListField(
+        child=serializers.IntegerField(), allow_empty=False, max_length=MAX_REORDER_IDS
+    )
+
+    def validate_item_ids(self, value: list[int]) -> list[int]:
+        if len(set(value)) != len(value):
+            raise serializers.ValidationError(_("An item appears twice in the new order."))
+        return value
+
+
+class AgendaFillSerializer(_ConferenceRoomSerializer):
+    starts_at = serializers.DateTimeField(help_text=gettext_lazy("When the first paper's slot starts."))
+    slot_minutes = serializers.IntegerField(min_value=1, max_value=MAX_SLOT_MINUTES, default=15)
+
+
+AgendaCheckSerializer = inline_serializer(
+    "AgendaCheck",
+    {
+        "ok": serializers.BooleanField(),
+        "errors": serializers.ListField(child=serializers.DictField()),
+        "warnings": serializers.ListField(child=serializers.DictField()),
+    },
+)
+AgendaPublishResultSerializer = inline_serializer(
+    "AgendaPublishResult",
+    {
+        "number": serializers.IntegerField(),
+        "changelog": serializers.ListField(child=serializers.DictField()),
+        "notices": serializers.IntegerField(),
+    },
+)
+
+
+# Permissions and views -------------------------------------------------------------------------------
+
+
+class IsAgendaOrganizer(BasePermission):
+    """The user organizes the conference named in the URL (or is staff)."""
+
+    message = gettext_lazy("Only the organizers of this conference can edit its agenda.")
+
+    def has_permission(self, request, view) -> bool:
+        return user_is_organizer(user=request.user, conference=view.conference)
+
+
+class OrganizedConferenceMixin:
+    permission_classes = [IsAuthenticated, IsAgendaOrganizer]
+
+    @cached_property
+    def conference(self) -> Conference:
+        try:
+            return conference_get_for_user(slug=self.kwargs["conference_slug"], user=self.request.user)
+        except Conference.DoesNotExist as exc:
+            raise NotFound(_("No such conference.")) from exc
+
+    def get_serializer_context(self) -> dict:
+        context = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False):
+            context["conference"] = self.conference
+        return context
+
+
+@extend_schema(parameters=[CONFERENCE_SLUG])
+@extend_schema_view(
+    list=extend_schema(
+        summary=gettext_lazy("List the working agenda's items in time order"),
+        responses={200: AgendaItemSerializer(many=True), **ERRORS},
+    ),
+    create=extend_schema(
+        summary=gettext_lazy("Add an item"),
+        request=AgendaItemInputSerializer,
+        responses={201: AgendaItemSerializer, **ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary=gettext_lazy("Read an item"), responses={200: AgendaItemSerializer, **ERRORS}
+    ),
+    partial_update=extend_schema(
+        summary=gettext_lazy("Change an item (nobody is notified until the next version is published)"),
+        request=AgendaItemInputSerializer,
+        responses={200: AgendaItemSerializer, **ERRORS},
+    ),
+    destroy=extend_schema(summary=gettext_lazy("Delete an item"), responses={204: None, **ERRORS}),
+)
+class AgendaItemViewSet(
+    OrganizedConferenceMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The working agenda of one conference, for its organizers."""
+
+    serializer_class = AgendaItemSerializer
+    pagination_class = None
+    filter_backends: list = []
+    lookup_value_regex = r"\d+"
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return AgendaItem.objects.none()
+        return agenda_item_list(conference=self.conference)
+
+    def _input(self, serializer_class, *, partial: bool = False, item: AgendaItem | None = None) -> dict:
+        context = {**self.get_serializer_context(), "item": item}
+        serializer = serializer_class(data=self.request.data, partial=partial, context=context)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def _item_response(self, item: AgendaItem, status_code: int = status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=item.pk)
+        return Response(self.get_serializer(fresh).data, status=status_code)
+
+    def _list_response(self, status_code: int = status.HTTP_200_OK, ids=None) -> Response:
+        queryset = self.get_queryset()
+        if ids is not None:
+            queryset = queryset.filter(pk__in=ids)
+        return Response(self.get_serializer(queryset, many=True).data, status=status_code)
+
+    def create(self, request, *args, **kwargs):
+        data = self._input(AgendaItemInputSerializer)
+        item = agenda_item_create(conference=self.conference, **data)
+        return self._item_response(item, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        item = self.get_object()
+        data = self._input(AgendaItemInputSerializer, partial=True, item=item)
+        speakers = data.pop("speakers", None)
+        item = agenda_item_update(item=item, speakers=speakers, **data)
+        return self._item_response(item)
+
+    def destroy(self, request, *args, **kwargs):
+        agenda_item_delete(item=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary=gettext_lazy("Copy an item right after itself (without its paper)"),
+        request=None,
+        responses={201: AgendaItemSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def duplicate(self, request, *args, **kwargs):
+        copy = agenda_item_duplicate(item=self.get_object())
+        return self._item_response(copy, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=gettext_lazy("Move an item to a new start, keeping its length"),
+        request=AgendaMoveSerializer,
+        responses={200: AgendaItemSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def move(self, request, *args, **kwargs):
+        item = self.get_object()
+        data = self._input(AgendaMoveSerializer)
+        item = agenda_item_move(item=item, starts_at=data["starts_at"], room=data.get("room"))
+        return self._item_response(item)
+
+    @extend_schema(
+        summary=gettext_lazy("Set the display order of items (those that start at the same time)"),
+        request=AgendaReorderSerializer,
+        responses={200: AgendaItemSerializer(many=True), **ERRORS},
+    )
+    @action(detail=False, methods=["post"])
+    def reorder(self, request, *args, **kwargs):
+        data = self._input(AgendaReorderSerializer)
+        agenda_items_reorder(conference=self.conference, item_ids=data["item_ids"])
+        return self._list_response()
+
+    @extend_schema(
+        summary=gettext_lazy("Add one slot per accepted paper not yet on the agenda"),
+        request=AgendaFillSerializer,
+        responses={201: AgendaItemSerializer(many=True), **ERRORS},
+    )
+    @action(detail=False, methods=["post"], url_path="fill-from-papers")
+    def fill_from_papers(self, request, *args, **kwargs):
+        data = self._input(AgendaFillSerializer)
+        created = agenda_fill_from_papers(
+            conference=self.conference,
+            starts_at=data["starts_at"],
+            slot_minutes=data["slot_minutes"],
+            room=data.get("room"),
+        )
+        return self._list_response(status.HTTP_201_CREATED, ids=[item.pk for item in created])
+
+
+class AgendaCheckView(OrganizedConferenceMixin, APIView):
+    @extend_schema(
+        summary=gettext_lazy("Check the working agenda: errors block publishing, warnings do not"),
+        parameters=[CONFERENCE_SLUG],
+        responses={200: AgendaCheckSerializer, **ERRORS},
+    )
+    def get(self, request, conference_slug: str):
+        check = agenda_check(conference=self.conference)
+        return Response({"ok": check.ok, "errors": check.errors, "warnings": check.warnings})
+
+
+class AgendaPublishView(OrganizedConferenceMixin, APIView):
+    @extend_schema(
+        summary=gettext_lazy(
+            "Publish the working agenda as the next version and notify the people concerned"
+        ),
+        parameters=[CONFERENCE_SLUG],
+        request=None,
+        responses={201: AgendaPublishResultSerializer, **ERRORS},
+    )
+    def post(self, request, conference_slug: str):
+        version = agenda_publish(conference=self.conference, actor=request.user)
+        return Response(
+            {
+                "number": version.number,
+                "changelog": version.changelog,
+                "notices": agenda_notice_count(version=version),
+            },
+            status=status.HTTP_201_CREATED,
+        )

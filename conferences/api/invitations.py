@@ -1,0 +1,483 @@
+"""The invitations API: organizers manage a conference's invitations and registrations,
+invited agencies answer through their personal link without an account.
+
+Every organizer endpoint is nested under its conference (/conferences/{slug}/...):
+the conference is looked up among those the user may see (404 otherwise), then
+the user must organize it (403 otherwise). Rows come from the selectors, writes
+go through the services.
+"""
+
+from django.db.models import Q
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
+from django.utils.functional import cached_property
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from conferences.api.serializers_invitations import (
+    InvitationBulkCreateResultSerializer,
+    InvitationBulkCreateSerializer,
+    InvitationCountsSerializer,
+    InvitationCreateSerializer,
+    InvitationIdsSerializer,
+    InvitationRevokeSerializer,
+    InvitationSendSerializer,
+    InvitationSerializer,
+    InvitationUpdateSerializer,
+    QueuedResultSerializer,
+    RegistrationSerializer,
+    RsvpAnswerSerializer,
+    RsvpInvitationSerializer,
+    invitation_counts_data,
+)
+from conferences.models import Conference, Invitation, Organization, Registration
+from conferences.selectors.conferences import conference_get_for_user, user_is_organizer
+from conferences.selectors.invitations import (
+    invitation_counts,
+    invitation_delegates,
+    invitation_get_by_token,
+    invitation_list,
+)
+from conferences.selectors.organizations import organization_search
+from conferences.services.invitation_sending import (
+    invitation_remind,
+    invitation_revoke,
+    invitation_send,
+    invitation_send_bulk,
+)
+from conferences.services.invitations import (
+    invitation_bulk_create,
+    invitation_create,
+    invitation_delete,
+    invitation_update,
+    registration_cancel,
+    registration_check_in,
+)
+from conferences.services.rsvp import rsvp_submit
+from conferences.text import fold
+from notifications.api import ErrorResponseSerializer
+
+ERRORS = dict.fromkeys((400, 401, 403, 404), ErrorResponseSerializer)
+PUBLIC_ERRORS = dict.fromkeys((400, 404, 429), ErrorResponseSerializer)
+CONFERENCE_SLUG = OpenApiParameter(
+    "conference_slug",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description=gettext_lazy("The conference's slug."),
+)
+
+
+# Permissions and filters ------------------------------------------------------------------------------
+
+
+class IsConferenceOrganizer(BasePermission):
+    """The user organizes the conference named in the URL (or is staff)."""
+
+    message = gettext_lazy("Only the conference's organizers can do this.")
+
+    def has_permission(self, request, view) -> bool:
+        return user_is_organizer(user=request.user, conference=view.conference)
+
+
+class ConferenceScopedMixin:
+    """The conference of the URL, looked up once per request among those the user may see."""
+
+    permission_classes = [IsAuthenticated, IsConferenceOrganizer]
+    filter_backends = [filters.DjangoFilterBackend]
+    lookup_value_regex = r"\d+"
+
+    @cached_property
+    def conference(self) -> Conference:
+        try:
+            return conference_get_for_user(slug=self.kwargs["conference_slug"], user=self.request.user)
+        except Conference.DoesNotExist as exc:
+            raise NotFound(_("No such conference.")) from exc
+
+    def get_serializer_context(self) -> dict:
+        return {**super().get_serializer_context(), "conference_slug": self.kwargs.get("conference_slug")}
+
+
+class InvitationFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=Invitation.Status.choices)
+    kind = filters.ChoiceFilter(
+        field_name="organization__kind",
+        choices=Organization.Kind.choices,
+        help_text=gettext_lazy("The invited organization's kind."),
+    )
+    province = filters.CharFilter(
+        field_name="organization__province__code", help_text=gettext_lazy("The province's code.")
+    )
+    q = filters.CharFilter(
+        method="filter_name",
+        help_text=gettext_lazy('Part of the invitee\'s name; "quang ninh" finds "Quảng Ninh".'),
+    )
+
+    class Meta:
+        model = Invitation
+        fields = ["status", "kind", "province", "q"]
+
+    def filter_name(self, queryset, name, value):
+        for word in fold(value).split():
+            queryset = queryset.filter(
+                Q(organization__search_name__contains=word) | Q(person__search_name__contains=word)
+            )
+        return queryset
+
+
+class RegistrationFilter(filters.FilterSet):
+    checked_in = filters.BooleanFilter(
+        field_name="checked_in_at",
+        lookup_expr="isnull",
+        exclude=True,
+        help_text=gettext_lazy("Arrived or not."),
+    )
+
+    class Meta:
+        model = Registration
+        fields = ["status", "organization", "checked_in"]
+
+
+# Invitations -----------------------------------------------------------------------------------------
+
+
+@extend_schema(parameters=[CONFERENCE_SLUG])
+@extend_schema_view(
+    list=extend_schema(
+        summary=gettext_lazy("List a conference's invitations"),
+        responses={200: InvitationSerializer(many=True), **ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary=gettext_lazy("Read an invitation"), responses={200: InvitationSerializer, **ERRORS}
+    ),
+    create=extend_schema(
+        summary=gettext_lazy("Invite an organization or a person (a draft)"),
+        request=InvitationCreateSerializer,
+        responses={201: InvitationSerializer, **ERRORS},
+    ),
+    partial_update=extend_schema(
+        summary=gettext_lazy("Change a draft invitation"),
+        request=InvitationUpdateSerializer,
+        responses={200: InvitationSerializer, **ERRORS},
+    ),
+    destroy=extend_schema(summary=gettext_lazy("Delete a draft invitation"), responses={204: None, **ERRORS}),
+)
+class InvitationViewSet(
+    ConferenceScopedMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """A conference's invitations, for its organizers."""
+
+    serializer_class = InvitationSerializer
+    filterset_class = InvitationFilter
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Invitation.objects.none()
+        return invitation_list(conference=self.conference)
+
+    def get_object(self) -> Invitation:
+        invitation = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
+        if invitation is None:
+            raise NotFound(_("No such invitation."))
+        invitation.conference = self.conference
+        return invitation
+
+    def perform_content_negotiation(self, request, force=False):
+        # The letter is a PDF whatever the client accepts; its errors are still JSON.
+        return super().perform_content_negotiation(request, force=force or self.action == "letter")
+
+    def _read(self, invitation: Invitation, status_code: int = status.HTTP_200_OK) -> Response:
+        """Answer with the invitation as the list shows it, read again after the write."""
+        fresh = self.get_queryset().get(pk=invitation.pk)
+        return Response(self.get_serializer(fresh).data, status=status_code)
+
+    def create(self, request, conference_slug=None):
+        context = {**self.get_serializer_context(), "conference": self.conference}
+        serializer = InvitationCreateSerializer(data=request.data, context=context)
+        serializer.is_valid(raise_exception=True)
+        invitation = invitation_create(conference=self.conference, **serializer.validated_data)
+        return self._read(invitation, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, conference_slug=None, pk=None):
+        invitation = self.get_object()
+        serializer = InvitationUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        invitation_update(invitation=invitation, **serializer.validated_data)
+        return self._read(invitation)
+
+    def destroy(self, request, conference_slug=None, pk=None):
+        invitation_delete(invitation=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary=gettext_lazy("Invite many organizations at once (drafts); those invited already are skipped"),
+        description=gettext_lazy(
+            "Either a list of organization ids, or every organization of a kind except the host."
+        ),
+        request=InvitationBulkCreateSerializer,
+        responses={201: InvitationBulkCreateResultSerializer, **ERRORS},
+    )
+    @action(detail=False, methods=["post"])
+    def bulk(self, request, conference_slug=None):
+        serializer = InvitationBulkCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        organizations = data.pop("organizations", None)
+        kind = data.pop("organization_kind", None)
+        if organizations is None:
+            # "Every ministry" means every other ministry: the host does not invite itself.
+            everyone = organization_search(kind=kind).exclude(pk=self.conference.host_id)
+            organizations = list(everyone.order_by("name", "pk"))
+        created, skipped = invitation_bulk_create(
+            conference=self.conference, organizations=organizations, **data
+        )
+        return Response(
+            {"created": len(created), "skipped": [organization.name for organization in skipped]},
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        operation_id="conferences_invitations_send_many",
+        summary=gettext_lazy("Send draft invitations (held in the outbox for approval)"),
+        description=gettext_lazy(
+            "Only drafts of this conference are sent; the letters are made by a worker and the "
+            "e-mails wait in the outbox for an organizer's approval."
+        ),
+        request=InvitationIdsSerializer,
+        responses={202: QueuedResultSerializer, **ERRORS},
+    )
+    @action(detail=False, methods=["post"], url_path="send", url_name="send-many")
+    def send_many(self, request, conference_slug=None):
+        serializer = InvitationIdsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        queued = invitation_send_bulk(
+            conference=self.conference, invitation_ids=serializer.validated_data["ids"], actor=request.user
+        )
+        return Response({"queued": queued}, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        summary=gettext_lazy("Count the invitations by state, and by agency kind and province"),
+        responses={200: InvitationCountsSerializer, **ERRORS},
+    )
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    def counts(self, request, conference_slug=None):
+        return Response(invitation_counts_data(invitation_counts(conference=self.conference)))
+
+    @extend_schema(
+        summary=gettext_lazy("Send one invitation now, or send it again"),
+        description=gettext_lazy(
+            "The first send numbers the letter; each send writes a new e-mail with the letter "
+            "and a new RSVP link to the outbox."
+        ),
+        request=InvitationSendSerializer,
+        responses={200: InvitationSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def send(self, request, conference_slug=None, pk=None):
+        invitation = self.get_object()
+        serializer = InvitationSendSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        invitation_send(invitation=invitation, actor=request.user, hold=serializer.validated_data["hold"])
+        return self._read(invitation)
+
+    @extend_schema(
+        summary=gettext_lazy("Remind an agency that has not answered"),
+        request=None,
+        responses={202: QueuedResultSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def remind(self, request, conference_slug=None, pk=None):
+        notices = invitation_remind(invitation=self.get_object(), actor=request.user)
+        return Response({"queued": len(notices)}, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        summary=gettext_lazy("Withdraw an invitation"),
+        description=gettext_lazy("Its links stop working, waiting e-mails are cancelled, its delegates too."),
+        request=InvitationRevokeSerializer,
+        responses={200: InvitationSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, conference_slug=None, pk=None):
+        invitation = self.get_object()
+        serializer = InvitationRevokeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        invitation_revoke(
+            invitation=invitation, actor=request.user, reason=serializer.validated_data["reason"]
+        )
+        return self._read(invitation)
+
+    @extend_schema(
+        summary=gettext_lazy("Answer for the agency (a reply by phone)"),
+        description=gettext_lazy("The same answer as through the RSVP link, recorded in the audit log."),
+        request=RsvpAnswerSerializer,
+        responses={200: InvitationSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def answer(self, request, conference_slug=None, pk=None):
+        invitation = self.get_object()
+        serializer = RsvpAnswerSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        rsvp_submit(
+            invitation=invitation,
+            accept=serializer.validated_data["accept"],
+            delegates=serializer.delegate_inputs(),
+            presenter_email=serializer.validated_data["presenter_email"],
+            actor=request.user,
+        )
+        return self._read(invitation)
+
+    @extend_schema(
+        summary=gettext_lazy("The invitation letter (PDF)"),
+        description=gettext_lazy(
+            "A sent invitation's letter carries its number; a draft's letter is a preview "
+            "without a number, named giay-moi-du-thao-<id>.pdf."
+        ),
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, **ERRORS},
+    )
+    def letter(self, request, conference_slug=None, pk=None):
+        from conferences.documents.invitation_letter import (
+            invitation_letter_filename,
+            render_invitation_letter,
+        )
+
+        invitation = self.get_object()
+        if invitation.document_id:
+            filename = invitation_letter_filename(invitation)
+        else:
+            filename = f"giay-moi-du-thao-{invitation.pk}.pdf"
+        response = HttpResponse(render_invitation_letter(invitation), content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(False, filename)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+invitation_letter_view = InvitationViewSet.as_view({"get": "letter"})
+
+
+# Registrations ---------------------------------------------------------------------------------------
+
+
+@extend_schema(parameters=[CONFERENCE_SLUG])
+@extend_schema_view(
+    list=extend_schema(
+        summary=gettext_lazy("List a conference's registrations"),
+        responses={200: RegistrationSerializer(many=True), **ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary=gettext_lazy("Read a registration"), responses={200: RegistrationSerializer, **ERRORS}
+    ),
+)
+class RegistrationViewSet(
+    ConferenceScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """A conference's registrations, for its organizers and the reception desk."""
+
+    serializer_class = RegistrationSerializer
+    filterset_class = RegistrationFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Registration.objects.none()
+        return (
+            Registration.objects.filter(conference=self.conference)
+            .select_related("person", "organization__province")
+            .order_by("person__sort_key", "pk")
+        )
+
+    def get_object(self) -> Registration:
+        registration = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
+        if registration is None:
+            raise NotFound(_("No such registration."))
+        return registration
+
+    def _read(self, registration: Registration) -> Response:
+        return Response(self.get_serializer(self.get_queryset().get(pk=registration.pk)).data)
+
+    @extend_schema(
+        summary=gettext_lazy("Record a delegate's arrival (the first time stays)"),
+        request=None,
+        responses={200: RegistrationSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="check-in", url_name="check-in")
+    def check_in(self, request, conference_slug=None, pk=None):
+        return self._read(registration_check_in(registration=self.get_object()))
+
+    @extend_schema(
+        summary=gettext_lazy("Cancel a registration"),
+        request=None,
+        responses={200: RegistrationSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, conference_slug=None, pk=None):
+        return self._read(registration_cancel(registration=self.get_object()))
+
+
+# The agency's answer by link ---------------------------------------------------------------------------
+
+
+class RsvpView(APIView):
+    """An invited agency reads its invitation and answers it, with the token of its link for a key.
+
+    Wrong, revoked and expired tokens get the same 404, so a guesser learns
+    nothing; the "rsvp" throttle limits how fast anyone can guess.
+    """
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "rsvp"
+
+    def _invitation(self, token: str) -> Invitation:
+        invitation = invitation_get_by_token(token=token)
+        if invitation is None:
+            raise NotFound(
+                _(
+                    "This link does not open an invitation. It may be mistyped, expired or withdrawn; "
+                    "please contact the organizers."
+                )
+            )
+        return invitation
+
+    def _read(self, invitation: Invitation) -> Response:
+        context = {"request": self.request, "delegates": list(invitation_delegates(invitation=invitation))}
+        response = Response(RsvpInvitationSerializer(invitation, context=context).data)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    @extend_schema(
+        summary=gettext_lazy("Read the invitation an RSVP link opens"),
+        responses={200: RsvpInvitationSerializer, **PUBLIC_ERRORS},
+    )
+    def get(self, request, token: str):
+        return self._read(self._invitation(token))
+
+    @extend_schema(
+        summary=gettext_lazy("Answer the invitation: accept with named delegates, or decline"),
+        request=RsvpAnswerSerializer,
+        responses={200: RsvpInvitationSerializer, **PUBLIC_ERRORS},
+    )
+    def post(self, request, token: str):
+        invitation = self._invitation(token)
+        serializer = RsvpAnswerSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        rsvp_submit(
+            invitation=invitation,
+            accept=serializer.validated_data["accept"],
+            delegates=serializer.delegate_inputs(),
+            presenter_email=serializer.validated_data["presenter_email"],
+        )
+        return self._read(self._invitation(token))

@@ -1,0 +1,44 @@
+"""Browser tests: Playwright drives Debian's chromium against pytest-django's live server.
+
+The Playwright package provides the driver only; the browser is the system's
+chromium (`make install-test` installs it). A missing browser fails the test:
+a skipped browser test would hide that the RSVP page was never tried.
+"""
+
+import shutil
+import uuid
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def chromium_path() -> str:
+    if shutil.which("chromium") is None:
+        pytest.fail(
+            "chromium is not installed: the browser tests need Debian's chromium at /usr/bin/chromium "
+            "(run `make install-test`, or `sudo apt-get install chromium`)."
+        )
+    return CHROMIUM
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(settings):
+    """A fresh cache per test, shared with the live server's thread (same process)."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(uuid.uuid4())}
+    }
+
+
+def launch_chromium(playwright, executable_path: str):
+    return playwright.chromium.launch(executable_path=executable_path, args=CHROMIUM_ARGS, headless=True)
