@@ -1,11 +1,12 @@
 from django.urls import path
 
-from conferences.views import agenda, agenda_editor, delegates, imports, organizer, public
+from conferences.views import agenda, agenda_editor, delegates, imports, language, organizer, public
 
 app_name = "conferences"
 
 urlpatterns = [
     path("", public.home, name="home"),
+    path("ngon-ngu/<str:code>/", language.language_switch, name="language"),
     path("hoi-nghi/<slug:slug>/", public.conference_detail, name="detail"),
     path("xac-minh/", public.certificate_verify, name="certificate-lookup"),
     path("xac-minh/<str:code>/", public.certificate_verify, name="certificate-verify"),

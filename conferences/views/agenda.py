@@ -6,6 +6,8 @@ first version is published the page says so; the exports answer 404.
 
 import functools
 
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -89,7 +91,28 @@ def agenda_page(request, slug: str):
     if head is None:  # Nothing published yet, or no conference this user may see (404).
         conference = _conference(request, slug)
         return _page(request, conference.title, _agenda_html(conference, None, 0).encode())
-    return _page(request, *_current_agenda(head.version_id, head.stamp, translation.get_language()))
+    language = translation.get_language()
+    if not _is_plain_visitor(request):
+        return _page(request, *_current_agenda(head.version_id, head.stamp, language))
+    # A visitor without a session or pending messages sees exactly what every such visitor of
+    # this path sees: the whole page is kept per version, edit, language and path.
+    key = (head.version_id, head.stamp, language, request.get_full_path())
+    body = _anonymous_pages.get(key)
+    if body is None:
+        body = _page(request, *_current_agenda(*key[:3])).content
+        _anonymous_pages[key] = body
+        while len(_anonymous_pages) > MEMORY_SLOTS:
+            _anonymous_pages.pop(next(iter(_anonymous_pages)))
+    return HttpResponse(body)
+
+
+_anonymous_pages: dict[tuple, bytes] = {}
+
+
+def _is_plain_visitor(request) -> bool:
+    return not (
+        request.COOKIES.get(settings.SESSION_COOKIE_NAME) or request.COOKIES.get(CookieStorage.cookie_name)
+    )
 
 
 @require_safe

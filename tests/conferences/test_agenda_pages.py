@@ -14,6 +14,7 @@ from tests.factories import (
     ConferenceRoleFactory,
     PersonFactory,
     RoomFactory,
+    UserFactory,
     local,
 )
 
@@ -261,3 +262,15 @@ def test_conference_page_query_count_is_fixed_with_a_published_agenda(
         response = client.get("/hoi-nghi/so-ket-19/")
 
     assert len(rows(response.content.decode())) == 60
+
+
+def test_agenda_page_kept_for_plain_visitors_is_not_served_to_a_signed_in_user(client, conference, items):
+    agenda_publish(conference=conference)
+    anonymous = client.get("/hoi-nghi/so-ket-19/chuong-trinh/").content.decode()
+    staff = Client(HTTP_ACCEPT_LANGUAGE="en")
+    staff.force_login(UserFactory(is_staff=True))
+
+    signed_in = staff.get("/hoi-nghi/so-ket-19/chuong-trinh/").content.decode()
+
+    assert 'href="/admin/"' not in anonymous
+    assert 'href="/admin/"' in signed_in

@@ -64,7 +64,7 @@ def test_home_follows_the_browser_language(client):
 def test_language_switch_to_english_sticks(client):
     conference = ConferenceFactory(published=True, title_vi="Hội nghị sơ kết", title_en="Mid-term review")
 
-    switch = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    switch = client.get("/ngon-ngu/en/", {"next": "/"})
     response = client.get("/")
 
     assert switch.status_code == 302
@@ -75,10 +75,23 @@ def test_language_switch_to_english_sticks(client):
 
 
 def test_language_switch_back_to_vietnamese(client):
-    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    client.post("/i18n/setlang/", {"language": "vi", "next": "/"})
+    client.get("/ngon-ngu/en/", {"next": "/"})
+    client.get("/ngon-ngu/vi/", {"next": "/"})
 
     assert html_lang(client.get("/")) == "vi"
+
+
+def test_language_switch_refuses_unknown_languages_and_foreign_redirects(client):
+    assert client.get("/ngon-ngu/fr/").status_code == 404
+    response = client.get("/ngon-ngu/en/", {"next": "https://evil.example/"})
+    assert response["Location"] == "/"
+
+
+def test_public_pages_carry_no_csrf_token(client):
+    ConferenceFactory(published=True)
+    response = client.get("/")
+    assert "csrfmiddlewaretoken" not in response.content.decode()
+    assert "csrftoken" not in response.cookies
 
 
 def test_home_query_count_is_fixed_for_30_conferences(client, django_assert_max_num_queries):
