@@ -17,6 +17,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from conferences.models import Conference
+from conferences.selectors.conferences import organized_conference_get
 from notifications.kinds import KINDS
 from notifications.models import DeliveryAttempt, Notification
 from notifications.selectors import (
@@ -24,7 +25,6 @@ from notifications.selectors import (
     notification_get_for_user,
     notification_ids_for_user,
     notification_list,
-    organized_conference_get,
     user_organizes_any_conference,
 )
 from notifications.services.outbox import notification_approve, notification_cancel, notification_resend
@@ -185,7 +185,11 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
     def _organized_conference(self, slug: str) -> Conference:
         try:
-            return organized_conference_get(user=self.request.user, slug=slug)
+            return organized_conference_get(
+                user=self.request.user,
+                slug=slug,
+                message=_("Only the organizers of this conference can see its notices."),
+            )
         except Conference.DoesNotExist as exc:
             raise NotFound(_("No such conference.")) from exc
 

@@ -4,11 +4,8 @@ import uuid
 from collections.abc import Iterable
 
 from django.db.models import Count, QuerySet
-from django.utils.translation import gettext as _
 
-from conferences.exceptions import PermissionDeniedError
 from conferences.models import Conference, ConferenceRole
-from conferences.selectors.conferences import conference_get_for_user, user_is_organizer
 from conferences.text import fold
 from notifications.models import Notification
 
@@ -23,18 +20,6 @@ def user_organizes_any_conference(*, user) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_staff or _organized_conference_ids(user).exists()
-
-
-def organized_conference_get(*, user, slug: str) -> Conference:
-    """Return the conference with this slug if the user organizes it (staff: any conference).
-
-    Raise Conference.DoesNotExist when the user may not see the conference at
-    all, and PermissionDeniedError when they see it but do not organize it.
-    """
-    conference = conference_get_for_user(slug=slug, user=user)
-    if not user_is_organizer(user=user, conference=conference):
-        raise PermissionDeniedError(_("Only the organizers of this conference can see its notices."))
-    return conference
 
 
 def notification_list(

@@ -5,7 +5,7 @@ import uuid
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from conferences.exceptions import ApplicationError, PermissionDeniedError
+from conferences.exceptions import ApplicationError
 from conferences.models import Conference
+from conferences.views.access import organized_conference
 from notifications.kinds import KINDS
 from notifications.models import Notification
 from notifications.selectors import (
@@ -24,13 +25,14 @@ from notifications.selectors import (
     notification_get_for_user,
     notification_ids_for_user,
     notification_list,
-    organized_conference_get,
 )
 from notifications.services.outbox import notification_approve, notification_cancel, notification_resend
 
 PAGE_SIZE = 50
 RESENDABLE_STATES = {Notification.State.SENT, Notification.State.DEAD}
 ACTIONABLE_STATES = {Notification.State.HELD, Notification.State.PENDING}
+
+SEE_NOTICES = _("Only the organizers of this conference can see its notices.")
 
 
 def _kind_choices():
@@ -66,15 +68,6 @@ class BulkActionForm(forms.Form):
     ids = UUIDListField()
 
 
-def _organized_conference(request, slug: str) -> Conference:
-    try:
-        return organized_conference_get(user=request.user, slug=slug)
-    except Conference.DoesNotExist as exc:
-        raise Http404 from exc
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(exc.message) from exc
-
-
 def _notification(request, conference: Conference, pk) -> Notification:
     try:
         return notification_get_for_user(user=request.user, pk=pk, conference=conference)
@@ -85,7 +78,7 @@ def _notification(request, conference: Conference, pk) -> Notification:
 @require_GET
 @login_required
 def outbox(request, slug: str):
-    conference = _organized_conference(request, slug)
+    conference = organized_conference(request, slug, SEE_NOTICES)
     form = OutboxFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
     notifications = notification_list(
@@ -112,7 +105,7 @@ def outbox(request, slug: str):
 @require_POST
 @login_required
 def outbox_bulk_action(request, slug: str):
-    conference = _organized_conference(request, slug)
+    conference = organized_conference(request, slug, SEE_NOTICES)
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=False):
         back = reverse("notifications:outbox", kwargs={"slug": conference.slug})
@@ -149,7 +142,7 @@ def outbox_bulk_action(request, slug: str):
 @require_GET
 @login_required
 def notification_detail(request, slug: str, pk: uuid.UUID):
-    conference = _organized_conference(request, slug)
+    conference = organized_conference(request, slug, SEE_NOTICES)
     notification = _notification(request, conference, pk)
     context = {
         "conference": conference,
@@ -162,7 +155,7 @@ def notification_detail(request, slug: str, pk: uuid.UUID):
 @require_POST
 @login_required
 def notification_resend_view(request, slug: str, pk: uuid.UUID):
-    conference = _organized_conference(request, slug)
+    conference = organized_conference(request, slug, SEE_NOTICES)
     notification = _notification(request, conference, pk)
     try:
         copy = notification_resend(notification=notification)

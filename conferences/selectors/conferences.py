@@ -1,5 +1,7 @@
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
+from conferences.exceptions import PermissionDeniedError
 from conferences.models import Conference, ConferenceRole, Invitation, Paper, Registration
 
 PUBLIC_STATUSES = (Conference.Status.PUBLISHED, Conference.Status.CLOSED)
@@ -23,6 +25,18 @@ def conference_list_for_user(*, user) -> QuerySet[Conference]:
 
 def conference_get_for_user(*, slug: str, user) -> Conference:
     return conference_list_for_user(user=user).get(slug=slug)
+
+
+def organized_conference_get(*, user, slug: str, message: str = "") -> Conference:
+    """Return the conference with this slug if the user organizes it (staff: any conference).
+
+    Raise Conference.DoesNotExist when the user may not see the conference at
+    all, and PermissionDeniedError when they see it but do not organize it.
+    """
+    conference = conference_get_for_user(slug=slug, user=user)
+    if not user_is_organizer(user=user, conference=conference):
+        raise PermissionDeniedError(message or _("Only the organizers of this conference can do this."))
+    return conference
 
 
 def user_is_organizer(*, user, conference: Conference) -> bool:

@@ -10,14 +10,14 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from conferences.exceptions import ApplicationError
@@ -30,7 +30,6 @@ from conferences.forms_agenda import (
 )
 from conferences.models import AgendaItem, AgendaVersion, Conference, Paper
 from conferences.selectors.agenda import agenda_item_list
-from conferences.selectors.conferences import conference_get_for_user, user_is_organizer
 from conferences.services.agenda import (
     agenda_fill_from_papers,
     agenda_item_create,
@@ -41,22 +40,14 @@ from conferences.services.agenda import (
     agenda_items_reorder,
 )
 from conferences.services.agenda_publishing import agenda_check, agenda_publish
+from conferences.views.access import organized_conference
 
 DEFAULT_SLOT = datetime.timedelta(minutes=15)
 
+EDIT_AGENDA = gettext_lazy("Only the organizers of this conference can edit its agenda.")
+
 
 # Access ------------------------------------------------------------------------------------------------
-
-
-def _organized_conference(request, slug: str) -> Conference:
-    """The conference if the user organizes it (staff: any); 404 if they cannot see it, else 403."""
-    try:
-        conference = conference_get_for_user(slug=slug, user=request.user)
-    except Conference.DoesNotExist as exc:
-        raise Http404 from exc
-    if not user_is_organizer(user=request.user, conference=conference):
-        raise PermissionDenied(_("Only the organizers of this conference can edit its agenda."))
-    return conference
 
 
 def _item(conference: Conference, pk: int) -> AgendaItem:
@@ -142,7 +133,7 @@ def _render_editor(
 @require_http_methods(["GET", "POST"])
 def agenda_editor(request, slug: str):
     """The working agenda with its checks; a POST adds an item."""
-    conference = _organized_conference(request, slug)
+    conference = organized_conference(request, slug, EDIT_AGENDA)
     if request.method == "GET":
         return _render_editor(request, conference)
     form = AgendaItemForm(request.POST, conference=conference)
@@ -163,7 +154,7 @@ def agenda_editor(request, slug: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def agenda_item_edit(request, slug: str, pk: int):
-    conference = _organized_conference(request, slug)
+    conference = organized_conference(request, slug, EDIT_AGENDA)
     item = _item(conference, pk)
     if request.method == "GET":
         form = AgendaItemForm(conference=conference, item=item)
@@ -184,7 +175,7 @@ def agenda_item_edit(request, slug: str, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def agenda_item_move_view(request, slug: str, pk: int):
-    conference = _organized_conference(request, slug)
+    conference = organized_conference(request, slug, EDIT_AGENDA)
     item = _item(conference, pk)
     if request.method == "GET":
         form = AgendaMoveForm(conference=conference, initial={"starts_at": item.starts_at})
@@ -211,7 +202,7 @@ def agenda_item_move_view(request, slug: str, pk: int):
 @require_http_methods(["GET", "POST"])
 def agenda_item_delete_view(request, slug: str, pk: int):
     """GET asks for confirmation; POST deletes."""
-    conference = _organized_conference(request, slug)
+    conference = organized_conference(request, slug, EDIT_AGENDA)
     item = _item(conference, pk)
     if request.method == "GET":
         return _render_item_page(request, "agenda_item_delete.html", conference, item, None)
@@ -228,7 +219,7 @@ def _render_item_page(request, template: str, conference, item, form, status: in
 @require_POST
 @login_required
 def agenda_item_duplicate_view(request, slug: str, pk: int):
-    conference = _organized_conference(request, slug)
+    conference = organized_conference(request, slug, EDIT_AGENDA)
     item = _item(conference, pk)
     try:
         copy = agenda_item_duplicate(item=item)
@@ -243,7 +234,7 @@ def agenda_item_duplicate_view(request, slug: str, pk: int):
 @login_required
 def agenda_item_reorder_view(request, slug: str, pk: int):
     """Swap an item with its neighbour among the items that start at the same time."""
-    conference = _organized_conference(request, slug)
+    conference = organized_conference(request, slug, EDIT_AGENDA)
     item = _item(conference, pk)
     direction = request.POST.get("direction")
     same_start = list(
@@ -271,7 +262,7 @@ def agenda_item_reorder_view(request, slug: str, pk: int):
 @login_required
 def agenda_fill(request, slug: str):
     """Quick fill: one slot per accepted paper not yet on the agenda."""
-    conference = _organized_conference(request, slug)
+    conference = organized_conference(request, slug, EDIT_AGENDA)
     form = AgendaFillForm(request.POST, conference=conference)
     if form.is_valid():
         try:
@@ -298,7 +289,7 @@ def agenda_fill(request, slug: str):
 @require_POST
 @login_required
 def agenda_publish_view(request, slug: str):
-    conference = _organized_conference(request, slug)
+    conference = organized_conference(request, slug, EDIT_AGENDA)
     try:
         version = agenda_publish(conference=conference, actor=request.user)
     except ApplicationError as exc:

@@ -10,7 +10,7 @@ may open them; every write goes through a service.
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
@@ -28,7 +28,6 @@ from conferences import exports
 from conferences.exceptions import ApplicationError
 from conferences.forms import ACCEPT, DECLINE, RsvpForm, delegate_formset
 from conferences.models import AuditEntry, Conference, Invitation, InvitationLink, Organization, Province
-from conferences.selectors.conferences import conference_get_for_user, user_is_organizer
 from conferences.selectors.invitations import (
     delegate_list,
     invitation_counts,
@@ -45,11 +44,14 @@ from conferences.services.invitation_sending import (
 from conferences.services.invitations import invitation_bulk_create
 from conferences.services.rsvp import rsvp_submit
 from conferences.text import fold
+from conferences.views.access import organized_conference
 from notifications.models import Notification
 
 PAGE_SIZE = 100
 SKIPPED_NAMES_SHOWN = 20
 MAX_QUOTA = 50
+
+MANAGE_INVITATIONS = gettext_lazy("Only the organizers of this conference can manage its invitations.")
 
 
 # Forms -------------------------------------------------------------------------------------------------
@@ -130,17 +132,6 @@ class RevokeForm(forms.Form):
 # Access and lookups ------------------------------------------------------------------------------------
 
 
-def _organized_conference(request, slug: str) -> Conference:
-    """The conference if the user organizes it (staff: any); 404 if they cannot see it, 403 otherwise."""
-    try:
-        conference = conference_get_for_user(slug=slug, user=request.user)
-    except Conference.DoesNotExist as exc:
-        raise Http404 from exc
-    if not user_is_organizer(user=request.user, conference=conference):
-        raise PermissionDenied(_("Only the organizers of this conference can manage its invitations."))
-    return conference
-
-
 def _invitation(conference: Conference, pk: int) -> Invitation:
     try:
         return Invitation.objects.select_related(
@@ -207,7 +198,7 @@ def _state_counts(by_status: dict[str, int]) -> list[dict]:
 @require_GET
 @login_required
 def invitations(request, slug: str):
-    conference = _organized_conference(request, slug)
+    conference = organized_conference(request, slug, MANAGE_INVITATIONS)
     provinces = _provinces()
     filter_form = InvitationFilterForm(request.GET, provinces=provinces)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
@@ -241,7 +232,7 @@ def invitations(request, slug: str):
 @require_POST
 @login_required
 def invitations_send_selected(request, slug: str):
-    conference = _organized_conference(request, slug)
+    conference = organized_conference(request, slug, MANAGE_INVITATIONS)
     form = SendSelectedForm(request.POST)
     if not form.is_valid():
         for error in form.errors.get("ids", []):
@@ -278,7 +269,7 @@ def invitations_send_selected(request, slug: str):
 @require_POST
 @login_required
 def invitations_bulk_create(request, slug: str):
-    conference = _organized_conference(request, slug)
+    conference = organized_conference(request, slug, MANAGE_INVITATIONS)
     form = BulkInviteForm(request.POST, provinces=_provinces())
     if not form.is_valid():
         for field, errors in form.errors.items():
@@ -357,7 +348,7 @@ def _audit_details(entry: AuditEntry) -> str:
 @require_GET
 @login_required
 def invitation_detail(request, slug: str, pk: int):
-    conference = _organized_conference(request, slug)
+    conference = organized_conference(request, slug, MANAGE_INVITATIONS)
     invitation = _invitation(conference, pk)
     # The invitation's own history; the outbox keys every notice about it with this prefix.
     audit = AuditEntry.objects.filter(
@@ -389,7 +380,7 @@ def invitation_detail(request, slug: str, pk: int):
 @require_POST
 @login_required
 def invitation_send_view(request, slug: str, pk: int):
-    conference = _organized_conference(request, slug)
+    conference = organized_conference(request, slug, MANAGE_INVITATIONS)
     invitation = _invitation(conference, pk)
     try:
         # One invitation sent by hand goes at once; only bulk sends wait for approval.
@@ -413,7 +404,7 @@ def invitation_send_view(request, slug: str, pk: int):
 @require_POST
 @login_required
 def invitation_remind_view(request, slug: str, pk: int):
-    conference = _organized_conference(request, slug)
+    conference = organized_conference(request, slug, MANAGE_INVITATIONS)
     invitation = _invitation(conference, pk)
     try:
         invitation_remind(invitation=invitation, actor=request.user)
@@ -431,7 +422,7 @@ def invitation_remind_view(request, slug: str, pk: int):
 @require_POST
 @login_required
 def invitation_revoke_view(request, slug: str, pk: int):
-    conference = _organized_conference(request, slug)
+    conference = organized_conference(request, slug, MANAGE_INVITATIONS)
     invitation = _invitation(conference, pk)
     form = RevokeForm(request.POST)
     if not form.is_valid():
@@ -453,7 +444,7 @@ def invitation_revoke_view(request, slug: str, pk: int):
 @login_required
 def invitation_letter(request, slug: str, pk: int):
     """The letter PDF. Before the first send it has no number yet and is marked as a draft."""
-    conference = _organized_conference(request, slug)
+    conference = organized_conference(request, slug, MANAGE_INVITATIONS)
     invitation = _invitation(conference, pk)
     from conferences.documents.invitation_letter import invitation_letter_filename, render_invitation_letter
 
@@ -529,7 +520,7 @@ def _record_answer(request, invitation: Invitation, form: RsvpForm, formset) -> 
 @require_http_methods(["GET", "POST"])
 @login_required
 def invitation_answer(request, slug: str, pk: int):
-    conference = _organized_conference(request, slug)
+    conference = organized_conference(request, slug, MANAGE_INVITATIONS)
     invitation = _invitation(conference, pk)
     if invitation.status == Invitation.Status.REVOKED:
         messages.error(request, _("This invitation has been revoked; it cannot be answered."))
@@ -573,7 +564,7 @@ def invitation_answer(request, slug: str, pk: int):
 
 
 def _delegate_export(request, slug: str, extension: str) -> HttpResponse:
-    conference = _organized_conference(request, slug)
+    conference = organized_conference(request, slug, MANAGE_INVITATIONS)
     rows = exports.delegate_rows(delegate_list(conference=conference))
     if extension == "csv":
         content, content_type = exports.delegates_csv(rows), exports.CSV_CONTENT_TYPE
