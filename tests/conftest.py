@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from config.celery import app as celery_app
 
@@ -8,6 +9,18 @@ def _isolated_files(settings, tmp_path):
     """Keep uploaded files, generated PDFs and mail of each test in its own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Messages raised by services outside a request are asserted in English.
+
+    Requests choose their own language (Vietnamese unless the client asks for
+    English), so the pages are still tested in Vietnamese.
+    """
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

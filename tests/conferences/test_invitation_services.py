@@ -139,7 +139,8 @@ def test_invitation_send_writes_one_held_notice_per_contact_email_with_the_lette
     stored = list(notices(invitation).order_by("recipient_address"))
     assert [n.recipient_address for n in stored] == ["lanhdao1@so.gov.vn", "vanthu1@so.gov.vn"]
     assert {n.state for n in stored} == {State.HELD}
-    assert {n.subject for n in stored} == {"Invitation 01/GM-BKHCN: Hội nghị sơ kết Quyết định 19"}
+    # In the agency's language (Vietnamese), whatever language the sender's session used.
+    assert {n.subject for n in stored} == {"Giấy mời số 01/GM-BKHCN: Hội nghị sơ kết Quyết định 19"}
     for notice in stored:
         [attachment] = notice.attachments.all()
         assert (attachment.filename, attachment.content_type) == ("giay-moi-01.pdf", "application/pdf")

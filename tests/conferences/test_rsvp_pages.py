@@ -531,7 +531,8 @@ def test_delegate_page_query_count_is_fixed(client, delegate, django_assert_num_
 def test_delegate_page_query_count_for_an_organizer(delegate, django_assert_num_queries):
     for n in range(4):
         AgendaItemFactory(conference=delegate.conference, title=f"Mục {n}")
-    client = Client()
+    agenda_publish(conference=delegate.conference)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(ConferenceRoleFactory(conference=delegate.conference).user)
 
     # session, user, registration, organizer role, agenda version, certificates.
