@@ -1,15 +1,19 @@
 """Django admin for the outbox: a view of what was sent, to whom, and how each try went.
 
-Everything here is read-only. A notice carries its rendered subject and bodies
-as they were sent; changing or deleting one by hand would make the delivery log
-lie. State changes (approve, cancel, resend) belong in services, not here.
+Notices are read-only: a notice carries its rendered subject and bodies as they
+were sent; changing or deleting one by hand would make the delivery log lie.
+The three state changes an organizer makes (approve, cancel, resend) are admin
+actions that call the outbox services.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from conferences.admin import FoldedSearchMixin, ReadOnlyAdmin, ReadOnlyTabularInline
+from conferences.exceptions import ApplicationError
 from notifications.models import DeliveryAttempt, Notification, NotificationAttachment, RateLimitWindow
+from notifications.services.outbox import notification_approve, notification_cancel, notification_resend
 
 
 class NotificationAttachmentInline(ReadOnlyTabularInline):
@@ -81,6 +85,39 @@ class NotificationAdmin(FoldedSearchMixin, ReadOnlyAdmin):
         ),
     )
     inlines = [NotificationAttachmentInline, DeliveryAttemptInline]
+    actions = ["approve_selected", "cancel_selected", "resend_selected"]
+
+    def has_manage_permission(self, request) -> bool:
+        return request.user.has_perm("notifications.change_notification")
+
+    @admin.action(description=_("Approve the selected held notices"), permissions=["manage"])
+    def approve_selected(self, request, queryset):
+        count = notification_approve(ids=list(queryset.values_list("id", flat=True)))
+        self.message_user(
+            request, ngettext("%(n)d notice approved.", "%(n)d notices approved.", count) % {"n": count}
+        )
+
+    @admin.action(description=_("Cancel the selected notices not yet sent"), permissions=["manage"])
+    def cancel_selected(self, request, queryset):
+        count = notification_cancel(ids=list(queryset.values_list("id", flat=True)))
+        self.message_user(
+            request, ngettext("%(n)d notice cancelled.", "%(n)d notices cancelled.", count) % {"n": count}
+        )
+
+    @admin.action(description=_("Send the selected notices again"), permissions=["manage"])
+    def resend_selected(self, request, queryset):
+        resent = 0
+        for notification in queryset:
+            try:
+                notification_resend(notification=notification)
+                resent += 1
+            except ApplicationError as exc:
+                self.message_user(
+                    request, f"{notification.recipient_address}: {exc.message}", messages.WARNING
+                )
+        self.message_user(
+            request, ngettext("%(n)d notice sent again.", "%(n)d notices sent again.", resent) % {"n": resent}
+        )
 
 
 @admin.register(NotificationAttachment)

@@ -162,3 +162,29 @@ def test_changelists_run_a_bounded_number_of_queries_with_30_rows(
             response = admin_client.get(url)
         assert response.status_code == 200
         assert response.context["cl"].result_count == 30, url
+
+
+def test_admin_actions_approve_cancel_and_resend_through_the_services(admin_client, conference):
+    from notifications.services import Recipient, notify
+
+    rows = notify(
+        recipients=[Recipient(address=f"a{i}@example.org", name=f"A{i}") for i in range(3)],
+        kind="announcement",
+        context={"conference": conference, "title": "T", "message": "M"},
+        idempotency_key="admin-actions",
+        conference=conference,
+        hold=True,
+    )
+    url = "/admin/notifications/notification/"
+    admin_client.post(url, {"action": "approve_selected", "_selected_action": [str(rows[0].pk)]})
+    admin_client.post(url, {"action": "cancel_selected", "_selected_action": [str(rows[1].pk)]})
+    for row in rows:
+        row.refresh_from_db()
+    assert [r.state for r in rows] == [
+        Notification.State.PENDING,
+        Notification.State.CANCELLED,
+        Notification.State.HELD,
+    ]
+    Notification.objects.filter(pk=rows[2].pk).update(state=Notification.State.SENT)
+    admin_client.post(url, {"action": "resend_selected", "_selected_action": [str(rows[2].pk)]})
+    assert Notification.objects.filter(resent_from=rows[2]).count() == 1
