@@ -1,6 +1,16 @@
 from django.urls import path
 
-from conferences.views import agenda, agenda_editor, delegates, imports, language, organizer, public
+from conferences.views import (
+    agenda,
+    agenda_editor,
+    delegates,
+    imports,
+    language,
+    organizer_answers,
+    organizer_exports,
+    organizer_invitations,
+    public,
+)
 
 app_name = "conferences"
 
@@ -23,49 +33,55 @@ urlpatterns = [
     path("hoi-nghi/<slug:slug>/chuong-trinh.json", agenda.agenda_json, name="agenda-json"),
     path("dai-bieu/<str:token>/chuong-trinh.ics", agenda.delegate_agenda_ics, name="delegate-agenda-ics"),
     # Organizer pages for one conference's invitations and delegates.
-    path("to-chuc/<slug:slug>/giay-moi/", organizer.invitations, name="organizer-invitations"),
+    path("to-chuc/<slug:slug>/giay-moi/", organizer_invitations.invitations, name="organizer-invitations"),
     path(
         "to-chuc/<slug:slug>/giay-moi/gui-da-chon/",
-        organizer.invitations_send_selected,
+        organizer_invitations.invitations_send_selected,
         name="organizer-invitations-send-selected",
     ),
     path(
         "to-chuc/<slug:slug>/giay-moi/moi-hang-loat/",
-        organizer.invitations_bulk_create,
+        organizer_invitations.invitations_bulk_create,
         name="organizer-invitations-bulk-create",
     ),
-    path("to-chuc/<slug:slug>/giay-moi/<int:pk>/", organizer.invitation_detail, name="organizer-invitation"),
+    path(
+        "to-chuc/<slug:slug>/giay-moi/<int:pk>/",
+        organizer_invitations.invitation_detail,
+        name="organizer-invitation",
+    ),
     path(
         "to-chuc/<slug:slug>/giay-moi/<int:pk>/gui/",
-        organizer.invitation_send_view,
+        organizer_invitations.invitation_send_view,
         name="organizer-invitation-send",
     ),
     path(
         "to-chuc/<slug:slug>/giay-moi/<int:pk>/nhac/",
-        organizer.invitation_remind_view,
+        organizer_invitations.invitation_remind_view,
         name="organizer-invitation-remind",
     ),
     path(
         "to-chuc/<slug:slug>/giay-moi/<int:pk>/thu-hoi/",
-        organizer.invitation_revoke_view,
+        organizer_invitations.invitation_revoke_view,
         name="organizer-invitation-revoke",
     ),
     path(
         "to-chuc/<slug:slug>/giay-moi/<int:pk>/tra-loi-thay/",
-        organizer.invitation_answer,
+        organizer_answers.invitation_answer,
         name="organizer-invitation-answer",
     ),
     path(
         "to-chuc/<slug:slug>/giay-moi/<int:pk>/giay-moi.pdf",
-        organizer.invitation_letter,
+        organizer_invitations.invitation_letter,
         name="organizer-invitation-letter",
     ),
     path(
-        "to-chuc/<slug:slug>/dai-bieu/danh-sach.csv", organizer.delegates_csv, name="organizer-delegates-csv"
+        "to-chuc/<slug:slug>/dai-bieu/danh-sach.csv",
+        organizer_exports.delegates_csv,
+        name="organizer-delegates-csv",
     ),
     path(
         "to-chuc/<slug:slug>/dai-bieu/danh-sach.xlsx",
-        organizer.delegates_xlsx,
+        organizer_exports.delegates_xlsx,
         name="organizer-delegates-xlsx",
     ),
     # Importing agencies and contacts from a file (staff): upload, preview, import.

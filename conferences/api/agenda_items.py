@@ -23,15 +23,15 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from conferences.forms_agenda import (
-    MAX_SLOT_MINUTES,
+from conferences.forms_agenda import MAX_SLOT_MINUTES
+from conferences.models import AgendaItem, Conference, Organization, Paper, Person, Room
+from conferences.selectors.agenda import (
+    agenda_item_list,
     agenda_notice_count,
     agenda_organizations,
     agenda_papers,
     agenda_people,
 )
-from conferences.models import AgendaItem, Conference, Organization, Paper, Person, Room
-from conferences.selectors.agenda import agenda_item_list
 from conferences.selectors.conferences import conference_get_for_user, user_is_organizer
 from conferences.services.agenda import (
     agenda_fill_from_papers,

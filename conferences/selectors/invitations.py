@@ -1,7 +1,8 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from conferences.models import Conference, Invitation, InvitationLink, Registration
+from conferences.models import AuditEntry, Conference, Invitation, InvitationLink, Registration
+from conferences.text import fold
 from conferences.tokens import token_hash
 
 
@@ -37,6 +38,16 @@ def registration_get_by_token(*, token: str) -> Registration | None:
     )
 
 
+def invitation_get(*, conference: Conference, pk: int) -> Invitation | None:
+    """One invitation of the conference with what its organizer pages and letter show, or None."""
+    try:
+        return Invitation.objects.select_related(
+            "conference__host", "organization__province", "person", "document__issuer", "paper_presenter"
+        ).get(conference=conference, pk=pk)
+    except Invitation.DoesNotExist:
+        return None
+
+
 def invitation_delegates(*, invitation: Invitation) -> QuerySet[Registration]:
     return (
         Registration.objects.filter(invitation=invitation, status=Registration.Status.CONFIRMED)
@@ -45,14 +56,44 @@ def invitation_delegates(*, invitation: Invitation) -> QuerySet[Registration]:
     )
 
 
-def invitation_list(*, conference: Conference) -> QuerySet[Invitation]:
+def invitation_list(
+    *,
+    conference: Conference,
+    status: str | None = None,
+    kind: str | None = None,
+    province_code: str | None = None,
+    query: str | None = None,
+) -> QuerySet[Invitation]:
+    """A conference's invitations with their confirmed delegates, narrowed by whichever filters are given.
+
+    The name search ignores accents and case: "quang ninh" finds "Quảng Ninh",
+    in the agency's or the invited person's name.
+    """
     active = Registration.objects.filter(status=Registration.Status.CONFIRMED).select_related("person")
-    return (
+    invitations = (
         Invitation.objects.filter(conference=conference)
         .select_related("organization__province", "person", "document__issuer", "paper_presenter")
         .prefetch_related(Prefetch("registrations", queryset=active, to_attr="active_registrations"))
         .order_by("organization__kind", "organization__province__code", "organization__name", "pk")
     )
+    if status:
+        invitations = invitations.filter(status=status)
+    if kind:
+        invitations = invitations.filter(organization__kind=kind)
+    if province_code:
+        invitations = invitations.filter(organization__province__code=province_code)
+    for word in fold(query or "").split():
+        invitations = invitations.filter(
+            Q(organization__search_name__contains=word) | Q(person__search_name__contains=word)
+        )
+    return invitations
+
+
+def invitation_history(*, invitation: Invitation) -> QuerySet[AuditEntry]:
+    """The audit entries about one invitation (sent, revoked, answered on behalf), newest first."""
+    return AuditEntry.objects.filter(
+        conference_id=invitation.conference_id, object_type="invitation", object_id=str(invitation.pk)
+    ).select_related("actor")
 
 
 def invitation_counts(*, conference: Conference) -> dict:

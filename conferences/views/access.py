@@ -2,10 +2,14 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from conferences.exceptions import PermissionDeniedError
-from conferences.models import Conference
+from conferences.models import Conference, Invitation
 from conferences.selectors.conferences import organized_conference_get
+from conferences.selectors.invitations import invitation_get
+
+MANAGE_INVITATIONS = gettext_lazy("Only the organizers of this conference can manage its invitations.")
 
 
 def organized_conference(request, slug: str, message: str = "") -> Conference:
@@ -16,3 +20,11 @@ def organized_conference(request, slug: str, message: str = "") -> Conference:
         raise Http404 from exc
     except PermissionDeniedError as exc:
         raise PermissionDenied(exc.message) from exc
+
+
+def organized_invitation(conference: Conference, pk: int) -> Invitation:
+    """An invitation of the (already checked) organized conference; 404 for one of another conference."""
+    invitation = invitation_get(conference=conference, pk=pk)
+    if invitation is None:
+        raise Http404
+    return invitation

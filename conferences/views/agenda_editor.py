@@ -21,15 +21,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from conferences.exceptions import ApplicationError
-from conferences.forms_agenda import (
-    AgendaFillForm,
-    AgendaItemForm,
-    AgendaMoveForm,
-    add_service_errors,
-    agenda_notice_count,
-)
+from conferences.forms_agenda import AgendaFillForm, AgendaItemForm, AgendaMoveForm, add_service_errors
 from conferences.models import AgendaItem, AgendaVersion, Conference, Paper
-from conferences.selectors.agenda import agenda_item_list
+from conferences.selectors.agenda import agenda_item_list, agenda_notice_count
 from conferences.services.agenda import (
     agenda_fill_from_papers,
     agenda_item_create,

@@ -1,37 +1,33 @@
-"""Organizer pages for one conference's invitations and delegates.
+"""Organizer pages for one conference's invitations.
 
 The overview (counts, the filtered list with per-row actions, sending a
 selection, inviting a group of agencies), one invitation with its history,
-answering for an agency that replied by phone, the letter PDF and the
-reception desk's delegate list. Only the conference's organizers (and staff)
-may open them; every write goes through a service.
+sending, reminding and revoking it, and its letter PDF. Answering for an
+agency is in organizer_answers, the delegate list exports in
+organizer_exports. Only the conference's organizers (and staff) may open
+them; every write goes through a service.
 """
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from conferences import exports
 from conferences.exceptions import ApplicationError
-from conferences.forms import ACCEPT, DECLINE, RsvpForm, delegate_formset
+from conferences.forms_invitations import BulkInviteForm, InvitationFilterForm, RevokeForm, SendSelectedForm
 from conferences.models import AuditEntry, Conference, Invitation, InvitationLink, Organization, Province
 from conferences.selectors.invitations import (
-    delegate_list,
     invitation_counts,
     invitation_delegates,
+    invitation_history,
     invitation_list,
 )
 from conferences.selectors.organizations import organization_search
@@ -42,103 +38,14 @@ from conferences.services.invitation_sending import (
     invitation_send_bulk,
 )
 from conferences.services.invitations import invitation_bulk_create
-from conferences.services.rsvp import rsvp_submit
-from conferences.text import fold
-from conferences.views.access import organized_conference
+from conferences.views.access import MANAGE_INVITATIONS, organized_conference, organized_invitation
 from notifications.models import Notification
 
 PAGE_SIZE = 100
 SKIPPED_NAMES_SHOWN = 20
-MAX_QUOTA = 50
-
-MANAGE_INVITATIONS = gettext_lazy("Only the organizers of this conference can manage its invitations.")
 
 
-# Forms -------------------------------------------------------------------------------------------------
-
-
-def _province_choices(provinces: list[Province], empty_label) -> list[tuple[str, str]]:
-    return [("", empty_label), *((p.code, p.name) for p in provinces)]
-
-
-class InvitationFilterForm(forms.Form):
-    state = forms.ChoiceField(label=gettext_lazy("State"), required=False)
-    kind = forms.ChoiceField(label=gettext_lazy("Agency kind"), required=False)
-    province = forms.ChoiceField(label=gettext_lazy("Province"), required=False)
-    q = forms.CharField(label=gettext_lazy("Name"), max_length=200, required=False)
-
-    def __init__(self, *args, provinces: list[Province], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["state"].choices = [("", _("All states")), *Invitation.Status.choices]
-        self.fields["kind"].choices = [("", _("All kinds")), *Organization.Kind.choices]
-        self.fields["province"].choices = _province_choices(provinces, _("All provinces"))
-
-
-class BulkInviteForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("Agency kind"), required=False)
-    province = forms.ChoiceField(label=gettext_lazy("Province"), required=False)
-    delegate_quota = forms.IntegerField(
-        label=gettext_lazy("Delegates per agency"), min_value=1, max_value=MAX_QUOTA, initial=1
-    )
-    paper_requested = forms.BooleanField(label=gettext_lazy("Ask for a paper"), required=False)
-    paper_topic = forms.CharField(label=gettext_lazy("Paper topic"), max_length=400, required=False)
-    note = forms.CharField(
-        label=gettext_lazy("Note in the letter"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-    def __init__(self, *args, provinces: list[Province], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", _("Any kind")), *Organization.Kind.choices]
-        self.fields["province"].choices = _province_choices(provinces, _("Any province"))
-
-    def clean(self):
-        data = super().clean()
-        # Neither filter would invite every agency in the register: surely not what was meant.
-        if not data.get("kind") and not data.get("province"):
-            raise ValidationError(_("Choose an agency kind, a province, or both."))
-        if data.get("paper_topic") and not data.get("paper_requested"):
-            self.add_error("paper_requested", _("Tick this box to ask for a paper on the topic."))
-        return data
-
-
-class IdListField(forms.Field):
-    widget = forms.MultipleHiddenInput
-    default_error_messages = {
-        "required": gettext_lazy("Select at least one invitation."),
-        "invalid": gettext_lazy("The selection is not valid; reload the page and try again."),
-    }
-
-    def to_python(self, value) -> list[int]:
-        if not value:
-            return []
-        try:
-            return sorted({int(item) for item in value})
-        except (TypeError, ValueError) as exc:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
-
-
-class SendSelectedForm(forms.Form):
-    ids = IdListField()
-
-
-class RevokeForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason"),
-        max_length=500,
-        error_messages={"required": gettext_lazy("Give the reason for revoking the invitation.")},
-    )
-
-
-# Access and lookups ------------------------------------------------------------------------------------
-
-
-def _invitation(conference: Conference, pk: int) -> Invitation:
-    try:
-        return Invitation.objects.select_related(
-            "conference__host", "organization__province", "person", "document__issuer", "paper_presenter"
-        ).get(conference=conference, pk=pk)
-    except Invitation.DoesNotExist as exc:
-        raise Http404 from exc
+# Helpers -----------------------------------------------------------------------------------------------
 
 
 def _provinces() -> list[Province]:
@@ -157,21 +64,6 @@ def _back(request, conference: Conference, invitation: Invitation | None = None)
             "conferences:organizer-invitation", kwargs={"slug": conference.slug, "pk": invitation.pk}
         )
     return reverse("conferences:organizer-invitations", kwargs={"slug": conference.slug})
-
-
-def _filtered(invitations: QuerySet[Invitation], filters: dict) -> QuerySet[Invitation]:
-    if filters.get("state"):
-        invitations = invitations.filter(status=filters["state"])
-    if filters.get("kind"):
-        invitations = invitations.filter(organization__kind=filters["kind"])
-    if filters.get("province"):
-        invitations = invitations.filter(organization__province__code=filters["province"])
-    # Folded names: "quang ninh" finds "Quảng Ninh".
-    for word in fold(filters.get("q") or "").split():
-        invitations = invitations.filter(
-            Q(organization__search_name__contains=word) | Q(person__search_name__contains=word)
-        )
-    return invitations
 
 
 def _state_counts(by_status: dict[str, int]) -> list[dict]:
@@ -202,9 +94,14 @@ def invitations(request, slug: str):
     provinces = _provinces()
     filter_form = InvitationFilterForm(request.GET, provinces=provinces)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
-    page = Paginator(_filtered(invitation_list(conference=conference), filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    invitations = invitation_list(
+        conference=conference,
+        status=filters.get("state"),
+        kind=filters.get("kind"),
+        province_code=filters.get("province"),
+        query=filters.get("q"),
     )
+    page = Paginator(invitations, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = invitation_counts(conference=conference)
     kind_labels = dict(Organization.Kind.choices)
     groups = [
@@ -349,11 +246,9 @@ def _audit_details(entry: AuditEntry) -> str:
 @login_required
 def invitation_detail(request, slug: str, pk: int):
     conference = organized_conference(request, slug, MANAGE_INVITATIONS)
-    invitation = _invitation(conference, pk)
-    # The invitation's own history; the outbox keys every notice about it with this prefix.
-    audit = AuditEntry.objects.filter(
-        conference=conference, object_type="invitation", object_id=str(invitation.pk)
-    ).select_related("actor")
+    invitation = organized_invitation(conference, pk)
+    audit = invitation_history(invitation=invitation)
+    # The outbox keys every notice about the invitation with this prefix.
     notices = Notification.objects.filter(
         conference=conference, idempotency_key__startswith=f"invitation:{invitation.pk}:"
     ).order_by("-created_at")
@@ -381,7 +276,7 @@ def invitation_detail(request, slug: str, pk: int):
 @login_required
 def invitation_send_view(request, slug: str, pk: int):
     conference = organized_conference(request, slug, MANAGE_INVITATIONS)
-    invitation = _invitation(conference, pk)
+    invitation = organized_invitation(conference, pk)
     try:
         # One invitation sent by hand goes at once; only bulk sends wait for approval.
         rows = invitation_send(invitation=invitation, actor=request.user, hold=False)
@@ -405,7 +300,7 @@ def invitation_send_view(request, slug: str, pk: int):
 @login_required
 def invitation_remind_view(request, slug: str, pk: int):
     conference = organized_conference(request, slug, MANAGE_INVITATIONS)
-    invitation = _invitation(conference, pk)
+    invitation = organized_invitation(conference, pk)
     try:
         invitation_remind(invitation=invitation, actor=request.user)
     except ApplicationError as exc:
@@ -423,7 +318,7 @@ def invitation_remind_view(request, slug: str, pk: int):
 @login_required
 def invitation_revoke_view(request, slug: str, pk: int):
     conference = organized_conference(request, slug, MANAGE_INVITATIONS)
-    invitation = _invitation(conference, pk)
+    invitation = organized_invitation(conference, pk)
     form = RevokeForm(request.POST)
     if not form.is_valid():
         messages.error(request, form.errors["reason"][0])
@@ -445,7 +340,7 @@ def invitation_revoke_view(request, slug: str, pk: int):
 def invitation_letter(request, slug: str, pk: int):
     """The letter PDF. Before the first send it has no number yet and is marked as a draft."""
     conference = organized_conference(request, slug, MANAGE_INVITATIONS)
-    invitation = _invitation(conference, pk)
+    invitation = organized_invitation(conference, pk)
     from conferences.documents.invitation_letter import invitation_letter_filename, render_invitation_letter
 
     pdf = render_invitation_letter(invitation)
@@ -458,136 +353,3 @@ def invitation_letter(request, slug: str, pk: int):
         content_type="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
-
-
-# Answering for an agency (a reply by phone) ------------------------------------------------------------
-
-
-def _current_answer(invitation: Invitation, delegates: list) -> tuple[dict, list[dict]]:
-    answer = {Invitation.Status.ACCEPTED: ACCEPT, Invitation.Status.DECLINED: DECLINE}.get(invitation.status)
-    presenter = next(
-        (row for row, r in enumerate(delegates) if r.person_id == invitation.paper_presenter_id), None
-    )
-    rows = [
-        {
-            "full_name": r.person.full_name,
-            "position": r.person.position,
-            "email": r.person.email,
-            "phone": r.person.phone,
-        }
-        for r in delegates[: invitation.delegate_quota]
-    ]
-    return {"answer": answer, "presenter": presenter}, rows
-
-
-def _record_answer(request, invitation: Invitation, form: RsvpForm, formset) -> bool:
-    """Validate and record the answer for the agency; on refusal put the reasons on the form."""
-    if not form.is_valid() or (form.accepts and not formset.is_valid()):
-        return False
-    delegates, presenter_email = [], ""
-    if form.accepts:
-        filled = formset.filled_forms()
-        delegates = [row.delegate() for row in filled]
-        presenter = form.cleaned_data["presenter"] if invitation.paper_requested else None
-        if presenter is not None:
-            rows = formset.forms
-            if presenter >= len(rows) or rows[presenter].is_blank:
-                form.add_error("presenter", _("Choose the presenter among the delegates named."))
-                return False
-            presenter_email = rows[presenter].cleaned_data["email"]
-    try:
-        rsvp_submit(
-            invitation=invitation,
-            accept=form.accepts,
-            delegates=delegates,
-            presenter_email=presenter_email,
-            actor=request.user,
-        )
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, field_messages in exc.message_dict.items():
-                form.add_error("presenter" if field == "presenter_email" else None, field_messages)
-        else:
-            form.add_error(None, exc.messages)
-        return False
-    except ApplicationError as exc:
-        form.add_error(None, exc.message)
-        return False
-    return True
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-@login_required
-def invitation_answer(request, slug: str, pk: int):
-    conference = organized_conference(request, slug, MANAGE_INVITATIONS)
-    invitation = _invitation(conference, pk)
-    if invitation.status == Invitation.Status.REVOKED:
-        messages.error(request, _("This invitation has been revoked; it cannot be answered."))
-        return redirect("conferences:organizer-invitation", slug=conference.slug, pk=invitation.pk)
-    delegates = list(invitation_delegates(invitation=invitation))
-    if request.method == "POST":
-        form = RsvpForm(request.POST, invitation=invitation)
-        formset = delegate_formset(invitation=invitation, data=request.POST)
-        if _record_answer(request, invitation, form, formset):
-            invitation.refresh_from_db(fields=["status"])
-            if invitation.status == Invitation.Status.ACCEPTED:
-                text = _("The acceptance of %(name)s is recorded; the delegates get their confirmations.")
-            else:
-                text = _("%(name)s will not attend: the answer is recorded.")
-            messages.success(request, text % {"name": invitation.invitee_name})
-            return redirect("conferences:organizer-invitation", slug=conference.slug, pk=invitation.pk)
-    else:
-        initial, rows = _current_answer(invitation, delegates)
-        form = RsvpForm(initial=initial, invitation=invitation)
-        formset = delegate_formset(invitation=invitation, initial=rows)
-    presenter_value = form["presenter"].value()
-    context = {
-        "conference": conference,
-        "invitation": invitation,
-        "delegates": delegates,
-        "form": form,
-        "formset": formset,
-        "rows": [{"form": row, "number": n + 1, "value": str(n)} for n, row in enumerate(formset.forms)],
-        "selected_presenter": "" if presenter_value in (None, "") else str(presenter_value),
-        "deadline_passed": bool(conference.rsvp_deadline and conference.rsvp_deadline < timezone.now()),
-    }
-    return render(
-        request,
-        "conferences/organizer/invitation_answer.html",
-        context,
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-# The reception desk's delegate list --------------------------------------------------------------------
-
-
-def _delegate_export(request, slug: str, extension: str) -> HttpResponse:
-    conference = organized_conference(request, slug, MANAGE_INVITATIONS)
-    rows = exports.delegate_rows(delegate_list(conference=conference))
-    if extension == "csv":
-        content, content_type = exports.delegates_csv(rows), exports.CSV_CONTENT_TYPE
-    else:
-        content, content_type = (
-            exports.delegates_xlsx(rows, title=conference.title_vi),
-            exports.XLSX_CONTENT_TYPE,
-        )
-    filename = exports.export_filename(conference.slug, extension)
-    return HttpResponse(
-        content,
-        content_type=content_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
-@require_GET
-@login_required
-def delegates_csv(request, slug: str):
-    return _delegate_export(request, slug, "csv")
-
-
-@require_GET
-@login_required
-def delegates_xlsx(request, slug: str):
-    return _delegate_export(request, slug, "xlsx")
