@@ -11,20 +11,18 @@ The item list is not paginated: an agenda is read and edited as a whole (a few
 hundred rows at most), in six queries whatever its size.
 """
 
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
-from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from conferences.api.permissions import OrganizedConferenceMixin
 from conferences.forms_agenda import MAX_SLOT_MINUTES
-from conferences.models import AgendaItem, Conference, Organization, Paper, Person, Room
+from conferences.models import AgendaItem, Organization, Paper, Person, Room
 from conferences.selectors.agenda import (
     agenda_item_list,
     agenda_notice_count,
@@ -32,7 +30,6 @@ from conferences.selectors.agenda import (
     agenda_papers,
     agenda_people,
 )
-from conferences.selectors.conferences import conference_get_for_user, user_is_organizer
 from conferences.services.agenda import (
     agenda_fill_from_papers,
     agenda_item_create,
@@ -219,24 +216,8 @@ AgendaPublishResultSerializer = inline_serializer(
 # Permissions and views -------------------------------------------------------------------------------
 
 
-class IsAgendaOrganizer(BasePermission):
-    """The user organizes the conference named in the URL (or is staff)."""
-
-    message = gettext_lazy("Only the organizers of this conference can edit its agenda.")
-
-    def has_permission(self, request, view) -> bool:
-        return user_is_organizer(user=request.user, conference=view.conference)
-
-
-class OrganizedConferenceMixin:
-    permission_classes = [IsAuthenticated, IsAgendaOrganizer]
-
-    @cached_property
-    def conference(self) -> Conference:
-        try:
-            return conference_get_for_user(slug=self.kwargs["conference_slug"], user=self.request.user)
-        except Conference.DoesNotExist as exc:
-            raise NotFound(_("No such conference.")) from exc
+class AgendaOrganizerMixin(OrganizedConferenceMixin):
+    organizer_message = gettext_lazy("Only the organizers of this conference can edit its agenda.")
 
     def get_serializer_context(self) -> dict:
         context = super().get_serializer_context()
@@ -267,7 +248,7 @@ class OrganizedConferenceMixin:
     destroy=extend_schema(summary=gettext_lazy("Delete an item"), responses={204: None, **ERRORS}),
 )
 class AgendaItemViewSet(
-    OrganizedConferenceMixin,
+    AgendaOrganizerMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
@@ -367,7 +348,7 @@ class AgendaItemViewSet(
         return self._list_response(status.HTTP_201_CREATED, ids=[item.pk for item in created])
 
 
-class AgendaCheckView(OrganizedConferenceMixin, APIView):
+class AgendaCheckView(AgendaOrganizerMixin, APIView):
     @extend_schema(
         summary=gettext_lazy("Check the working agenda: errors block publishing, warnings do not"),
         parameters=[CONFERENCE_SLUG],
@@ -378,7 +359,7 @@ class AgendaCheckView(OrganizedConferenceMixin, APIView):
         return Response({"ok": check.ok, "errors": check.errors, "warnings": check.warnings})
 
 
-class AgendaPublishView(OrganizedConferenceMixin, APIView):
+class AgendaPublishView(AgendaOrganizerMixin, APIView):
     @extend_schema(
         summary=gettext_lazy(
             "Publish the working agenda as the next version and notify the people concerned"

@@ -10,7 +10,6 @@ go through the services.
 from django.db.models import Q
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
-from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,11 +19,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from conferences.api.permissions import OrganizedConferenceMixin
 from conferences.api.serializers_invitations import (
     InvitationBulkCreateResultSerializer,
     InvitationBulkCreateSerializer,
@@ -41,8 +41,7 @@ from conferences.api.serializers_invitations import (
     RsvpInvitationSerializer,
     invitation_counts_data,
 )
-from conferences.models import Conference, Invitation, Organization, Registration
-from conferences.selectors.conferences import conference_get_for_user, user_is_organizer
+from conferences.models import Invitation, Organization, Registration
 from conferences.selectors.invitations import (
     invitation_counts,
     invitation_delegates,
@@ -81,28 +80,11 @@ CONFERENCE_SLUG = OpenApiParameter(
 # Permissions and filters ------------------------------------------------------------------------------
 
 
-class IsConferenceOrganizer(BasePermission):
-    """The user organizes the conference named in the URL (or is staff)."""
+class ConferenceScopedMixin(OrganizedConferenceMixin):
+    """Organizer endpoints under /conferences/{slug}/ with numeric ids and filters."""
 
-    message = gettext_lazy("Only the conference's organizers can do this.")
-
-    def has_permission(self, request, view) -> bool:
-        return user_is_organizer(user=request.user, conference=view.conference)
-
-
-class ConferenceScopedMixin:
-    """The conference of the URL, looked up once per request among those the user may see."""
-
-    permission_classes = [IsAuthenticated, IsConferenceOrganizer]
     filter_backends = [filters.DjangoFilterBackend]
     lookup_value_regex = r"\d+"
-
-    @cached_property
-    def conference(self) -> Conference:
-        try:
-            return conference_get_for_user(slug=self.kwargs["conference_slug"], user=self.request.user)
-        except Conference.DoesNotExist as exc:
-            raise NotFound(_("No such conference.")) from exc
 
     def get_serializer_context(self) -> dict:
         return {**super().get_serializer_context(), "conference_slug": self.kwargs.get("conference_slug")}

@@ -1,0 +1,39 @@
+"""Who may use the organizer endpoints of one conference: the rule every such endpoint shares."""
+
+from functools import cached_property
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import BasePermission, IsAuthenticated
+
+from conferences.models import Conference
+from conferences.selectors.conferences import conference_get_for_user, user_is_organizer
+
+
+class IsConferenceOrganizer(BasePermission):
+    """The user organizes the conference named in the URL (or is staff)."""
+
+    message = gettext_lazy("Only the conference's organizers can do this.")
+
+    def has_permission(self, request, view) -> bool:
+        # A view may say what the refusal is about ("... can edit its agenda").
+        self.message = getattr(view, "organizer_message", self.message)
+        return user_is_organizer(user=request.user, conference=view.conference)
+
+
+class OrganizedConferenceMixin:
+    """The conference of the URL (`conference_slug`), looked up once per request.
+
+    A conference the user may not see is a 404; one they see but do not
+    organize is a 403 from IsConferenceOrganizer.
+    """
+
+    permission_classes = [IsAuthenticated, IsConferenceOrganizer]
+
+    @cached_property
+    def conference(self) -> Conference:
+        try:
+            return conference_get_for_user(slug=self.kwargs["conference_slug"], user=self.request.user)
+        except Conference.DoesNotExist as exc:
+            raise NotFound(_("No such conference.")) from exc
