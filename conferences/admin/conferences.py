@@ -17,6 +17,7 @@ from conferences.models import (
     Room,
 )
 from conferences.services.conferences import conference_publish
+from conferences.services.invitation_sending import rsvp_deadline_changed
 from conferences.services.invitations import registration_check_in
 
 # --- conferences --------------------------------------------------------------------------------------------
@@ -72,6 +73,12 @@ class ConferenceAdmin(admin.ModelAdmin):
     )
     inlines = [RoomInline, ConferenceRoleInline, ReviewCriterionInline]
     actions = ["publish"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "rsvp_deadline" in form.changed_data:
+            # Links and reminders follow the deadline, as when it is changed through the service.
+            rsvp_deadline_changed(conference=obj)
 
     @admin.action(description=_("Publish selected conferences"), permissions=["change"])
     def publish(self, request, queryset):

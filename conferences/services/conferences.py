@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from conferences.exceptions import ApplicationError
 from conferences.models import Conference, ConferenceRole, Organization, Person, Room
 from conferences.services.common import validated_save
+from conferences.services.invitation_sending import rsvp_deadline_changed
 from conferences.text import fold, nfc
 
 
@@ -91,10 +92,14 @@ def _check_dates(conference: Conference) -> None:
 
 @transaction.atomic
 def conference_update(*, conference: Conference, **fields) -> Conference:
+    deadline_before = conference.rsvp_deadline
     for name, value in fields.items():
         setattr(conference, name, nfc(value) if isinstance(value, str) else value)
     _check_dates(conference)
-    return validated_save(conference)
+    validated_save(conference)
+    if conference.rsvp_deadline != deadline_before:
+        rsvp_deadline_changed(conference=conference)
+    return conference
 
 
 def conference_role_grant(*, conference: Conference, user: AbstractBaseUser, role: str) -> ConferenceRole:

@@ -139,7 +139,10 @@ def _plan_reminders(invitation, recipients, context, now) -> None:
             recipients=recipients,
             kind="invitation_reminder",
             context={**context, "days_left": days},
-            idempotency_key=f"{_key_prefix(invitation)}reminder:{days}d:v{invitation.send_count}",
+            # The deadline is in the key: a moved deadline plans new reminders, not the cancelled ones.
+            idempotency_key=(
+                f"{_key_prefix(invitation)}reminder:{days}d:v{invitation.send_count}:{deadline:%Y%m%d%H%M}"
+            ),
             conference=invitation.conference,
             not_before=due,
             hold=False,
@@ -154,6 +157,35 @@ def reminders_cancel(*, invitation: Invitation) -> int:
         state__in=[Notification.State.HELD, Notification.State.PENDING],
     ).values_list("id", flat=True)
     return notification_cancel(ids=list(waiting))
+
+
+@transaction.atomic
+def rsvp_deadline_changed(*, conference: Conference) -> int:
+    """Follow a moved RSVP deadline: links live until the new one, reminders are planned again.
+
+    Return how many invitations still waiting for an answer got new reminders.
+    """
+    InvitationLink.objects.filter(invitation__conference=conference, revoked_at__isnull=True).update(
+        expires_at=rsvp_link_expiry(conference)
+    )
+    now = timezone.now()
+    waiting = Invitation.objects.filter(conference=conference, status=Invitation.Status.SENT).select_related(
+        "conference__host", "organization", "person", "document"
+    )
+    replanned = 0
+    for invitation in waiting:
+        reminders_cancel(invitation=invitation)
+        recipients = invitation_recipients(invitation)
+        if not recipients or conference.rsvp_deadline is None or conference.rsvp_deadline <= now:
+            continue
+        context = {
+            "invitation": invitation,
+            "conference": conference,
+            "rsvp_url": invitation_link_create(invitation=invitation),
+        }
+        _plan_reminders(invitation, recipients, context, now)
+        replanned += 1
+    return replanned
 
 
 def invitation_send_bulk(*, conference: Conference, invitation_ids: list[int], actor=None) -> int:

@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -551,3 +552,27 @@ def test_rsvp_refuses_a_revoked_invitation(conference):
         rsvp_submit(invitation=invitation, accept=True, delegates=delegates("an@so.gov.vn"))
 
     assert not Registration.objects.exists()
+
+
+def test_moving_the_rsvp_deadline_moves_links_and_reminders(conference):
+    from conferences.services.conferences import conference_update
+
+    waiting = make_invitation(conference)
+    invitation_send(invitation=waiting)
+    # The deadline moves later, still before the conference starts.
+    new_deadline = conference.starts_at - datetime.timedelta(days=1)
+    assert new_deadline > conference.rsvp_deadline
+
+    conference_update(conference=conference, rsvp_deadline=new_deadline)
+
+    reminders = notices(waiting, "invitation_reminder")
+    planned = sorted((n.not_before, n.recipient_address) for n in reminders if n.state == State.PENDING)
+    assert [not_before for not_before, _ in planned] == [
+        new_deadline - datetime.timedelta(days=7),
+        new_deadline - datetime.timedelta(days=7),
+        new_deadline - datetime.timedelta(days=2),
+        new_deadline - datetime.timedelta(days=2),
+    ]
+    assert reminders.filter(state=State.CANCELLED).count() == 4  # the ones for the old deadline
+    grace = datetime.timedelta(days=settings.RSVP_LINK_GRACE_DAYS)
+    assert set(waiting.links.values_list("expires_at", flat=True)) == {new_deadline + grace}
