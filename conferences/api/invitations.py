@@ -41,6 +41,7 @@ from conferences.api.serializers_invitations import (
     RsvpInvitationSerializer,
     invitation_counts_data,
 )
+from conferences.documents.invitation_letter import invitation_letter_filename, render_invitation_letter
 from conferences.models import Invitation, Organization, Registration
 from conferences.selectors.invitations import (
     invitation_counts,
@@ -331,18 +332,11 @@ class InvitationViewSet(
         responses={(200, "application/pdf"): OpenApiTypes.BINARY, **ERRORS},
     )
     def letter(self, request, conference_slug=None, pk=None):
-        from conferences.documents.invitation_letter import (
-            invitation_letter_filename,
-            render_invitation_letter,
-        )
-
         invitation = self.get_object()
-        if invitation.document_id:
-            filename = invitation_letter_filename(invitation)
-        else:
-            filename = f"giay-moi-du-thao-{invitation.pk}.pdf"
         response = HttpResponse(render_invitation_letter(invitation), content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition_header(False, filename)
+        response["Content-Disposition"] = content_disposition_header(
+            False, invitation_letter_filename(invitation)
+        )
         patch_cache_control(response, private=True, no_store=True)
         return response
 

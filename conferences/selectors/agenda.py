@@ -11,6 +11,8 @@ from conferences.models import (
     Person,
     Registration,
 )
+from conferences.notice_keys import agenda_notice_prefix
+from notifications.models import Notification
 
 
 def agenda_item_list(*, conference: Conference) -> QuerySet[AgendaItem]:
@@ -64,10 +66,7 @@ def agenda_papers(*, conference: Conference, item: AgendaItem | None = None) -> 
 
 def agenda_notice_count(*, version: AgendaVersion) -> int:
     """How many change notices publishing this version wrote (the outbox rows under its keys)."""
-    from notifications.models import Notification
-
-    # The prefix of the idempotency keys agenda_change_notify gives this version's notices.
-    prefix = f"agenda:{version.conference_id}:v{version.number}:"
+    prefix = agenda_notice_prefix(version.conference_id, version.number)
     return Notification.objects.filter(
         conference_id=version.conference_id, kind="agenda_change", idempotency_key__startswith=prefix
     ).count()

@@ -147,6 +147,22 @@ def agenda_items_reorder(*, conference: Conference, item_ids: list[int]) -> None
 
 
 @transaction.atomic
+def agenda_item_shift(*, item: AgendaItem, direction: str) -> None:
+    """Swap an item with its neighbour ("up" or "down") among the items that start at the same time."""
+    same_start = list(
+        AgendaItem.objects.filter(conference_id=item.conference_id, starts_at=item.starts_at)
+        .order_by("position", "id")
+        .values_list("pk", flat=True)
+    )
+    index = same_start.index(item.pk)
+    target = {"up": index - 1, "down": index + 1}.get(direction, -1)
+    if not 0 <= target < len(same_start):
+        raise ValidationError({"direction": _("This item cannot move further in that direction.")})
+    same_start[index], same_start[target] = same_start[target], same_start[index]
+    agenda_items_reorder(conference=item.conference, item_ids=same_start)
+
+
+@transaction.atomic
 def agenda_fill_from_papers(
     *, conference: Conference, starts_at: datetime.datetime, slot_minutes: int = 15, room: Room | None = None
 ) -> list[AgendaItem]:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from conferences.exceptions import ApplicationError
 from conferences.models import AgendaItem, AgendaVersion, Conference, Paper, Registration
+from conferences.notice_keys import agenda_notice_prefix
 from conferences.selectors.agenda import agenda_item_list
 from notifications.models import Notification
 from notifications.services import Attachment, Recipient, notify
@@ -265,7 +266,7 @@ def agenda_change_notify(*, version: AgendaVersion, previous: list[dict]) -> int
     The idempotency keys make a second call for the same version write nothing.
     """
     conference = version.conference
-    prefix = f"agenda:{conference.pk}:v{version.number}:"
+    prefix = agenda_notice_prefix(conference.pk, version.number)
     existing = Notification.objects.filter(idempotency_key__startswith=prefix).count()
     registrations = list(
         Registration.objects.filter(conference=conference, status=Registration.Status.CONFIRMED)

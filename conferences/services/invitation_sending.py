@@ -9,8 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from conferences.documents.invitation_letter import invitation_letter_filename, render_invitation_letter
 from conferences.exceptions import ApplicationError
 from conferences.models import AuditEntry, Conference, DocumentKind, Invitation, InvitationLink
+from conferences.notice_keys import invitation_notice_prefix
 from conferences.services.documents import document_number_allocate
 from conferences.tokens import token_new
 from notifications.models import Notification
@@ -51,10 +53,6 @@ def invitation_recipients(invitation: Invitation) -> list[Recipient]:
     return []
 
 
-def _key_prefix(invitation: Invitation) -> str:
-    return f"invitation:{invitation.pk}:"
-
-
 @transaction.atomic
 def invitation_send(*, invitation: Invitation, actor=None, hold: bool | None = None) -> list[Notification]:
     """Number the letter, make an RSVP link and write the e-mail (and its reminders) to the outbox.
@@ -91,8 +89,6 @@ def invitation_send(*, invitation: Invitation, actor=None, hold: bool | None = N
         invitation.status = Invitation.Status.SENT
     invitation.save()
 
-    from conferences.documents.invitation_letter import invitation_letter_filename, render_invitation_letter
-
     letter = Attachment(
         filename=invitation_letter_filename(invitation),
         content=render_invitation_letter(invitation),
@@ -107,7 +103,7 @@ def invitation_send(*, invitation: Invitation, actor=None, hold: bool | None = N
         recipients=recipients,
         kind="invitation",
         context=context,
-        idempotency_key=f"{_key_prefix(invitation)}sent:v{invitation.send_count}",
+        idempotency_key=f"{invitation_notice_prefix(invitation.pk)}sent:v{invitation.send_count}",
         conference=conference,
         attachments=[letter],
         hold=hold,
@@ -141,7 +137,7 @@ def _plan_reminders(invitation, recipients, context, now) -> None:
             context={**context, "days_left": days},
             # The deadline is in the key: a moved deadline plans new reminders, not the cancelled ones.
             idempotency_key=(
-                f"{_key_prefix(invitation)}reminder:{days}d:v{invitation.send_count}:{deadline:%Y%m%d%H%M}"
+                f"{invitation_notice_prefix(invitation.pk)}reminder:{days}d:v{invitation.send_count}:{deadline:%Y%m%d%H%M}"
             ),
             conference=invitation.conference,
             not_before=due,
@@ -153,7 +149,7 @@ def reminders_cancel(*, invitation: Invitation) -> int:
     """Cancel the reminders still waiting for this invitation (it was answered, sent again or revoked)."""
     waiting = Notification.objects.filter(
         kind="invitation_reminder",
-        idempotency_key__startswith=_key_prefix(invitation),
+        idempotency_key__startswith=invitation_notice_prefix(invitation.pk),
         state__in=[Notification.State.HELD, Notification.State.PENDING],
     ).values_list("id", flat=True)
     return notification_cancel(ids=list(waiting))
@@ -241,7 +237,7 @@ def invitation_remind(*, invitation: Invitation, actor=None) -> list[Notificatio
     if not recipients:
         raise ApplicationError(_("%(name)s has no e-mail address.") % {"name": invitation.invitee_name})
     today = timezone.localdate()
-    key = f"{_key_prefix(invitation)}reminder:manual:{today.isoformat()}"
+    key = f"{invitation_notice_prefix(invitation.pk)}reminder:manual:{today.isoformat()}"
     already = list(Notification.objects.filter(idempotency_key__startswith=key))
     if already:
         return already  # Reminded today already: no second e-mail, and no new link that nobody got.
@@ -280,7 +276,7 @@ def invitation_revoke(*, invitation: Invitation, actor=None, reason: str = "") -
     invitation.save(update_fields=["status", "updated_at"])
     invitation_links_revoke(invitation=invitation)
     waiting = Notification.objects.filter(
-        idempotency_key__startswith=_key_prefix(invitation),
+        idempotency_key__startswith=invitation_notice_prefix(invitation.pk),
         state__in=[Notification.State.HELD, Notification.State.PENDING],
     ).values_list("id", flat=True)
     notification_cancel(ids=list(waiting))

@@ -22,16 +22,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from conferences.exceptions import ApplicationError
 from conferences.forms_agenda import AgendaFillForm, AgendaItemForm, AgendaMoveForm, add_service_errors
-from conferences.models import AgendaItem, AgendaVersion, Conference, Paper
-from conferences.selectors.agenda import agenda_item_list, agenda_notice_count
+from conferences.models import AgendaItem, Conference
+from conferences.selectors.agenda import agenda_item_list, agenda_notice_count, agenda_papers
+from conferences.selectors.agenda_versions import agenda_current_version
 from conferences.services.agenda import (
     agenda_fill_from_papers,
     agenda_item_create,
     agenda_item_delete,
     agenda_item_duplicate,
     agenda_item_move,
+    agenda_item_shift,
     agenda_item_update,
-    agenda_items_reorder,
 )
 from conferences.services.agenda_publishing import agenda_check, agenda_publish
 from conferences.views.access import organized_conference
@@ -105,7 +106,7 @@ def _render_editor(
         )
     if fill_form is None:
         fill_form = AgendaFillForm(conference=conference, initial={"starts_at": next_start})
-    latest = AgendaVersion.objects.filter(conference=conference).order_by("-number").only("number").first()
+    latest = agenda_current_version(conference, with_items=False)
     context = {
         "conference": conference,
         "days": _rows(items, flagged),
@@ -114,9 +115,7 @@ def _render_editor(
         "warnings": _issues(check.warnings, by_id),
         "latest_version": latest,
         "next_version_number": latest.number + 1 if latest else 1,
-        "papers_to_place": Paper.objects.filter(
-            conference=conference, status=Paper.Status.ACCEPTED, agenda_item__isnull=True
-        ).count(),
+        "papers_to_place": agenda_papers(conference=conference).count(),
         "item_form": item_form,
         "fill_form": fill_form,
     }
@@ -230,20 +229,8 @@ def agenda_item_reorder_view(request, slug: str, pk: int):
     """Swap an item with its neighbour among the items that start at the same time."""
     conference = organized_conference(request, slug, EDIT_AGENDA)
     item = _item(conference, pk)
-    direction = request.POST.get("direction")
-    same_start = list(
-        AgendaItem.objects.filter(conference=conference, starts_at=item.starts_at)
-        .order_by("position", "id")
-        .values_list("pk", flat=True)
-    )
-    index = same_start.index(item.pk)
-    target = {"up": index - 1, "down": index + 1}.get(direction, -1)
-    if not 0 <= target < len(same_start):
-        messages.error(request, _("This item cannot move further in that direction."))
-        return redirect(_editor_url(conference, item))
-    same_start[index], same_start[target] = same_start[target], same_start[index]
     try:
-        agenda_items_reorder(conference=conference, item_ids=same_start)
+        agenda_item_shift(item=item, direction=request.POST.get("direction", ""))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect(_editor_url(conference, item))

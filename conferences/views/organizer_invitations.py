@@ -21,14 +21,17 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from conferences.documents.invitation_letter import invitation_letter_filename, render_invitation_letter
 from conferences.exceptions import ApplicationError
 from conferences.forms_invitations import BulkInviteForm, InvitationFilterForm, RevokeForm, SendSelectedForm
-from conferences.models import AuditEntry, Conference, Invitation, InvitationLink, Organization, Province
+from conferences.models import AuditEntry, Conference, Invitation, Organization, Province
 from conferences.selectors.invitations import (
     invitation_counts,
     invitation_delegates,
     invitation_history,
+    invitation_links,
     invitation_list,
+    invitation_notices,
 )
 from conferences.selectors.organizations import organization_search
 from conferences.services.invitation_sending import (
@@ -39,7 +42,6 @@ from conferences.services.invitation_sending import (
 )
 from conferences.services.invitations import invitation_bulk_create
 from conferences.views.access import MANAGE_INVITATIONS, organized_conference, organized_invitation
-from notifications.models import Notification
 
 PAGE_SIZE = 100
 SKIPPED_NAMES_SHOWN = 20
@@ -248,15 +250,12 @@ def invitation_detail(request, slug: str, pk: int):
     conference = organized_conference(request, slug, MANAGE_INVITATIONS)
     invitation = organized_invitation(conference, pk)
     audit = invitation_history(invitation=invitation)
-    # The outbox keys every notice about the invitation with this prefix.
-    notices = Notification.objects.filter(
-        conference=conference, idempotency_key__startswith=f"invitation:{invitation.pk}:"
-    ).order_by("-created_at")
+    notices = invitation_notices(invitation=invitation)
     context = {
         "conference": conference,
         "invitation": invitation,
         "delegates": list(invitation_delegates(invitation=invitation)),
-        "links": InvitationLink.objects.filter(invitation=invitation).order_by("-created_at"),
+        "links": invitation_links(invitation=invitation),
         "notices": notices,
         "audit": [
             {
@@ -341,15 +340,9 @@ def invitation_letter(request, slug: str, pk: int):
     """The letter PDF. Before the first send it has no number yet and is marked as a draft."""
     conference = organized_conference(request, slug, MANAGE_INVITATIONS)
     invitation = organized_invitation(conference, pk)
-    from conferences.documents.invitation_letter import invitation_letter_filename, render_invitation_letter
-
-    pdf = render_invitation_letter(invitation)
-    if invitation.document_id:
-        filename = invitation_letter_filename(invitation)
-    else:
-        filename = f"giay-moi-du-thao-{invitation.pk}.pdf"
+    filename = invitation_letter_filename(invitation)
     return HttpResponse(
-        pdf,
+        render_invitation_letter(invitation),
         content_type="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
