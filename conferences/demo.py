@@ -43,6 +43,7 @@ from conferences.services.awards import award_create, award_decision_create
 from conferences.services.common import validated_save
 from conferences.services.conferences import conference_create, conference_publish, conference_role_grant
 from conferences.services.invitations import invitation_create, invitation_respond, registration_create
+from conferences.services.notices import conference_notify, person_recipient
 from conferences.services.organizations import (
     organization_create,
     organization_update,
@@ -50,8 +51,7 @@ from conferences.services.organizations import (
     province_upsert,
 )
 from conferences.services.papers import paper_decide, paper_submit, review_submit
-from conferences.text import fold, nfc
-from notifications.services import Recipient, notify
+from core.text import fold, nfc
 
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
 PROVINCES_FILE = FIXTURES_DIR / "provinces_2021.csv"
@@ -465,17 +465,17 @@ class _ConferenceBuilder:
     def notices(self, conference: Conference) -> None:
         """Write the scenario's notices to every registered delegate, through the outbox."""
         delegates = [
-            Recipient.for_person(r.person)
+            person_recipient(r.person)
             for r in Registration.objects.filter(conference=conference).select_related("person")
             if r.person.email
         ]
         for spec in self.scenario.get("notices", []):
-            notify(
+            conference_notify(
+                conference=conference,
                 recipients=delegates,
                 kind="announcement",
                 context={"conference": conference, "title": spec["title"], "message": spec["message"]},
                 idempotency_key=spec["key"],
-                conference=conference,
                 hold=spec["hold"],
             )
 

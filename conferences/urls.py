@@ -9,6 +9,7 @@ from conferences.views import (
     organizer_answers,
     organizer_exports,
     organizer_invitations,
+    organizer_outbox,
     public,
 )
 
@@ -83,6 +84,17 @@ urlpatterns = [
         "to-chuc/<slug:slug>/dai-bieu/danh-sach.xlsx",
         organizer_exports.delegates_xlsx,
         name="organizer-delegates-xlsx",
+    ),
+    # The conference's outbox: notices, their delivery log, approve, cancel and resend.
+    path("to-chuc/<slug:slug>/thong-bao/", organizer_outbox.outbox, name="outbox"),
+    path("to-chuc/<slug:slug>/thong-bao/xu-ly/", organizer_outbox.outbox_bulk_action, name="outbox-action"),
+    path(
+        "to-chuc/<slug:slug>/thong-bao/<uuid:pk>/", organizer_outbox.notification_detail, name="notification"
+    ),
+    path(
+        "to-chuc/<slug:slug>/thong-bao/<uuid:pk>/gui-lai/",
+        organizer_outbox.notification_resend_view,
+        name="notification-resend",
     ),
     # Importing agencies and contacts from a file (staff): upload, preview, import.
     path("to-chuc/co-quan/nhap/", imports.organization_import, name="organization-import"),

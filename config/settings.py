@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("HOINGHI_VAR_DIR", BASE_DIR / "var"))
-# SQLite, the embedded broker, file cache and file e-mail live here by default.
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+# SQLite, the embedded broker, file cache and file e-mail live here by default; each entry point
+# makes the folders (config.local_dirs), importing these settings writes nothing.
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -142,7 +142,6 @@ USE_TZ = True
 # Static and media files -----------------------------------------------------------
 STATIC_URL = os.environ.get("STATIC_URL", "/static/")
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request without it.
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
@@ -192,7 +191,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "conferences.api.exception_handler.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.api.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "auth": os.environ.get("API_AUTH_THROTTLE", "20/min"),
         "rsvp": os.environ.get("API_RSVP_THROTTLE", "30/min"),
@@ -232,9 +231,6 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     # The embedded broker: messages are files in one folder that the web process,
     # the worker and beat share. No server to run, good for a laptop and the demo.
     _broker_dir = Path(os.environ.get("CELERY_BROKER_DIR", VAR_DIR / "broker"))
-    (_broker_dir / "queue").mkdir(parents=True, exist_ok=True)
-    (_broker_dir / "processed").mkdir(parents=True, exist_ok=True)
-    (_broker_dir / "control").mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),

@@ -13,7 +13,6 @@ urlpatterns = [
     path("", include("conferences.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("to-chuc/thong-bao/", include("notifications.urls")),
     path("api/v1/", include("conferences.api.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -10,8 +10,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from conferences.admin import FoldedSearchMixin, ReadOnlyAdmin, ReadOnlyTabularInline
-from conferences.exceptions import ApplicationError
+from core.admin import FoldedSearchMixin, ReadOnlyAdmin, ReadOnlyTabularInline
+from core.exceptions import ApplicationError
 from notifications.models import DeliveryAttempt, Notification, NotificationAttachment, RateLimitWindow
 from notifications.services.outbox import notification_approve, notification_cancel, notification_resend
 
@@ -37,27 +37,25 @@ class NotificationAdmin(FoldedSearchMixin, ReadOnlyAdmin):
         "recipient_address",
         "recipient_name",
         "subject",
-        "conference",
+        "scope",
         "attempts",
         "sent_at",
     )
-    list_filter = ("state", "kind", "channel", "conference")
-    list_select_related = ("conference",)
-    search_fields = ("recipient_address", "recipient_name", "subject", "=idempotency_key")
-    folded_search_fields = ("recipient_person__search_name", "recipient_organization__search_name")
+    list_filter = ("state", "kind", "channel")
+    search_fields = ("recipient_address", "recipient_name", "subject", "=idempotency_key", "=scope")
+    folded_search_fields = ("recipient_search",)
     date_hierarchy = "created_at"
     ordering = ("-created_at",)
     fieldsets = (
         (
             None,
-            {"fields": ("state", "kind", "channel", "conference", "idempotency_key", "resent_from")},
+            {"fields": ("state", "kind", "channel", "scope", "idempotency_key", "resent_from")},
         ),
         (
             _("Recipient"),
             {
                 "fields": (
-                    "recipient_person",
-                    "recipient_organization",
+                    "recipient_ref",
                     "recipient_name",
                     "recipient_address",
                     "language",

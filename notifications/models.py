@@ -3,7 +3,8 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from conferences.text import fold
+from core.models import TimestampedModel
+from core.text import fold
 
 
 def search_text(name: str, address: str) -> str:
@@ -15,7 +16,7 @@ def attachment_upload_to(instance, filename: str) -> str:
     return f"notifications/{instance.notification_id}/{filename}"
 
 
-class Notification(models.Model):
+class Notification(TimestampedModel):
     """One outgoing notice: an outbox row written in the transaction that causes it.
 
     The row carries everything needed to send it (rendered subject and bodies,
@@ -37,30 +38,11 @@ class Notification(models.Model):
     idempotency_key = models.CharField(_("idempotency key"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=64, db_index=True)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.EMAIL)
-    conference = models.ForeignKey(
-        "conferences.Conference",
-        verbose_name=_("conference"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="notifications",
-    )
-    recipient_person = models.ForeignKey(
-        "conferences.Person",
-        verbose_name=_("recipient"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="notifications",
-    )
-    recipient_organization = models.ForeignKey(
-        "conferences.Organization",
-        verbose_name=_("recipient organization"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="notifications",
-    )
+    # Which group of notices this row belongs to, in the caller's words (conferences writes
+    # "conference:<id>"): the outbox filters by it and knows nothing of what it names.
+    scope = models.CharField(_("scope"), max_length=100, blank=True)
+    # Who the recipient is in the caller's records ("person:<id>"), opaque to the outbox.
+    recipient_ref = models.CharField(_("recipient reference"), max_length=100, blank=True)
     recipient_name = models.CharField(_("recipient name"), max_length=255, blank=True)
     recipient_address = models.CharField(_("address"), max_length=254)
     # Folded name and address: organizers find "Quảng Ninh" by typing "quang ninh".
@@ -85,8 +67,6 @@ class Notification(models.Model):
     resent_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="resends"
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -94,7 +74,7 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         indexes = [
             models.Index(fields=["state", "next_attempt_at"], name="notification_due_idx"),
-            models.Index(fields=["conference", "state"], name="notification_conf_state_idx"),
+            models.Index(fields=["scope", "state"], name="notification_scope_state_idx"),
         ]
 
     def __str__(self) -> str:

@@ -1,47 +1,41 @@
-"""Reads of the outbox for organizers: every query is limited to the conferences the user organizes."""
+"""Reads of the outbox. Callers say which scopes they may see; the outbox knows nothing of who they are."""
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from django.db.models import Count, QuerySet
+from django.utils.html import format_html
 
-from conferences.models import Conference, ConferenceRole
-from conferences.text import fold
+from core.text import fold
+from notifications.kinds import KINDS
 from notifications.models import Notification
 
+# Notices an organizer may still approve or cancel, and those that may be sent again.
+ACTIONABLE_STATES = frozenset({Notification.State.HELD, Notification.State.PENDING})
+RESENDABLE_STATES = frozenset({Notification.State.SENT, Notification.State.DEAD})
+WAITING_STATES = ACTIONABLE_STATES
 
-def _organized_conference_ids(user) -> QuerySet:
-    return ConferenceRole.objects.filter(user=user, role=ConferenceRole.Role.ORGANIZER).values(
-        "conference_id"
-    )
+
+def notification_state_choices() -> list[tuple[str, str]]:
+    return list(Notification.State.choices)
 
 
-def user_organizes_any_conference(*, user) -> bool:
-    if not user.is_authenticated:
-        return False
-    return user.is_staff or _organized_conference_ids(user).exists()
+def notice_kind_choices() -> list[tuple[str, str]]:
+    return [(name, kind.description) for name, kind in sorted(KINDS.items())]
 
 
 def notification_list(
     *,
-    user,
-    conference: Conference | None = None,
+    scopes: Collection[str],
     kind: str | None = None,
     state: str | None = None,
     recipient: str | None = None,
 ) -> QuerySet[Notification]:
-    """Notices of the conferences the user organizes (staff: all), newest first.
+    """Notices in the given scopes, newest first.
 
     `recipient` matches parts of the address or of the name, ignoring accents and case.
     """
-    queryset = Notification.objects.select_related("conference")
-    if not user.is_authenticated:
-        return queryset.none()
-    if not user.is_staff:
-        # A subquery rather than a join on roles: one row per notice whatever roles the user holds.
-        queryset = queryset.filter(conference_id__in=_organized_conference_ids(user))
-    if conference is not None:
-        queryset = queryset.filter(conference=conference)
+    queryset = Notification.objects.filter(scope__in=list(scopes))
     if kind:
         queryset = queryset.filter(kind=kind)
     if state:
@@ -53,38 +47,35 @@ def notification_list(
     return queryset.order_by("-created_at", "-pk")
 
 
-def notification_get_for_user(*, user, pk, conference: Conference | None = None) -> Notification:
-    """Return one notice with its attachments and delivery log.
+def notification_get(*, pk, scopes: Collection[str]) -> Notification:
+    """One notice with its attachments and delivery log.
 
-    Raise Notification.DoesNotExist if the user may not see it (or, given a conference, it is not one of its).
+    Raise Notification.DoesNotExist when it is not in the given scopes (or the id is not one).
     """
     try:
         pk = uuid.UUID(str(pk))
     except ValueError as exc:
         raise Notification.DoesNotExist from exc
     return (
-        notification_list(user=user, conference=conference)
+        notification_list(scopes=scopes)
         .select_related("resent_from")
         .prefetch_related("attachments", "delivery_attempts")
         .get(pk=pk)
     )
 
 
-def notification_ids_for_user(*, user, ids: Iterable, conference: Conference | None = None) -> list:
-    """The ids among `ids` that the user may act on."""
+def notification_ids_in_scopes(*, ids: Iterable, scopes: Collection[str]) -> list:
+    """The ids among `ids` whose notices lie in the given scopes."""
     return list(
-        notification_list(user=user, conference=conference)
-        .filter(pk__in=list(ids))
-        .order_by()
-        .values_list("pk", flat=True)
+        notification_list(scopes=scopes).filter(pk__in=list(ids)).order_by().values_list("pk", flat=True)
     )
 
 
-def notification_counts(*, conference: Conference) -> dict[str, int]:
-    """Notices of one conference by state, every state present, in one query."""
+def notification_counts(*, scope: str) -> dict[str, int]:
+    """Notices of one scope by state, every state present, in one query."""
     counts = dict.fromkeys(Notification.State.values, 0)
     rows = (
-        Notification.objects.filter(conference=conference)
+        Notification.objects.filter(scope=scope)
         .order_by()
         .values("state")
         .annotate(count=Count("pk"))
@@ -92,3 +83,33 @@ def notification_counts(*, conference: Conference) -> dict[str, int]:
     )
     counts.update(rows)
     return counts
+
+
+def notifications_with_key_prefix(
+    *, prefix: str, scope: str | None = None, kind: str | None = None, waiting: bool = False
+) -> QuerySet[Notification]:
+    """Notices whose idempotency key starts with `prefix` (one caller's record), newest first.
+
+    `waiting` keeps only those not yet handed to a worker.
+    """
+    queryset = Notification.objects.filter(idempotency_key__startswith=prefix)
+    if scope is not None:
+        queryset = queryset.filter(scope=scope)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if waiting:
+        queryset = queryset.filter(state__in=WAITING_STATES)
+    return queryset.order_by("-created_at", "-pk")
+
+
+def notification_preview_html(notification: Notification) -> str:
+    """The body as the recipient's mail program shows it: the HTML part, or else the text in <pre>."""
+    if notification.body_html:
+        return notification.body_html
+    return format_html(
+        '<!DOCTYPE html><html lang="{}"><head><meta charset="utf-8"><title>{}</title></head>'
+        '<body><pre style="white-space: pre-wrap">{}</pre></body></html>',
+        notification.language,
+        notification.subject,
+        notification.body_text,
+    )

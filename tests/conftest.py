@@ -1,7 +1,12 @@
-import pytest
-from django.utils import translation
+import datetime
 
+import pytest
+from django.utils import timezone, translation
+
+from conferences.services.conferences import conference_create
+from conferences.services.organizations import organization_create
 from config.celery import app as celery_app
+from tests.smtp_sink import SMTPSink
 
 
 @pytest.fixture(autouse=True)
@@ -41,3 +46,35 @@ def pytest_report_header(config):
     db = settings.DATABASES["default"]
     broker = settings.CELERY_BROKER_URL.split("://")[0]
     return f"hoinghi: database {db['ENGINE'].rsplit('.', 1)[-1]}, broker {broker}://"
+
+
+@pytest.fixture
+def conference(db):
+    """A draft conference ten days ahead; test modules that need another one define their own."""
+    host = organization_create(name="Bộ Khoa học và Công nghệ", code="BKHCN", kind="ministry")
+    start = timezone.now() + datetime.timedelta(days=10)
+    return conference_create(
+        title_vi="Hội nghị sơ kết Quyết định 19",
+        host=host,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=4),
+    )
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    """Point Django's SMTP backend at a real local SMTP server for the test."""
+    with SMTPSink() as sink:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = sink.port
+        settings.EMAIL_USE_TLS = False
+        settings.EMAIL_HOST_USER = ""
+        yield sink
+
+
+def pytest_configure(config):
+    # The entry points make the local folders (SQLite's among them); pytest is one too.
+    from config.local_dirs import ensure_local_dirs
+
+    ensure_local_dirs()

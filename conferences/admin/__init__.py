@@ -7,8 +7,8 @@ Every changelist selects its related rows up front so its query count does not
 grow with the number of rows.
 
 Django autodiscovers this package; importing each module below runs its
-@admin.register decorators. The shared building blocks are re-exported for the
-other apps' admins (notifications.admin).
+@admin.register decorators. The building blocks every app's admin shares live
+in core.admin.
 """
 
 from conferences.admin import (  # noqa: F401 (imported to register their ModelAdmins)
@@ -19,6 +19,3 @@ from conferences.admin import (  # noqa: F401 (imported to register their ModelA
     organizations,
     papers,
 )
-from conferences.admin.base import FoldedSearchMixin, ReadOnlyAdmin, ReadOnlyTabularInline
-
-__all__ = ["FoldedSearchMixin", "ReadOnlyAdmin", "ReadOnlyTabularInline"]

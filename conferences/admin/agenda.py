@@ -4,8 +4,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from conferences.admin.base import ReadOnlyAdmin
 from conferences.models import AgendaItem, AgendaVersion
+from core.admin import ReadOnlyAdmin
 
 
 class AgendaItemAdminForm(forms.ModelForm):

@@ -4,11 +4,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from conferences.admin.base import FoldedSearchMixin, _take_over
-from conferences.exceptions import ApplicationError
+from conferences.admin.base import _take_over
 from conferences.models import Award, AwardCategory, AwardDecision, Certificate, Organization
 from conferences.services.awards import award_decision_create
 from conferences.services.certificates import certificate_issue, certificate_revoke
+from core.admin import FoldedSearchMixin
+from core.exceptions import ApplicationError
 
 
 @admin.register(AwardCategory)

@@ -4,8 +4,6 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from conferences.admin.base import FoldedSearchMixin, ReadOnlyAdmin
-from conferences.exceptions import ApplicationError
 from conferences.models import (
     AuditEntry,
     Conference,
@@ -19,6 +17,8 @@ from conferences.models import (
 from conferences.services.conferences import conference_publish
 from conferences.services.invitation_sending import rsvp_deadline_changed
 from conferences.services.invitations import registration_check_in
+from core.admin import FoldedSearchMixin, ReadOnlyAdmin
+from core.exceptions import ApplicationError
 
 # --- conferences --------------------------------------------------------------------------------------------
 

@@ -5,8 +5,8 @@ from django.contrib import admin
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
-from conferences.admin.base import ReadOnlyAdmin
 from conferences.models import DocumentNumber, DocumentSequence
+from core.admin import ReadOnlyAdmin
 
 
 @admin.register(DocumentNumber)

@@ -4,9 +4,9 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from conferences.admin.base import FoldedSearchMixin
 from conferences.models import Organization, Person, Province
-from conferences.text import fold
+from core.admin import FoldedSearchMixin
+from core.text import fold
 
 
 @admin.register(Province)

@@ -4,10 +4,10 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from conferences.admin.base import FoldedSearchMixin, ReadOnlyAdmin, ReadOnlyTabularInline
-from conferences.exceptions import ApplicationError
 from conferences.models import Paper, PaperAuthor, PaperRevision, Review, ReviewCriterion
 from conferences.services.papers import paper_decide
+from core.admin import FoldedSearchMixin, ReadOnlyAdmin, ReadOnlyTabularInline
+from core.exceptions import ApplicationError
 
 
 class PaperAuthorInline(admin.TabularInline):

@@ -25,11 +25,11 @@ from conferences.forms_agenda import MAX_SLOT_MINUTES
 from conferences.models import AgendaItem, Organization, Paper, Person, Room
 from conferences.selectors.agenda import (
     agenda_item_list,
-    agenda_notice_count,
     agenda_organizations,
     agenda_papers,
     agenda_people,
 )
+from conferences.selectors.notices import agenda_notice_count
 from conferences.services.agenda import (
     agenda_fill_from_papers,
     agenda_item_create,
@@ -40,12 +40,11 @@ from conferences.services.agenda import (
     agenda_items_reorder,
 )
 from conferences.services.agenda_publishing import agenda_check, agenda_publish
-from notifications.api import ErrorResponseSerializer
+from core.api import ERRORS
 
 MAX_REORDER_IDS = 1000
 
 
-ERRORS = dict.fromkeys((400, 401, 403, 404), ErrorResponseSerializer)
 CONFERENCE_SLUG = OpenApiParameter(
     "conference_slug",
     OpenApiTypes.STR,

@@ -65,11 +65,9 @@ from conferences.services.invitations import (
     registration_check_in,
 )
 from conferences.services.rsvp import rsvp_submit
-from conferences.text import fold
-from notifications.api import ErrorResponseSerializer
+from core.api import ERRORS, PUBLIC_ERRORS
+from core.text import fold
 
-ERRORS = dict.fromkeys((400, 401, 403, 404), ErrorResponseSerializer)
-PUBLIC_ERRORS = dict.fromkeys((400, 404, 429), ErrorResponseSerializer)
 CONFERENCE_SLUG = OpenApiParameter(
     "conference_slug",
     OpenApiTypes.STR,

@@ -24,7 +24,7 @@ from conferences.services.imports import (
     user_may_import_organizations,
 )
 from conferences.services.organizations import organization_create, organization_update
-from notifications.api import ErrorResponseSerializer
+from core.api import ERRORS
 
 # Serializers ---------------------------------------------------------------------------------------------
 
@@ -145,9 +145,6 @@ class ImportReportSerializer(serializers.Serializer):
     people_update = serializers.IntegerField()
     ignored_columns = serializers.ListField(child=serializers.CharField())
     errors = ImportRowErrorSerializer(many=True)
-
-
-ERRORS = dict.fromkeys((400, 401, 403, 404), ErrorResponseSerializer)
 
 
 # Permissions and views -------------------------------------------------------------------------------------

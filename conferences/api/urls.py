@@ -1,14 +1,13 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from conferences.api import agenda, agenda_items, invitations, organizations, views
-from notifications.api import NotificationViewSet
+from conferences.api import agenda, agenda_items, invitations, notifications, organizations, views
 
 app_name = "api"
 
 router = DefaultRouter()
 router.register("conferences", views.ConferenceViewSet, basename="conference")
-router.register("notifications", NotificationViewSet, basename="notification")
+router.register("notifications", notifications.NotificationViewSet, basename="notification")
 router.register("organizations", organizations.OrganizationViewSet, basename="organization")
 router.register(
     r"conferences/(?P<conference_slug>[-\w]+)/invitations",

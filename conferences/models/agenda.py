@@ -3,10 +3,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from conferences.fields import NFCCharField, NFCTextField
+from core.fields import NFCCharField, NFCTextField
+from core.models import TimestampedModel
 
 
-class AgendaItem(models.Model):
+class AgendaItem(TimestampedModel):
     """One line of the working agenda; published versions are frozen snapshots of these."""
 
     class Kind(models.TextChoices):
@@ -72,8 +73,6 @@ class AgendaItem(models.Model):
         related_name="agenda_item",
     )
     position = models.PositiveIntegerField(pgettext_lazy("sort order", "position"), default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["conference", "starts_at", "position", "id"]

@@ -2,8 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.models import CreatedModel
 
-class AuditEntry(models.Model):
+
+class AuditEntry(CreatedModel):
     """Who did what to which record, for actions taken on someone else's behalf."""
 
     conference = models.ForeignKey(
@@ -20,6 +22,7 @@ class AuditEntry(models.Model):
     object_type = models.CharField(_("object type"), max_length=64)
     object_id = models.CharField(_("object id"), max_length=64)
     data = models.JSONField(_("details"), default=dict, blank=True)
+    # Overrides the base's field: the log is read newest first, by time.
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
     class Meta:

@@ -1,7 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from conferences.fields import NFCCharField, NFCTextField
+from core.fields import NFCCharField, NFCTextField
+from core.models import CreatedModel
 
 
 class AwardCategory(models.Model):
@@ -26,7 +27,7 @@ class AwardCategory(models.Model):
         return self.name_vi
 
 
-class AwardDecision(models.Model):
+class AwardDecision(CreatedModel):
     """The decision (Quyết định) that grants awards; its number is an official document number."""
 
     conference = models.ForeignKey(
@@ -53,7 +54,6 @@ class AwardDecision(models.Model):
     )
     signer_title = NFCCharField(_("signer's title"), max_length=100)
     signer_name = NFCCharField(_("signer's name"), max_length=200)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-signed_on", "-id"]

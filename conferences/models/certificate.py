@@ -2,7 +2,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from conferences.fields import NFCCharField
+from core.fields import NFCCharField
 
 
 def certificate_upload_to(instance, filename: str) -> str:

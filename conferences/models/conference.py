@@ -5,10 +5,11 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from conferences.fields import NFCCharField, NFCTextField
+from core.fields import NFCCharField, NFCTextField
+from core.models import CreatedModel, TimestampedModel
 
 
-class Conference(models.Model):
+class Conference(TimestampedModel):
     class Kind(models.TextChoices):
         MID_TERM_REVIEW = "mid_term_review", _("Mid-term review conference")
         FINAL_REVIEW = "final_review", _("Final review conference")
@@ -61,8 +62,6 @@ class Conference(models.Model):
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-starts_at"]
@@ -131,7 +130,7 @@ class Room(models.Model):
         return self.name
 
 
-class ConferenceRole(models.Model):
+class ConferenceRole(CreatedModel):
     """A per-conference permission: organizers run it, reviewers review its papers."""
 
     class Role(models.TextChoices):
@@ -148,7 +147,6 @@ class ConferenceRole(models.Model):
         related_name="conference_roles",
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("conference role")

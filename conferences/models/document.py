@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.models import CreatedModel
+
 
 class DocumentKind(models.TextChoices):
     """Administrative document kinds with their Decree 30 abbreviations."""
@@ -11,7 +13,7 @@ class DocumentKind(models.TextChoices):
     OFFICIAL_LETTER = "CV", _("Official letter (Công văn)")
 
 
-class DocumentNumber(models.Model):
+class DocumentNumber(CreatedModel):
     """One issued document number, e.g. 123/GM-BKHCN.
 
     Numbers run per issuer, document kind and year and restart at 1 each year;
@@ -28,7 +30,6 @@ class DocumentNumber(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     number = models.PositiveIntegerField(_("number"))
     issued_on = models.DateField(_("issued on"))
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["issuer", "kind", "-year", "-number"]

@@ -2,10 +2,11 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from conferences.fields import NFCCharField, NFCTextField
+from core.fields import NFCCharField, NFCTextField
+from core.models import CreatedModel, TimestampedModel
 
 
-class Invitation(models.Model):
+class Invitation(TimestampedModel):
     """An invitation to an agency (asked to send delegates) or to a named person."""
 
     class Status(models.TextChoices):
@@ -69,8 +70,6 @@ class Invitation(models.Model):
     send_count = models.PositiveSmallIntegerField(_("times sent"), default=0, editable=False)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["conference", "id"]
@@ -107,7 +106,7 @@ class Invitation(models.Model):
         return self.person.full_name if self.person_id else ""
 
 
-class InvitationLink(models.Model):
+class InvitationLink(CreatedModel):
     """A personal RSVP link sent to an agency; every e-mail about the invitation carries one.
 
     Only the SHA-256 of the link's token is kept: a leaked database opens no invitation.
@@ -117,7 +116,6 @@ class InvitationLink(models.Model):
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     expires_at = models.DateTimeField(_("expires at"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("RSVP link")
@@ -127,7 +125,7 @@ class InvitationLink(models.Model):
         return f"{self.invitation} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
-class Registration(models.Model):
+class Registration(TimestampedModel):
     """A person attending a conference, usually as a delegate named by an invited agency."""
 
     class Status(models.TextChoices):
@@ -173,8 +171,6 @@ class Registration(models.Model):
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     # The delegate's personal page (agenda, check-in QR code, certificate) is opened by this token.
     token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["conference", "person__sort_key"]

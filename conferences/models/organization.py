@@ -3,8 +3,9 @@ from django.core.validators import validate_email
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from conferences.fields import NFCCharField
-from conferences.text import fold
+from core.fields import NFCCharField
+from core.models import TimestampedModel
+from core.text import fold
 
 
 class Province(models.Model):
@@ -36,7 +37,7 @@ class Province(models.Model):
         return f"{prefix} {self.name}"
 
 
-class Organization(models.Model):
+class Organization(TimestampedModel):
     """An agency that can be invited, present papers, host conferences and receive awards."""
 
     class Kind(models.TextChoices):
@@ -76,8 +77,6 @@ class Organization(models.Model):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     language = models.CharField(_("language"), max_length=8, default="vi")
     search_name = models.CharField(max_length=255, editable=False, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]

@@ -3,7 +3,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from conferences.fields import NFCCharField, NFCTextField
+from core.fields import NFCCharField, NFCTextField
+from core.models import CreatedModel, TimestampedModel
 
 
 def paper_upload_to(instance, filename: str) -> str:
@@ -14,7 +15,7 @@ def revision_upload_to(instance, filename: str) -> str:
     return f"papers/{instance.paper.conference_id}/revisions/{instance.paper_id}-{instance.number}-{filename}"
 
 
-class Paper(models.Model):
+class Paper(TimestampedModel):
     """A paper (tham luận) presented at a conference by an agency."""
 
     class Status(models.TextChoices):
@@ -58,8 +59,6 @@ class Paper(models.Model):
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.DRAFT)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["conference", "id"]
@@ -90,7 +89,7 @@ class PaperAuthor(models.Model):
         return f"{self.order}. {self.person}"
 
 
-class PaperRevision(models.Model):
+class PaperRevision(CreatedModel):
     """An immutable snapshot of a paper as submitted; nothing a delegate sent is lost."""
 
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="revisions")
@@ -102,7 +101,6 @@ class PaperRevision(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["paper", "number"]
@@ -138,7 +136,7 @@ class ReviewCriterion(models.Model):
         return self.label
 
 
-class Review(models.Model):
+class Review(TimestampedModel):
     class Recommendation(models.TextChoices):
         ACCEPT = "accept", _("Accept")
         MINOR_REVISION = "minor_revision", _("Accept with minor revisions")
@@ -157,8 +155,6 @@ class Review(models.Model):
     scores = models.JSONField(_("scores per criterion"), default=dict, blank=True)
     comment = NFCTextField(_("comment"), blank=True)
     recommendation = models.CharField(_("recommendation"), max_length=24, choices=Recommendation.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["paper", "created_at"]

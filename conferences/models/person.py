@@ -3,11 +3,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from conferences.fields import NFCCharField
-from conferences.text import fold, vietnamese_name_sort_key
+from core.fields import NFCCharField
+from core.models import CreatedModel
+from core.text import fold, vietnamese_name_sort_key
 
 
-class Person(models.Model):
+class Person(CreatedModel):
     """Someone who attends, presents, reviews, chairs or signs. Full name family name first."""
 
     full_name = NFCCharField(_("full name"), max_length=200)
@@ -33,7 +34,6 @@ class Person(models.Model):
     )
     search_name = models.CharField(max_length=200, editable=False, db_index=True)
     sort_key = models.CharField(max_length=200, editable=False, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["sort_key", "id"]

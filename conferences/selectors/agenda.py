@@ -2,7 +2,6 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from conferences.models import (
     AgendaItem,
-    AgendaVersion,
     Conference,
     Invitation,
     Organization,
@@ -11,8 +10,6 @@ from conferences.models import (
     Person,
     Registration,
 )
-from conferences.notice_keys import agenda_notice_prefix
-from notifications.models import Notification
 
 
 def agenda_item_list(*, conference: Conference) -> QuerySet[AgendaItem]:
@@ -62,11 +59,3 @@ def agenda_papers(*, conference: Conference, item: AgendaItem | None = None) -> 
     if item is not None and item.paper_id:
         choosable |= Q(pk=item.paper_id)
     return Paper.objects.filter(choosable, conference=conference).order_by("title", "id")
-
-
-def agenda_notice_count(*, version: AgendaVersion) -> int:
-    """How many change notices publishing this version wrote (the outbox rows under its keys)."""
-    prefix = agenda_notice_prefix(version.conference_id, version.number)
-    return Notification.objects.filter(
-        conference_id=version.conference_id, kind="agenda_change", idempotency_key__startswith=prefix
-    ).count()

@@ -1,8 +1,8 @@
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
-from conferences.exceptions import PermissionDeniedError
 from conferences.models import Conference, ConferenceRole, Invitation, Paper, Registration
+from core.exceptions import PermissionDeniedError
 
 PUBLIC_STATUSES = (Conference.Status.PUBLISHED, Conference.Status.CLOSED)
 

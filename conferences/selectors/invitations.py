@@ -2,10 +2,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from conferences.models import AuditEntry, Conference, Invitation, InvitationLink, Registration
-from conferences.notice_keys import invitation_notice_prefix
-from conferences.text import fold
 from conferences.tokens import token_hash
-from notifications.models import Notification
+from core.text import fold
 
 
 def invitation_get_by_token(*, token: str) -> Invitation | None:
@@ -130,14 +128,6 @@ def delegate_list(*, conference: Conference) -> QuerySet[Registration]:
         .select_related("person", "organization__province", "invitation")
         .order_by("organization__name", "person__sort_key", "pk")
     )
-
-
-def invitation_notices(*, invitation: Invitation):
-    """Every outbox row about this invitation (letters, reminders), newest first."""
-    return Notification.objects.filter(
-        conference_id=invitation.conference_id,
-        idempotency_key__startswith=invitation_notice_prefix(invitation.pk),
-    ).order_by("-created_at")
 
 
 def invitation_links(*, invitation: Invitation) -> QuerySet[InvitationLink]:

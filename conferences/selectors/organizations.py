@@ -1,7 +1,7 @@
 from django.db.models import QuerySet
 
 from conferences.models import Organization
-from conferences.text import fold
+from core.text import fold
 
 
 def organization_search(

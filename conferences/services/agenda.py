@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from conferences.models import AgendaItem, Conference, Organization, Paper, Person, Room
 from conferences.services.common import validated_save
-from conferences.text import nfc
+from core.text import nfc
 
 
 @transaction.atomic

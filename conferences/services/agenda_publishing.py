@@ -15,12 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conferences.exceptions import ApplicationError
 from conferences.models import AgendaItem, AgendaVersion, Conference, Paper, Registration
-from conferences.notice_keys import agenda_notice_prefix
 from conferences.selectors.agenda import agenda_item_list
-from notifications.models import Notification
-from notifications.services import Attachment, Recipient, notify
+from conferences.selectors.notices import agenda_notice_prefix
+from conferences.services.notices import conference_notify, person_recipient
+from core.exceptions import ApplicationError
+from notifications.selectors import notifications_with_key_prefix
+from notifications.services import Attachment
 
 LONG_STRETCH = datetime.timedelta(hours=2)
 
@@ -267,7 +268,7 @@ def agenda_change_notify(*, version: AgendaVersion, previous: list[dict]) -> int
     """
     conference = version.conference
     prefix = agenda_notice_prefix(conference.pk, version.number)
-    existing = Notification.objects.filter(idempotency_key__startswith=prefix).count()
+    existing = notifications_with_key_prefix(prefix=prefix).count()
     registrations = list(
         Registration.objects.filter(conference=conference, status=Registration.Status.CONFIRMED)
         .exclude(person__email="")
@@ -286,16 +287,16 @@ def agenda_change_notify(*, version: AgendaVersion, previous: list[dict]) -> int
         person = registration.person
         own = people_changes.get(person.pk)
         if own:
-            notify(
-                recipients=[Recipient.for_person(person)],
+            conference_notify(
+                conference=conference,
+                recipients=[person_recipient(person)],
                 kind="agenda_change",
                 context={"conference": conference, "version": version, "changes": own, "personal": True},
                 idempotency_key=f"{prefix}person:{person.pk}",
-                conference=conference,
                 hold=False,
             )
         else:
-            others.append(Recipient.for_person(person))
+            others.append(person_recipient(person))
     if others and settings.AGENDA_NOTIFY_ALL:
         from conferences.documents.agenda import render_agenda_pdf
 
@@ -304,16 +305,16 @@ def agenda_change_notify(*, version: AgendaVersion, previous: list[dict]) -> int
             content=render_agenda_pdf(version),
             content_type="application/pdf",
         )
-        notify(
+        conference_notify(
+            conference=conference,
             recipients=others,
             kind="agenda_change",
             context={"conference": conference, "version": version, "changes": [], "personal": False},
             idempotency_key=f"{prefix}all",
-            conference=conference,
             attachments=[pdf],
             hold=False,
         )
-    return Notification.objects.filter(idempotency_key__startswith=prefix).count() - existing
+    return notifications_with_key_prefix(prefix=prefix).count() - existing
 
 
 def _people_by_item(items: list[dict]) -> dict[int, set[int]]:

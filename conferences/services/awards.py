@@ -16,7 +16,7 @@ from conferences.models import (
 )
 from conferences.services.common import validated_save
 from conferences.services.documents import document_number_allocate
-from conferences.text import nfc
+from core.text import nfc
 
 
 @transaction.atomic

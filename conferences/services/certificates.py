@@ -6,8 +6,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conferences.exceptions import ApplicationError
 from conferences.models import Award, Certificate, Conference, Organization, Person, Registration
+from core.exceptions import ApplicationError
 
 # Crockford-style alphabet: no 0/O or 1/I/L to misread when typed from paper.
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

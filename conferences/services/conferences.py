@@ -7,11 +7,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from conferences.exceptions import ApplicationError
 from conferences.models import Conference, ConferenceRole, Organization, Person, Room
 from conferences.services.common import validated_save
 from conferences.services.invitation_sending import rsvp_deadline_changed
-from conferences.text import fold, nfc
+from core.exceptions import ApplicationError
+from core.text import fold, nfc
 
 
 def _unique_slug(title: str) -> str:

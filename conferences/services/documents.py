@@ -2,8 +2,8 @@ import datetime
 
 from django.db import transaction
 
-from conferences.exceptions import ApplicationError
 from conferences.models import DocumentNumber, DocumentSequence, Organization
+from core.exceptions import ApplicationError
 
 
 @transaction.atomic

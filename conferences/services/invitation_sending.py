@@ -10,14 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conferences.documents.invitation_letter import invitation_letter_filename, render_invitation_letter
-from conferences.exceptions import ApplicationError
 from conferences.models import AuditEntry, Conference, DocumentKind, Invitation, InvitationLink
-from conferences.notice_keys import invitation_notice_prefix
+from conferences.selectors.notices import invitation_notice_prefix, invitation_reminder_prefix
 from conferences.services.documents import document_number_allocate
+from conferences.services.notices import conference_notify, organization_recipients, person_recipient
 from conferences.tokens import token_new
-from notifications.models import Notification
-from notifications.services import Attachment, Recipient, notify
-from notifications.services.outbox import notification_cancel
+from core.exceptions import ApplicationError
+from notifications.selectors import notifications_with_key_prefix
+from notifications.services import Attachment, Recipient, notification_cancel_waiting
 
 
 def rsvp_url(token: str) -> str:
@@ -46,15 +46,14 @@ def invitation_links_revoke(*, invitation: Invitation) -> int:
 
 def invitation_recipients(invitation: Invitation) -> list[Recipient]:
     if invitation.organization_id:
-        organization = invitation.organization
-        return [Recipient.for_organization(organization, address) for address in organization.contact_emails]
+        return organization_recipients(invitation.organization)
     if invitation.person.email:
-        return [Recipient.for_person(invitation.person)]
+        return [person_recipient(invitation.person)]
     return []
 
 
 @transaction.atomic
-def invitation_send(*, invitation: Invitation, actor=None, hold: bool | None = None) -> list[Notification]:
+def invitation_send(*, invitation: Invitation, actor=None, hold: bool | None = None) -> list:
     """Number the letter, make an RSVP link and write the e-mail (and its reminders) to the outbox.
 
     Sending again writes a new e-mail with a new link (earlier links keep
@@ -99,12 +98,12 @@ def invitation_send(*, invitation: Invitation, actor=None, hold: bool | None = N
         "conference": conference,
         "rsvp_url": invitation_link_create(invitation=invitation),
     }
-    rows = notify(
+    rows = conference_notify(
+        conference=invitation.conference,
         recipients=recipients,
         kind="invitation",
         context=context,
         idempotency_key=f"{invitation_notice_prefix(invitation.pk)}sent:v{invitation.send_count}",
-        conference=conference,
         attachments=[letter],
         hold=hold,
     )
@@ -131,15 +130,15 @@ def _plan_reminders(invitation, recipients, context, now) -> None:
         due = deadline - datetime.timedelta(days=days)
         if due <= now:
             continue
-        notify(
+        conference_notify(
+            conference=invitation.conference,
             recipients=recipients,
             kind="invitation_reminder",
             context={**context, "days_left": days},
             # The deadline is in the key: a moved deadline plans new reminders, not the cancelled ones.
             idempotency_key=(
-                f"{invitation_notice_prefix(invitation.pk)}reminder:{days}d:v{invitation.send_count}:{deadline:%Y%m%d%H%M}"
+                f"{invitation_reminder_prefix(invitation.pk)}{days}d:v{invitation.send_count}:{deadline:%Y%m%d%H%M}"
             ),
-            conference=invitation.conference,
             not_before=due,
             hold=False,
         )
@@ -147,12 +146,7 @@ def _plan_reminders(invitation, recipients, context, now) -> None:
 
 def reminders_cancel(*, invitation: Invitation) -> int:
     """Cancel the reminders still waiting for this invitation (it was answered, sent again or revoked)."""
-    waiting = Notification.objects.filter(
-        kind="invitation_reminder",
-        idempotency_key__startswith=invitation_notice_prefix(invitation.pk),
-        state__in=[Notification.State.HELD, Notification.State.PENDING],
-    ).values_list("id", flat=True)
-    return notification_cancel(ids=list(waiting))
+    return notification_cancel_waiting(key_prefix=invitation_reminder_prefix(invitation.pk))
 
 
 @transaction.atomic
@@ -224,7 +218,7 @@ def invitation_send_drafts(*, invitation_ids: list[int], actor=None) -> int:
 
 
 @transaction.atomic
-def invitation_remind(*, invitation: Invitation, actor=None) -> list[Notification]:
+def invitation_remind(*, invitation: Invitation, actor=None) -> list:
     """Send a reminder now to an agency that has not answered (at most one a day)."""
     invitation = (
         Invitation.objects.select_for_update(of=("self",))
@@ -237,8 +231,8 @@ def invitation_remind(*, invitation: Invitation, actor=None) -> list[Notificatio
     if not recipients:
         raise ApplicationError(_("%(name)s has no e-mail address.") % {"name": invitation.invitee_name})
     today = timezone.localdate()
-    key = f"{invitation_notice_prefix(invitation.pk)}reminder:manual:{today.isoformat()}"
-    already = list(Notification.objects.filter(idempotency_key__startswith=key))
+    key = f"{invitation_reminder_prefix(invitation.pk)}manual:{today.isoformat()}"
+    already = list(notifications_with_key_prefix(prefix=key))
     if already:
         return already  # Reminded today already: no second e-mail, and no new link that nobody got.
     if actor is not None:
@@ -250,7 +244,8 @@ def invitation_remind(*, invitation: Invitation, actor=None) -> list[Notificatio
             object_id=str(invitation.pk),
             data={},
         )
-    return notify(
+    return conference_notify(
+        conference=invitation.conference,
         recipients=recipients,
         kind="invitation_reminder",
         context={
@@ -259,7 +254,6 @@ def invitation_remind(*, invitation: Invitation, actor=None) -> list[Notificatio
             "rsvp_url": invitation_link_create(invitation=invitation),
         },
         idempotency_key=key,
-        conference=invitation.conference,
         hold=False,
     )
 
@@ -275,11 +269,7 @@ def invitation_revoke(*, invitation: Invitation, actor=None, reason: str = "") -
     invitation.status = Invitation.Status.REVOKED
     invitation.save(update_fields=["status", "updated_at"])
     invitation_links_revoke(invitation=invitation)
-    waiting = Notification.objects.filter(
-        idempotency_key__startswith=invitation_notice_prefix(invitation.pk),
-        state__in=[Notification.State.HELD, Notification.State.PENDING],
-    ).values_list("id", flat=True)
-    notification_cancel(ids=list(waiting))
+    notification_cancel_waiting(key_prefix=invitation_notice_prefix(invitation.pk))
     Registration.objects.filter(invitation=invitation, status=Registration.Status.CONFIRMED).update(
         status=Registration.Status.CANCELLED, token_hash=None, updated_at=timezone.now()
     )

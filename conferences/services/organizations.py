@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from conferences.models import Organization, Person, Province
 from conferences.services.common import validated_save
-from conferences.text import fold, nfc
+from core.text import fold, nfc
 
 
 def _clean_emails(emails: Iterable[str]) -> list[str]:

@@ -3,7 +3,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conferences.exceptions import ApplicationError
 from conferences.models import (
     Conference,
     ConferenceRole,
@@ -16,7 +15,8 @@ from conferences.models import (
     ReviewCriterion,
 )
 from conferences.services.common import validated_save
-from conferences.text import nfc
+from core.exceptions import ApplicationError
+from core.text import nfc
 
 
 @transaction.atomic

@@ -15,14 +15,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conferences.exceptions import ApplicationError
 from conferences.models import AuditEntry, Conference, Invitation, Person, Registration
 from conferences.services.invitation_sending import reminders_cancel
 from conferences.services.invitations import registration_create
+from conferences.services.notices import conference_notify, person_recipient
 from conferences.services.organizations import person_create
-from conferences.text import nfc
 from conferences.tokens import token_new
-from notifications.services import Recipient, notify
+from core.exceptions import ApplicationError
+from core.text import nfc
 
 
 @dataclass(frozen=True)
@@ -169,8 +169,9 @@ def _confirm(registration: Registration) -> None:
     token, token_hash = token_new()
     registration.token_hash = token_hash
     registration.save(update_fields=["token_hash", "updated_at"])
-    notify(
-        recipients=[Recipient.for_person(registration.person)],
+    conference_notify(
+        conference=registration.conference,
+        recipients=[person_recipient(registration.person)],
         kind="registration_confirmation",
         context={
             "registration": registration,
@@ -178,6 +179,5 @@ def _confirm(registration: Registration) -> None:
             "delegate_url": delegate_url(token),
         },
         idempotency_key=f"registration:{registration.pk}:confirmed:{token_hash[:12]}",
-        conference=registration.conference,
         hold=False,
     )

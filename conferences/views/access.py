@@ -4,10 +4,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy
 
-from conferences.exceptions import PermissionDeniedError
 from conferences.models import Conference, Invitation
 from conferences.selectors.conferences import organized_conference_get
 from conferences.selectors.invitations import invitation_get
+from core.exceptions import PermissionDeniedError
 
 MANAGE_INVITATIONS = gettext_lazy("Only the organizers of this conference can manage its invitations.")
 

@@ -20,11 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from conferences.exceptions import ApplicationError
 from conferences.forms_agenda import AgendaFillForm, AgendaItemForm, AgendaMoveForm, add_service_errors
 from conferences.models import AgendaItem, Conference
-from conferences.selectors.agenda import agenda_item_list, agenda_notice_count, agenda_papers
+from conferences.selectors.agenda import agenda_item_list, agenda_papers
 from conferences.selectors.agenda_versions import agenda_current_version
+from conferences.selectors.notices import agenda_notice_count
 from conferences.services.agenda import (
     agenda_fill_from_papers,
     agenda_item_create,
@@ -36,6 +36,7 @@ from conferences.services.agenda import (
 )
 from conferences.services.agenda_publishing import agenda_check, agenda_publish
 from conferences.views.access import organized_conference
+from core.exceptions import ApplicationError
 
 DEFAULT_SLOT = datetime.timedelta(minutes=15)
 
@@ -287,6 +288,6 @@ def agenda_publish_view(request, slug: str):
         "Version %(number)d published; %(count)d notices written.",
         notices,
     ) % {"number": version.number, "count": notices}
-    outbox = reverse("notifications:outbox", kwargs={"slug": conference.slug})
+    outbox = reverse("conferences:outbox", kwargs={"slug": conference.slug})
     messages.success(request, format_html('{} <a href="{}">{}</a>', text, outbox, _("Open the outbox")))
     return redirect(_editor_url(conference))

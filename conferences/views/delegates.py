@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from conferences.exceptions import ApplicationError
 from conferences.forms import ACCEPT, DECLINE, RsvpForm, delegate_formset
 from conferences.models import Conference, Invitation, Registration
 from conferences.selectors.agenda_versions import agenda_current_version
@@ -31,6 +30,7 @@ from conferences.selectors.invitations import (
 from conferences.services.invitations import registration_check_in
 from conferences.services.rsvp import delegate_url, rsvp_submit
 from conferences.views.links import guessing_blocked, link_invalid, too_many_guesses
+from core.exceptions import ApplicationError
 
 # The agency's answer ------------------------------------------------------------------------------------
 

@@ -22,7 +22,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from conferences.exceptions import ApplicationError
 from conferences.services.imports import (
     COLUMNS,
     EXTENSIONS,
@@ -32,6 +31,7 @@ from conferences.services.imports import (
     import_preview,
     user_may_import_organizations,
 )
+from core.exceptions import ApplicationError
 
 SESSION_KEY = "organization_import"
 UPLOAD_DIR = "imports"

@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from conferences.exceptions import ApplicationError
 from conferences.forms import ACCEPT, DECLINE, RsvpForm, delegate_formset
 from conferences.models import Invitation
 from conferences.selectors.invitations import invitation_delegates
 from conferences.services.rsvp import rsvp_submit
 from conferences.views.access import MANAGE_INVITATIONS, organized_conference, organized_invitation
+from core.exceptions import ApplicationError
 
 
 def _current_answer(invitation: Invitation, delegates: list) -> tuple[dict, list[dict]]:

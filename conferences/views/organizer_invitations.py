@@ -22,7 +22,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from conferences.documents.invitation_letter import invitation_letter_filename, render_invitation_letter
-from conferences.exceptions import ApplicationError
 from conferences.forms_invitations import BulkInviteForm, InvitationFilterForm, RevokeForm, SendSelectedForm
 from conferences.models import AuditEntry, Conference, Invitation, Organization, Province
 from conferences.selectors.invitations import (
@@ -31,8 +30,8 @@ from conferences.selectors.invitations import (
     invitation_history,
     invitation_links,
     invitation_list,
-    invitation_notices,
 )
+from conferences.selectors.notices import invitation_notices
 from conferences.selectors.organizations import organization_search
 from conferences.services.invitation_sending import (
     invitation_remind,
@@ -42,6 +41,7 @@ from conferences.services.invitation_sending import (
 )
 from conferences.services.invitations import invitation_bulk_create
 from conferences.views.access import MANAGE_INVITATIONS, organized_conference, organized_invitation
+from core.exceptions import ApplicationError
 
 PAGE_SIZE = 100
 SKIPPED_NAMES_SHOWN = 20
@@ -139,7 +139,7 @@ def invitations_send_selected(request, slug: str):
         return redirect(_back(request, conference))
     ids = form.cleaned_data["ids"]
     queued = invitation_send_bulk(conference=conference, invitation_ids=ids, actor=request.user)
-    outbox = reverse("notifications:outbox", kwargs={"slug": conference.slug})
+    outbox = reverse("conferences:outbox", kwargs={"slug": conference.slug})
     if queued:
         text = ngettext(
             "%(count)d invitation is being prepared for sending. Its e-mails are held for approval "

@@ -14,7 +14,7 @@ from conferences.selectors.conferences import (
     conference_stats,
     user_is_organizer,
 )
-from notifications.selectors import notification_counts
+from conferences.selectors.notices import conference_notice_counts
 
 
 def home(request):
@@ -38,7 +38,7 @@ def conference_detail(request, slug: str):
         "awards": award_list_for_conference(conference=conference),
         "is_organizer": is_organizer,
         "stats": conference_stats(conference=conference) if is_organizer else None,
-        "notification_counts": notification_counts(conference=conference) if is_organizer else None,
+        "notification_counts": conference_notice_counts(conference=conference) if is_organizer else None,
     }
     return render(request, "conferences/conference_detail.html", context)
 

@@ -1,5 +1,21 @@
-"""The notifications entry point for the rest of the code is `notify`."""
+"""What the rest of the code may call to write to the outbox."""
 
-from notifications.services.outbox import Attachment, Recipient, notify
+from notifications.services.outbox import (
+    Attachment,
+    Recipient,
+    notification_approve,
+    notification_cancel,
+    notification_cancel_waiting,
+    notification_resend,
+    notify,
+)
 
-__all__ = ["Attachment", "Recipient", "notify"]
+__all__ = [
+    "Attachment",
+    "Recipient",
+    "notification_approve",
+    "notification_cancel",
+    "notification_cancel_waiting",
+    "notification_resend",
+    "notify",
+]

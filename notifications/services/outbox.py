@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conferences.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 from notifications.kinds import is_held_by_default
 from notifications.models import Notification, NotificationAttachment, search_text
 from notifications.rendering import render_notice
@@ -25,28 +25,8 @@ class Recipient:
     address: str
     name: str = ""
     language: str = "vi"
-    person_id: int | None = None
-    organization_id: int | None = None
-
-    @classmethod
-    def for_person(cls, person) -> "Recipient":
-        return cls(
-            address=person.email,
-            name=person.full_name,
-            language=person.language or "vi",
-            person_id=person.pk,
-            organization_id=person.organization_id,
-        )
-
-    @classmethod
-    def for_organization(cls, organization, address: str | None = None) -> "Recipient":
-        emails = organization.contact_emails or []
-        return cls(
-            address=address or (emails[0] if emails else ""),
-            name=organization.name,
-            language=organization.language or "vi",
-            organization_id=organization.pk,
-        )
+    # Who this is in the caller's records ("person:12"); the outbox only stores it.
+    ref: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,13 +55,14 @@ def notify(
     kind: str,
     context: dict,
     idempotency_key: str,
-    conference=None,
+    scope: str = "",
     attachments: Iterable[Attachment] = (),
     hold: bool | None = None,
     not_before=None,
 ) -> list[Notification]:
     """Write one outbox row per recipient and queue the due ones for delivery on commit.
 
+    `scope` groups the rows for the caller's reads (conferences gives "conference:<id>").
     Each row's key is the idempotency key plus the recipient's address: calling
     again with the same key returns the rows written the first time and writes
     nothing. Rendering happens now, in each recipient's language, so what is
@@ -116,9 +97,8 @@ def notify(
                 Notification(
                     idempotency_key=key,
                     kind=kind,
-                    conference=conference,
-                    recipient_person_id=recipient.person_id,
-                    recipient_organization_id=recipient.organization_id,
+                    scope=scope,
+                    recipient_ref=recipient.ref,
                     recipient_name=recipient.name,
                     recipient_address=recipient.address,
                     recipient_search=search_text(recipient.name, recipient.address),
@@ -193,6 +173,14 @@ def notification_cancel(*, ids: Sequence) -> int:
     ).update(state=Notification.State.CANCELLED, updated_at=timezone.now())
 
 
+def notification_cancel_waiting(*, key_prefix: str) -> int:
+    """Cancel every notice under a key prefix that is not yet handed to a worker (reminders, say)."""
+    return Notification.objects.filter(
+        idempotency_key__startswith=key_prefix,
+        state__in=[Notification.State.HELD, Notification.State.PENDING],
+    ).update(state=Notification.State.CANCELLED, updated_at=timezone.now())
+
+
 @transaction.atomic
 def notification_resend(*, notification: Notification) -> Notification:
     """Send a sent (or failed) notice again, as a new row with its own Message-ID."""
@@ -208,9 +196,8 @@ def notification_resend(*, notification: Notification) -> Notification:
     copy = Notification.objects.create(
         idempotency_key=f"{notification.idempotency_key}|resend-{count + 1}"[-200:],
         kind=notification.kind,
-        conference=notification.conference,
-        recipient_person=notification.recipient_person,
-        recipient_organization=notification.recipient_organization,
+        scope=notification.scope,
+        recipient_ref=notification.recipient_ref,
         recipient_name=notification.recipient_name,
         recipient_address=notification.recipient_address,
         language=notification.language,

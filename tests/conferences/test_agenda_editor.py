@@ -613,7 +613,7 @@ def test_publish_version_one_reports_no_notices(client, conference, organizer):
     version = AgendaVersion.objects.get()
     assert (version.number, version.published_by) == (1, organizer)
     assert message_texts(response) == [
-        f'Version 1 published; 0 notices written. <a href="/to-chuc/thong-bao/{conference.slug}/">'
+        f'Version 1 published; 0 notices written. <a href="/to-chuc/{conference.slug}/thong-bao/">'
         "Open the outbox</a>"
     ]
     page = client.get(editor_url(conference))
@@ -649,7 +649,7 @@ def test_publishing_a_move_tells_the_speaker_and_sends_everyone_else_the_pdf(
     response = publish(client, conference)
 
     assert message_texts(response)[-1:] == [
-        f'Version 2 published; 3 notices written. <a href="/to-chuc/thong-bao/{conference.slug}/">'
+        f'Version 2 published; 3 notices written. <a href="/to-chuc/{conference.slug}/thong-bao/">'
         "Open the outbox</a>"
     ]
     version = AgendaVersion.objects.get(number=2)
@@ -657,12 +657,12 @@ def test_publishing_a_move_tells_the_speaker_and_sends_everyone_else_the_pdf(
         ("retimed", talk.pk),
         ("room_changed", talk.pk),
     ]
-    personal = agenda_notices().get(recipient_person=hung)
+    personal = agenda_notices().get(recipient_ref=f"person:{hung.pk}")
     assert personal.recipient_address == "hung@quangninh.gov.vn"
     for text in ("09:05", "09:35", "Phòng A", "Phòng B", "Tham luận Quảng Ninh"):
         assert text in personal.body_text
     assert personal.attachments.count() == 0
-    others = agenda_notices().exclude(recipient_person=hung).order_by("recipient_address")
+    others = agenda_notices().exclude(recipient_ref=f"person:{hung.pk}").order_by("recipient_address")
     assert [n.recipient_address for n in others] == ["lan@haiphong.gov.vn", "nam@most.gov.vn"]
     for notice in others:
         assert "09:35" not in notice.body_text
@@ -701,7 +701,7 @@ def test_without_notify_all_only_the_affected_speaker_is_told(
     response = publish(client, conference)
 
     assert message_texts(response)[-1].startswith("Version 2 published; 1 notice written.")
-    assert list(agenda_notices().values_list("recipient_person", flat=True)) == [hung.pk]
+    assert list(agenda_notices().values_list("recipient_ref", flat=True)) == [f"person:{hung.pk}"]
 
 
 def test_heavy_editing_sends_nothing_until_publishing(
@@ -739,4 +739,4 @@ def test_heavy_editing_sends_nothing_until_publishing(
     publish(client, conference)
 
     assert AgendaVersion.objects.count() == 2
-    assert list(agenda_notices().values_list("recipient_person", flat=True)) == [hung.pk]
+    assert list(agenda_notices().values_list("recipient_ref", flat=True)) == [f"person:{hung.pk}"]

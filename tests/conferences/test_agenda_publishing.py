@@ -3,7 +3,6 @@
 import pytest
 from django.utils import translation
 
-from conferences.exceptions import ApplicationError
 from conferences.models import AgendaItem, AgendaVersion, Paper, Registration
 from conferences.selectors.agenda import agenda_item_list
 from conferences.services.agenda import agenda_item_move, agenda_item_update, agenda_items_reorder
@@ -13,6 +12,7 @@ from conferences.services.agenda_publishing import (
     agenda_publish,
     item_snapshot,
 )
+from core.exceptions import ApplicationError
 from notifications.models import Notification
 from tests.factories import (
     AgendaItemFactory,

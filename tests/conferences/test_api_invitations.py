@@ -579,9 +579,10 @@ def test_send_numbers_the_letter_and_writes_the_email_with_the_pdf(
     assert response.json()["status"] == "sent"
     notice = Notification.objects.get(kind="invitation")
     assert notice.state == Notification.State.PENDING  # One invitation sent by hand goes now.
-    assert (notice.recipient_address, notice.recipient_organization_id) == (
+    assert (notice.recipient_address, notice.recipient_ref, notice.scope) == (
         "vanthu@skhcn.quangninh.gov.vn",
-        invitation.organization_id,
+        f"organization:{invitation.organization_id}",
+        f"conference:{invitation.conference_id}",
     )
     attachment = notice.attachments.get()
     assert (attachment.filename, attachment.content_type) == ("giay-moi-01.pdf", "application/pdf")

@@ -13,12 +13,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from openpyxl import Workbook
 
-from conferences.exceptions import ApplicationError
 from conferences.models import AuditEntry, Organization, Person
 from conferences.selectors.organizations import organization_search
 from conferences.services import imports
 from conferences.services.imports import import_commit, import_preview
 from conferences.services.organizations import organization_create, person_create, province_upsert
+from core.exceptions import ApplicationError
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from conferences.exceptions import ApplicationError
 from conferences.models import AuditEntry, Invitation, InvitationLink, Registration
 from conferences.selectors.invitations import invitation_get_by_token, registration_get_by_token
 from conferences.services.conferences import conference_create
@@ -23,6 +22,7 @@ from conferences.services.invitation_sending import (
 from conferences.services.invitations import invitation_create, registration_create
 from conferences.services.organizations import organization_create, person_create
 from conferences.services.rsvp import DelegateInput, rsvp_submit
+from core.exceptions import ApplicationError
 from notifications.models import Notification
 from tests.factories import local
 

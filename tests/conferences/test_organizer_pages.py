@@ -385,7 +385,7 @@ def test_send_selected_queues_the_drafts_held_for_approval(
     texts = message_texts(response)
     assert texts[0] == (
         "2 invitations are being prepared for sending. Their e-mails are held for approval in the outbox: "
-        '<a href="/to-chuc/thong-bao/so-ket-qd19/">open the outbox</a>'
+        '<a href="/to-chuc/so-ket-qd19/thong-bao/">open the outbox</a>'
     )
     assert texts[1].startswith("1 selected invitation is not a draft")
 
@@ -404,7 +404,7 @@ def test_send_selected_shows_the_outbox_link_as_a_link(organizer, conference, an
 
     page = organizer.get(list_url(conference)).content.decode()
 
-    assert '<a href="/to-chuc/thong-bao/so-ket-qd19/">open the outbox</a>' in page
+    assert '<a href="/to-chuc/so-ket-qd19/thong-bao/">open the outbox</a>' in page
 
 
 # Inviting a group ----------------------------------------------------------------------------------------

@@ -14,12 +14,12 @@ import pytest
 from django.db import connections
 from django.utils import timezone, translation
 
-from conferences.exceptions import ApplicationError
 from conferences.models import Invitation, Registration
 from conferences.services.conferences import conference_create
 from conferences.services.invitations import invitation_create, registration_create
 from conferences.services.organizations import organization_create, person_create
 from conferences.services.rsvp import DelegateInput, rsvp_submit
+from core.exceptions import ApplicationError
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

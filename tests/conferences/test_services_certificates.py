@@ -3,10 +3,10 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 
-from conferences.exceptions import ApplicationError
 from conferences.models import Certificate
 from conferences.selectors.certificates import certificate_get_by_code
 from conferences.services.certificates import certificate_issue, certificate_revoke
+from core.exceptions import ApplicationError
 from tests.factories import (
     AwardFactory,
     ConferenceFactory,

@@ -4,7 +4,6 @@ import unicodedata
 import pytest
 from django.core.exceptions import ValidationError
 
-from conferences.exceptions import ApplicationError
 from conferences.models import Conference, ConferenceRole, Room
 from conferences.services.conferences import (
     conference_close_finished,
@@ -13,6 +12,7 @@ from conferences.services.conferences import (
     conference_role_grant,
     conference_update,
 )
+from core.exceptions import ApplicationError
 from tests.factories import ConferenceFactory, OrganizationFactory, UserFactory, local
 
 pytestmark = pytest.mark.django_db

@@ -3,9 +3,9 @@ import datetime
 import pytest
 from django.db import transaction
 
-from conferences.exceptions import ApplicationError
 from conferences.models import DocumentKind, DocumentNumber, DocumentSequence
 from conferences.services.documents import document_number_allocate
+from core.exceptions import ApplicationError
 from tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db

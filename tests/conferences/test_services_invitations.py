@@ -1,7 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from conferences.exceptions import ApplicationError
 from conferences.models import Invitation, Registration
 from conferences.services.invitations import (
     invitation_create,
@@ -9,6 +8,7 @@ from conferences.services.invitations import (
     registration_check_in,
     registration_create,
 )
+from core.exceptions import ApplicationError
 from tests.factories import (
     ConferenceFactory,
     InvitationFactory,

@@ -1,9 +1,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from conferences.exceptions import ApplicationError
 from conferences.models import ConferenceRole, Paper, PaperRevision, Review
 from conferences.services.papers import paper_decide, paper_revise, paper_submit, review_submit
+from core.exceptions import ApplicationError
 from tests.factories import (
     ConferenceFactory,
     ConferenceRoleFactory,

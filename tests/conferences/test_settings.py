@@ -77,3 +77,29 @@ def test_production_settings_turn_on_https_protections(tmp_path):
     assert result.stdout.strip() == (
         "False ['hoinghi.example.gov.vn'] True True True 31536000 vi Asia/Ho_Chi_Minh"
     )
+
+
+def test_loading_the_settings_creates_no_folder(tmp_path):
+    result = run(
+        ["-c", "import django; django.setup(); from django.conf import settings; print(settings.VAR_DIR)"],
+        tmp_path,
+        STATIC_ROOT=str(tmp_path / "static"),
+        CELERY_BROKER_URL="filesystem://localhost/",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(tmp_path / "var")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_manage_py_makes_the_local_folders_it_needs(tmp_path):
+    result = run(
+        ["manage.py", "check"],
+        tmp_path,
+        STATIC_ROOT=str(tmp_path / "static"),
+        CELERY_BROKER_URL="filesystem://localhost/",
+    )
+
+    assert result.returncode == 0, result.stderr
+    made = {str(path.relative_to(tmp_path)) for path in tmp_path.rglob("*") if path.is_dir()}
+    assert {"static", "var/broker/control", "var/broker/processed", "var/broker/queue"} <= made

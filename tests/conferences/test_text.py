@@ -1,6 +1,6 @@
 import unicodedata
 
-from conferences.text import fold, nfc, vietnamese_name_sort_key
+from core.text import fold, nfc, vietnamese_name_sort_key
 
 NGUYEN_NFD = unicodedata.normalize("NFD", "Nguyễn")
 

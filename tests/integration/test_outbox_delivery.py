@@ -64,7 +64,7 @@ def test_notices_survive_a_worker_killed_mid_batch(start_worker, deliveries_rout
         kind="announcement",
         context={"conference": conference, "title": "Thay đổi phòng họp", "message": "Phòng 301, tầng 3."},
         idempotency_key=f"announcement:{conference.pk}:room-change",
-        conference=conference,
+        scope=f"conference:{conference.pk}",
         hold=True,
     )
     expected = {row.message_id for row in rows}

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
+from conferences.selectors.notices import conference_notice_scope
 from conferences.services.conferences import conference_create
 from conferences.services.organizations import organization_create, person_create
 from notifications.models import DeliveryAttempt, Notification, NotificationAttachment, RateLimitWindow
@@ -46,7 +47,7 @@ def make_notification(conference, i: int, **fields) -> Notification:
     values = {
         "idempotency_key": f"invitation:{i}",
         "kind": "invitation",
-        "conference": conference,
+        "scope": conference_notice_scope(conference.pk),
         "recipient_name": f"Sở Khoa học và Công nghệ {i}",
         "recipient_address": f"so{i}@example.vn",
         "subject": f"Giấy mời dự Hội nghị sơ kết ({i})",
@@ -132,7 +133,7 @@ def test_change_page_lists_attempts_and_attachments_read_only(admin_client, noti
 def test_search_on_recipient_and_subject(admin_client, conference, term, expected):
     hoa = person_create(full_name="Trần Văn Hoà")
     for i in range(10):
-        make_notification(conference, i, recipient_person=hoa if i == 9 else None)
+        make_notification(conference, i, **({"recipient_name": hoa.full_name} if i == 9 else {}))
 
     response = admin_client.get(changelist_url(Notification), {"q": term})
 
@@ -172,7 +173,7 @@ def test_admin_actions_approve_cancel_and_resend_through_the_services(admin_clie
         kind="announcement",
         context={"conference": conference, "title": "T", "message": "M"},
         idempotency_key="admin-actions",
-        conference=conference,
+        scope=conference_notice_scope(conference.pk),
         hold=True,
     )
     url = "/admin/notifications/notification/"

@@ -24,7 +24,7 @@ def announce(conference, addresses, key="announcement:1", **kwargs):
         kind="announcement",
         context={"conference": conference, "title": "Thay đổi phòng họp", "message": "Hội trường B."},
         idempotency_key=key,
-        conference=conference,
+        scope=f"conference:{conference.pk}",
         **kwargs,
     )
 
@@ -69,7 +69,7 @@ def test_rendered_in_recipients_language(conference):
 
 
 def test_recipient_without_address_is_refused_and_nothing_written(conference):
-    from conferences.exceptions import ApplicationError
+    from core.exceptions import ApplicationError
 
     with pytest.raises(ApplicationError):
         announce(conference, ["ok@example.org", ""])
@@ -269,7 +269,7 @@ def test_rate_limited_rows_are_deferred_to_next_minute(conference, smtp_sink, se
 
 
 def test_resend_while_a_copy_is_still_queued_is_refused(conference):
-    from conferences.exceptions import ApplicationError
+    from core.exceptions import ApplicationError
 
     [row] = announce(conference, ["a@example.org"])
     Notification.objects.filter(pk=row.pk).update(state=State.SENT)

@@ -17,7 +17,6 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from conferences.exceptions import ApplicationError
 from conferences.models import AuditEntry
 from conferences.services.imports.preview import ImportPreview, RowSummary, plan_import
 from conferences.services.imports.reading import (
@@ -32,6 +31,7 @@ from conferences.services.imports.reading import (
     read_sheet,
 )
 from conferences.services.imports.writing import write_plan
+from core.exceptions import ApplicationError
 
 __all__ = [
     "COLUMNS",

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from conferences.models import Organization, Person, Province
 from conferences.services.imports.reading import COLUMNS, RowError, Sheet, compare_key
-from conferences.text import fold
+from core.text import fold
 
 BATCH_SIZE = 500  # Rows per INSERT or UPDATE, and ids per IN (...) list.
 CONTACT_KEYS = ("contact_name", "contact_position", "contact_email", "contact_phone")

@@ -19,8 +19,8 @@ from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
-from conferences.exceptions import ApplicationError
-from conferences.text import fold, nfc
+from core.exceptions import ApplicationError
+from core.text import fold, nfc
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 50_000

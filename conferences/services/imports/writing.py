@@ -8,7 +8,7 @@ from django.utils import timezone
 from conferences.models import Organization, Person
 from conferences.services.imports.matching import BATCH_SIZE, Agency
 from conferences.services.imports.preview import Plan
-from conferences.text import fold, vietnamese_name_sort_key
+from core.text import fold, vietnamese_name_sort_key
 
 
 def _pk(agency: Agency) -> int:

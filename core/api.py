@@ -1,19 +1,30 @@
 """One error format for the whole API: {"message": str, "extra": {...}}.
 
 Field errors go under extra.fields, keyed by the field's name, so a client can
-put each message next to its input.
+put each message next to its input. Every app's endpoints use the handler, the
+serializer that documents the shape, and the response dicts below.
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
-from conferences.exceptions import ApplicationError, PermissionDeniedError
+from core.exceptions import ApplicationError, PermissionDeniedError
+
+
+class ErrorResponseSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    extra = serializers.DictField()
+
+
+# The error responses an endpoint documents: for signed-in users, and for anonymous personal links.
+ERRORS = dict.fromkeys((400, 401, 403, 404), ErrorResponseSerializer)
+PUBLIC_ERRORS = dict.fromkeys((400, 404, 429), ErrorResponseSerializer)
 
 
 def api_exception_handler(exc, context):

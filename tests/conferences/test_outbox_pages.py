@@ -4,7 +4,8 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.utils import timezone
 
-from conferences.models import ConferenceRole
+from conferences.models import Conference, ConferenceRole
+from conferences.selectors.notices import conference_notice_scope
 from conferences.services.conferences import conference_create, conference_publish, conference_role_grant
 from notifications.models import DeliveryAttempt, Notification
 from notifications.services import Recipient, notify
@@ -22,7 +23,7 @@ def make_notice(conference, n: int, **fields) -> Notification:
     values = {
         "idempotency_key": f"page:{conference.slug}:{n}",
         "kind": "invitation",
-        "conference": conference,
+        "scope": conference_notice_scope(conference.pk),
         "recipient_name": f"Sở Khoa học và Công nghệ số {n}",
         "recipient_address": f"so{n}@example.vn",
         "subject": f"Giấy mời dự hội nghị ({n})",
@@ -41,16 +42,21 @@ def another_conference(conference):
     )
 
 
+def slug_of(notification) -> str:
+    """The slug of the conference whose scope the notice carries."""
+    return Conference.objects.get(pk=int(notification.scope.split(":")[1])).slug
+
+
 def outbox_url(conference) -> str:
-    return f"/to-chuc/thong-bao/{conference.slug}/"
+    return f"/to-chuc/{conference.slug}/thong-bao/"
 
 
 def detail_url(notification) -> str:
-    return f"/to-chuc/thong-bao/{notification.conference.slug}/{notification.pk}/"
+    return f"/to-chuc/{slug_of(notification)}/thong-bao/{notification.pk}/"
 
 
 def bulk_url(conference) -> str:
-    return f"/to-chuc/thong-bao/{conference.slug}/xu-ly/"
+    return f"/to-chuc/{conference.slug}/thong-bao/xu-ly/"
 
 
 def message_texts(response) -> list[str]:
@@ -123,7 +129,7 @@ def test_notice_is_found_only_under_its_own_conference(client, conference, organ
     client.force_login(organizer)
 
     assert client.get(detail_url(notice)).status_code == 200
-    assert client.get(f"/to-chuc/thong-bao/{elsewhere.slug}/{notice.pk}/").status_code == 404
+    assert client.get(f"/to-chuc/{elsewhere.slug}/thong-bao/{notice.pk}/").status_code == 404
 
 
 # Outbox ------------------------------------------------------------------------------------------------
@@ -179,7 +185,7 @@ def test_outbox_paginates_60_rows_in_a_fixed_number_of_queries(
         Notification(
             idempotency_key=f"bulk:{n}",
             kind="invitation",
-            conference=conference,
+            scope=conference_notice_scope(conference.pk),
             recipient_address=f"so{n}@example.vn",
             subject=f"Giấy mời {n}",
             body_text="Kính gửi",
@@ -210,7 +216,7 @@ def test_approve_through_the_page_sends_the_selected_notices(
         kind="announcement",
         context={"conference": conference, "title": "Thay đổi phòng họp", "message": "Hội trường B."},
         idempotency_key="announcement:page",
-        conference=conference,
+        scope=conference_notice_scope(conference.pk),
         hold=True,
     )
     client.force_login(organizer)

@@ -5,7 +5,7 @@ import uuid
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,34 +15,38 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from conferences.exceptions import ApplicationError
 from conferences.models import Conference
-from conferences.views.access import organized_conference
-from notifications.kinds import KINDS
-from notifications.models import Notification
-from notifications.selectors import (
-    notification_counts,
-    notification_get_for_user,
-    notification_ids_for_user,
-    notification_list,
+from conferences.selectors.notices import (
+    conference_notice_counts,
+    conference_notice_get,
+    conference_notice_ids,
+    conference_notices,
 )
-from notifications.services.outbox import notification_approve, notification_cancel, notification_resend
+from conferences.views.access import organized_conference
+from core.exceptions import ApplicationError
+from notifications.selectors import (
+    ACTIONABLE_STATES,
+    RESENDABLE_STATES,
+    notice_kind_choices,
+    notification_state_choices,
+)
+from notifications.services import notification_approve, notification_cancel, notification_resend
 
 PAGE_SIZE = 50
-RESENDABLE_STATES = {Notification.State.SENT, Notification.State.DEAD}
-ACTIONABLE_STATES = {Notification.State.HELD, Notification.State.PENDING}
 
 SEE_NOTICES = _("Only the organizers of this conference can see its notices.")
 
 
 def _kind_choices():
-    return [("", _("All kinds")), *((name, kind.description) for name, kind in sorted(KINDS.items()))]
+    return [("", _("All kinds")), *notice_kind_choices()]
 
 
 class OutboxFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=_kind_choices, required=False)
     state = forms.ChoiceField(
-        label=_("State"), choices=[("", _("All states")), *Notification.State.choices], required=False
+        label=_("State"),
+        choices=lambda: [("", _("All states")), *notification_state_choices()],
+        required=False,
     )
     q = forms.CharField(label=_("Recipient"), max_length=254, required=False)
 
@@ -68,10 +72,10 @@ class BulkActionForm(forms.Form):
     ids = UUIDListField()
 
 
-def _notification(request, conference: Conference, pk) -> Notification:
+def _notification(conference: Conference, pk):
     try:
-        return notification_get_for_user(user=request.user, pk=pk, conference=conference)
-    except Notification.DoesNotExist as exc:
+        return conference_notice_get(conference=conference, pk=pk)
+    except ObjectDoesNotExist as exc:
         raise Http404 from exc
 
 
@@ -81,25 +85,24 @@ def outbox(request, slug: str):
     conference = organized_conference(request, slug, SEE_NOTICES)
     form = OutboxFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
-    notifications = notification_list(
-        user=request.user,
+    notifications = conference_notices(
         conference=conference,
         kind=filters.get("kind"),
         state=filters.get("state"),
         recipient=filters.get("q"),
     )
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = notification_counts(conference=conference)
+    counts = conference_notice_counts(conference=conference)
     context = {
         "conference": conference,
         "form": form,
         "page_obj": page,
-        "state_counts": [(state, label, counts[state]) for state, label in Notification.State.choices],
+        "state_counts": [(state, label, counts[state]) for state, label in notification_state_choices()],
         "total": sum(counts.values()),
         "current_state": filters.get("state", ""),
         "actionable_states": ACTIONABLE_STATES,
     }
-    return render(request, "notifications/outbox.html", context)
+    return render(request, "conferences/organizer/outbox.html", context)
 
 
 @require_POST
@@ -108,14 +111,14 @@ def outbox_bulk_action(request, slug: str):
     conference = organized_conference(request, slug, SEE_NOTICES)
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=False):
-        back = reverse("notifications:outbox", kwargs={"slug": conference.slug})
+        back = reverse("conferences:outbox", kwargs={"slug": conference.slug})
     form = BulkActionForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
         return redirect(back)
-    ids = notification_ids_for_user(user=request.user, ids=form.cleaned_data["ids"], conference=conference)
+    ids = conference_notice_ids(conference=conference, ids=form.cleaned_data["ids"])
     if form.cleaned_data["action"] == "approve":
         count = notification_approve(ids=ids)
         text = ngettext(
@@ -143,24 +146,24 @@ def outbox_bulk_action(request, slug: str):
 @login_required
 def notification_detail(request, slug: str, pk: uuid.UUID):
     conference = organized_conference(request, slug, SEE_NOTICES)
-    notification = _notification(request, conference, pk)
+    notification = _notification(conference, pk)
     context = {
         "conference": conference,
         "notification": notification,
         "can_resend": notification.state in RESENDABLE_STATES,
     }
-    return render(request, "notifications/notification_detail.html", context)
+    return render(request, "conferences/organizer/notification_detail.html", context)
 
 
 @require_POST
 @login_required
 def notification_resend_view(request, slug: str, pk: uuid.UUID):
     conference = organized_conference(request, slug, SEE_NOTICES)
-    notification = _notification(request, conference, pk)
+    notification = _notification(conference, pk)
     try:
         copy = notification_resend(notification=notification)
     except ApplicationError as exc:
         messages.error(request, exc.message)
-        return redirect("notifications:detail", slug=conference.slug, pk=notification.pk)
+        return redirect("conferences:notification", slug=conference.slug, pk=notification.pk)
     messages.success(request, _("The notice was queued to be sent again."))
-    return redirect("notifications:detail", slug=conference.slug, pk=copy.pk)
+    return redirect("conferences:notification", slug=conference.slug, pk=copy.pk)

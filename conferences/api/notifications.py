@@ -1,16 +1,19 @@
 """The organizers' outbox over the API: list, read, approve, cancel, resend and preview notices.
 
-Every row is read through the selectors, which limit it to the conferences the
-user organizes; the writes are the outbox services.
+The outbox knows nothing of conferences: this side asks it for the notices in
+the scopes of the conferences the user organizes, so a notice of any other
+conference is a 404. The writes are the outbox services.
 """
 
+from functools import cached_property
+
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
@@ -18,16 +21,18 @@ from rest_framework.response import Response
 
 from conferences.models import Conference
 from conferences.selectors.conferences import organized_conference_get
-from notifications.kinds import KINDS
-from notifications.models import DeliveryAttempt, Notification
+from conferences.selectors.notices import conference_notice_scope, organized_notice_scopes
+from core.api import ERRORS
 from notifications.selectors import (
+    notice_kind_choices,
     notification_counts,
-    notification_get_for_user,
-    notification_ids_for_user,
+    notification_get,
+    notification_ids_in_scopes,
     notification_list,
-    user_organizes_any_conference,
+    notification_preview_html,
+    notification_state_choices,
 )
-from notifications.services.outbox import notification_approve, notification_cancel, notification_resend
+from notifications.services import notification_approve, notification_cancel, notification_resend
 
 MAX_BULK_IDS = 1000
 
@@ -39,69 +44,55 @@ PREVIEW_CSP = "sandbox; default-src 'none'; img-src https: data:; style-src 'uns
 # Serializers -----------------------------------------------------------------------------------------
 
 
-class ErrorResponseSerializer(serializers.Serializer):
-    message = serializers.CharField()
-    extra = serializers.DictField()
-
-
-class DeliveryAttemptSerializer(serializers.ModelSerializer):
+class DeliveryAttemptSerializer(serializers.Serializer):
     time = serializers.DateTimeField(source="started_at")
+    outcome = serializers.CharField()
     code = serializers.IntegerField(source="smtp_code", allow_null=True)
-
-    class Meta:
-        model = DeliveryAttempt
-        fields = ["time", "outcome", "code", "response", "worker"]
+    response = serializers.CharField()
+    worker = serializers.CharField()
 
 
-class NotificationListSerializer(serializers.ModelSerializer):
+class NotificationListSerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
     url = serializers.HyperlinkedIdentityField(view_name="api:notification-detail")
-    conference = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    conference = serializers.SerializerMethodField()
+    kind = serializers.CharField()
+    channel = serializers.CharField()
+    state = serializers.ChoiceField(choices=notification_state_choices())
+    recipient_name = serializers.CharField()
+    recipient_address = serializers.CharField()
+    subject = serializers.CharField()
+    attempts = serializers.IntegerField()
+    sent_at = serializers.DateTimeField(allow_null=True)
+    next_attempt_at = serializers.DateTimeField(allow_null=True)
+    last_error = serializers.CharField()
+    resent_from = serializers.UUIDField(source="resent_from_id", allow_null=True)
+    created_at = serializers.DateTimeField()
 
-    class Meta:
-        model = Notification
-        fields = [
-            "id",
-            "url",
-            "conference",
-            "kind",
-            "channel",
-            "state",
-            "recipient_name",
-            "recipient_address",
-            "subject",
-            "attempts",
-            "sent_at",
-            "next_attempt_at",
-            "last_error",
-            "resent_from",
-            "created_at",
-        ]
+    def get_conference(self, notification) -> str | None:
+        """The conference's slug, from the scopes the view resolved for this user."""
+        return self.context.get("slugs_by_scope", {}).get(notification.scope)
 
 
 class NotificationDetailSerializer(NotificationListSerializer):
-    attachments = serializers.SlugRelatedField(slug_field="filename", many=True, read_only=True)
+    language = serializers.CharField()
+    body_text = serializers.CharField()
+    body_html = serializers.CharField()
+    not_before = serializers.DateTimeField(allow_null=True)
+    smtp_response = serializers.CharField()
+    updated_at = serializers.DateTimeField()
+    attachments = serializers.SerializerMethodField()
     delivery_log = DeliveryAttemptSerializer(source="delivery_attempts", many=True, read_only=True)
     preview_url = serializers.HyperlinkedIdentityField(view_name="api:notification-preview")
 
-    class Meta(NotificationListSerializer.Meta):
-        fields = [
-            *NotificationListSerializer.Meta.fields,
-            "language",
-            "body_text",
-            "body_html",
-            "not_before",
-            "smtp_response",
-            "updated_at",
-            "attachments",
-            "delivery_log",
-            "preview_url",
-        ]
+    def get_attachments(self, notification) -> list[str]:
+        return [attachment.filename for attachment in notification.attachments.all()]
 
 
 class NotificationFilterSerializer(serializers.Serializer):
     conference = serializers.SlugField(required=False, help_text=_("Only this conference's notices (slug)."))
-    kind = serializers.ChoiceField(choices=sorted(KINDS), required=False)
-    state = serializers.ChoiceField(choices=Notification.State.choices, required=False)
+    kind = serializers.ChoiceField(choices=[name for name, _label in notice_kind_choices()], required=False)
+    state = serializers.ChoiceField(choices=notification_state_choices(), required=False)
     recipient = serializers.CharField(
         required=False, max_length=254, help_text=_("Part of the recipient's address or name.")
     )
@@ -116,38 +107,25 @@ class NotificationCountsQuerySerializer(serializers.Serializer):
 
 
 NotificationCountsSerializer = inline_serializer(
-    "NotificationCounts", {state: serializers.IntegerField() for state in Notification.State.values}
+    "NotificationCounts",
+    {state: serializers.IntegerField() for state, _label in notification_state_choices()},
 )
-ERRORS = dict.fromkeys((400, 401, 403, 404), ErrorResponseSerializer)
 
 
 def _bulk_result(name: str, key: str):
     return inline_serializer(name, {key: serializers.IntegerField()})
 
 
-def preview_html(notification: Notification) -> str:
-    """The body as the recipient's mail program shows it: the HTML part, or else the text in <pre>."""
-    if notification.body_html:
-        return notification.body_html
-    return format_html(
-        '<!DOCTYPE html><html lang="{}"><head><meta charset="utf-8"><title>{}</title></head>'
-        '<body><pre style="white-space: pre-wrap">{}</pre></body></html>',
-        notification.language,
-        notification.subject,
-        notification.body_text,
-    )
-
-
 # Permissions and views -------------------------------------------------------------------------------
 
 
 class IsOrganizer(BasePermission):
-    """Staff, or a user who organizes a conference; which rows they reach is up to the selectors."""
+    """A user who organizes a conference; which notices they reach is up to the scopes."""
 
     message = _("Only a conference's organizers can manage its notices.")
 
     def has_permission(self, request, view) -> bool:
-        return user_organizes_any_conference(user=request.user)
+        return bool(view.scopes)
 
 
 @extend_schema_view(
@@ -161,26 +139,33 @@ class IsOrganizer(BasePermission):
         responses={200: NotificationDetailSerializer, **ERRORS},
     ),
 )
-class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """The outbox of the conferences the user organizes (staff: every notice)."""
+class NotificationViewSet(viewsets.GenericViewSet):
+    """The outbox of the conferences the user organizes (a superuser: every notice)."""
 
     permission_classes = [IsOrganizer]
     filter_backends: list = []
+    lookup_value_regex = "[0-9a-fA-F-]{36}"
 
-    def get_queryset(self):
+    @cached_property
+    def scopes(self) -> dict[str, str]:
+        """The scopes of the conferences the user organizes, each with the conference's slug."""
+        return organized_notice_scopes(user=self.request.user)
+
+    def get_serializer_context(self) -> dict:
+        context = super().get_serializer_context()
         if getattr(self, "swagger_fake_view", False):
-            return Notification.objects.none()
-        return notification_list(user=self.request.user)
+            return context
+        return {**context, "slugs_by_scope": self.scopes}
 
     def get_serializer_class(self):
         if self.action in {"retrieve", "resend"}:
             return NotificationDetailSerializer
         return NotificationListSerializer
 
-    def get_object(self) -> Notification:
+    def get_object(self):
         try:
-            return notification_get_for_user(user=self.request.user, pk=self.kwargs["pk"])
-        except Notification.DoesNotExist as exc:
+            return notification_get(pk=self.kwargs["pk"], scopes=self.scopes)
+        except ObjectDoesNotExist as exc:
             raise NotFound(_("No such notice.")) from exc
 
     def _organized_conference(self, slug: str) -> Conference:
@@ -196,15 +181,20 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def _permitted_ids(self) -> list:
         serializer = NotificationIdsSerializer(data=self.request.data)
         serializer.is_valid(raise_exception=True)
-        return notification_ids_for_user(user=self.request.user, ids=serializer.validated_data["ids"])
+        return notification_ids_in_scopes(ids=serializer.validated_data["ids"], scopes=self.scopes)
+
+    def retrieve(self, request, pk=None):
+        return Response(self.get_serializer(self.get_object()).data)
 
     def list(self, request, *args, **kwargs):
         filters = NotificationFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
+        scopes = self.scopes
+        if data.get("conference"):
+            scopes = [conference_notice_scope(self._organized_conference(data["conference"]).pk)]
         queryset = notification_list(
-            user=request.user,
-            conference=self._organized_conference(data["conference"]) if data.get("conference") else None,
+            scopes=scopes,
             kind=data.get("kind"),
             state=data.get("state"),
             recipient=data.get("recipient"),
@@ -239,7 +229,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     @action(detail=True, methods=["post"])
     def resend(self, request, pk=None):
         copy = notification_resend(notification=self.get_object())
-        serializer = self.get_serializer(notification_get_for_user(user=request.user, pk=copy.pk))
+        serializer = self.get_serializer(notification_get(pk=copy.pk, scopes=self.scopes))
         return Response(serializer.data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -248,7 +238,9 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     )
     @action(detail=True, methods=["get"])
     def preview(self, request, pk=None):
-        response = HttpResponse(preview_html(self.get_object()), content_type="text/html; charset=utf-8")
+        response = HttpResponse(
+            notification_preview_html(self.get_object()), content_type="text/html; charset=utf-8"
+        )
         response["Content-Security-Policy"] = PREVIEW_CSP
         patch_cache_control(response, private=True, no_store=True)
         return response
@@ -267,4 +259,4 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         query = NotificationCountsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         conference = self._organized_conference(query.validated_data["conference"])
-        return Response(notification_counts(conference=conference))
+        return Response(notification_counts(scope=conference_notice_scope(conference.pk)))

@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from conferences.text import nfc
+from core.text import nfc
 
 
 class NFCMixin:

@@ -1,0 +1,95 @@
+"""The conference side of the outbox: how its notices are grouped and keyed, and reads of them.
+
+The outbox knows nothing of conferences. Every notice a conference writes
+carries the scope `conference:<id>`, and its idempotency key starts with the
+prefix of the record it is about, so services write under these names and the
+reads below find a conference's or a record's notices by them.
+"""
+
+from collections.abc import Iterable
+
+from conferences.models import AgendaVersion, Conference, ConferenceRole, Invitation
+from notifications.selectors import (
+    notification_counts,
+    notification_get,
+    notification_ids_in_scopes,
+    notification_list,
+    notifications_with_key_prefix,
+)
+
+
+def conference_notice_scope(conference_id: int) -> str:
+    return f"conference:{conference_id}"
+
+
+def person_notice_ref(person_id: int) -> str:
+    return f"person:{person_id}"
+
+
+def organization_notice_ref(organization_id: int) -> str:
+    return f"organization:{organization_id}"
+
+
+def invitation_notice_prefix(invitation_id: int) -> str:
+    return f"invitation:{invitation_id}:"
+
+
+def invitation_reminder_prefix(invitation_id: int) -> str:
+    return f"{invitation_notice_prefix(invitation_id)}reminder:"
+
+
+def agenda_notice_prefix(conference_id: int, version_number: int) -> str:
+    return f"agenda:{conference_id}:v{version_number}:"
+
+
+def organized_notice_scopes(*, user) -> dict[str, str]:
+    """The scope of every conference the user organizes (a superuser: every one), with its slug."""
+    if not user.is_authenticated:
+        return {}
+    if user.is_superuser:
+        rows = Conference.objects.values_list("pk", "slug")
+    else:
+        rows = ConferenceRole.objects.filter(user=user, role=ConferenceRole.Role.ORGANIZER).values_list(
+            "conference_id", "conference__slug"
+        )
+    return {conference_notice_scope(pk): slug for pk, slug in rows}
+
+
+def conference_notices(
+    *, conference: Conference, kind: str | None = None, state: str | None = None, recipient: str | None = None
+):
+    """One conference's notices, newest first, filtered as the outbox page asks."""
+    return notification_list(
+        scopes=[conference_notice_scope(conference.pk)], kind=kind, state=state, recipient=recipient
+    )
+
+
+def conference_notice_get(*, conference: Conference, pk):
+    """One notice of the conference; raises the outbox's DoesNotExist for any other."""
+    return notification_get(pk=pk, scopes=[conference_notice_scope(conference.pk)])
+
+
+def conference_notice_ids(*, conference: Conference, ids: Iterable) -> list:
+    """The ids among `ids` that are notices of this conference."""
+    return notification_ids_in_scopes(ids=ids, scopes=[conference_notice_scope(conference.pk)])
+
+
+def conference_notice_counts(*, conference: Conference) -> dict[str, int]:
+    return notification_counts(scope=conference_notice_scope(conference.pk))
+
+
+def invitation_notices(*, invitation: Invitation):
+    """Every outbox row about this invitation (letters, reminders), newest first."""
+    return notifications_with_key_prefix(
+        prefix=invitation_notice_prefix(invitation.pk),
+        scope=conference_notice_scope(invitation.conference_id),
+    )
+
+
+def agenda_notice_count(*, version: AgendaVersion) -> int:
+    """How many change notices publishing this version wrote (the outbox rows under its keys)."""
+    return notifications_with_key_prefix(
+        prefix=agenda_notice_prefix(version.conference_id, version.number),
+        scope=conference_notice_scope(version.conference_id),
+        kind="agenda_change",
+    ).count()
