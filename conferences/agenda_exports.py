@@ -25,12 +25,13 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views.decorators.http import condition
 
 from conferences.models import AgendaVersion, Conference
 from conferences.selectors.agenda_versions import (
@@ -333,3 +334,20 @@ def agenda_pdf_response(head: AgendaHead) -> HttpResponse:
 
 def _disposition(head: AgendaHead, extension: str) -> str:
     return f'inline; filename="chuong-trinh-{head.conference_slug}-v{head.number}.{extension}"'
+
+
+def agenda_export_view(respond, *, missing=None):
+    """A view serving one export of the current version: 304 when the client has it, else the body.
+
+    Without a current version it raises `missing(request, slug)` (the site's 404 by default).
+    Decorated once here, not per request, for the pages and the API alike.
+    """
+
+    @condition(etag_func=agenda_etag, last_modified_func=agenda_last_modified)
+    def view(request, slug: str):
+        head = request_agenda_head(request, slug)
+        if head is None:
+            raise missing(request, slug) if missing else Http404
+        return respond(head)
+
+    return view

@@ -1,6 +1,10 @@
 """Admin for conferences with their rooms and roles, invitations, registrations and the audit log."""
 
+import copy
+
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -14,8 +18,13 @@ from conferences.models import (
     ReviewCriterion,
     Room,
 )
-from conferences.services.conferences import conference_publish
-from conferences.services.invitation_sending import rsvp_deadline_changed
+from conferences.admin.base import _take_over
+from conferences.services.conferences import (
+    conference_create,
+    conference_publish,
+    conference_update,
+    conference_validate,
+)
 from conferences.services.invitations import registration_check_in
 from core.admin import FoldedSearchMixin, ReadOnlyAdmin
 from core.exceptions import ApplicationError
@@ -45,8 +54,22 @@ class ReviewCriterionInline(admin.TabularInline):
     fields = ("position", "code", "label", "max_score")
 
 
+class ConferenceAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        candidate = copy.copy(self.instance)
+        for name, value in cleaned.items():
+            setattr(candidate, name, value)
+        try:
+            conference_validate(conference=candidate)
+        except ValidationError as exc:
+            self._update_errors(exc)
+        return cleaned
+
+
 @admin.register(Conference)
 class ConferenceAdmin(admin.ModelAdmin):
+    form = ConferenceAdminForm
     list_display = ("title_vi", "slug", "kind", "status", "host", "starts_at", "ends_at", "venue_name")
     list_filter = ("status", "kind")
     list_select_related = ("host",)
@@ -75,10 +98,15 @@ class ConferenceAdmin(admin.ModelAdmin):
     actions = ["publish"]
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "rsvp_deadline" in form.changed_data:
-            # Links and reminders follow the deadline, as when it is changed through the service.
-            rsvp_deadline_changed(conference=obj)
+        # The services own the rules (dates, the moved RSVP deadline re-planning links and reminders).
+        if change:
+            original = Conference.objects.get(pk=obj.pk)
+            saved = conference_update(
+                conference=original, **{name: form.cleaned_data[name] for name in form.changed_data}
+            )
+        else:
+            saved = conference_create(**form.cleaned_data)
+        _take_over(obj, saved)
 
     @admin.action(description=_("Publish selected conferences"), permissions=["change"])
     def publish(self, request, queryset):

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import translation
@@ -7,6 +8,27 @@ from django.utils.translation import pgettext_lazy
 
 from core.fields import NFCCharField, NFCTextField
 from core.models import CreatedModel, TimestampedModel
+
+# Words the site's own addresses use (/to-chuc/co-quan/nhap/, /hoi-nghi/<slug>/chuong-trinh/ ...):
+# a conference slugged like one could shadow a page or be shadowed by it. A test checks that every
+# literal segment of the URLconf is here.
+RESERVED_SLUGS = frozenset(
+    {
+        "admin", "api", "chuong-trinh", "co-quan", "cong-bo", "dai-bieu", "danh-sach", "dien-tu-tham-luan",
+        "doi-gio", "gui", "gui-da-chon", "gui-lai", "giay-moi", "hoi-nghi", "i18n", "lich-su", "media",
+        "moi-hang-loat", "nhac", "nhan-ban", "nhap", "ngon-ngu", "sap-xep", "static", "thong-bao", "thu-hoi",
+        "to-chuc", "tra-loi", "tra-loi-thay", "xac-minh", "xac-nhan", "xem-truoc", "xoa", "xu-ly",
+    }
+)  # fmt: skip
+
+
+def validate_slug_not_reserved(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(
+            _("“%(slug)s” is a word the site's addresses use; choose another."),
+            code="reserved",
+            params={"slug": value},
+        )
 
 
 class Conference(TimestampedModel):
@@ -23,7 +45,7 @@ class Conference(TimestampedModel):
         PUBLISHED = "published", _("Published")
         CLOSED = "closed", _("Closed")
 
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, validators=[validate_slug_not_reserved])
     title_vi = NFCCharField(_("title (Vietnamese)"), max_length=400)
     title_en = NFCCharField(_("title (English)"), max_length=400, blank=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.MID_TERM_REVIEW)

@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from conferences.models import Conference, ConferenceRole, Organization, Person, Room
+from conferences.models.conference import RESERVED_SLUGS
 from conferences.services.common import validated_save
 from conferences.services.invitation_sending import rsvp_deadline_changed
 from core.exceptions import ApplicationError
@@ -17,7 +18,8 @@ from core.text import fold, nfc
 def _unique_slug(title: str) -> str:
     base = slugify(fold(title))[:80] or "hoi-nghi"
     slug, n = base, 1
-    while Conference.objects.filter(slug=slug).exists():
+    # A title that is one of the site's own words ("Thông báo") gets a number, as a taken slug does.
+    while slug in RESERVED_SLUGS or Conference.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug
@@ -65,7 +67,7 @@ def conference_create(
         capacity=capacity,
         chair=chair,
     )
-    _check_dates(conference)
+    conference_validate(conference=conference)
     validated_save(conference)
     for position, name in enumerate(rooms):
         validated_save(Room(conference=conference, name=nfc(name), position=position))
@@ -74,7 +76,8 @@ def conference_create(
     return conference
 
 
-def _check_dates(conference: Conference) -> None:
+def conference_validate(*, conference: Conference) -> None:
+    """The rules a conference's dates obey, whatever path writes it (service, admin form)."""
     errors: dict[str, str] = {}
     if conference.starts_at and conference.ends_at and conference.ends_at <= conference.starts_at:
         errors["ends_at"] = _("The conference must end after it starts.")
@@ -95,7 +98,7 @@ def conference_update(*, conference: Conference, **fields) -> Conference:
     deadline_before = conference.rsvp_deadline
     for name, value in fields.items():
         setattr(conference, name, nfc(value) if isinstance(value, str) else value)
-    _check_dates(conference)
+    conference_validate(conference=conference)
     validated_save(conference)
     if conference.rsvp_deadline != deadline_before:
         rsvp_deadline_changed(conference=conference)

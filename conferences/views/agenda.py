@@ -14,16 +14,15 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import condition, require_safe
+from django.views.decorators.http import require_safe
 
 from conferences.agenda_exports import (
     ICS_CONTENT_TYPE,
     MEMORY_SLOTS,
     agenda_days,
-    agenda_etag,
+    agenda_export_view,
     agenda_ics_response,
     agenda_json_response,
-    agenda_last_modified,
     agenda_pdf_response,
     change_text,
     person_calendar,
@@ -34,8 +33,6 @@ from conferences.selectors.agenda_versions import agenda_current_version, agenda
 from conferences.selectors.conferences import conference_get_for_user
 from conferences.selectors.invitations import registration_get_by_token
 from conferences.views.links import guessing_blocked, link_invalid, too_many_guesses
-
-conditional = condition(etag_func=agenda_etag, last_modified_func=agenda_last_modified)
 
 
 def _conference(request, slug: str) -> Conference:
@@ -139,31 +136,9 @@ def agenda_history(request, slug: str):
     )
 
 
-@require_safe
-@conditional
-def agenda_json(request, slug: str):
-    head = request_agenda_head(request, slug)
-    if head is None:
-        raise Http404
-    return agenda_json_response(head)
-
-
-@require_safe
-@conditional
-def agenda_ics(request, slug: str):
-    head = request_agenda_head(request, slug)
-    if head is None:
-        raise Http404
-    return agenda_ics_response(head)
-
-
-@require_safe
-@conditional
-def agenda_pdf(request, slug: str):
-    head = request_agenda_head(request, slug)
-    if head is None:
-        raise Http404
-    return agenda_pdf_response(head)
+agenda_json = require_safe(agenda_export_view(agenda_json_response))
+agenda_ics = require_safe(agenda_export_view(agenda_ics_response))
+agenda_pdf = require_safe(agenda_export_view(agenda_pdf_response))
 
 
 @never_cache

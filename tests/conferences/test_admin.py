@@ -36,7 +36,7 @@ from conferences.services.awards import award_create, award_decision_create
 from conferences.services.certificates import certificate_issue
 from conferences.services.conferences import conference_create, conference_role_grant
 from conferences.services.documents import document_number_allocate
-from conferences.services.invitation_sending import invitation_link_create
+from conferences.services.invitation_sending import invitation_link_create, rsvp_link_expiry
 from conferences.services.invitations import invitation_create, registration_create
 from conferences.services.organizations import organization_create, person_create, province_upsert
 from conferences.services.papers import paper_submit, review_submit
@@ -566,3 +566,109 @@ def test_paper_change_page_lists_revisions_read_only(admin_client, graph):
     assert revisions.has_add_permission is False
     assert revisions.has_change_permission is False
     assert [form.original.number for form in revisions] == [1]
+
+
+# Conferences are written through the services, from the admin too ----------------------------------------
+
+
+def _conference_form_data(admin_client, url: str, **fields) -> dict:
+    """The change form's own data (inline management forms included), with `fields` changed."""
+    page = admin_client.get(url)
+    form = page.context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if hasattr(value, "pk"):
+            value = value.pk
+        if isinstance(value, datetime.datetime):
+            local = timezone.localtime(value)
+            data[f"{name}_0"], data[f"{name}_1"] = local.strftime("%Y-%m-%d"), local.strftime("%H:%M:%S")
+        elif value is not None:
+            data[name] = value
+    for inline in page.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        for name in management.fields:
+            data[f"{management.prefix}-{name}"] = management.initial.get(name, 0)
+    for name, value in fields.items():
+        if isinstance(value, datetime.datetime):
+            local = timezone.localtime(value)
+            data[f"{name}_0"], data[f"{name}_1"] = local.strftime("%Y-%m-%d"), local.strftime("%H:%M:%S")
+        else:
+            data[name] = value
+    return data
+
+
+def test_admin_change_of_the_rsvp_deadline_goes_through_the_service(admin_client):
+    start = timezone.now().replace(microsecond=0) + datetime.timedelta(days=20)
+    ministry = organization_create(name="Bộ Khoa học và Công nghệ", code="BKHCN")
+    conference = conference_create(
+        title_vi="Hội nghị sơ kết",
+        host=ministry,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=4),
+    )
+    agency = organization_create(name="Sở Khoa học và Công nghệ tỉnh Quảng Ninh", contact_emails=["a@qn.vn"])
+    invitation = invitation_create(conference=conference, organization=agency)
+    invitation_link_create(invitation=invitation)
+    expiry_before = InvitationLink.objects.get().expires_at
+    deadline = start - datetime.timedelta(days=5)
+    url = change_url(conference)
+
+    response = admin_client.post(url, _conference_form_data(admin_client, url, rsvp_deadline=deadline))
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    conference.refresh_from_db()
+    assert conference.rsvp_deadline == deadline
+    # rsvp_deadline_changed ran: the live link now expires with the new deadline (plus the grace days).
+    assert list(InvitationLink.objects.values_list("expires_at", flat=True)) == [rsvp_link_expiry(conference)]
+    assert rsvp_link_expiry(conference) != expiry_before
+
+
+def test_admin_refuses_an_end_before_the_start_with_the_service_message(admin_client):
+    start = timezone.now().replace(microsecond=0) + datetime.timedelta(days=20)
+    ministry = organization_create(name="Bộ Khoa học và Công nghệ", code="BKHCN")
+    conference = conference_create(
+        title_vi="Hội nghị sơ kết",
+        host=ministry,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=4),
+    )
+    url = change_url(conference)
+
+    response = admin_client.post(
+        url,
+        _conference_form_data(admin_client, url, ends_at=start - datetime.timedelta(hours=1)),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "ends_at": ["The conference must end after it starts."]
+    }
+    conference.refresh_from_db()
+    assert conference.ends_at == start + datetime.timedelta(hours=4)
+
+
+def test_admin_adds_a_conference_through_the_service(admin_client):
+    ministry = organization_create(name="Bộ Khoa học và Công nghệ", code="BKHCN")
+    start = timezone.now().replace(microsecond=0) + datetime.timedelta(days=20)
+    url = add_url(Conference)
+    data = _conference_form_data(
+        admin_client,
+        url,
+        title_vi="Hội nghị tổng kết",
+        slug="tong-ket-2021",
+        host=ministry.pk,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=3),
+    )
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    conference = Conference.objects.get()
+    assert (conference.slug, conference.title_vi, conference.ends_at) == (
+        "tong-ket-2021",
+        "Hội nghị tổng kết",
+        start + datetime.timedelta(hours=3),
+    )
