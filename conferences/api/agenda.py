@@ -2,7 +2,7 @@
 
 Read-only and public for published conferences; organizers (and staff) also
 reach their drafts. JSON, ICS and PDF carry ETag and Last-Modified and answer
-conditional requests with 304 (see conferences.agenda_exports).
+conditional requests with 304 (see conferences.exports.agenda).
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from conferences.agenda_exports import (
+from conferences.exports.agenda import (
     agenda_etag,
     agenda_ics_response,
     agenda_json_response,

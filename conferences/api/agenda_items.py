@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from conferences.api.permissions import OrganizedConferenceMixin
-from conferences.forms_agenda import MAX_SLOT_MINUTES
+from conferences.forms.agenda import MAX_SLOT_MINUTES
 from conferences.models import AgendaItem, Organization, Paper, Person, Room
 from conferences.selectors.agenda import (
     agenda_item_list,

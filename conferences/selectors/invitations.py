@@ -2,8 +2,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from conferences.models import AuditEntry, Conference, Invitation, InvitationLink, Registration
-from conferences.tokens import token_hash
 from core.text import fold
+from core.tokens import token_hash
 
 
 def invitation_get_by_token(*, token: str) -> Invitation | None:

@@ -14,8 +14,8 @@ from conferences.models import AuditEntry, Conference, DocumentKind, Invitation,
 from conferences.selectors.notices import invitation_notice_prefix, invitation_reminder_prefix
 from conferences.services.documents import document_number_allocate
 from conferences.services.notices import conference_notify, organization_recipients, person_recipient
-from conferences.tokens import token_new
 from core.exceptions import ApplicationError
+from core.tokens import token_new
 from notifications.selectors import notifications_with_key_prefix
 from notifications.services import Attachment, Recipient, notification_cancel_waiting
 

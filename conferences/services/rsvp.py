@@ -20,9 +20,9 @@ from conferences.services.invitation_sending import reminders_cancel
 from conferences.services.invitations import registration_create
 from conferences.services.notices import conference_notify, person_recipient
 from conferences.services.organizations import person_create
-from conferences.tokens import token_new
 from core.exceptions import ApplicationError
 from core.text import nfc
+from core.tokens import token_new
 
 
 @dataclass(frozen=True)

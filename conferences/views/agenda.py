@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from conferences.agenda_exports import (
+from conferences.exports.agenda import (
     ICS_CONTENT_TYPE,
     MEMORY_SLOTS,
     agenda_days,

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from conferences.forms_agenda import AgendaFillForm, AgendaItemForm, AgendaMoveForm, add_service_errors
+from conferences.forms.agenda import AgendaFillForm, AgendaItemForm, AgendaMoveForm, add_service_errors
 from conferences.models import AgendaItem, Conference
 from conferences.selectors.agenda import agenda_item_list, agenda_papers
 from conferences.selectors.agenda_versions import agenda_current_version

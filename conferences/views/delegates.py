@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from conferences.forms import ACCEPT, DECLINE, RsvpForm, delegate_formset
+from conferences.forms.rsvp import ACCEPT, DECLINE, RsvpForm, delegate_formset
 from conferences.models import Conference, Invitation, Registration
 from conferences.selectors.agenda_versions import agenda_current_version
 from conferences.selectors.certificates import certificate_list_for_registration

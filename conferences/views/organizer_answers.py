@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from conferences.forms import ACCEPT, DECLINE, RsvpForm, delegate_formset
+from conferences.forms.rsvp import ACCEPT, DECLINE, RsvpForm, delegate_formset
 from conferences.models import Invitation
 from conferences.selectors.invitations import invitation_delegates
 from conferences.services.rsvp import rsvp_submit

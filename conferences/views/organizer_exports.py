@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.views.decorators.http import require_GET
 
-from conferences import exports
+from conferences.exports import delegates as exports
 from conferences.selectors.invitations import delegate_list
 from conferences.views.access import MANAGE_INVITATIONS, organized_conference
 

@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from conferences.documents.invitation_letter import invitation_letter_filename, render_invitation_letter
-from conferences.forms_invitations import BulkInviteForm, InvitationFilterForm, RevokeForm, SendSelectedForm
+from conferences.forms.invitations import BulkInviteForm, InvitationFilterForm, RevokeForm, SendSelectedForm
 from conferences.models import AuditEntry, Conference, Invitation, Organization, Province
 from conferences.selectors.invitations import (
     invitation_counts,

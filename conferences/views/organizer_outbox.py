@@ -2,10 +2,9 @@
 
 import uuid
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from conferences.forms.outbox import BulkActionForm, OutboxFilterForm
 from conferences.models import Conference
 from conferences.selectors.notices import (
     conference_notice_counts,
@@ -27,7 +27,6 @@ from core.exceptions import ApplicationError
 from notifications.selectors import (
     ACTIONABLE_STATES,
     RESENDABLE_STATES,
-    notice_kind_choices,
     notification_state_choices,
 )
 from notifications.services import notification_approve, notification_cancel, notification_resend
@@ -35,41 +34,6 @@ from notifications.services import notification_approve, notification_cancel, no
 PAGE_SIZE = 50
 
 SEE_NOTICES = _("Only the organizers of this conference can see its notices.")
-
-
-def _kind_choices():
-    return [("", _("All kinds")), *notice_kind_choices()]
-
-
-class OutboxFilterForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=_kind_choices, required=False)
-    state = forms.ChoiceField(
-        label=_("State"),
-        choices=lambda: [("", _("All states")), *notification_state_choices()],
-        required=False,
-    )
-    q = forms.CharField(label=_("Recipient"), max_length=254, required=False)
-
-
-class UUIDListField(forms.Field):
-    widget = forms.MultipleHiddenInput
-    default_error_messages = {
-        "required": _("Select at least one notice."),
-        "invalid": _("The selection is not valid; reload the page and try again."),
-    }
-
-    def to_python(self, value) -> list[uuid.UUID]:
-        if not value:
-            return []
-        try:
-            return [uuid.UUID(str(item)) for item in value]
-        except ValueError as exc:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
-
-
-class BulkActionForm(forms.Form):
-    action = forms.ChoiceField(choices=[("approve", _("Approve")), ("cancel", _("Cancel"))])
-    ids = UUIDListField()
 
 
 def _notification(conference: Conference, pk):

@@ -3,7 +3,7 @@
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from conferences.agenda_exports import agenda_days
+from conferences.exports.agenda import agenda_days
 from conferences.models import Conference
 from conferences.selectors.agenda_versions import agenda_current_version
 from conferences.selectors.awards import award_list_for_conference

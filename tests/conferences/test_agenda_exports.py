@@ -16,7 +16,7 @@ from rest_framework.authtoken.models import Token
 from conferences.models import AgendaVersion
 from conferences.services.agenda import agenda_item_delete, agenda_item_move, agenda_item_update
 from conferences.services.agenda_publishing import agenda_publish
-from conferences.tokens import token_new
+from core.tokens import token_new
 from tests.factories import (
     AgendaItemFactory,
     ConferenceFactory,
@@ -346,7 +346,7 @@ def test_cancelled_item_keeps_its_sequence_in_later_versions(client, conference,
 
 
 def test_agenda_ics_is_built_once_per_version(client, conference, v1, monkeypatch):
-    from conferences import agenda_exports
+    from conferences.exports import agenda as agenda_exports
 
     built = []
     original = agenda_exports.agenda_calendar

@@ -14,8 +14,8 @@ from icalendar import Calendar
 
 from conferences.models import AgendaItem, Conference, Paper, Person, Registration, Room
 from conferences.services.agenda_publishing import agenda_publish
-from conferences.tokens import token_new
 from core.text import fold, vietnamese_name_sort_key
+from core.tokens import token_new
 from tests.factories import ConferenceFactory, OrganizationFactory, local
 
 pytestmark = pytest.mark.django_db

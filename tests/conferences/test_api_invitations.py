@@ -25,7 +25,7 @@ from conferences.services.documents import document_number_allocate
 from conferences.services.invitation_sending import invitation_link_create, invitation_send
 from conferences.services.organizations import organization_create, province_upsert
 from conferences.templatetags.vn_format import ngay_thang_nam
-from conferences.tokens import token_new
+from core.tokens import token_new
 from notifications.models import Notification
 from tests.factories import (
     ConferenceFactory,

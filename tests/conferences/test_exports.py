@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from conferences import exports
+from conferences.exports import delegates as exports
 from conferences.models import ConferenceRole, Registration
 from conferences.selectors.invitations import delegate_list
 from conferences.services.conferences import conference_create, conference_publish, conference_role_grant

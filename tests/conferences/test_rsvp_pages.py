@@ -20,7 +20,7 @@ from conferences.services.invitation_sending import (
 )
 from conferences.services.rsvp import DelegateInput, rsvp_submit
 from conferences.templatetags.vn_format import thu
-from conferences.tokens import token_new
+from core.tokens import token_new
 from notifications.models import Notification
 from tests.factories import (
     AgendaItemFactory,

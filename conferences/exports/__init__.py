@@ -1,0 +1,1 @@
+"""Files made from the data for people to download: the agenda (JSON, ICS, PDF) and delegate lists."""
