@@ -122,10 +122,15 @@ class RateLimitWindow(models.Model):
 class DeliveryAttempt(models.Model):
     """One try at sending a notice: the delivery log organizers read."""
 
+    class Outcome(models.TextChoices):
+        SENT = "sent", _("Sent")
+        RETRY = "retry", _("Will be retried")
+        DEAD = "dead", _("Failed for good")
+
     notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="delivery_attempts")
     started_at = models.DateTimeField(_("time"))
     worker = models.CharField(_("worker"), max_length=100, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=16)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
     smtp_code = models.PositiveSmallIntegerField(_("server code"), null=True, blank=True)
     response = models.TextField(_("server response"), blank=True)
 

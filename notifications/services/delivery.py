@@ -166,7 +166,13 @@ def _mark_sent(row, lease, worker, started, result) -> bool:
     now = ops.adapt_datetimefield_value(timezone.now())
     pk = Notification._meta.pk.get_db_prep_value(row.pk, connection)
     mark = [State.SENT, now, result.response[:500], now, pk, lease]
-    log = [ops.adapt_datetimefield_value(started), worker[:100], "sent", result.code, result.response]
+    log = [
+        ops.adapt_datetimefield_value(started),
+        worker[:100],
+        DeliveryAttempt.Outcome.SENT.value,
+        result.code,
+        result.response,
+    ]
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         # One statement, so one round trip and its own commit: the mark and the log entry stand or
         # fall together without a BEGIN/COMMIT pair around them.
@@ -220,7 +226,7 @@ def _record_failure(row, lease, worker, response, code, permanent, outcome, atte
             notification=row,
             started_at=started or now,
             worker=worker[:100],
-            outcome="dead" if give_up else "retry",
+            outcome=DeliveryAttempt.Outcome.DEAD if give_up else DeliveryAttempt.Outcome.RETRY,
             smtp_code=code,
             response=response or "",
         )

@@ -1,0 +1,18 @@
+"""Choices the conference side uses across layers: the kinds of notice it writes to the outbox."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class NoticeKind(models.TextChoices):
+    ANNOUNCEMENT = "announcement", _("An organizer's message to attendees")
+    INVITATION = "invitation", _("Invitation letter to an agency")
+    INVITATION_REMINDER = "invitation_reminder", _("Reminder before the RSVP deadline")
+    REGISTRATION_CONFIRMATION = "registration_confirmation", _("Delegate's confirmation")
+    PAPER_DECISION = "paper_decision", _("Decision on a paper")
+    AGENDA_CHANGE = "agenda_change", _("Change to the agenda")
+    CERTIFICATE = "certificate", _("Certificate issued")
+
+
+# Bulk sends wait for an organizer's approval; personal confirmations go at once.
+HELD_BY_DEFAULT = frozenset({NoticeKind.ANNOUNCEMENT, NoticeKind.INVITATION, NoticeKind.CERTIFICATE})
