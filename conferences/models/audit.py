@@ -8,6 +8,13 @@ from core.models import CreatedModel
 class AuditEntry(CreatedModel):
     """Who did what to which record, for actions taken on someone else's behalf."""
 
+    class Action(models.TextChoices):
+        INVITATION_SENT = "invitation.sent", _("Invitation sent")
+        INVITATION_REMINDED = "invitation.reminded", _("Reminder sent")
+        INVITATION_REVOKED = "invitation.revoked", _("Invitation revoked")
+        INVITATION_ANSWERED_ON_BEHALF = "invitation.answered_on_behalf", _("Answered on the agency's behalf")
+        ORGANIZATIONS_IMPORTED = "organizations.imported", _("Agencies imported")
+
     conference = models.ForeignKey(
         "conferences.Conference",
         on_delete=models.CASCADE,
@@ -18,7 +25,7 @@ class AuditEntry(CreatedModel):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    action = models.CharField(_("action"), max_length=64)
+    action = models.CharField(_("action"), max_length=64, choices=Action.choices)
     object_type = models.CharField(_("object type"), max_length=64)
     object_id = models.CharField(_("object id"), max_length=64)
     data = models.JSONField(_("details"), default=dict, blank=True)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from conferences.models import AuditEntry
+from conferences.services.audit import audit_record
 from conferences.services.imports.preview import ImportPreview, RowSummary, plan_import
 from conferences.services.imports.reading import (
     COLUMNS,
@@ -48,8 +49,6 @@ __all__ = [
     "import_preview",
     "user_may_import_organizations",
 ]
-
-AUDIT_ACTION = "organizations.imported"
 
 
 @dataclass
@@ -91,11 +90,10 @@ def import_commit(*, file: BinaryIO | bytes, filename: str, actor=None) -> Impor
                 )
             write_plan(plan)
             counts = {key: value for key, value in preview.counts.items() if key != "errors"}
-            entry = AuditEntry.objects.create(
-                actor=actor if actor is not None and actor.is_authenticated else None,
-                action=AUDIT_ACTION,
+            entry = audit_record(
+                action=AuditEntry.Action.ORGANIZATIONS_IMPORTED,
                 object_type="organization",
-                object_id="",
+                actor=actor,
                 data={"file": filename, **counts},
             )
     except IntegrityError as exc:
