@@ -5,6 +5,7 @@ written to files). Production sets DEBUG=false, SECRET_KEY, DATABASE_URL
 (PostgreSQL) and CELERY_BROKER_URL (Redis); see the README's configuration table.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -179,6 +180,15 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 X_FRAME_OPTIONS = "DENY"
 if env_bool("USE_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The reverse proxies in front of the application server (addresses or networks, e.g.
+# "127.0.0.1" or "10.0.0.0/24"). X-Forwarded-For is believed only when a request comes from
+# one of them; empty, the header is ignored and the client is REMOTE_ADDR (core.http.client_ip).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an address or network.") from _error
 
 # REST framework ---------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -294,6 +304,8 @@ RSVP_LINK_GRACE_DAYS = env_int("RSVP_LINK_GRACE_DAYS", 3)
 RSVP_REMINDER_DAYS = [int(d) for d in env_list("RSVP_REMINDER_DAYS", "7,2")]
 # Wrong RSVP or delegate links allowed per client address in 10 minutes before it is refused.
 RSVP_GUESS_LIMIT = env_int("RSVP_GUESS_LIMIT", 20)
+# Wrong certificate verification codes allowed per client address in 10 minutes.
+CERTIFICATE_GUESS_LIMIT = env_int("CERTIFICATE_GUESS_LIMIT", 20)
 
 # Agenda: publishing version 2+ also sends a short notice with the new PDF to every registered
 # person whose own items did not change (the people whose items changed always get a personal one).

@@ -5,11 +5,11 @@ from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from conferences.api.filters import ConferenceFilter
 from conferences.api.serializers import ConferenceDetailSerializer, ConferenceListSerializer
+from conferences.api.throttling import ClientScopedRateThrottle
 from conferences.selectors.conferences import conference_list_for_user
 
 
@@ -18,7 +18,7 @@ class TokenView(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientScopedRateThrottle]
     throttle_scope = "auth"
 
     @extend_schema(
