@@ -5,6 +5,7 @@ written to files). Production sets DEBUG=false, SECRET_KEY, DATABASE_URL
 (PostgreSQL) and CELERY_BROKER_URL (Redis); see the README's configuration table.
 """
 
+import datetime
 import ipaddress
 import os
 from pathlib import Path
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "django_celery_beat",
+    "axes",
     "conferences",
     "notifications",
 ]
@@ -81,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a sign-in refused for too many failures into the lockout page (HTTP 429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -130,6 +134,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+
+# Failed sign-ins (the admin, the API token endpoint, any sign-in through django.contrib.auth):
+# LOGIN_FAILURE_LIMIT failures for one account, or from one client address, lock that account
+# and that client out for LOGIN_LOCKOUT_MINUTES after the last failure, the right password
+# included. `manage.py axes_reset` (or axes_reset_username / axes_reset_ip) lifts a lockout.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"
+AXES_LOCKOUT_CALLABLE = "conferences.views.sign_in.sign_in_locked_out"
 
 # Internationalisation -----------------------------------------------------------
 LANGUAGE_CODE = "vi"

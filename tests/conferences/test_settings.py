@@ -119,3 +119,19 @@ def test_settings_refuse_a_trusted_proxy_that_is_not_an_address(tmp_path):
 
     assert result.returncode != 0
     assert "TRUSTED_PROXIES: 'nginx' is not an address or network." in result.stderr
+
+
+def test_settings_read_the_sign_in_lockout_from_the_environment(tmp_path):
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME, s.AXES_LOCKOUT_PARAMETERS, "
+        "s.AXES_CLIENT_IP_CALLABLE)"
+    )
+
+    default = run(["-c", code], tmp_path)
+    tuned = run(["-c", code], tmp_path, LOGIN_FAILURE_LIMIT="5", LOGIN_LOCKOUT_MINUTES="60")
+
+    assert default.stdout.strip() == "10 0:15:00 ['username', 'ip_address'] core.http.client_ip", (
+        default.stderr
+    )
+    assert tuned.stdout.strip() == "5 1:00:00 ['username', 'ip_address'] core.http.client_ip", tuned.stderr
