@@ -66,8 +66,9 @@ from conferences.services.invitations import (
     registration_check_in,
 )
 from conferences.services.rsvp import rsvp_submit
-from core.api import ERRORS, PUBLIC_ERRORS
+from core.api import ERRORS, JSON_ERRORS, PUBLIC_ERRORS
 from core.http import client_ip
+from core.renderers import FileEndpointMixin, PdfRenderer
 from core.text import fold
 
 CONFERENCE_SLUG = OpenApiParameter(
@@ -156,6 +157,7 @@ class RegistrationFilter(filters.FilterSet):
     destroy=extend_schema(summary=gettext_lazy("Delete a draft invitation"), responses={204: None, **ERRORS}),
 )
 class InvitationViewSet(
+    FileEndpointMixin,
     ConferenceScopedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -178,10 +180,6 @@ class InvitationViewSet(
             raise NotFound(_("No such invitation."))
         invitation.conference = self.conference
         return invitation
-
-    def perform_content_negotiation(self, request, force=False):
-        # The letter is a PDF whatever the client accepts; its errors are still JSON.
-        return super().perform_content_negotiation(request, force=force or self.action == "letter")
 
     def _read(self, invitation: Invitation, status_code: int = status.HTTP_200_OK) -> Response:
         """Answer with the invitation as the list shows it, read again after the write."""
@@ -329,7 +327,7 @@ class InvitationViewSet(
             "A sent invitation's letter carries its number; a draft's letter is a preview "
             "without a number, named giay-moi-du-thao-<id>.pdf."
         ),
-        responses={(200, "application/pdf"): OpenApiTypes.BINARY, **ERRORS},
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, **JSON_ERRORS},
     )
     def letter(self, request, conference_slug=None, pk=None):
         invitation = self.get_object()
@@ -341,7 +339,8 @@ class InvitationViewSet(
         return response
 
 
-invitation_letter_view = InvitationViewSet.as_view({"get": "letter"})
+# The letter is a PDF (for Accept: application/pdf or */*); its errors are JSON (FileEndpointMixin).
+invitation_letter_view = InvitationViewSet.as_view({"get": "letter"}, renderer_classes=[PdfRenderer])
 
 
 # Registrations ---------------------------------------------------------------------------------------

@@ -22,7 +22,8 @@ from rest_framework.response import Response
 from conferences.models import Conference
 from conferences.selectors.conferences import organized_conference_get
 from conferences.selectors.notices import conference_notice_scope, organized_notice_scopes
-from core.api import ERRORS
+from core.api import ERRORS, JSON_ERRORS
+from core.renderers import FileEndpointMixin, HtmlFileRenderer
 from notifications.selectors import (
     notice_kind_choices,
     notification_counts,
@@ -139,7 +140,7 @@ class IsOrganizer(BasePermission):
         responses={200: NotificationDetailSerializer, **ERRORS},
     ),
 )
-class NotificationViewSet(viewsets.GenericViewSet):
+class NotificationViewSet(FileEndpointMixin, viewsets.GenericViewSet):
     """The outbox of the conferences the user organizes (a superuser: every notice)."""
 
     permission_classes = [IsOrganizer]
@@ -234,9 +235,9 @@ class NotificationViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         summary=_("The notice as its recipient sees it"),
-        responses={(200, "text/html"): OpenApiTypes.STR, **ERRORS},
+        responses={(200, "text/html"): OpenApiTypes.STR, **JSON_ERRORS},
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], renderer_classes=[HtmlFileRenderer])
     def preview(self, request, pk=None):
         response = HttpResponse(
             notification_preview_html(self.get_object()), content_type="text/html; charset=utf-8"

@@ -772,6 +772,35 @@ def test_letter_pdf_requires_an_organizer(client, conference, invitation):
     assert_error(client.get(url(conference, f"{invitation.pk}/letter.pdf")), 401)
 
 
+@pytest.mark.parametrize("accept", ["application/pdf", "application/*", "*/*", "text/html,*/*;q=0.8"])
+def test_letter_pdf_serves_a_client_that_accepts_pdf(as_organizer, conference, invitation, accept):
+    response = as_organizer.get(url(conference, f"{invitation.pk}/letter.pdf"), HTTP_ACCEPT=accept)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+
+
+def test_letter_pdf_refuses_a_client_that_accepts_only_json(as_organizer, conference, invitation):
+    response = as_organizer.get(
+        url(conference, f"{invitation.pk}/letter.pdf"), HTTP_ACCEPT="application/json"
+    )
+
+    assert response.status_code == 406
+    assert response.json() == {"message": "Could not satisfy the request Accept header.", "extra": {}}
+
+
+def test_letter_pdf_asked_for_as_pdf_explains_its_errors_in_json(as_organizer, conference, invitation):
+    anonymous = APIClient(HTTP_ACCEPT_LANGUAGE="en").get(
+        url(conference, f"{invitation.pk}/letter.pdf"), HTTP_ACCEPT="application/pdf"
+    )
+    missing = as_organizer.get(url(conference, "999999/letter.pdf"), HTTP_ACCEPT="application/pdf")
+
+    assert (anonymous.status_code, anonymous["Content-Type"]) == (401, "application/json")
+    assert set(anonymous.json()) == {"message", "extra"}
+    assert (missing.status_code, missing.json()) == (404, {"message": "No such invitation.", "extra": {}})
+
+
 # The RSVP link ----------------------------------------------------------------------------------------
 
 
