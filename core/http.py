@@ -49,3 +49,23 @@ def client_ip(request) -> str:
             break
         client = previous
     return str(client)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Send settings.CONTENT_SECURITY_POLICY with every response that has no policy of its own.
+
+    The policy allows scripts and styles from this site's files only, never inline, so a
+    template that puts <script>, <style>, style="..." or onclick="..." into a page breaks
+    in the browser (and tests/core/test_csp.py refuses it). A view with a stricter
+    need (the notice preview) or a wider one (Redoc, core.api_docs) sets its own header,
+    which is kept.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.CONTENT_SECURITY_POLICY and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY
+        return response

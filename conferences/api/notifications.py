@@ -39,7 +39,11 @@ MAX_BULK_IDS = 1000
 
 # The preview is the recipient's HTML served from this site: the sandbox gives it an opaque
 # origin and no scripts, so nothing in a body can act as the organizer who opens it.
-PREVIEW_CSP = "sandbox; default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; font-src data:"
+# The notice's own HTML, shown alone or framed by the outbox page of this site (frame-ancestors).
+PREVIEW_CSP = (
+    "sandbox; default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; font-src data:; "
+    "frame-ancestors 'self'"
+)
 
 
 # Serializers -----------------------------------------------------------------------------------------
@@ -243,6 +247,7 @@ class NotificationViewSet(FileEndpointMixin, viewsets.GenericViewSet):
             notification_preview_html(self.get_object()), content_type="text/html; charset=utf-8"
         )
         response["Content-Security-Policy"] = PREVIEW_CSP
+        response["X-Frame-Options"] = "SAMEORIGIN"  # The outbox page frames it; other sites may not.
         patch_cache_control(response, private=True, no_store=True)
         return response
 
