@@ -20,8 +20,11 @@ class ClientScopedRateThrottle(ScopedRateThrottle):
 class PersonalLinkGuessThrottle(BaseThrottle):
     """Refuse a client that has opened too many wrong personal links, on the pages or the API."""
 
+    def get_ident(self, request) -> str:
+        return client_ip(request)
+
     def allow_request(self, request, view) -> bool:
-        return not guess_limit_reached(limit=PERSONAL_LINKS, client=client_ip(request))
+        return not guess_limit_reached(limit=PERSONAL_LINKS, client=self.get_ident(request))
 
     def wait(self) -> int:
         return PERSONAL_LINKS.window_seconds

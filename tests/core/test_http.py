@@ -59,3 +59,34 @@ def test_client_ip_understands_ipv6_proxies_and_clients(settings):
     settings.TRUSTED_PROXIES = ["fd00::/8"]
 
     assert client_ip(request("fd00::5", forwarded="2001:db8::1")) == "2001:db8::1"
+
+
+def _views(patterns):
+    for pattern in patterns:
+        if hasattr(pattern, "url_patterns"):
+            yield from _views(pattern.url_patterns)
+        else:
+            yield pattern.callback
+
+
+def test_every_api_throttle_counts_the_client_that_client_ip_names(settings):
+    """DRF's own get_ident believes any X-Forwarded-For; no throttle in use may fall back to it."""
+    from django.urls import get_resolver
+    from rest_framework.settings import api_settings
+
+    settings.TRUSTED_PROXIES = []
+    throttles = {
+        throttle
+        for view in _views(get_resolver().url_patterns)
+        for throttle in getattr(getattr(view, "cls", None), "throttle_classes", [])
+    } | set(api_settings.DEFAULT_THROTTLE_CLASSES)
+    forged = request("203.0.113.9", forwarded="198.51.100.1")
+
+    assert {throttle.__name__ for throttle in throttles} == {
+        "ClientScopedRateThrottle",
+        "PersonalLinkGuessThrottle",
+    }
+    assert {throttle.__name__: throttle().get_ident(forged) for throttle in throttles} == {
+        "ClientScopedRateThrottle": "203.0.113.9",
+        "PersonalLinkGuessThrottle": "203.0.113.9",
+    }
