@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from conferences.admin.base import _take_over
 from conferences.models import (
     AuditEntry,
     Conference,
@@ -18,7 +19,6 @@ from conferences.models import (
     ReviewCriterion,
     Room,
 )
-from conferences.admin.base import _take_over
 from conferences.services.conferences import (
     conference_create,
     conference_publish,
