@@ -184,10 +184,10 @@ OUR_PAGES = {
         _signed_in(s["organizer"]),
         reverse("conferences:agenda-item-delete", args=["so-ket-19", s["item"].pk]),
     ),
-    "outbox": lambda s: (_signed_in(s["organizer"]), reverse("notifications:outbox", args=["so-ket-19"])),
+    "outbox": lambda s: (_signed_in(s["organizer"]), reverse("conferences:outbox", args=["so-ket-19"])),
     "notice": lambda s: (
         _signed_in(s["organizer"]),
-        reverse("notifications:detail", args=["so-ket-19", s["notice"].pk]),
+        reverse("conferences:notification", args=["so-ket-19", s["notice"].pk]),
     ),
     "import": lambda s: (_signed_in(UserFactory(is_staff=True)), reverse("conferences:organization-import")),
 }

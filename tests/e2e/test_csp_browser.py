@@ -81,7 +81,7 @@ def test_admin_outbox_and_organizer_pages_work_under_the_policy(live_server, chr
                 "element => getComputedStyle(element).backgroundColor"
             )
             page.goto(live_server.url + reverse("conferences:agenda", args=["so-ket-19"]))
-            page.goto(live_server.url + reverse("notifications:detail", args=["so-ket-19", notice.pk]))
+            page.goto(live_server.url + reverse("conferences:notification", args=["so-ket-19", notice.pk]))
             preview = page.frame_locator("iframe.preview").locator("body").inner_text()
             iframe_height = page.locator("iframe.preview").bounding_box()["height"]
         finally:
