@@ -5,6 +5,8 @@ written to files). Production sets DEBUG=false, SECRET_KEY, DATABASE_URL
 (PostgreSQL) and CELERY_BROKER_URL (Redis); see the README's configuration table.
 """
 
+import datetime
+import ipaddress
 import os
 from pathlib import Path
 
@@ -65,13 +67,16 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_celery_beat",
+    "axes",
     "conferences",
     "notifications",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.http.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -80,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a sign-in refused for too many failures into the lockout page (HTTP 429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -130,6 +137,20 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "admin:login"
 
+# Failed sign-ins (the admin, the API token endpoint, any sign-in through django.contrib.auth):
+# LOGIN_FAILURE_LIMIT failures for one account, or from one client address, lock that account
+# and that client out for LOGIN_LOCKOUT_MINUTES after the last failure, the right password
+# included. `manage.py axes_reset` (or axes_reset_username / axes_reset_ip) lifts a lockout.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"
+AXES_LOCKOUT_CALLABLE = "conferences.views.sign_in.sign_in_locked_out"
+
 # Internationalisation -----------------------------------------------------------
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
@@ -177,8 +198,34 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 X_FRAME_OPTIONS = "DENY"
+# Every response: scripts, styles, images, fonts and frames from this site only, nothing inline
+# (no 'unsafe-inline' anywhere); data: images for Swagger UI's icons. Views may send their own.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "frame-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 if env_bool("USE_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The reverse proxies in front of the application server (addresses or networks, e.g.
+# "127.0.0.1" or "10.0.0.0/24"). X-Forwarded-For is believed only when a request comes from
+# one of them; empty, the header is ignored and the client is REMOTE_ADDR (core.http.client_ip).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an address or network.") from _error
 
 # REST framework ---------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -202,6 +249,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Conference management for Vietnamese government review conferences.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc from drf-spectacular-sidecar's static files, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "ConferenceKindEnum": "conferences.models.Conference.Kind",
         "OrganizationKindEnum": "conferences.models.Organization.Kind",
@@ -294,6 +345,8 @@ RSVP_LINK_GRACE_DAYS = env_int("RSVP_LINK_GRACE_DAYS", 3)
 RSVP_REMINDER_DAYS = [int(d) for d in env_list("RSVP_REMINDER_DAYS", "7,2")]
 # Wrong RSVP or delegate links allowed per client address in 10 minutes before it is refused.
 RSVP_GUESS_LIMIT = env_int("RSVP_GUESS_LIMIT", 20)
+# Wrong certificate verification codes allowed per client address in 10 minutes.
+CERTIFICATE_GUESS_LIMIT = env_int("CERTIFICATE_GUESS_LIMIT", 20)
 
 # Agenda: publishing version 2+ also sends a short notice with the new PDF to every registered
 # person whose own items did not change (the people whose items changed always get a personal one).

@@ -25,6 +25,8 @@ class ErrorResponseSerializer(serializers.Serializer):
 # The error responses an endpoint documents: for signed-in users, and for anonymous personal links.
 ERRORS = dict.fromkeys((400, 401, 403, 404), ErrorResponseSerializer)
 PUBLIC_ERRORS = dict.fromkeys((400, 404, 429), ErrorResponseSerializer)
+# For endpoints that serve a file (core.renderers): their errors are JSON all the same.
+JSON_ERRORS = {(code, "application/json"): ErrorResponseSerializer for code in ERRORS}
 
 
 def api_exception_handler(exc, context):

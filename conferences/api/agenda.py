@@ -28,6 +28,7 @@ from conferences.exports.agenda import (
 from conferences.models import AgendaVersion, Conference
 from conferences.selectors.agenda_versions import agenda_version_get, agenda_version_list
 from conferences.selectors.conferences import conference_get_for_user, conference_list_for_user
+from core.renderers import CalendarRenderer, FileEndpointMixin, PdfRenderer
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -35,7 +36,8 @@ class ErrorSerializer(serializers.Serializer):
     extra = serializers.DictField()
 
 
-NOT_FOUND = {404: ErrorSerializer}
+# Errors are JSON whatever type the endpoint serves (core.renderers.FileEndpointMixin).
+NOT_FOUND = {(404, "application/json"): ErrorSerializer}
 
 AgendaJsonSerializer = inline_serializer(
     "AgendaJson",
@@ -118,8 +120,9 @@ _agenda_ics = _current(agenda_ics_response)
 _agenda_pdf = _current(agenda_pdf_response)
 
 
-class _ExportView(APIView):
-    # The body is built here, not by a renderer; errors come back as JSON.
+class _ExportView(FileEndpointMixin, APIView):
+    # The body is built here, not by a renderer; the renderer names the type for negotiation,
+    # and errors come back as JSON.
     renderer_classes = [JSONRenderer]
 
 
@@ -132,6 +135,8 @@ class AgendaView(_ExportView):
 
 
 class AgendaIcsView(_ExportView):
+    renderer_classes = [CalendarRenderer]
+
     @extend_schema(
         summary=_("The current agenda as an iCalendar file"),
         responses={(200, "text/calendar"): OpenApiTypes.STR, **NOT_FOUND},
@@ -141,6 +146,8 @@ class AgendaIcsView(_ExportView):
 
 
 class AgendaPdfView(_ExportView):
+    renderer_classes = [PdfRenderer]
+
     @extend_schema(
         summary=_("The current agenda as a PDF (Chương trình)"),
         responses={(200, "application/pdf"): OpenApiTypes.BINARY, **NOT_FOUND},

@@ -21,7 +21,6 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from conferences.api.permissions import OrganizedConferenceMixin
@@ -41,6 +40,7 @@ from conferences.api.serializers_invitations import (
     RsvpInvitationSerializer,
     invitation_counts_data,
 )
+from conferences.api.throttling import ClientScopedRateThrottle, PersonalLinkGuessThrottle
 from conferences.documents.invitation_letter import invitation_letter_filename, render_invitation_letter
 from conferences.models import Invitation, Organization, Registration
 from conferences.selectors.invitations import (
@@ -50,6 +50,7 @@ from conferences.selectors.invitations import (
     invitation_list,
 )
 from conferences.selectors.organizations import organization_search
+from conferences.services.guess_limits import PERSONAL_LINKS, guess_miss_record
 from conferences.services.invitation_sending import (
     invitation_remind,
     invitation_revoke,
@@ -65,7 +66,9 @@ from conferences.services.invitations import (
     registration_check_in,
 )
 from conferences.services.rsvp import rsvp_submit
-from core.api import ERRORS, PUBLIC_ERRORS
+from core.api import ERRORS, JSON_ERRORS, PUBLIC_ERRORS
+from core.http import client_ip
+from core.renderers import FileEndpointMixin, PdfRenderer
 from core.text import fold
 
 CONFERENCE_SLUG = OpenApiParameter(
@@ -154,6 +157,7 @@ class RegistrationFilter(filters.FilterSet):
     destroy=extend_schema(summary=gettext_lazy("Delete a draft invitation"), responses={204: None, **ERRORS}),
 )
 class InvitationViewSet(
+    FileEndpointMixin,
     ConferenceScopedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -176,10 +180,6 @@ class InvitationViewSet(
             raise NotFound(_("No such invitation."))
         invitation.conference = self.conference
         return invitation
-
-    def perform_content_negotiation(self, request, force=False):
-        # The letter is a PDF whatever the client accepts; its errors are still JSON.
-        return super().perform_content_negotiation(request, force=force or self.action == "letter")
 
     def _read(self, invitation: Invitation, status_code: int = status.HTTP_200_OK) -> Response:
         """Answer with the invitation as the list shows it, read again after the write."""
@@ -327,7 +327,7 @@ class InvitationViewSet(
             "A sent invitation's letter carries its number; a draft's letter is a preview "
             "without a number, named giay-moi-du-thao-<id>.pdf."
         ),
-        responses={(200, "application/pdf"): OpenApiTypes.BINARY, **ERRORS},
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, **JSON_ERRORS},
     )
     def letter(self, request, conference_slug=None, pk=None):
         invitation = self.get_object()
@@ -339,7 +339,8 @@ class InvitationViewSet(
         return response
 
 
-invitation_letter_view = InvitationViewSet.as_view({"get": "letter"})
+# The letter is a PDF (for Accept: application/pdf or */*); its errors are JSON (FileEndpointMixin).
+invitation_letter_view = InvitationViewSet.as_view({"get": "letter"}, renderer_classes=[PdfRenderer])
 
 
 # Registrations ---------------------------------------------------------------------------------------
@@ -407,17 +408,19 @@ class RsvpView(APIView):
     """An invited agency reads its invitation and answers it, with the token of its link for a key.
 
     Wrong, revoked and expired tokens get the same 404, so a guesser learns
-    nothing; the "rsvp" throttle limits how fast anyone can guess.
+    nothing; the "rsvp" throttle limits how fast anyone can ask, and each wrong
+    token counts toward the same wrong-link budget as the personal-link pages.
     """
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientScopedRateThrottle, PersonalLinkGuessThrottle]
     throttle_scope = "rsvp"
 
     def _invitation(self, token: str) -> Invitation:
         invitation = invitation_get_by_token(token=token)
         if invitation is None:
+            guess_miss_record(limit=PERSONAL_LINKS, client=client_ip(self.request))
             raise NotFound(
                 _(
                     "This link does not open an invitation. It may be mistyped, expired or withdrawn; "

@@ -22,7 +22,8 @@ from rest_framework.response import Response
 from conferences.models import Conference
 from conferences.selectors.conferences import organized_conference_get
 from conferences.selectors.notices import conference_notice_scope, organized_notice_scopes
-from core.api import ERRORS
+from core.api import ERRORS, JSON_ERRORS
+from core.renderers import FileEndpointMixin, HtmlFileRenderer
 from notifications.selectors import (
     notice_kind_choices,
     notification_counts,
@@ -38,7 +39,11 @@ MAX_BULK_IDS = 1000
 
 # The preview is the recipient's HTML served from this site: the sandbox gives it an opaque
 # origin and no scripts, so nothing in a body can act as the organizer who opens it.
-PREVIEW_CSP = "sandbox; default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; font-src data:"
+# The notice's own HTML, shown alone or framed by the outbox page of this site (frame-ancestors).
+PREVIEW_CSP = (
+    "sandbox; default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; font-src data:; "
+    "frame-ancestors 'self'"
+)
 
 
 # Serializers -----------------------------------------------------------------------------------------
@@ -139,7 +144,7 @@ class IsOrganizer(BasePermission):
         responses={200: NotificationDetailSerializer, **ERRORS},
     ),
 )
-class NotificationViewSet(viewsets.GenericViewSet):
+class NotificationViewSet(FileEndpointMixin, viewsets.GenericViewSet):
     """The outbox of the conferences the user organizes (a superuser: every notice)."""
 
     permission_classes = [IsOrganizer]
@@ -234,14 +239,15 @@ class NotificationViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         summary=_("The notice as its recipient sees it"),
-        responses={(200, "text/html"): OpenApiTypes.STR, **ERRORS},
+        responses={(200, "text/html"): OpenApiTypes.STR, **JSON_ERRORS},
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], renderer_classes=[HtmlFileRenderer])
     def preview(self, request, pk=None):
         response = HttpResponse(
             notification_preview_html(self.get_object()), content_type="text/html; charset=utf-8"
         )
         response["Content-Security-Policy"] = PREVIEW_CSP
+        response["X-Frame-Options"] = "SAMEORIGIN"  # The outbox page frames it; other sites may not.
         patch_cache_control(response, private=True, no_store=True)
         return response
 

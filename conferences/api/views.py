@@ -1,15 +1,18 @@
+from axes.helpers import get_cool_off
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from conferences.api.filters import ConferenceFilter
 from conferences.api.serializers import ConferenceDetailSerializer, ConferenceListSerializer
+from conferences.api.throttling import ClientScopedRateThrottle
 from conferences.selectors.conferences import conference_list_for_user
 
 
@@ -18,7 +21,7 @@ class TokenView(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientScopedRateThrottle]
     throttle_scope = "auth"
 
     @extend_schema(
@@ -28,7 +31,15 @@ class TokenView(APIView):
     )
     def post(self, request):
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            # django-axes marks the request when this account or client is locked out (see
+            # AXES_* settings); the credentials were then not even tried.
+            if getattr(request, "axes_locked_out", False):
+                raise Throttled(
+                    wait=get_cool_off(request).total_seconds(),
+                    detail=gettext("Too many failed sign-ins for this account or from your network."),
+                )
+            raise ValidationError(serializer.errors)
         token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
         return Response({"token": token.key})
 

@@ -1,33 +1,23 @@
 """Personal links (RSVP, delegate page, personal calendar): one page for every bad link, and a limit
-on guessing."""
+on guessing (conferences.services.guess_limits, shared with the RSVP API)."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
 
-GUESS_WINDOW_SECONDS = 600
+from conferences.services.guess_limits import PERSONAL_LINKS, guess_limit_reached, guess_miss_record
+from core.http import client_ip
 
-
-def _guess_key(request) -> str:
-    # REMOTE_ADDR is the client as the application server sees it: behind a reverse proxy
-    # the proxy must pass the client's address on (e.g. gunicorn --forwarded-allow-ips).
-    return f"link-guesses:{request.META.get('REMOTE_ADDR', '')}"
+GUESS_WINDOW_SECONDS = PERSONAL_LINKS.window_seconds
 
 
 def guessing_blocked(request) -> bool:
-    return (cache.get(_guess_key(request)) or 0) >= settings.RSVP_GUESS_LIMIT
+    return guess_limit_reached(limit=PERSONAL_LINKS, client=client_ip(request))
 
 
 def guess_counted(request) -> None:
     """Count a wrong link; the window starts at the first miss and lasts ten minutes."""
-    key = _guess_key(request)
-    if cache.add(key, 1, GUESS_WINDOW_SECONDS):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:  # The window ended between add() and incr().
-        cache.set(key, 1, GUESS_WINDOW_SECONDS)
+    guess_miss_record(limit=PERSONAL_LINKS, client=client_ip(request))
 
 
 def link_invalid(request) -> HttpResponse:

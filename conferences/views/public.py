@@ -15,6 +15,8 @@ from conferences.selectors.conferences import (
     user_is_organizer,
 )
 from conferences.selectors.notices import conference_notice_counts
+from conferences.services.guess_limits import CERTIFICATE_CODES, guess_limit_reached, guess_miss_record
+from core.http import client_ip
 
 
 def home(request):
@@ -44,6 +46,11 @@ def conference_detail(request, slug: str):
 
 
 def certificate_verify(request, code: str = ""):
+    client = client_ip(request)
+    if guess_limit_reached(limit=CERTIFICATE_CODES, client=client):
+        response = render(request, "conferences/certificate_verify.html", {"too_many": True}, status=429)
+        response["Retry-After"] = str(CERTIFICATE_CODES.window_seconds)
+        return response
     typed = request.GET.get("code", "")
     if typed:
         canonical = verification_code_normalize(typed)
@@ -52,6 +59,8 @@ def certificate_verify(request, code: str = ""):
         code = typed.strip()  # Nothing usable was typed: the empty form, or "no such certificate".
     certificate = certificate_get_by_code(code=code) if code else None
     status = 404 if code and certificate is None else 200
+    if status == 404:
+        guess_miss_record(limit=CERTIFICATE_CODES, client=client)
     return render(
         request,
         "conferences/certificate_verify.html",

@@ -453,6 +453,63 @@ def test_agenda_pdf_is_404_before_publishing(client, conference, items):
     }
 
 
+# Content negotiation ----------------------------------------------------------------------------------------
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+EXPORTS = [
+    ("/api/v1/conferences/so-ket-19/agenda.pdf", "application/pdf", "application/pdf"),
+    ("/api/v1/conferences/so-ket-19/agenda.ics", "text/calendar", "text/calendar; charset=utf-8"),
+    ("/api/v1/conferences/so-ket-19/agenda/", "application/json", "application/json"),
+    ("/hoi-nghi/so-ket-19/chuong-trinh.pdf", "application/pdf", "application/pdf"),
+    ("/hoi-nghi/so-ket-19/chuong-trinh.ics", "text/calendar", "text/calendar; charset=utf-8"),
+    ("/hoi-nghi/so-ket-19/chuong-trinh.json", "application/json", "application/json"),
+]
+
+
+@pytest.mark.parametrize(("path", "media_type", "content_type"), EXPORTS)
+def test_every_agenda_export_serves_a_client_that_asks_for_exactly_its_type(
+    client, v1, path, media_type, content_type
+):
+    accepts = [media_type, f"{media_type.split('/')[0]}/*", "*/*", BROWSER_ACCEPT, f"{media_type}; q=0.5"]
+
+    responses = [client.get(path, HTTP_ACCEPT=accept) for accept in accepts]
+
+    assert [(r.status_code, r["Content-Type"]) for r in responses] == [(200, content_type)] * len(accepts)
+    assert len({r.content for r in responses}) == 1
+
+
+def test_personal_ics_serves_a_client_that_asks_for_text_calendar(client, conference, people, v1):
+    response = client.get(_registration_link(conference, people["chair"]), HTTP_ACCEPT="text/calendar")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert list(events(response.content)) == ["Khai mạc hội nghị"]
+
+
+@pytest.mark.parametrize(
+    ("path", "accept"),
+    [
+        ("/api/v1/conferences/so-ket-19/agenda.pdf", "text/calendar"),
+        ("/api/v1/conferences/so-ket-19/agenda.ics", "application/pdf"),
+        ("/api/v1/conferences/so-ket-19/agenda.pdf", "application/json"),
+    ],
+)
+def test_api_agenda_file_refuses_a_type_it_does_not_serve_with_a_json_406(client, v1, path, accept):
+    response = client.get(path, HTTP_ACCEPT=accept)
+
+    assert response.status_code == 406
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"message": "Could not satisfy the request Accept header.", "extra": {}}
+
+
+def test_api_agenda_pdf_asked_for_as_pdf_still_explains_a_404_in_json(client, conference, items):
+    response = client.get("/api/v1/conferences/so-ket-19/agenda.pdf", HTTP_ACCEPT="application/pdf")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"message": "The agenda has not been published yet.", "extra": {}}
+
+
 # Versions over the API ------------------------------------------------------------------------------------
 
 

@@ -1,6 +1,8 @@
 import pytest
+from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+from rest_framework.throttling import ScopedRateThrottle
 
 from conferences.models import ConferenceRole
 from tests.factories import (
@@ -22,6 +24,7 @@ TOKEN_URL = "/api/v1/auth/token/"
 def _private_cache(settings):
     """Keep the login throttle's counters in memory, not in the shared file cache of earlier runs."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()  # Local-memory caches of one process share their store: start each test at zero.
 
 
 @pytest.fixture
@@ -67,6 +70,41 @@ def test_token_endpoint_names_a_missing_password(client):
     assert set(body) == {"message", "extra"}
     assert body["message"] == "Some fields are not valid."
     assert list(body["extra"]["fields"]) == ["password"]
+
+
+def test_token_endpoint_throttle_ignores_a_forwarded_for_sent_straight_to_the_server(monkeypatch, settings):
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"auth": "3/min"})
+    settings.TRUSTED_PROXIES = []
+    UserFactory(username="chuyenvien")
+    credentials = {"username": "chuyenvien", "password": PASSWORD}
+
+    answers = [
+        APIClient(HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+        .post(TOKEN_URL, credentials, format="json")
+        .status_code
+        for n in range(4)
+    ]
+
+    assert answers == [200, 200, 200, 429]
+
+
+def test_token_endpoint_throttle_behind_a_proxy_gives_each_client_its_own_budget(monkeypatch, settings):
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"auth": "3/min"})
+    settings.TRUSTED_PROXIES = ["10.0.0.5"]
+    UserFactory(username="chuyenvien")
+    credentials = {"username": "chuyenvien", "password": PASSWORD}
+
+    def through_proxy(forwarded: str) -> int:
+        client = APIClient(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR=forwarded)
+        return client.post(TOKEN_URL, credentials, format="json").status_code
+
+    first = [through_proxy("203.0.113.66") for _ in range(3)]
+    disguised = through_proxy("192.0.2.1, 203.0.113.66")
+    other_client = through_proxy("203.0.113.7")
+
+    assert first == [200, 200, 200]
+    assert disguised == 429
+    assert other_client == 200
 
 
 def test_token_endpoint_refuses_bad_credentials(client):

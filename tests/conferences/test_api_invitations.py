@@ -772,6 +772,35 @@ def test_letter_pdf_requires_an_organizer(client, conference, invitation):
     assert_error(client.get(url(conference, f"{invitation.pk}/letter.pdf")), 401)
 
 
+@pytest.mark.parametrize("accept", ["application/pdf", "application/*", "*/*", "text/html,*/*;q=0.8"])
+def test_letter_pdf_serves_a_client_that_accepts_pdf(as_organizer, conference, invitation, accept):
+    response = as_organizer.get(url(conference, f"{invitation.pk}/letter.pdf"), HTTP_ACCEPT=accept)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+
+
+def test_letter_pdf_refuses_a_client_that_accepts_only_json(as_organizer, conference, invitation):
+    response = as_organizer.get(
+        url(conference, f"{invitation.pk}/letter.pdf"), HTTP_ACCEPT="application/json"
+    )
+
+    assert response.status_code == 406
+    assert response.json() == {"message": "Could not satisfy the request Accept header.", "extra": {}}
+
+
+def test_letter_pdf_asked_for_as_pdf_explains_its_errors_in_json(as_organizer, conference, invitation):
+    anonymous = APIClient(HTTP_ACCEPT_LANGUAGE="en").get(
+        url(conference, f"{invitation.pk}/letter.pdf"), HTTP_ACCEPT="application/pdf"
+    )
+    missing = as_organizer.get(url(conference, "999999/letter.pdf"), HTTP_ACCEPT="application/pdf")
+
+    assert (anonymous.status_code, anonymous["Content-Type"]) == (401, "application/json")
+    assert set(anonymous.json()) == {"message", "extra"}
+    assert (missing.status_code, missing.json()) == (404, {"message": "No such invitation.", "extra": {}})
+
+
 # The RSVP link ----------------------------------------------------------------------------------------
 
 
@@ -990,6 +1019,72 @@ def test_rsvp_guessing_is_throttled(client, monkeypatch):
 
     assert answers == [404, 404, 404, 429]
     assert set(client.get(rsvp_url("doan-5")).json()) == {"message", "extra"}
+
+
+def test_rsvp_throttle_ignores_a_forwarded_for_sent_straight_to_the_server(monkeypatch, settings):
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"rsvp": "3/min"})
+    settings.TRUSTED_PROXIES = []
+
+    answers = [
+        APIClient(HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").get(rsvp_url(f"doan-{n}")).status_code
+        for n in range(4)
+    ]
+
+    assert answers == [404, 404, 404, 429]
+
+
+def test_rsvp_throttle_behind_a_proxy_gives_each_client_its_own_budget(monkeypatch, settings):
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"rsvp": "3/min"})
+    settings.TRUSTED_PROXIES = ["10.0.0.5"]
+
+    def through_proxy(forwarded: str) -> int:
+        return (
+            APIClient(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR=forwarded)
+            .get(rsvp_url("doan"))
+            .status_code
+        )
+
+    first = [through_proxy("203.0.113.66") for _ in range(3)]
+    disguised = through_proxy("192.0.2.1, 203.0.113.66")
+    other_client = through_proxy("203.0.113.7")
+
+    assert first == [404, 404, 404]
+    assert disguised == 429
+    assert other_client == 404
+
+
+def test_rsvp_api_is_refused_once_the_personal_link_pages_refuse(invitation, settings):
+    settings.RSVP_GUESS_LIMIT = 3
+    token = sent_with_token(invitation)
+    pages = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+
+    misses = [pages.get(f"/tra-loi/doan-{n}/").status_code for n in range(3)]
+    page = pages.get(f"/tra-loi/{token}/")
+    api = APIClient(HTTP_ACCEPT_LANGUAGE="en").get(rsvp_url(token))
+    other_client = APIClient(REMOTE_ADDR="203.0.113.7").get(rsvp_url(token))
+
+    assert misses == [404, 404, 404]
+    assert page.status_code == 429
+    assert api.status_code == 429
+    assert api["Retry-After"] == "600"
+    assert set(api.json()) == {"message", "extra"}
+    assert other_client.status_code == 200
+
+
+def test_rsvp_api_wrong_tokens_close_the_personal_link_pages_too(invitation, settings):
+    settings.RSVP_GUESS_LIMIT = 3
+    token = sent_with_token(invitation)
+    client = APIClient()
+
+    misses = [client.get(rsvp_url(f"doan-{n}")).status_code for n in range(3)]
+    api = client.get(rsvp_url(token))
+    page = client.get(f"/tra-loi/{token}/")
+    delegate_page = client.get("/dai-bieu/doan/")
+
+    assert misses == [404, 404, 404]
+    assert api.status_code == 429
+    assert page.status_code == 429
+    assert delegate_page.status_code == 429
 
 
 # Registrations -------------------------------------------------------------------------------------------

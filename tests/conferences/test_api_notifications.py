@@ -503,6 +503,30 @@ def test_preview_returns_the_html_body(client, conference, organizer):
     assert response["Content-Security-Policy"].startswith("sandbox;")
 
 
+@pytest.mark.parametrize(
+    "accept", ["text/html", "text/*", "*/*", "text/html,application/xhtml+xml,*/*;q=0.8"]
+)
+def test_preview_serves_a_client_that_accepts_html(client, conference, organizer, accept):
+    notice = make_notice(conference, 1, body_html="<p>Kính gửi: Sở Tư pháp</p>")
+    client.force_login(organizer)
+
+    response = client.get(f"{detail_url(notice)}preview/", HTTP_ACCEPT=accept)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert response.content.decode() == "<p>Kính gửi: Sở Tư pháp</p>"
+
+
+def test_preview_refuses_a_client_that_accepts_only_json(client, conference, organizer):
+    notice = make_notice(conference, 1, body_html="<p>Kính gửi: Sở Tư pháp</p>")
+    client.force_login(organizer)
+
+    response = client.get(f"{detail_url(notice)}preview/", HTTP_ACCEPT="application/json")
+
+    assert response.status_code == 406
+    assert response.json() == {"message": "Could not satisfy the request Accept header.", "extra": {}}
+
+
 def test_preview_of_a_text_notice_is_escaped_in_pre(client, conference, organizer):
     notice = make_notice(
         conference, 1, subject="Thư mời", body_text="Kính gửi <Sở> & các đơn vị\nTrân trọng."

@@ -211,6 +211,20 @@ def test_xlsx_page_downloads_a_workbook(organizer, conference, delegates):
     ]
 
 
+@pytest.mark.parametrize(
+    ("extension", "media_type"), [("csv", "text/csv"), ("xlsx", exports.XLSX_CONTENT_TYPE)]
+)
+def test_export_pages_serve_a_client_that_asks_for_exactly_their_type(
+    organizer, conference, delegates, extension, media_type
+):
+    response = organizer.get(
+        f"/to-chuc/{conference.slug}/dai-bieu/danh-sach.{extension}", HTTP_ACCEPT=media_type
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"].split(";")[0] == media_type
+
+
 @pytest.mark.parametrize("extension", ["csv", "xlsx"])
 def test_export_pages_make_a_fixed_number_of_queries(
     organizer, conference, quang_ninh, extension, django_assert_num_queries

@@ -686,6 +686,17 @@ def test_template_download_has_the_headings(staff):
     assert workbook.worksheets[0].max_row == 1
 
 
+def test_template_download_serves_a_client_that_asks_for_xlsx(staff):
+    client = Client()
+    client.force_login(staff)
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+    response = client.get("/to-chuc/co-quan/nhap/mau.xlsx", HTTP_ACCEPT=xlsx)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == xlsx
+
+
 def test_upload_page_lists_the_headings_accepted(staff):
     client = Client()
     client.force_login(staff)

@@ -1,5 +1,6 @@
 import datetime
 import re
+import uuid
 
 import pytest
 from django.test import Client
@@ -21,6 +22,14 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(settings):
+    """A fresh cache per test: the wrong-code counter must not leak between tests (or runs)."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(uuid.uuid4())}
+    }
 
 
 @pytest.fixture
@@ -303,6 +312,57 @@ def test_certificate_verification_of_an_unknown_code_is_404(client, certificate)
     content = response.content.decode()
     assert '<p class="result invalid">' in content
     assert "Nguyễn Thị Minh Khai" not in content
+
+
+def test_certificate_verification_refuses_a_client_after_too_many_wrong_codes(client, certificate, settings):
+    settings.CERTIFICATE_GUESS_LIMIT = 3
+    settings.TRUSTED_PROXIES = []
+    valid = f"/xac-minh/{certificate.verification_code}/"
+
+    # A forwarded address sent straight to the server is no new client.
+    misses = [
+        client.get(f"/xac-minh/ZZZZZZZZZZZ{n}/", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code
+        for n in range(3)
+    ]
+    refused = client.get(valid, HTTP_ACCEPT_LANGUAGE="en")
+    typed = client.get("/xac-minh/", {"code": certificate.verification_code})
+    other_client = Client(REMOTE_ADDR="203.0.113.7").get(valid)
+
+    assert misses == [404, 404, 404]
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "600"
+    content = refused.content.decode()
+    assert (
+        "Too many codes that are not valid were checked from your network. "
+        "Please wait ten minutes and try again."
+    ) in content
+    assert "Nguyễn Thị Minh Khai" not in content
+    assert typed.status_code == 429
+    assert other_client.status_code == 200
+
+
+def test_certificate_verification_behind_a_proxy_limits_each_client(certificate, settings):
+    settings.CERTIFICATE_GUESS_LIMIT = 3
+    settings.TRUSTED_PROXIES = ["10.0.0.5"]
+    guesser = Client(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="203.0.113.66")
+    disguised = Client(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="192.0.2.1, 203.0.113.66")
+    visitor = Client(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    valid = f"/xac-minh/{certificate.verification_code}/"
+
+    misses = [guesser.get(f"/xac-minh/ZZZZZZZZZZZ{n}/").status_code for n in range(3)]
+
+    assert misses == [404, 404, 404]
+    assert guesser.get(valid).status_code == 429
+    assert disguised.get(valid).status_code == 429
+    assert visitor.get(valid).status_code == 200
+
+
+def test_certificate_verification_of_valid_codes_does_not_count(client, certificate, settings):
+    settings.CERTIFICATE_GUESS_LIMIT = 2
+
+    statuses = [client.get(f"/xac-minh/{certificate.verification_code}/").status_code for _ in range(4)]
+
+    assert statuses == [200] * 4
 
 
 def test_certificate_verification_accepts_a_lower_case_code(client, certificate):

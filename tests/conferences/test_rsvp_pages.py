@@ -340,6 +340,37 @@ def test_rsvp_guessing_beyond_the_limit_is_refused_even_for_a_valid_link(client,
     assert other_client.status_code == 200
 
 
+def test_rsvp_guess_limit_ignores_a_forwarded_for_sent_straight_to_the_server(invitation, settings):
+    settings.RSVP_GUESS_LIMIT = 3
+    settings.TRUSTED_PROXIES = []
+    wrong = reverse("conferences:rsvp", kwargs={"token": "guess"})
+
+    # A client with no proxy in front claims a new address with every request.
+    misses = [Client(HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").get(wrong).status_code for n in range(3)]
+    refused = Client(HTTP_X_FORWARDED_FOR="198.51.100.99").get(rsvp_path(invitation))
+
+    assert misses == [404, 404, 404]
+    assert refused.status_code == 429
+
+
+def test_rsvp_guess_limit_behind_a_proxy_counts_each_client_and_not_the_proxy(invitation, settings):
+    settings.RSVP_GUESS_LIMIT = 3
+    settings.TRUSTED_PROXIES = ["10.0.0.5"]
+    guesser = Client(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="203.0.113.66")
+    agency = Client(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    # The guesser writes a new address of its own in front; the proxy appends the real one.
+    disguised = Client(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="192.0.2.1, 203.0.113.66")
+    wrong = reverse("conferences:rsvp", kwargs={"token": "guess"})
+    valid = rsvp_path(invitation)
+
+    misses = [guesser.get(wrong).status_code for _ in range(3)]
+
+    assert misses == [404, 404, 404]
+    assert guesser.get(valid).status_code == 429
+    assert disguised.get(valid).status_code == 429
+    assert agency.get(valid).status_code == 200
+
+
 def test_rsvp_valid_links_do_not_count_as_guesses(client, invitation, settings):
     settings.RSVP_GUESS_LIMIT = 2
     valid = rsvp_path(invitation)

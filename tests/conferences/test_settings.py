@@ -103,3 +103,35 @@ def test_manage_py_makes_the_local_folders_it_needs(tmp_path):
     assert result.returncode == 0, result.stderr
     made = {str(path.relative_to(tmp_path)) for path in tmp_path.rglob("*") if path.is_dir()}
     assert {"static", "var/broker/control", "var/broker/processed", "var/broker/queue"} <= made
+
+
+def test_settings_read_trusted_proxies_as_addresses_and_networks(tmp_path):
+    code = "import django; django.setup(); from django.conf import settings as s; print(s.TRUSTED_PROXIES)"
+
+    result = run(["-c", code], tmp_path, TRUSTED_PROXIES="127.0.0.1, 10.0.0.0/24")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['127.0.0.1', '10.0.0.0/24']"
+
+
+def test_settings_refuse_a_trusted_proxy_that_is_not_an_address(tmp_path):
+    result = run(["-c", "import django; django.setup()"], tmp_path, TRUSTED_PROXIES="127.0.0.1,nginx")
+
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES: 'nginx' is not an address or network." in result.stderr
+
+
+def test_settings_read_the_sign_in_lockout_from_the_environment(tmp_path):
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME, s.AXES_LOCKOUT_PARAMETERS, "
+        "s.AXES_CLIENT_IP_CALLABLE)"
+    )
+
+    default = run(["-c", code], tmp_path)
+    tuned = run(["-c", code], tmp_path, LOGIN_FAILURE_LIMIT="5", LOGIN_LOCKOUT_MINUTES="60")
+
+    assert default.stdout.strip() == "10 0:15:00 ['username', 'ip_address'] core.http.client_ip", (
+        default.stderr
+    )
+    assert tuned.stdout.strip() == "5 1:00:00 ['username', 'ip_address'] core.http.client_ip", tuned.stderr

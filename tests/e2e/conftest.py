@@ -42,3 +42,17 @@ def _own_cache(settings):
 
 def launch_chromium(playwright, executable_path: str):
     return playwright.chromium.launch(executable_path=executable_path, args=CHROMIUM_ARGS, headless=True)
+
+
+def csp_reports(page) -> list[str]:
+    """Collect what the browser's console says about the Content-Security-Policy while the page lives.
+
+    Chromium logs every blocked inline script or style, and every blocked load, as an error
+    naming the policy; a page that works only with something the policy blocks shows up here.
+    """
+    reports: list[str] = []
+    page.on(
+        "console",
+        lambda message: reports.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    return reports

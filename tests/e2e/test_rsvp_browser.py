@@ -13,7 +13,7 @@ from conferences.services.invitation_sending import invitation_send
 from conferences.services.invitations import invitation_create
 from conferences.services.organizations import organization_create
 from notifications.models import Notification
-from tests.e2e.conftest import launch_chromium
+from tests.e2e.conftest import csp_reports, launch_chromium
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -65,6 +65,7 @@ def test_agency_answers_from_the_email_link_in_a_browser(live_server, settings, 
         browser = launch_chromium(playwright, chromium_path)
         try:
             page = browser.new_page(locale="vi-VN", viewport={"width": 1000, "height": 900})
+            rsvp_csp_reports = csp_reports(page)
             page.goto(link)
             assert page.locator("html").get_attribute("lang") == "vi"
             assert page.locator("h1").inner_text() == TITLE
@@ -88,6 +89,8 @@ def test_agency_answers_from_the_email_link_in_a_browser(live_server, settings, 
         finally:
             browser.close()
 
+    # The RSVP form, its answer and the confirmation worked with nothing the policy had to block.
+    assert rsvp_csp_reports == []
     assert "Nguyễn Thị Minh Khai" in registered
     assert "Trần Văn Hùng" in registered
     invitation.refresh_from_db()
@@ -108,6 +111,7 @@ def test_agency_answers_from_the_email_link_in_a_browser(live_server, settings, 
         browser = launch_chromium(playwright, chromium_path)
         try:
             page = browser.new_page(locale="vi-VN", viewport={"width": 1000, "height": 900})
+            delegate_csp_reports = csp_reports(page)
             page.goto(delegate_link)
             heading = page.locator("h1").inner_text()
             qr_box = page.locator("svg.qr-code").bounding_box()
@@ -115,5 +119,6 @@ def test_agency_answers_from_the_email_link_in_a_browser(live_server, settings, 
         finally:
             browser.close()
 
+    assert delegate_csp_reports == []
     assert heading == "Nguyễn Thị Minh Khai"
     assert qr_box["width"] >= 150
