@@ -14,7 +14,7 @@ from django.utils import timezone
 from conferences.services.agenda_publishing import agenda_publish
 from conferences.services.certificates import certificate_issue
 from conferences.services.invitation_sending import invitation_link_create, invitation_send
-from conferences.tokens import token_new
+from core.tokens import token_new
 from tests.factories import (
     AgendaItemFactory,
     ConferenceFactory,
