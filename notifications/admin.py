@@ -13,7 +13,32 @@ from django.utils.translation import ngettext
 from conferences.admin import FoldedSearchMixin, ReadOnlyAdmin, ReadOnlyTabularInline
 from conferences.exceptions import ApplicationError
 from notifications.models import DeliveryAttempt, Notification, NotificationAttachment, RateLimitWindow
+from notifications.selectors import notification_list
 from notifications.services.outbox import notification_approve, notification_cancel, notification_resend
+
+
+class OutboxScopedAdminMixin:
+    """A user who is not a superuser sees only the notices the outbox selector shows them.
+
+    Staff status opens the admin; whose notices are seen is notification_list's rule, the same
+    as on the outbox pages and the API. `notice_lookup` is the path to the notice.
+    """
+
+    notice_lookup = "pk"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        visible = notification_list(user=request.user).order_by().values("pk")
+        return queryset.filter(**{f"{self.notice_lookup}__in": visible})
+
+    def get_list_filter(self, request):
+        list_filter = super().get_list_filter(request)
+        if request.user.is_superuser:
+            return list_filter
+        # Only the conferences of the notices listed, not every conference's title.
+        return [(e, admin.RelatedOnlyFieldListFilter) if e == "conference" else e for e in list_filter]
 
 
 class NotificationAttachmentInline(ReadOnlyTabularInline):
@@ -29,7 +54,7 @@ class DeliveryAttemptInline(ReadOnlyTabularInline):
 
 
 @admin.register(Notification)
-class NotificationAdmin(FoldedSearchMixin, ReadOnlyAdmin):
+class NotificationAdmin(OutboxScopedAdminMixin, FoldedSearchMixin, ReadOnlyAdmin):
     list_display = (
         "created_at",
         "state",
@@ -121,7 +146,8 @@ class NotificationAdmin(FoldedSearchMixin, ReadOnlyAdmin):
 
 
 @admin.register(NotificationAttachment)
-class NotificationAttachmentAdmin(ReadOnlyAdmin):
+class NotificationAttachmentAdmin(OutboxScopedAdminMixin, ReadOnlyAdmin):
+    notice_lookup = "notification"
     list_display = ("filename", "content_type", "notification")
     list_select_related = ("notification",)
     search_fields = ("filename", "notification__recipient_address", "notification__subject")
@@ -129,7 +155,8 @@ class NotificationAttachmentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(DeliveryAttempt)
-class DeliveryAttemptAdmin(ReadOnlyAdmin):
+class DeliveryAttemptAdmin(OutboxScopedAdminMixin, ReadOnlyAdmin):
+    notice_lookup = "notification"
     list_display = ("started_at", "outcome", "smtp_code", "worker", "notification")
     list_filter = ("outcome",)
     list_select_related = ("notification",)

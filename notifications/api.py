@@ -162,7 +162,7 @@ class IsOrganizer(BasePermission):
     ),
 )
 class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """The outbox of the conferences the user organizes (staff: every notice)."""
+    """The outbox of the conferences the user organizes (superusers: every notice)."""
 
     permission_classes = [IsOrganizer]
     filter_backends: list = []

@@ -19,7 +19,7 @@ def _organized_conference_ids(user) -> QuerySet:
 def user_organizes_any_conference(*, user) -> bool:
     if not user.is_authenticated:
         return False
-    return user.is_staff or _organized_conference_ids(user).exists()
+    return user.is_superuser or _organized_conference_ids(user).exists()
 
 
 def notification_list(
@@ -30,14 +30,15 @@ def notification_list(
     state: str | None = None,
     recipient: str | None = None,
 ) -> QuerySet[Notification]:
-    """Notices of the conferences the user organizes (staff: all), newest first.
+    """Notices of the conferences the user organizes (superusers: all), newest first.
 
     `recipient` matches parts of the address or of the name, ignoring accents and case.
     """
     queryset = Notification.objects.select_related("conference")
     if not user.is_authenticated:
         return queryset.none()
-    if not user.is_staff:
+    # Staff status only opens the admin; an organizer role is what shows a conference's notices.
+    if not user.is_superuser:
         # A subquery rather than a join on roles: one row per notice whatever roles the user holds.
         queryset = queryset.filter(conference_id__in=_organized_conference_ids(user))
     if conference is not None:

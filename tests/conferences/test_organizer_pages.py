@@ -203,10 +203,16 @@ def test_a_draft_conference_is_not_found_for_outsiders(host, agencies):
     assert logged_in(make_user("khach")).get(list_url(draft)).status_code == 404
 
 
-def test_staff_can_open_every_conference(conference):
-    response = logged_in(make_user("admin", is_staff=True)).get(list_url(conference))
+def test_staff_status_is_no_organizer_role_and_a_superuser_opens_every_conference(host, conference):
+    # Staff status only opens the admin (issue 9.3): it was enough to manage any conference.
+    draft = make_conference(host, slug="ban-nhap", publish=False)
+    staff = logged_in(make_user("nhan-vien", is_staff=True))
+    superuser = logged_in(make_user("admin", is_staff=True, is_superuser=True))
 
-    assert response.status_code == 200
+    assert staff.get(list_url(conference)).status_code == 403
+    assert staff.get(list_url(draft)).status_code == 404
+    assert superuser.get(list_url(conference)).status_code == 200
+    assert superuser.get(list_url(draft)).status_code == 200
 
 
 def test_an_invitation_of_another_conference_is_not_found(host, organizer, conference, agencies):

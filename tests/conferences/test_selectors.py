@@ -127,10 +127,12 @@ def test_conference_list_for_reviewer_hides_the_draft(draft, published):
     assert set(conference_list_for_user(user=reviewer)) == {published}
 
 
-def test_conference_list_for_staff_shows_every_draft(draft, published, closed):
+def test_conference_list_for_a_superuser_shows_every_draft_and_staff_status_none(draft, published, closed):
+    superuser = UserFactory(is_staff=True, is_superuser=True)
     staff = UserFactory(is_staff=True)
 
-    assert set(conference_list_for_user(user=staff)) == {draft, published, closed}
+    assert set(conference_list_for_user(user=superuser)) == {draft, published, closed}
+    assert set(conference_list_for_user(user=staff)) == {published, closed}
 
 
 def test_conference_get_for_user_raises_for_a_hidden_draft(draft):
@@ -145,7 +147,8 @@ def test_user_is_organizer(draft):
     assert user_is_organizer(user=organizer, conference=draft) is True
     assert user_is_organizer(user=reviewer, conference=draft) is False
     assert user_is_organizer(user=AnonymousUser(), conference=draft) is False
-    assert user_is_organizer(user=UserFactory(is_staff=True), conference=draft) is True
+    assert user_is_organizer(user=UserFactory(is_staff=True), conference=draft) is False
+    assert user_is_organizer(user=UserFactory(is_staff=True, is_superuser=True), conference=draft) is True
 
 
 def test_conference_stats_counts_in_one_query(draft, django_assert_num_queries):
