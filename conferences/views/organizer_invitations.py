@@ -4,7 +4,7 @@ The overview (counts, the filtered list with per-row actions, sending a
 selection, inviting a group of agencies), one invitation with its history,
 sending, reminding and revoking it, and its letter PDF. Answering for an
 agency is in organizer_answers, the delegate list exports in
-organizer_exports. Only the conference's organizers (and staff) may open
+organizer_exports. Only the conference's organizers (and superusers) may open
 them; every write goes through a service.
 """
 
@@ -177,12 +177,7 @@ def invitations_bulk_create(request, slug: str):
                 messages.error(request, f"{label}: {error}" if label else error)
         return redirect(_back(request, conference))
     data = form.cleaned_data
-    organizations = list(
-        organization_search(kind=data["kind"], province_code=data["province"]).exclude(pk=conference.host_id)
-    )
-    if not organizations:
-        messages.warning(request, _("No agency matches this choice; nothing was created."))
-        return redirect(_back(request, conference))
+    organizations = list(organization_search(kind=data["kind"], province_code=data["province"]))
     created, skipped = invitation_bulk_create(
         conference=conference,
         organizations=organizations,
@@ -191,6 +186,10 @@ def invitations_bulk_create(request, slug: str):
         paper_topic=data["paper_topic"],
         note=data["note"],
     )
+    if not created and not skipped:
+        # Nothing matched, or only the host, which the service leaves out.
+        messages.warning(request, _("No agency matches this choice; nothing was created."))
+        return redirect(_back(request, conference))
     messages.success(
         request,
         ngettext(

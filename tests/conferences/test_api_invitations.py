@@ -208,9 +208,12 @@ def test_organizer_of_one_conference_cannot_touch_another_conferences_invitation
     assert not Notification.objects.exists()
 
 
-def test_staff_reach_any_conferences_invitations(client, invitation):
+def test_staff_status_reaches_no_invitations_and_a_superuser_reaches_all(client, invitation):
+    # Staff status only opens the admin (issue 9.3): it was enough to read any conference's invitations.
     client.force_authenticate(UserFactory(is_staff=True))
+    assert_error(client.get(url(invitation.conference)), 404, "No such conference.")  # A draft.
 
+    client.force_authenticate(UserFactory(is_staff=True, is_superuser=True))
     response = client.get(url(invitation.conference))
 
     assert response.status_code == 200
@@ -405,7 +408,8 @@ def test_invitation_create_stores_a_draft_for_the_agency(as_organizer, conferenc
 
 
 def test_invitation_create_invites_a_person(as_organizer, conference):
-    person = PersonFactory(full_name="Lê Xuân Định")
+    # Of the host agency: a person the conference's organizers may see (issue 9.2).
+    person = PersonFactory(full_name="Lê Xuân Định", organization=conference.host)
 
     response = as_organizer.post(url(conference), {"person": person.pk}, format="json")
 
