@@ -188,3 +188,33 @@ def test_admin_actions_approve_cancel_and_resend_through_the_services(admin_clie
     Notification.objects.filter(pk=rows[2].pk).update(state=Notification.State.SENT)
     admin_client.post(url, {"action": "resend_selected", "_selected_action": [str(rows[2].pk)]})
     assert Notification.objects.filter(resent_from=rows[2]).count() == 1
+
+
+def test_a_staff_organizer_sees_only_the_notices_of_their_conferences(client, conference):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    from conferences.services.conferences import conference_role_grant
+
+    start = datetime.datetime(2021, 5, 9, 8, 0, tzinfo=HANOI)
+    theirs = conference_create(
+        title_vi="Hội nghị khác",
+        host=conference.host,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=4),
+    )
+    mine, other = make_notification(conference, 1), make_notification(theirs, 2)
+    user = get_user_model().objects.create_user("to-chuc", password=None, is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="notifications"))
+    conference_role_grant(conference=conference, user=user, role="organizer")
+    client.force_login(user)
+
+    notices = client.get(changelist_url(Notification))
+    attempts = client.get(changelist_url(DeliveryAttempt))
+    attachments = client.get(changelist_url(NotificationAttachment))
+
+    assert [n.pk for n in notices.context["cl"].result_list] == [mine.pk]
+    assert [a.notification_id for a in attempts.context["cl"].result_list] == [mine.pk]
+    assert [a.notification_id for a in attachments.context["cl"].result_list] == [mine.pk]
+    assert client.get(change_url(other)).status_code == 302  # As for a notice that does not exist.
+    assert client.get(change_url(mine)).status_code == 200
