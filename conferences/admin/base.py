@@ -37,25 +37,26 @@ class ConferenceScopedAdminMixin:
             return queryset
         return self.scope_queryset(queryset, request)
 
-    def _scoped_choices(self, request, model) -> QuerySet | None:
-        related_admin = self.admin_site._registry.get(model)
-        if request.user.is_superuser or not isinstance(related_admin, ConferenceScopedAdminMixin):
-            return None
-        return related_admin.get_queryset(request)
+    def _scoped_choices(self, db_field, request, kwargs: dict) -> dict:
+        """The field's choices from the related model's scoped admin, unless the caller chose them."""
+        related_admin = self.admin_site._registry.get(db_field.related_model)
+        if (
+            "queryset" not in kwargs
+            and not request.user.is_superuser
+            and isinstance(related_admin, ConferenceScopedAdminMixin)
+        ):
+            kwargs["queryset"] = related_admin.get_queryset(request)
+        return kwargs
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if "queryset" not in kwargs:
-            choices = self._scoped_choices(request, db_field.related_model)
-            if choices is not None:
-                kwargs["queryset"] = choices
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return super().formfield_for_foreignkey(
+            db_field, request, **self._scoped_choices(db_field, request, kwargs)
+        )
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if "queryset" not in kwargs:
-            choices = self._scoped_choices(request, db_field.related_model)
-            if choices is not None:
-                kwargs["queryset"] = choices
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        return super().formfield_for_manytomany(
+            db_field, request, **self._scoped_choices(db_field, request, kwargs)
+        )
 
     def get_list_filter(self, request):
         """Filter by the related rows the listed rows point to, not by every row of the related table."""

@@ -180,6 +180,13 @@ def _person_for(delegate: DelegateInput, invitation: Invitation, *, actor) -> Pe
     return person
 
 
+def _cancel(registrations) -> None:
+    """Cancel delegates who no longer come; their personal links stop working."""
+    for registration in registrations:
+        registration.status, registration.token_hash = Registration.Status.CANCELLED, None
+        registration.save(update_fields=["status", "token_hash", "updated_at"])
+
+
 def _as_named(registration: Registration) -> tuple[str, str, str]:
     return (registration.full_name, registration.position, registration.phone)
 
@@ -225,9 +232,7 @@ def rsvp_submit(
     }
     cleaned: list[DelegateInput] = []
     if not accept:
-        for registration in current.values():
-            registration.status, registration.token_hash = Registration.Status.CANCELLED, None
-            registration.save(update_fields=["status", "token_hash", "updated_at"])
+        _cancel(current.values())
         invitation.status, invitation.paper_presenter = Invitation.Status.DECLINED, None
     else:
         cleaned = _clean_delegates(list(delegates), invitation.delegate_quota)
@@ -236,10 +241,7 @@ def rsvp_submit(
             raise ValidationError({"presenter_email": _("The presenter must be one of the delegates.")})
         wanted = {d.email for d in cleaned}
         # Replaced delegates leave first, so their places count for the new ones.
-        for email, registration in current.items():
-            if email not in wanted:
-                registration.status, registration.token_hash = Registration.Status.CANCELLED, None
-                registration.save(update_fields=["status", "token_hash", "updated_at"])
+        _cancel(registration for email, registration in current.items() if email not in wanted)
         for delegate in cleaned:
             named = (delegate.full_name, delegate.position, delegate.phone)
             registration = current.get(delegate.email)

@@ -42,28 +42,19 @@ def _presenter(delegates: list[Registration], invitation: Invitation) -> Registr
 @require_http_methods(["GET", "POST"])
 @opened_by_link(invitation_get_by_token)
 def rsvp(request, invitation: Invitation, token: str):
-    conference = invitation.conference
     # Only decides how the page looks: rsvp_submit asks the same question again.
     closed_reason = rsvp_state(invitation=invitation).reason
     delegates = list(invitation_delegates(invitation=invitation))
-
-    if (
-        request.method == "GET"
-        and request.GET.get("saved")
-        and invitation.status
-        in (
-            Invitation.Status.ACCEPTED,
-            Invitation.Status.DECLINED,
-        )
-    ):
-        context = {
-            "invitation": invitation,
-            "conference": conference,
-            "delegates": delegates,
-            "presenter": _presenter(delegates, invitation),
-            "closed_reason": closed_reason,
-            "rsvp_path": reverse("conferences:rsvp", kwargs={"token": token}),
-        }
+    shown = {
+        "invitation": invitation,
+        "conference": invitation.conference,
+        "delegates": delegates,
+        "presenter": _presenter(delegates, invitation),
+    }
+    answered = invitation.status in (Invitation.Status.ACCEPTED, Invitation.Status.DECLINED)
+    if request.method == "GET" and request.GET.get("saved") and answered:
+        rsvp_path = reverse("conferences:rsvp", kwargs={"token": token})
+        context = {**shown, "closed_reason": closed_reason, "rsvp_path": rsvp_path}
         return render(request, "conferences/rsvp_done.html", context)
 
     if request.method == "POST" and not closed_reason:
@@ -74,14 +65,7 @@ def rsvp(request, invitation: Invitation, token: str):
     else:
         answer = answer_form(invitation=invitation, delegates=delegates)
 
-    context = {
-        "invitation": invitation,
-        "conference": conference,
-        "delegates": delegates,
-        "presenter": _presenter(delegates, invitation),
-        "closed_reason": closed_reason,
-        **answer.context(),
-    }
+    context = {**shown, "closed_reason": closed_reason, **answer.context()}
     # A POST that comes back here was refused (a saved answer redirects).
     return render(request, "conferences/rsvp.html", context, status=400 if request.method == "POST" else 200)
 
