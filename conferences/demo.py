@@ -42,7 +42,7 @@ from conferences.services.agenda_publishing import agenda_publish
 from conferences.services.awards import award_create, award_decision_create
 from conferences.services.common import validated_save
 from conferences.services.conferences import conference_create, conference_publish, conference_role_grant
-from conferences.services.invitations import invitation_create, invitation_respond, registration_create
+from conferences.services.invitations import invitation_create
 from conferences.services.notices import conference_notify, person_recipient
 from conferences.services.organizations import (
     organization_create,
@@ -51,6 +51,7 @@ from conferences.services.organizations import (
     province_upsert,
 )
 from conferences.services.papers import paper_decide, paper_submit, review_submit
+from conferences.services.rsvp import DelegateInput, rsvp_submit
 from core.text import fold, nfc
 
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
@@ -204,6 +205,8 @@ def account_ensure(spec: dict, *, password: str, email_domain: str):
         )
     if spec.get("group"):
         # Staff with the app permissions, not a superuser: organizers need not manage accounts.
+        # Staff status only lets them into the admin; which conferences they see and change,
+        # there as on the site, comes from their organizer role (roles_grant).
         group, _created = Group.objects.get_or_create(name=spec["group"])
         group.permissions.set(Permission.objects.filter(content_type__app_label__in=ORGANIZER_APPS))
         user.groups.add(group)
@@ -287,14 +290,13 @@ class _ConferenceBuilder:
         for position, spec in enumerate(self.scenario["review_criteria"]):
             validated_save(ReviewCriterion(conference=conference, position=position, **spec))
         conference_publish(conference=conference)
-        invitations = self.invitations(conference)
-        self.registrations(conference, invitations)
+        invitations = self.answers(conference, self.invitations(conference))
         self.notices(conference)
         self.submit_papers(conference, invitations, reviewer=accounts[ConferenceRole.Role.REVIEWER])
         self.agenda(conference)
         agenda_publish(conference=conference, actor=accounts[ConferenceRole.Role.ORGANIZER])
         self.awards(conference)
-        self.backdate(conference, invitations)
+        self.backdate(conference)
         return conference
 
     def person(self, *, full_name: str, position: str, organization: Organization, email: str) -> Person:
@@ -341,10 +343,6 @@ class _ConferenceBuilder:
             status=Invitation.Status.SENT,
             sent_at=self.local(self.scenario["timeline"]["invitations_sent_at"]),
         )
-        for index, invitation in enumerate(invitations):
-            answer = self.answer(index, invitation)
-            if answer is not None:
-                invitations[index] = invitation_respond(invitation=invitation, accept=answer)
         return invitations
 
     def answer(self, index: int, invitation: Invitation) -> bool | None:
@@ -357,39 +355,53 @@ class _ConferenceBuilder:
             return None
         return True
 
-    def registrations(self, conference: Conference, invitations: list[Invitation]) -> None:
+    def answers(self, conference: Conference, invitations: list[Invitation]) -> list[Invitation]:
+        """Answer as the agencies did through their links, each on its day before the deadline."""
         delegates = self.scenario["delegates"]
+        first_answer = self.local(self.scenario["timeline"]["first_answer_at"])
+        answered = []
         for index, invitation in enumerate(invitations):
-            if invitation.status != Invitation.Status.ACCEPTED:
+            answer = self.answer(index, invitation)
+            if answer is None:
+                answered.append(invitation)
                 continue
-            organization = invitation.organization
-            paper = self.papers_by_agency.get(organization.pk)
-            is_department = organization.kind == Organization.Kind.DEPARTMENT
-            positions = delegates["department_positions" if is_department else "ministry_positions"]
-            # Most departments send both delegates they may; some send one.
-            count = invitation.delegate_quota if paper or index % 3 != 2 else 1
-            mailbox = self.mailbox(organization)
-            for slot in range(count):
-                if slot == 0 and paper:
-                    name, position = paper["presenter"]["full_name"], paper["presenter"]["position"]
-                else:
-                    # About one delegate in three is a woman.
-                    female = (index + slot) % 3 == 0
-                    name, position = next(self.names[female]), positions[slot % len(positions)]
-                person = self.person(
-                    full_name=name,
-                    position=position,
-                    organization=organization,
-                    email=f"{mailbox}.{slot + 1}@{self.domain}",
-                )
-                registration_create(
-                    conference=conference,
-                    person=person,
+            named: list[DelegateInput] = []
+            paper = self.papers_by_agency.get(invitation.organization_id)
+            if answer:
+                organization = invitation.organization
+                is_department = organization.kind == Organization.Kind.DEPARTMENT
+                positions = delegates["department_positions" if is_department else "ministry_positions"]
+                # Most departments send both delegates they may; some send one.
+                count = invitation.delegate_quota if paper or index % 3 != 2 else 1
+                mailbox = self.mailbox(organization)
+                for slot in range(count):
+                    if slot == 0 and paper:
+                        name, position = paper["presenter"]["full_name"], paper["presenter"]["position"]
+                    else:
+                        # About one delegate in three is a woman.
+                        female = (index + slot) % 3 == 0
+                        name, position = next(self.names[female]), positions[slot % len(positions)]
+                    named.append(
+                        DelegateInput(
+                            full_name=name, position=position, email=f"{mailbox}.{slot + 1}@{self.domain}"
+                        )
+                    )
+            answered.append(
+                rsvp_submit(
                     invitation=invitation,
-                    role=Registration.Role.SPEAKER if slot == 0 and paper else Registration.Role.DELEGATE,
+                    accept=answer,
+                    delegates=named,
+                    presenter_email=named[0].email if paper and named else "",
+                    now=first_answer + datetime.timedelta(days=index % 10),
                 )
-                if slot == 0 and paper:
-                    self.presenters[paper["key"]] = person
+            )
+            if paper and named:
+                self.presenters[paper["key"]] = Person.objects.get(email=named[0].email)
+        # The presenters speak; no service sets a registration's role after the answer yet.
+        Registration.objects.filter(conference=conference, person__in=list(self.presenters.values())).update(
+            role=Registration.Role.SPEAKER
+        )
+        return answered
 
     def mailbox(self, organization: Organization) -> str:
         if organization.province_id:
@@ -479,16 +491,10 @@ class _ConferenceBuilder:
                 hold=spec["hold"],
             )
 
-    def backdate(self, conference: Conference, invitations: list[Invitation]) -> None:
+    def backdate(self, conference: Conference) -> None:
         """Move the services' "now" stamps back into the 2021 story, so the demo reads consistently."""
         timeline = self.scenario["timeline"]
         Conference.objects.filter(pk=conference.pk).update(published_at=self.local(timeline["published_at"]))
-        first_answer = self.local(timeline["first_answer_at"])
-        for index, invitation in enumerate(invitations):
-            if invitation.responded_at is not None:
-                Invitation.objects.filter(pk=invitation.pk).update(
-                    responded_at=first_answer + datetime.timedelta(days=index % 10)
-                )
         Paper.objects.filter(conference=conference).update(
             submitted_at=self.local(timeline["papers_submitted_at"]),
             decided_at=self.local(timeline["papers_decided_at"]),

@@ -16,6 +16,21 @@ from notifications.models import DeliveryAttempt, Notification, NotificationAtta
 from notifications.services.outbox import notification_approve, notification_cancel, notification_resend
 
 
+class SuperuserOnlyAdminMixin:
+    """The outbox admin is the site administrators' (superusers') tool.
+
+    The outbox knows nothing of conferences, so it cannot tell which notices an
+    organizer may see: organizers use their conference's outbox pages, which
+    the conference side scopes by its roles.
+    """
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+
 class NotificationAttachmentInline(ReadOnlyTabularInline):
     model = NotificationAttachment
     fields = ("filename", "content_type", "file")
@@ -29,7 +44,7 @@ class DeliveryAttemptInline(ReadOnlyTabularInline):
 
 
 @admin.register(Notification)
-class NotificationAdmin(FoldedSearchMixin, ReadOnlyAdmin):
+class NotificationAdmin(SuperuserOnlyAdminMixin, FoldedSearchMixin, ReadOnlyAdmin):
     list_display = (
         "created_at",
         "state",
@@ -119,7 +134,7 @@ class NotificationAdmin(FoldedSearchMixin, ReadOnlyAdmin):
 
 
 @admin.register(NotificationAttachment)
-class NotificationAttachmentAdmin(ReadOnlyAdmin):
+class NotificationAttachmentAdmin(SuperuserOnlyAdminMixin, ReadOnlyAdmin):
     list_display = ("filename", "content_type", "notification")
     list_select_related = ("notification",)
     search_fields = ("filename", "notification__recipient_address", "notification__subject")
@@ -127,7 +142,7 @@ class NotificationAttachmentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(DeliveryAttempt)
-class DeliveryAttemptAdmin(ReadOnlyAdmin):
+class DeliveryAttemptAdmin(SuperuserOnlyAdminMixin, ReadOnlyAdmin):
     list_display = ("started_at", "outcome", "smtp_code", "worker", "notification")
     list_filter = ("outcome",)
     list_select_related = ("notification",)
@@ -137,7 +152,7 @@ class DeliveryAttemptAdmin(ReadOnlyAdmin):
 
 
 @admin.register(RateLimitWindow)
-class RateLimitWindowAdmin(ReadOnlyAdmin):
+class RateLimitWindowAdmin(SuperuserOnlyAdminMixin, ReadOnlyAdmin):
     """The per-minute send counters, shown to explain why mail is waiting; workers own the rows."""
 
     list_display = ("key", "window_start", "count")

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from conferences.admin.base import ConferenceScopedAdminMixin
 from conferences.models import AgendaItem, AgendaVersion
 from core.admin import ReadOnlyAdmin
 
@@ -23,7 +24,7 @@ class AgendaItemAdminForm(forms.ModelForm):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(admin.ModelAdmin):
+class AgendaItemAdmin(ConferenceScopedAdminMixin, admin.ModelAdmin):
     form = AgendaItemAdminForm
     list_display = ("starts_at", "ends_at", "title", "kind", "room", "presenting_organization", "conference")
     list_filter = ("kind", "conference")
@@ -36,7 +37,7 @@ class AgendaItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgendaVersion)
-class AgendaVersionAdmin(ReadOnlyAdmin):
+class AgendaVersionAdmin(ConferenceScopedAdminMixin, ReadOnlyAdmin):
     list_display = ("conference", "number", "published_at", "published_by")
     list_filter = ("conference",)
     list_select_related = ("conference", "published_by")

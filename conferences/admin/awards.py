@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from conferences.admin.base import _take_over
+from conferences.admin.base import ConferenceScopedAdminMixin, _take_over
 from conferences.models import Award, AwardCategory, AwardDecision, Certificate, Organization
 from conferences.services.awards import award_decision_create
 from conferences.services.certificates import certificate_issue, certificate_revoke
@@ -19,7 +19,8 @@ class AwardCategoryAdmin(admin.ModelAdmin):
     ordering = ("name_vi",)
 
 
-class AwardInline(admin.StackedInline):
+class AwardInline(ConferenceScopedAdminMixin, admin.StackedInline):
+    conference_lookup = "decision__conference"
     model = Award
     extra = 0
     fields = (
@@ -47,7 +48,7 @@ class AwardDecisionAddForm(forms.ModelForm):
 
 
 @admin.register(AwardDecision)
-class AwardDecisionAdmin(admin.ModelAdmin):
+class AwardDecisionAdmin(ConferenceScopedAdminMixin, admin.ModelAdmin):
     list_display = ("document", "subject", "signed_on", "signer_name", "conference")
     # Only the agencies that issued a decision, not every organization.
     list_filter = ("conference", ("document__issuer", admin.RelatedOnlyFieldListFilter))
@@ -89,7 +90,8 @@ class AwardDecisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Award)
-class AwardAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class AwardAdmin(ConferenceScopedAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
+    conference_lookup = "decision__conference"
     list_display = ("decision", "ceremony_order", "category", "recipient", "register_number")
     list_filter = ("category", "decision__conference")
     list_select_related = (
@@ -109,7 +111,7 @@ class AwardAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class CertificateAdmin(ConferenceScopedAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     """Certificates are issued by certificate_issue and revoked by certificate_revoke, never edited."""
 
     list_display = ("serial", "recipient_name", "kind", "conference", "issued_at", "is_valid")

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from conferences.admin.base import _take_over
+from conferences.admin.base import ConferenceScopedAdminMixin, _take_over
 from conferences.models import (
     AuditEntry,
     Conference,
@@ -25,20 +25,20 @@ from conferences.services.conferences import (
     conference_update,
     conference_validate,
 )
-from conferences.services.invitations import registration_check_in
+from conferences.services.invitations import invitee_check, registration_check_in
 from core.admin import FoldedSearchMixin, ReadOnlyAdmin
 from core.exceptions import ApplicationError
 
 # --- conferences --------------------------------------------------------------------------------------------
 
 
-class RoomInline(admin.TabularInline):
+class RoomInline(ConferenceScopedAdminMixin, admin.TabularInline):
     model = Room
     extra = 0
     fields = ("name", "capacity", "position")
 
 
-class ConferenceRoleInline(admin.TabularInline):
+class ConferenceRoleInline(ConferenceScopedAdminMixin, admin.TabularInline):
     model = ConferenceRole
     extra = 0
     fields = ("user", "role")
@@ -48,7 +48,7 @@ class ConferenceRoleInline(admin.TabularInline):
         return super().get_queryset(request).select_related("user")
 
 
-class ReviewCriterionInline(admin.TabularInline):
+class ReviewCriterionInline(ConferenceScopedAdminMixin, admin.TabularInline):
     model = ReviewCriterion
     extra = 0
     fields = ("position", "code", "label", "max_score")
@@ -68,8 +68,9 @@ class ConferenceAdminForm(forms.ModelForm):
 
 
 @admin.register(Conference)
-class ConferenceAdmin(admin.ModelAdmin):
+class ConferenceAdmin(ConferenceScopedAdminMixin, admin.ModelAdmin):
     form = ConferenceAdminForm
+    conference_lookup = "pk"
     list_display = ("title_vi", "slug", "kind", "status", "host", "starts_at", "ends_at", "venue_name")
     list_filter = ("status", "kind")
     list_select_related = ("host",)
@@ -129,7 +130,7 @@ class ConferenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
+class RoomAdmin(ConferenceScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "conference", "capacity", "position")
     list_filter = ("conference",)
     list_select_related = ("conference",)
@@ -139,7 +140,7 @@ class RoomAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConferenceRole)
-class ConferenceRoleAdmin(admin.ModelAdmin):
+class ConferenceRoleAdmin(ConferenceScopedAdminMixin, admin.ModelAdmin):
     list_display = ("user", "role", "conference", "created_at")
     list_filter = ("role", "conference")
     list_select_related = ("user", "conference")
@@ -152,8 +153,28 @@ class ConferenceRoleAdmin(admin.ModelAdmin):
 # --- invitations and registrations ---------------------------------------------------------------------
 
 
+class InvitationAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        conference = cleaned.get("conference")
+        if conference is not None and not self.has_error("organization") and not self.has_error("person"):
+            # Whom a conference may invite is the invitation service's rule, with its messages
+            # (the database constraint alone would only say "constraint violated").
+            try:
+                invitee_check(
+                    conference=conference,
+                    organization=cleaned.get("organization"),
+                    person=cleaned.get("person"),
+                    invitation=self.instance,
+                )
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        return cleaned
+
+
 @admin.register(Invitation)
-class InvitationAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class InvitationAdmin(ConferenceScopedAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
+    form = InvitationAdminForm
     list_display = (
         "invitee",
         "conference",
@@ -186,7 +207,7 @@ class InvitationAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class RegistrationAdmin(ConferenceScopedAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ("person", "organization", "conference", "role", "status", "checked_in_at")
     list_filter = ("status", "role", "conference")
     list_select_related = ("person", "organization", "conference")
@@ -214,9 +235,10 @@ class RegistrationAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(InvitationLink)
-class InvitationLinkAdmin(ReadOnlyAdmin):
+class InvitationLinkAdmin(ConferenceScopedAdminMixin, ReadOnlyAdmin):
     """RSVP links exist here only as hashes; the table shows which are live."""
 
+    conference_lookup = "invitation__conference"
     list_display = ("invitation", "created_at", "expires_at", "revoked_at")
     list_filter = ("invitation__conference",)
     list_select_related = ("invitation__conference", "invitation__organization", "invitation__person")
@@ -226,7 +248,7 @@ class InvitationLinkAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin):
+class AuditEntryAdmin(ConferenceScopedAdminMixin, ReadOnlyAdmin):
     list_display = ("created_at", "action", "object_type", "object_id", "actor", "conference")
     list_filter = ("action", "object_type", "conference")
     list_select_related = ("actor", "conference")

@@ -2,21 +2,30 @@
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils.translation import gettext_lazy as _
 
+from conferences.admin.base import ConferenceScopedAdminMixin
 from conferences.models import DocumentNumber, DocumentSequence
+from conferences.selectors.conferences import conference_ids_organized_by
 from core.admin import ReadOnlyAdmin
 
 
 @admin.register(DocumentNumber)
-class DocumentNumberAdmin(ReadOnlyAdmin):
+class DocumentNumberAdmin(ConferenceScopedAdminMixin, ReadOnlyAdmin):
     list_display = ("formatted", "issuer", "kind", "year", "number", "issued_on")
     list_filter = ("kind", "year")
     list_select_related = ("issuer",)
     search_fields = ("issuer__name", "issuer__code", "number__exact")
     date_hierarchy = "issued_on"
     ordering = ("issuer", "kind", "-year", "-number")
+
+    def scope_queryset(self, queryset, request):
+        # A number belongs to a conference through the letter or the decision it was taken for.
+        organized = conference_ids_organized_by(user=request.user)
+        return queryset.filter(
+            Q(invitation__conference__in=organized) | Q(award_decision__conference__in=organized)
+        )
 
     @admin.display(description=_("number as printed"))
     def formatted(self, obj: DocumentNumber) -> str:

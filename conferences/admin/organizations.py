@@ -4,7 +4,10 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from conferences.admin.base import ConferenceScopedAdminMixin
 from conferences.models import Organization, Person, Province
+from conferences.selectors.conferences import conference_ids_organized_by
+from conferences.selectors.people import people_visible_in_conferences
 from core.admin import FoldedSearchMixin
 from core.text import fold
 
@@ -70,13 +73,19 @@ class PersonAdminForm(forms.ModelForm):
 
 
 @admin.register(Person)
-class PersonAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class PersonAdmin(ConferenceScopedAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
+    """People are shared by every conference: a non-superuser sees those their conferences may see."""
+
     form = PersonAdminForm
-    list_display = ("full_name", "position", "organization", "email", "phone", "language")
-    list_filter = ("language", "organization__kind", "organization__province")
+    list_display = ("full_name", "position", "organization", "email", "phone", "language", "locked")
+    list_filter = ("locked", "language", "organization__kind", "organization__province")
     list_select_related = ("organization",)
     search_fields = ("full_name", "email", "phone", "position")
     folded_search_fields = ("search_name",)
     autocomplete_fields = ("organization", "user")
     ordering = ("sort_key", "id")
     readonly_fields = ("search_name", "sort_key", "created_at")
+
+    def scope_queryset(self, queryset, request):
+        organized = conference_ids_organized_by(user=request.user)
+        return queryset.filter(pk__in=people_visible_in_conferences(conference_ids=organized).values("pk"))

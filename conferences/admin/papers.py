@@ -4,13 +4,15 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from conferences.admin.base import ConferenceScopedAdminMixin
 from conferences.models import Paper, PaperAuthor, PaperRevision, Review, ReviewCriterion
 from conferences.services.papers import paper_decide
 from core.admin import FoldedSearchMixin, ReadOnlyAdmin, ReadOnlyTabularInline
 from core.exceptions import ApplicationError
 
 
-class PaperAuthorInline(admin.TabularInline):
+class PaperAuthorInline(ConferenceScopedAdminMixin, admin.TabularInline):
+    conference_lookup = "paper__conference"
     model = PaperAuthor
     extra = 0
     fields = ("order", "person", "is_presenter")
@@ -20,7 +22,8 @@ class PaperAuthorInline(admin.TabularInline):
         return super().get_queryset(request).select_related("person")
 
 
-class PaperRevisionInline(ReadOnlyTabularInline):
+class PaperRevisionInline(ConferenceScopedAdminMixin, ReadOnlyTabularInline):
+    conference_lookup = "paper__conference"
     model = PaperRevision
     fields = ("number", "title", "file", "created_by", "created_at")
     readonly_fields = fields
@@ -30,7 +33,7 @@ class PaperRevisionInline(ReadOnlyTabularInline):
 
 
 @admin.register(Paper)
-class PaperAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class PaperAdmin(ConferenceScopedAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ("title", "presenting_organization", "conference", "status", "submitted_at", "decided_at")
     list_filter = ("status", "conference")
     list_select_related = ("conference", "presenting_organization")
@@ -73,7 +76,8 @@ class PaperAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(PaperAuthor)
-class PaperAuthorAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class PaperAuthorAdmin(ConferenceScopedAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
+    conference_lookup = "paper__conference"
     list_display = ("paper", "order", "person", "is_presenter")
     list_filter = ("is_presenter", "paper__conference")
     list_select_related = ("paper", "person")
@@ -84,7 +88,8 @@ class PaperAuthorAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(PaperRevision)
-class PaperRevisionAdmin(ReadOnlyAdmin):
+class PaperRevisionAdmin(ConferenceScopedAdminMixin, ReadOnlyAdmin):
+    conference_lookup = "paper__conference"
     list_display = ("paper", "number", "title", "created_by", "created_at")
     list_filter = ("paper__conference",)
     list_select_related = ("paper", "created_by")
@@ -94,7 +99,7 @@ class PaperRevisionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ReviewCriterion)
-class ReviewCriterionAdmin(admin.ModelAdmin):
+class ReviewCriterionAdmin(ConferenceScopedAdminMixin, admin.ModelAdmin):
     list_display = ("label", "code", "conference", "max_score", "position")
     list_filter = ("conference",)
     list_select_related = ("conference",)
@@ -104,7 +109,8 @@ class ReviewCriterionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ConferenceScopedAdminMixin, admin.ModelAdmin):
+    conference_lookup = "paper__conference"
     list_display = ("paper", "reviewer", "recommendation", "created_at", "updated_at")
     list_filter = ("recommendation", "paper__conference")
     list_select_related = ("paper", "reviewer")

@@ -1,6 +1,6 @@
 """The published agenda over the API: the current version as JSON, ICS and PDF, and the versions.
 
-Read-only and public for published conferences; organizers (and staff) also
+Read-only and public for published conferences; organizers (and superusers) also
 reach their drafts. JSON, ICS and PDF carry ETag and Last-Modified and answer
 conditional requests with 304 (see conferences.exports.agenda).
 """

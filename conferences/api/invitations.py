@@ -220,9 +220,8 @@ class InvitationViewSet(
         organizations = data.pop("organizations", None)
         kind = data.pop("organization_kind", None)
         if organizations is None:
-            # "Every ministry" means every other ministry: the host does not invite itself.
-            everyone = organization_search(kind=kind).exclude(pk=self.conference.host_id)
-            organizations = list(everyone.order_by("name", "pk"))
+            # The service leaves the host out: "every ministry" means every other ministry.
+            organizations = list(organization_search(kind=kind).order_by("name", "pk"))
         created, skipped = invitation_bulk_create(
             conference=self.conference, organizations=organizations, **data
         )

@@ -12,7 +12,7 @@ from conferences.selectors.conferences import conference_get_for_user, user_is_o
 
 
 class IsConferenceOrganizer(BasePermission):
-    """The user organizes the conference named in the URL (or is staff)."""
+    """The user organizes the conference named in the URL (or is a superuser)."""
 
     message = gettext_lazy("Only the conference's organizers can do this.")
 

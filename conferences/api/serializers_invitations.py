@@ -1,14 +1,14 @@
 """Serializers of the invitations API: what organizers and invited agencies read and send."""
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from conferences.models import Conference, Invitation, Organization, Person, Registration
-from conferences.services.rsvp import DelegateInput
+from conferences.selectors.people import people_visible_to_organizer
+from conferences.services.rsvp import DelegateInput, rsvp_state
 
 MAX_BULK_IDS = 1000
 MAX_DELEGATES = 100
@@ -35,10 +35,10 @@ class PersonBriefSerializer(serializers.ModelSerializer):
 class DelegateSerializer(serializers.Serializer):
     """A delegate named by the agency, as the agency sees them."""
 
-    full_name = serializers.CharField(source="person.full_name", read_only=True)
+    full_name = serializers.CharField(source="display_name", read_only=True)
     email = serializers.EmailField(source="person.email", read_only=True)
-    position = serializers.CharField(source="person.position", read_only=True)
-    phone = serializers.CharField(source="person.phone", read_only=True)
+    position = serializers.CharField(source="display_position", read_only=True)
+    phone = serializers.CharField(source="display_phone", read_only=True)
 
 
 class InvitationDelegateSerializer(DelegateSerializer):
@@ -143,6 +143,11 @@ def invitation_counts_data(counts: dict) -> dict:
 
 class RegistrationSerializer(serializers.ModelSerializer):
     person = PersonBriefSerializer(read_only=True)
+    full_name = serializers.CharField(
+        source="display_name", read_only=True, help_text=_("As the agency named the delegate.")
+    )
+    position = serializers.CharField(source="display_position", read_only=True)
+    phone = serializers.CharField(source="display_phone", read_only=True)
     organization = InvitedOrganizationSerializer(read_only=True, allow_null=True)
     invitation = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
@@ -151,6 +156,9 @@ class RegistrationSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "person",
+            "full_name",
+            "position",
+            "phone",
             "organization",
             "invitation",
             "role",
@@ -180,29 +188,25 @@ class InvitationLetterFieldsSerializer(InvitationTermsSerializer):
     addressee = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class InvitablePersonField(serializers.PrimaryKeyRelatedField):
+    """A person the organizers of the conference in the context may see.
+
+    Any other id gets the same answer as an id that does not exist, so the
+    person table cannot be read by trying ids.
+    """
+
+    def get_queryset(self):
+        return people_visible_to_organizer(conference=self.context["conference"])
+
+
 class InvitationCreateSerializer(InvitationLetterFieldsSerializer):
+    """Whom to invite; the rules on whom (not the host, not twice) are the service's."""
+
     organization = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.all(), required=False, allow_null=True, default=None
     )
-    person = serializers.PrimaryKeyRelatedField(
-        queryset=Person.objects.all(), required=False, allow_null=True, default=None
-    )
-
-    def validate(self, attrs: dict) -> dict:
-        conference: Conference = self.context["conference"]
-        organization, person = attrs.get("organization"), attrs.get("person")
-        if organization is None and person is None:
-            raise serializers.ValidationError({"organization": _("Invite an organization or a person.")})
-        invited = Invitation.objects.filter(conference=conference)
-        if organization is not None and invited.filter(organization=organization).exists():
-            raise serializers.ValidationError(
-                {"organization": _("This organization is already invited to the conference.")}
-            )
-        if organization is None and invited.filter(organization=None, person=person).exists():
-            raise serializers.ValidationError(
-                {"person": _("This person is already invited to the conference.")}
-            )
-        return attrs
+    person = InvitablePersonField(required=False, allow_null=True, default=None)
 
 
 class InvitationUpdateSerializer(InvitationLetterFieldsSerializer):
@@ -366,7 +370,4 @@ class RsvpInvitationSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.BooleanField(help_text=_("Whether the answer can still be changed.")))
     def get_can_answer(self, invitation: Invitation) -> bool:
-        conference = invitation.conference
-        if conference.status == Conference.Status.CLOSED:
-            return False
-        return conference.rsvp_deadline is None or timezone.now() <= conference.rsvp_deadline
+        return rsvp_state(invitation=invitation).open

@@ -44,17 +44,18 @@ def delegate_rows(registrations: Iterable[Registration]) -> list[DelegateRow]:
     """One row per registration, numbered from 1 (the selector has already sorted and joined them)."""
     rows = []
     for number, registration in enumerate(registrations, start=1):
-        person, organization = registration.person, registration.organization
+        organization = registration.organization
         checked_in = registration.checked_in_at
         rows.append(
             DelegateRow(
                 number=number,
-                full_name=person.full_name,
-                position=person.position,
+                # As the agency named the delegate for this conference (see Registration).
+                full_name=registration.display_name,
+                position=registration.display_position,
                 organization=organization.name if organization else "",
                 province=organization.province.name if organization and organization.province else "",
-                email=person.email,
-                phone=person.phone,
+                email=registration.person.email,
+                phone=registration.display_phone,
                 checked_in=timezone.localtime(checked_in).strftime("%H:%M %d/%m/%Y") if checked_in else "",
             )
         )

@@ -112,12 +112,24 @@ class Organization(TimestampedModel):
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
+        """Check the contact addresses and keep them trimmed, lower-case and once each.
+
+        The one check of these addresses: the services save through full_clean()
+        and the admin's form runs it too.
+        """
         if not isinstance(self.contact_emails, list):
             raise ValidationError({"contact_emails": _("Enter a list of e-mail addresses.")})
-        for email in self.contact_emails:
+        cleaned: list[str] = []
+        for raw in self.contact_emails:
+            email = str(raw or "").strip().lower()
+            if not email:
+                continue
             try:
                 validate_email(email)
             except ValidationError as exc:
                 raise ValidationError(
                     {"contact_emails": _("%(email)s is not a valid e-mail address.") % {"email": email}}
                 ) from exc
+            if email not in cleaned:
+                cleaned.append(email)
+        self.contact_emails = cleaned

@@ -32,6 +32,14 @@ class Person(CreatedModel):
         blank=True,
         related_name="person",
     )
+    locked = models.BooleanField(
+        _("verified by the organizers"),
+        default=False,
+        help_text=_(
+            "An agency's answer to an invitation no longer changes this person's name, position "
+            "or phone; it keeps what it typed on its own registration."
+        ),
+    )
     search_name = models.CharField(max_length=200, editable=False, db_index=True)
     sort_key = models.CharField(max_length=200, editable=False, db_index=True)
 

@@ -4,9 +4,45 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conferences.models import Conference, Invitation, Organization, Person, Registration
+from conferences.selectors.people import person_is_visible_to_organizer
 from conferences.services.common import validated_save
 from core.exceptions import ApplicationError
 from core.text import nfc
+
+
+def _is_host(conference: Conference, organization: Organization) -> bool:
+    """The host agency holds the conference: it does not invite itself."""
+    return organization.pk == conference.host_id
+
+
+def invitee_check(
+    *,
+    conference: Conference,
+    organization: Organization | None = None,
+    person: Person | None = None,
+    invitation: Invitation | None = None,
+) -> None:
+    """Refuse an invitee this conference may not invite; `invitation` is the one being changed, if any.
+
+    The rules of whom a conference invites, for every path that creates an
+    invitation (the API, the admin's form, the bulk invitation):
+    someone, not the host agency (it holds the conference), a person only among
+    those its organizers may see, and nobody twice.
+    """
+    if organization is None and person is None:
+        raise ValidationError({"organization": _("Invite an organization or a person.")})
+    if organization is not None and _is_host(conference, organization):
+        raise ValidationError({"organization": _("The host agency does not invite itself.")})
+    if person is not None and not person_is_visible_to_organizer(conference=conference, person=person):
+        # The same words whether the person exists elsewhere or not at all: no hint either way.
+        raise ValidationError({"person": _("No such person among those this conference may invite.")})
+    invited = Invitation.objects.filter(conference=conference)
+    if invitation is not None and invitation.pk:
+        invited = invited.exclude(pk=invitation.pk)
+    if organization is not None and invited.filter(organization=organization).exists():
+        raise ValidationError({"organization": _("This organization is already invited to the conference.")})
+    if organization is None and invited.filter(organization=None, person=person).exists():
+        raise ValidationError({"person": _("This person is already invited to the conference.")})
 
 
 @transaction.atomic
@@ -21,8 +57,7 @@ def invitation_create(
     paper_topic: str = "",
     note: str = "",
 ) -> Invitation:
-    if organization is None and person is None:
-        raise ValidationError({"organization": _("Invite an organization or a person.")})
+    invitee_check(conference=conference, organization=organization, person=person)
     invitation = Invitation(
         conference=conference,
         organization=organization,
@@ -66,7 +101,11 @@ def invitation_bulk_create(
     paper_topic: str = "",
     note: str = "",
 ) -> tuple[list[Invitation], list[Organization]]:
-    """Invite each organization not yet invited; return (new invitations, organizations skipped)."""
+    """Invite each organization not yet invited; return (new invitations, organizations skipped).
+
+    The host agency is left out without a word: "every ministry" means every other ministry.
+    """
+    organizations = [organization for organization in organizations if not _is_host(conference, organization)]
     already = set(
         Invitation.objects.filter(conference=conference, organization__in=organizations).values_list(
             "organization_id", flat=True
@@ -92,18 +131,6 @@ def invitation_bulk_create(
 
 
 @transaction.atomic
-def invitation_respond(*, invitation: Invitation, accept: bool) -> Invitation:
-    """Record an agency's answer. Answering again with the same answer changes nothing."""
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.status == Invitation.Status.REVOKED:
-        raise ApplicationError(_("This invitation has been revoked."))
-    invitation.status = Invitation.Status.ACCEPTED if accept else Invitation.Status.DECLINED
-    invitation.responded_at = invitation.responded_at or timezone.now()
-    invitation.save(update_fields=["status", "responded_at", "updated_at"])
-    return invitation
-
-
-@transaction.atomic
 def registration_create(
     *,
     conference: Conference,
@@ -111,8 +138,15 @@ def registration_create(
     organization: Organization | None = None,
     invitation: Invitation | None = None,
     role: str = Registration.Role.DELEGATE,
+    full_name: str = "",
+    position: str = "",
+    phone: str = "",
 ) -> Registration:
     """Register a person, holding the invitation's quota and the venue's capacity.
+
+    `full_name`, `position` and `phone` are the delegate as the agency named
+    them, kept on the registration; left empty, the conference shows the
+    person's own record.
 
     The conference row is locked first, so concurrent registrations are counted
     one after another and never overshoot a quota or the capacity.
@@ -143,6 +177,8 @@ def registration_create(
     registration.organization = organization
     registration.invitation = invitation
     registration.role = role
+    registration.full_name, registration.position = nfc(full_name), nfc(position)
+    registration.phone = (phone or "").strip()
     registration.status = Registration.Status.CONFIRMED
     return validated_save(registration)
 

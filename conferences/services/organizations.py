@@ -1,30 +1,12 @@
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from conferences.models import Organization, Person, Province
 from conferences.services.common import validated_save
 from core.text import fold, nfc
-
-
-def _clean_emails(emails: Iterable[str]) -> list[str]:
-    cleaned: list[str] = []
-    for raw in emails:
-        email = (raw or "").strip().lower()
-        if not email:
-            continue
-        try:
-            validate_email(email)
-        except ValidationError as exc:
-            raise ValidationError(
-                {"contact_emails": _("%(email)s is not a valid e-mail address.") % {"email": email}}
-            ) from exc
-        if email not in cleaned:
-            cleaned.append(email)
-    return cleaned
 
 
 def province_upsert(*, code: str, name: str, kind: str) -> Province:
@@ -55,7 +37,8 @@ def organization_create(
         code=code.strip().upper(),
         parent=parent,
         province=province,
-        contact_emails=_clean_emails(contact_emails),
+        # Organization.clean() checks the addresses and stores them trimmed and lower-case.
+        contact_emails=list(contact_emails),
         address=nfc(address),
         phone=phone.strip(),
         language=language,
@@ -79,7 +62,7 @@ def organization_update(*, organization: Organization, **fields) -> Organization
                 raise ValidationError({"parent": _("An organization cannot be placed under itself.")})
             ancestor = ancestor.parent
     if "contact_emails" in fields:
-        fields["contact_emails"] = _clean_emails(fields["contact_emails"])
+        fields["contact_emails"] = list(fields["contact_emails"] or [])
     for name, value in fields.items():
         setattr(organization, name, value)
     organization.search_name = fold(organization.name)

@@ -6,6 +6,7 @@ capacity hold under concurrent answers because the conference row is locked
 first, by every path that registers someone.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -66,22 +67,128 @@ def _clean_delegates(delegates: list[DelegateInput], quota: int) -> list[Delegat
     return cleaned
 
 
-def _person_for(delegate: DelegateInput, organization) -> Person:
-    person = Person.objects.filter(email=delegate.email).first()
+@dataclass(frozen=True)
+class RsvpState:
+    """Whether an invitation takes an answer now; if not, `reason` says why and `code` names it."""
+
+    open: bool
+    reason: str = ""
+    code: str = ""
+
+
+def rsvp_state(
+    *, invitation: Invitation, now: datetime.datetime | None = None, on_behalf: bool = False
+) -> RsvpState:
+    """Whether the invitation can be answered at `now`, by the agency's link or, `on_behalf`, by an organizer.
+
+    The one statement of when answers are open, asked by rsvp_submit and by
+    every page and endpoint that shows whether the answer can still change.
+    Organizers may answer after the deadline (a reply by phone); nobody
+    answers a withdrawn invitation or for a closed conference.
+    """
+    now = now or timezone.now()
+    conference = invitation.conference
+    if invitation.status == Invitation.Status.REVOKED:
+        return RsvpState(False, _("This invitation has been withdrawn."), "revoked")
+    if conference.status == Conference.Status.CLOSED:
+        return RsvpState(False, _("The conference is closed."), "closed")
+    if not on_behalf and conference.rsvp_deadline and now > conference.rsvp_deadline:
+        return RsvpState(
+            False, _("The deadline for answers has passed. Please contact the organizers."), "deadline_passed"
+        )
+    return RsvpState(True)
+
+
+# What an answer tells of a delegate beside the e-mail address that finds their person.
+NAMED_FIELDS = ("full_name", "position", "phone")
+
+
+def _audit(*, invitation: Invitation, actor, action: str, data: dict) -> None:
+    AuditEntry.objects.create(
+        conference_id=invitation.conference_id,
+        actor=actor,
+        action=action,
+        object_type="invitation",
+        object_id=str(invitation.pk),
+        data=data,
+    )
+
+
+def _answer_may_change(person: Person, invitation: Invitation) -> bool:
+    """Whether an answer to this invitation may change the person's own record.
+
+    A person is shared by every conference: only the agency they belong to
+    (or the person the invitation is addressed to) speaks for them, and not
+    once the organizers have verified and locked the record.
+    """
+    if person.locked:
+        return False
+    if invitation.person_id is not None and invitation.person_id == person.pk:
+        return True
+    return invitation.organization_id is not None and person.organization_id == invitation.organization_id
+
+
+def _person_for(delegate: DelegateInput, invitation: Invitation, *, actor) -> Person:
+    """The person with the delegate's e-mail, made if new; an existing record changes only if it may.
+
+    What the answer would change on a record is written to the invitation's
+    history: the change itself, or, for a record that is kept, which details
+    differ (not their values: the record may be another agency's).
+    """
+    person = Person.objects.select_for_update().filter(email=delegate.email).first()
     if person is None:
         return person_create(
             full_name=delegate.full_name,
             position=delegate.position,
-            organization=organization,
+            organization=invitation.organization,
             email=delegate.email,
             phone=delegate.phone,
         )
-    # The agency's answer is the newest word on its delegate's name, position and phone.
-    person.full_name, person.position = delegate.full_name, delegate.position or person.position
-    person.phone = delegate.phone or person.phone
-    person.organization = person.organization or organization
-    person.save()
+    # An empty position or phone in an answer means "not given", not "erase".
+    named = {
+        "full_name": delegate.full_name,
+        "position": delegate.position or person.position,
+        "phone": delegate.phone or person.phone,
+    }
+    differing = {field: value for field, value in named.items() if getattr(person, field) != value}
+    if not differing:
+        return person
+    if not _answer_may_change(person, invitation):
+        _audit(
+            invitation=invitation,
+            actor=actor,
+            action="invitation.delegate_record_kept",
+            data={
+                "person": person.pk,
+                "email": person.email,
+                "fields": [field for field in NAMED_FIELDS if field in differing],
+                "reason": "locked" if person.locked else "other_agency",
+            },
+        )
+        return person
+    before = {field: getattr(person, field) for field in differing}
+    for field, value in differing.items():
+        setattr(person, field, value)
+    # save() derives the folded name and the sort key from the name.
+    person.save(update_fields=[*differing, "search_name", "sort_key"])
+    _audit(
+        invitation=invitation,
+        actor=actor,
+        action="invitation.delegate_record_changed",
+        data={"person": person.pk, "email": person.email, "before": before, "after": differing},
+    )
     return person
+
+
+def _cancel(registrations) -> None:
+    """Cancel delegates who no longer come; their personal links stop working."""
+    for registration in registrations:
+        registration.status, registration.token_hash = Registration.Status.CANCELLED, None
+        registration.save(update_fields=["status", "token_hash", "updated_at"])
+
+
+def _as_named(registration: Registration) -> tuple[str, str, str]:
+    return (registration.full_name, registration.position, registration.phone)
 
 
 @transaction.atomic
@@ -92,8 +199,19 @@ def rsvp_submit(
     delegates: list[DelegateInput] = (),
     presenter_email: str = "",
     actor=None,
+    now: datetime.datetime | None = None,
 ) -> Invitation:
-    """Record the answer. `actor` is the organizer answering for the agency (a phone reply)."""
+    """Record the answer: the one way an invitation is answered.
+
+    `actor` is the organizer answering for the agency (a reply by phone): it
+    may answer after the deadline, and the answer is written to the audit
+    log. `now` is when the answer was given, if not now (the demo records the
+    answers of its story).
+
+    Each delegate is registered as the agency named them; the shared person
+    behind the e-mail address changes only when the answer may change it
+    (see _answer_may_change).
+    """
     # Lock order conference -> invitation, the same as every registration, so answers queue up.
     conference = Conference.objects.select_for_update().get(pk=invitation.conference_id)
     invitation = (
@@ -101,26 +219,20 @@ def rsvp_submit(
         .select_related("organization")
         .get(pk=invitation.pk)
     )
-    now = timezone.now()
-    if invitation.status == Invitation.Status.REVOKED:
-        raise ApplicationError(_("This invitation has been withdrawn."))
-    if conference.status == Conference.Status.CLOSED:
-        raise ApplicationError(_("The conference is closed."))
-    if actor is None and conference.rsvp_deadline and now > conference.rsvp_deadline:
-        raise ApplicationError(
-            _("The deadline for answers has passed. Please contact the organizers."),
-            extra={"code": "deadline_passed"},
-        )
-    current = list(
-        Registration.objects.filter(
+    invitation.conference = conference
+    now = now or timezone.now()
+    state = rsvp_state(invitation=invitation, now=now, on_behalf=actor is not None)
+    if not state.open:
+        raise ApplicationError(state.reason, extra={"code": state.code})
+    current = {
+        registration.person.email: registration
+        for registration in Registration.objects.filter(
             invitation=invitation, status=Registration.Status.CONFIRMED
         ).select_related("person")
-    )
+    }
     cleaned: list[DelegateInput] = []
     if not accept:
-        for registration in current:
-            registration.status, registration.token_hash = Registration.Status.CANCELLED, None
-            registration.save(update_fields=["status", "token_hash", "updated_at"])
+        _cancel(current.values())
         invitation.status, invitation.paper_presenter = Invitation.Status.DECLINED, None
     else:
         cleaned = _clean_delegates(list(delegates), invitation.delegate_quota)
@@ -129,20 +241,25 @@ def rsvp_submit(
             raise ValidationError({"presenter_email": _("The presenter must be one of the delegates.")})
         wanted = {d.email for d in cleaned}
         # Replaced delegates leave first, so their places count for the new ones.
-        for registration in current:
-            if registration.person.email not in wanted:
-                registration.status, registration.token_hash = Registration.Status.CANCELLED, None
-                registration.save(update_fields=["status", "token_hash", "updated_at"])
-        kept = {r.person.email for r in current if r.person.email in wanted}
+        _cancel(registration for email, registration in current.items() if email not in wanted)
         for delegate in cleaned:
-            person = _person_for(delegate, invitation.organization)
-            if delegate.email in kept:
+            named = (delegate.full_name, delegate.position, delegate.phone)
+            registration = current.get(delegate.email)
+            if registration is not None and _as_named(registration) == named:
+                continue  # Named again as before: nothing to change, no second confirmation.
+            person = _person_for(delegate, invitation, actor=actor)
+            if registration is not None:
+                registration.full_name, registration.position, registration.phone = named
+                registration.save(update_fields=[*NAMED_FIELDS, "updated_at"])
                 continue
             registration = registration_create(
                 conference=conference,
                 person=person,
                 invitation=invitation,
                 organization=invitation.organization,
+                full_name=delegate.full_name,
+                position=delegate.position,
+                phone=delegate.phone,
             )
             _confirm(registration)
         invitation.status = Invitation.Status.ACCEPTED
@@ -153,12 +270,10 @@ def rsvp_submit(
     invitation.save(update_fields=["status", "paper_presenter", "responded_at", "updated_at"])
     reminders_cancel(invitation=invitation)
     if actor is not None:
-        AuditEntry.objects.create(
-            conference=conference,
+        _audit(
+            invitation=invitation,
             actor=actor,
             action="invitation.answered_on_behalf",
-            object_type="invitation",
-            object_id=str(invitation.pk),
             data={"accept": accept, "delegates": [d.email for d in cleaned] if accept else []},
         )
     return invitation

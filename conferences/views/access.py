@@ -13,7 +13,7 @@ MANAGE_INVITATIONS = gettext_lazy("Only the organizers of this conference can ma
 
 
 def organized_conference(request, slug: str, message: str = "") -> Conference:
-    """The conference if the user organizes it (staff: any); 404 if they cannot see it, 403 otherwise."""
+    """The conference if the user organizes it (superusers: any); 404 if they cannot see it, 403 otherwise."""
     try:
         return organized_conference_get(user=request.user, slug=slug, message=message)
     except Conference.DoesNotExist as exc:

@@ -32,7 +32,7 @@ from conferences.models import AgendaVersion, Conference
 from conferences.selectors.agenda_versions import agenda_current_version, agenda_version_list
 from conferences.selectors.conferences import conference_get_for_user
 from conferences.selectors.invitations import registration_get_by_token
-from conferences.views.links import guessing_blocked, link_invalid, too_many_guesses
+from conferences.views.links import opened_by_link
 
 
 def _conference(request, slug: str) -> Conference:
@@ -143,13 +143,9 @@ agenda_pdf = require_safe(agenda_export_view(agenda_pdf_response))
 
 @never_cache
 @require_safe
-def delegate_agenda_ics(request, token: str):
+@opened_by_link(registration_get_by_token)
+def delegate_agenda_ics(request, registration, token: str):
     """The delegate's own items (where they speak or chair), opened by their personal link."""
-    if guessing_blocked(request):
-        return too_many_guesses(request)
-    registration = registration_get_by_token(token=token)
-    if registration is None:
-        return link_invalid(request)
     conference = registration.conference
     calendar = person_calendar(
         conference=conference,

@@ -4,12 +4,13 @@ The overview (counts, the filtered list with per-row actions, sending a
 selection, inviting a group of agencies), one invitation with its history,
 sending, reminding and revoking it, and its letter PDF. Answering for an
 agency is in organizer_answers, the delegate list exports in
-organizer_exports. Only the conference's organizers (and staff) may open
+organizer_exports. Only the conference's organizers (and superusers) may open
 them; every write goes through a service.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from conferences.documents.invitation_letter import invitation_letter_filename, render_invitation_letter
 from conferences.forms.invitations import BulkInviteForm, InvitationFilterForm, RevokeForm, SendSelectedForm
-from conferences.models import AuditEntry, Conference, Invitation, Organization, Province
+from conferences.models import AuditEntry, Conference, Invitation, Organization, Person, Province
 from conferences.selectors.invitations import (
     invitation_counts,
     invitation_delegates,
@@ -40,6 +41,7 @@ from conferences.services.invitation_sending import (
     invitation_send_bulk,
 )
 from conferences.services.invitations import invitation_bulk_create
+from conferences.services.rsvp import NAMED_FIELDS
 from conferences.views.access import MANAGE_INVITATIONS, organized_conference, organized_invitation
 from core.exceptions import ApplicationError
 
@@ -177,12 +179,7 @@ def invitations_bulk_create(request, slug: str):
                 messages.error(request, f"{label}: {error}" if label else error)
         return redirect(_back(request, conference))
     data = form.cleaned_data
-    organizations = list(
-        organization_search(kind=data["kind"], province_code=data["province"]).exclude(pk=conference.host_id)
-    )
-    if not organizations:
-        messages.warning(request, _("No agency matches this choice; nothing was created."))
-        return redirect(_back(request, conference))
+    organizations = list(organization_search(kind=data["kind"], province_code=data["province"]))
     created, skipped = invitation_bulk_create(
         conference=conference,
         organizations=organizations,
@@ -191,6 +188,10 @@ def invitations_bulk_create(request, slug: str):
         paper_topic=data["paper_topic"],
         note=data["note"],
     )
+    if not created and not skipped:
+        # Nothing matched, or only the host, which the service leaves out.
+        messages.warning(request, _("No agency matches this choice; nothing was created."))
+        return redirect(_back(request, conference))
     messages.success(
         request,
         ngettext(
@@ -224,11 +225,50 @@ AUDIT_ACTIONS = {
     "invitation.sent": gettext_lazy("Sent"),
     "invitation.revoked": gettext_lazy("Revoked"),
     "invitation.answered_on_behalf": gettext_lazy("Answered on the agency's behalf"),
+    "invitation.delegate_record_changed": gettext_lazy("A delegate's record changed by the answer"),
+    "invitation.delegate_record_kept": gettext_lazy("A delegate's record kept"),
 }
+# Entries an answer writes: without an actor, the agency answered through its link.
+ANSWER_ACTIONS = {"invitation.delegate_record_changed", "invitation.delegate_record_kept"}
+
+
+def _field_label(name: str) -> str:
+    try:
+        return str(Person._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+def _record_details(data: dict) -> str:
+    """What an answer did to a delegate's shared record: the change, or why it was kept and which details."""
+    email = data.get("email", "")
+    if "before" in data:
+        before, after = data.get("before") or {}, data.get("after") or {}
+        changes = "; ".join(
+            _("%(field)s “%(before)s” → “%(after)s”")
+            % {"field": _field_label(name), "before": before.get(name, ""), "after": after.get(name, "")}
+            for name in NAMED_FIELDS
+            if name in after
+        )
+        return _("%(email)s: %(changes)s") % {"email": email, "changes": changes}
+    fields = ", ".join(_field_label(name) for name in data.get("fields") or [])
+    if data.get("reason") == "locked":
+        text = _(
+            "%(email)s: the record is verified by the organizers; the %(fields)s given in the answer "
+            "stay on the registration only."
+        )
+    else:
+        text = _(
+            "%(email)s: the person belongs to another agency; the %(fields)s given in the answer "
+            "stay on the registration only."
+        )
+    return text % {"email": email, "fields": fields}
 
 
 def _audit_details(entry: AuditEntry) -> str:
     data = entry.data or {}
+    if entry.action in ANSWER_ACTIONS:
+        return _record_details(data)
     if entry.action == "invitation.answered_on_behalf":
         if not data.get("accept"):
             return _("Declined")
@@ -241,6 +281,14 @@ def _audit_details(entry: AuditEntry) -> str:
             "send": data.get("send", ""),
         }
     return ", ".join(f"{key}: {value}" for key, value in data.items())
+
+
+def _audit_actor(entry: AuditEntry) -> str:
+    if entry.actor is not None:
+        return entry.actor.get_username()
+    if entry.action in ANSWER_ACTIONS:
+        return _("the agency, through its link")
+    return _("unknown")
 
 
 @never_cache
@@ -260,6 +308,7 @@ def invitation_detail(request, slug: str, pk: int):
         "audit": [
             {
                 "entry": entry,
+                "who": _audit_actor(entry),
                 "action": AUDIT_ACTIONS.get(entry.action, entry.action),
                 "details": _audit_details(entry),
             }

@@ -1,4 +1,6 @@
 import datetime
+import functools
+import operator
 import unicodedata
 import zoneinfo
 
@@ -6,6 +8,9 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db.models import Q
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +18,7 @@ from conferences.models import (
     AgendaItem,
     AgendaVersion,
     AuditEntry,
+    Award,
     AwardCategory,
     AwardDecision,
     Certificate,
@@ -25,11 +31,14 @@ from conferences.models import (
     InvitationLink,
     Organization,
     Paper,
+    PaperAuthor,
     PaperRevision,
     Person,
     Province,
     Registration,
+    Review,
     ReviewCriterion,
+    Room,
 )
 from conferences.services.agenda import agenda_item_create
 from conferences.services.awards import award_create, award_decision_create
@@ -566,6 +575,221 @@ def test_paper_change_page_lists_revisions_read_only(admin_client, graph):
     assert revisions.has_add_permission is False
     assert revisions.has_change_permission is False
     assert [form.original.number for form in revisions] == [1]
+
+
+# --- a staff organizer sees only their conferences (issue 9.3) -------------------------------------------
+
+# How each model's rows belong to a conference; the other models are shared by every conference.
+CONFERENCE_OF = {
+    Conference: "pk",
+    ConferenceRole: "conference",
+    Room: "conference",
+    Invitation: "conference",
+    InvitationLink: "invitation__conference",
+    Registration: "conference",
+    AuditEntry: "conference",
+    AgendaItem: "conference",
+    AgendaVersion: "conference",
+    AwardDecision: "conference",
+    Award: "decision__conference",
+    Certificate: "conference",
+    Paper: "conference",
+    PaperAuthor: "paper__conference",
+    PaperRevision: "paper__conference",
+    ReviewCriterion: "conference",
+    Review: "paper__conference",
+    DocumentNumber: ("invitation__conference", "award_decision__conference"),
+}
+SHARED_MODELS = {AwardCategory, DocumentSequence, Organization, Province}
+
+
+@pytest.fixture
+def two_conferences():
+    mine, theirs = build_conference(0), build_conference(1)
+    # A staff organizer of the first conference, with every permission on the app, as the demo makes them.
+    organizer = get_user_model().objects.get(username="organizer0")
+    organizer.is_staff = True
+    organizer.save(update_fields=["is_staff"])
+    organizer.user_permissions.set(Permission.objects.filter(content_type__app_label="conferences"))
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(organizer)
+    return {"mine": mine, "theirs": theirs, "client": client}
+
+
+def listed(response) -> set:
+    return {obj.pk for obj in response.context["cl"].result_list}
+
+
+def test_every_conferences_model_is_scoped_or_shared():
+    assert set(CONFERENCE_MODELS) == set(CONFERENCE_OF) | SHARED_MODELS | {Person}
+
+
+@pytest.mark.parametrize("model", list(CONFERENCE_OF), ids=lambda m: m.__name__)
+def test_a_staff_organizer_lists_and_opens_only_rows_of_their_conferences(two_conferences, model):
+    client = two_conferences["client"]
+    mine, theirs = two_conferences["mine"]["conference"], two_conferences["theirs"]["conference"]
+    lookups = CONFERENCE_OF[model]
+    lookups = lookups if isinstance(lookups, tuple) else (lookups,)
+
+    def rows_of(conference):
+        return model._default_manager.filter(
+            functools.reduce(operator.or_, (Q(**{lookup: conference.pk}) for lookup in lookups))
+        )
+
+    own_rows = set(rows_of(mine).values_list("pk", flat=True))
+    their_row = rows_of(theirs).order_by("pk").first()
+    assert own_rows and their_row is not None
+
+    changelist = client.get(changelist_url(model))
+    theirs_change = client.get(change_url(their_row))
+
+    assert changelist.status_code == 200
+    assert listed(changelist) == own_rows
+    # As for a row that does not exist: back to the admin's index, nothing of the row shown.
+    assert theirs_change.status_code == 302
+    assert theirs_change["Location"] == reverse("admin:index")
+    assert client.get(change_url(model._default_manager.get(pk=min(own_rows)))).status_code == 200
+
+
+def test_a_staff_organizer_sees_the_people_of_their_conference_only(two_conferences):
+    client = two_conferences["client"]
+    mine, theirs = two_conferences["mine"]["person"], two_conferences["theirs"]["person"]
+
+    assert listed(client.get(changelist_url(Person))) == {mine.pk}
+    assert client.get(change_url(theirs)).status_code == 302
+
+
+def test_a_staff_organizer_picks_and_filters_only_among_their_conferences(two_conferences):
+    client = two_conferences["client"]
+    mine, theirs = two_conferences["mine"], two_conferences["theirs"]
+    also_mine = build_conference(2)["conference"]
+    conference_role_grant(
+        conference=also_mine,
+        user=get_user_model().objects.get(username="organizer0"),
+        role=ConferenceRole.Role.ORGANIZER,
+    )
+
+    form = client.get(add_url(Registration)).context["adminform"].form
+    changelist = client.get(changelist_url(Invitation))
+    autocomplete = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "conferences", "model_name": "registration", "field_name": "person", "term": "thử"},
+    )
+
+    person_of_also_mine = Person.objects.get(email="p2@example.vn")
+    assert set(form.fields["conference"].queryset) == {mine["conference"], also_mine}
+    assert set(form.fields["person"].queryset) == {mine["person"], person_of_also_mine}
+    assert set(form.fields["invitation"].queryset) == set(
+        Invitation.objects.filter(conference__in=[mine["conference"], also_mine])
+    )
+    [conference_filter] = [f for f in changelist.context["cl"].filter_specs if f.field_path == "conference"]
+    assert {pk for pk, _title in conference_filter.lookup_choices} == {mine["conference"].pk, also_mine.pk}
+    assert {row["id"] for row in autocomplete.json()["results"]} == {
+        str(mine["person"].pk),
+        str(person_of_also_mine.pk),
+    }
+    # A row of the other conference posted by hand is refused like one that does not exist.
+    response = client.post(
+        add_url(Registration),
+        {
+            "conference": theirs["conference"].pk,
+            "person": mine["person"].pk,
+            "role": "guest",
+            "status": "confirmed",
+        },
+    )
+    assert response.status_code == 200
+    assert "conference" in response.context["adminform"].form.errors
+    assert not Registration.objects.filter(conference=theirs["conference"], person=mine["person"]).exists()
+
+
+def test_a_superuser_sees_the_rows_of_every_conference(admin_client):
+    mine, theirs = build_conference(0), build_conference(1)
+
+    response = admin_client.get(changelist_url(Invitation))
+    people = admin_client.get(changelist_url(Person))
+
+    assert listed(response) == set(Invitation.objects.values_list("pk", flat=True))
+    assert len(listed(response)) == 2
+    assert listed(people) == {mine["person"].pk, theirs["person"].pk}
+
+
+def test_scoped_changelists_run_a_bounded_number_of_queries(two_conferences, django_assert_max_num_queries):
+    client = two_conferences["client"]
+    for i in range(2, 32):
+        build_conference(i)
+    client.get(changelist_url(Conference))
+
+    for model in [*CONFERENCE_OF, Person]:
+        url = changelist_url(model)
+        with django_assert_max_num_queries(MAX_CHANGELIST_QUERIES, info=url):
+            assert client.get(url).status_code == 200
+
+
+def test_person_lock_is_set_in_the_admin(admin_client):
+    person = person_create(full_name="Nguyễn Văn An", email="an@example.vn")
+    form = {
+        "full_name": "Nguyễn Văn An",
+        "position": "",
+        "organization": "",
+        "email": "an@example.vn",
+        "phone": "",
+        "language": "vi",
+        "user": "",
+        "locked": "on",
+    }
+
+    response = admin_client.post(change_url(person), form)
+
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.locked is True
+
+
+# --- whom a conference invites: the invitation service's rules on the admin's form ----------------------
+
+
+def invitation_form(conference, **fields) -> dict:
+    return {
+        "conference": conference.pk,
+        "organization": "",
+        "person": "",
+        "addressee": "",
+        "delegate_quota": 1,
+        "paper_topic": "",
+        "note": "",
+        "status": "draft",
+    } | fields
+
+
+def test_invitation_add_names_an_agency_invited_already(admin_client, graph):
+    conference, department = graph["conference"], graph["department"]
+
+    response = admin_client.post(
+        add_url(Invitation),
+        invitation_form(conference, organization=department.pk),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "organization": ["This organization is already invited to the conference."]
+    }
+    assert Invitation.objects.filter(conference=conference).count() == 1
+
+
+def test_invitation_add_refuses_the_host(admin_client, graph):
+    conference = graph["conference"]
+
+    response = admin_client.post(
+        add_url(Invitation), invitation_form(conference, organization=graph["ministry"].pk)
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "organization": ["The host agency does not invite itself."]
+    }
+    assert Invitation.objects.filter(conference=conference).count() == 1
 
 
 # Conferences are written through the services, from the admin too ----------------------------------------

@@ -142,8 +142,12 @@ def test_organizer_of_another_conference_gets_403(client, conference):
     assert client.get(editor_url(conference)).status_code == 403
 
 
-def test_staff_can_open_any_editor(client, conference):
+def test_a_superuser_can_open_any_editor_and_staff_status_cannot(client, conference):
+    # Staff status only opens the admin (issue 9.3): it was enough to edit any agenda.
     client.force_login(UserFactory(is_staff=True))
+    assert client.get(editor_url(conference)).status_code == 403
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
 
     assert client.get(editor_url(conference)).status_code == 200
 

@@ -128,9 +128,12 @@ def test_an_item_of_another_conference_is_not_found(organizer_client):
     assert response.status_code == 404
 
 
-def test_staff_can_read_any_agenda(client, conference):
+def test_a_superuser_can_read_any_agenda_and_staff_status_cannot(client, conference):
+    # Staff status only opens the admin (issue 9.3): it was enough to read any working agenda.
     add(conference, (9, 0), (9, 15), "Khai mạc")
     client.force_login(UserFactory(is_staff=True))
+    assert client.get(ITEMS).status_code == 403
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
 
     response = client.get(ITEMS)
 

@@ -208,9 +208,12 @@ def test_organizer_of_one_conference_cannot_touch_another_conferences_invitation
     assert not Notification.objects.exists()
 
 
-def test_staff_reach_any_conferences_invitations(client, invitation):
+def test_staff_status_reaches_no_invitations_and_a_superuser_reaches_all(client, invitation):
+    # Staff status only opens the admin (issue 9.3): it was enough to read any conference's invitations.
     client.force_authenticate(UserFactory(is_staff=True))
+    assert_error(client.get(url(invitation.conference)), 404, "No such conference.")  # A draft.
 
+    client.force_authenticate(UserFactory(is_staff=True, is_superuser=True))
     response = client.get(url(invitation.conference))
 
     assert response.status_code == 200
@@ -405,7 +408,8 @@ def test_invitation_create_stores_a_draft_for_the_agency(as_organizer, conferenc
 
 
 def test_invitation_create_invites_a_person(as_organizer, conference):
-    person = PersonFactory(full_name="Lê Xuân Định")
+    # Of the host agency: a person the conference's organizers may see (issue 9.2).
+    person = PersonFactory(full_name="Lê Xuân Định", organization=conference.host)
 
     response = as_organizer.post(url(conference), {"person": person.pk}, format="json")
 
@@ -443,6 +447,55 @@ def test_invitation_create_refuses_an_agency_invited_already(as_organizer, confe
         "organization": ["This organization is already invited to the conference."]
     }
     assert Invitation.objects.count() == 1
+
+
+def test_invitation_create_refuses_a_person_of_another_conference_as_if_unknown(
+    as_organizer, conference, department
+):
+    # A delegate of another conference, of an agency this one did not invite (issue 9.2): before,
+    # the answer was 201 with their name, position, e-mail and phone.
+    elsewhere = RegistrationFactory(
+        person=PersonFactory(
+            full_name="Lê Văn Khác", phone="0912 000 111", organization=OrganizationFactory()
+        )
+    ).person
+    unknown = elsewhere.pk + 1000
+
+    refused = as_organizer.post(url(conference), {"person": elsewhere.pk}, format="json")
+    missing = as_organizer.post(url(conference), {"person": unknown}, format="json")
+
+    body = assert_error(refused, 400, "Some fields are not valid.")
+    assert body["extra"]["fields"] == {"person": [f'Invalid pk "{elsewhere.pk}" - object does not exist.']}
+    assert assert_error(missing, 400)["extra"]["fields"] == {
+        "person": [f'Invalid pk "{unknown}" - object does not exist.']
+    }
+    assert "Lê Văn Khác" not in refused.content.decode()
+    assert not Invitation.objects.filter(conference=conference).exists()
+
+
+def test_invitation_create_invites_people_of_invited_agencies_and_of_the_conference(
+    as_organizer, conference, department
+):
+    InvitationFactory(conference=conference, organization=department)
+    of_an_invited_agency = PersonFactory(organization=department)
+    registered = RegistrationFactory(conference=conference, person=PersonFactory()).person
+
+    for person in (of_an_invited_agency, registered):
+        response = as_organizer.post(url(conference), {"person": person.pk}, format="json")
+        assert response.status_code == 201, response.content
+
+    assert set(Invitation.objects.filter(person__isnull=False).values_list("person", flat=True)) == {
+        of_an_invited_agency.pk,
+        registered.pk,
+    }
+
+
+def test_invitation_create_refuses_the_host_agency(as_organizer, conference, ministry):
+    response = as_organizer.post(url(conference), {"organization": ministry.pk}, format="json")
+
+    body = assert_error(response, 400, "Some fields are not valid.")
+    assert body["extra"]["fields"] == {"organization": ["The host agency does not invite itself."]}
+    assert not Invitation.objects.exists()
 
 
 def test_invitation_update_changes_a_draft(as_organizer, conference, invitation):
@@ -541,6 +594,15 @@ def test_bulk_create_by_kind_leaves_out_the_host(as_organizer, conference, minis
 
     assert response.json() == {"created": 1, "skipped": []}
     assert list(Invitation.objects.values_list("organization", flat=True)) == [home_affairs.pk]
+
+
+def test_bulk_create_by_list_leaves_out_the_host(as_organizer, conference, ministry, department):
+    response = as_organizer.post(
+        url(conference, "bulk/"), {"organizations": [ministry.pk, department.pk]}, format="json"
+    )
+
+    assert response.json() == {"created": 1, "skipped": []}
+    assert list(Invitation.objects.values_list("organization", flat=True)) == [department.pk]
 
 
 @pytest.mark.parametrize(
@@ -887,6 +949,35 @@ def test_rsvp_replaces_a_delegate_until_the_deadline(client, conference, invitat
     assert [d["email"] for d in response.json()["delegates"]] == ["lan@skhcn.quangninh.gov.vn"]
     statuses = dict(Registration.objects.filter(invitation=invitation).values_list("person__email", "status"))
     assert statuses == {"hung@skhcn.quangninh.gov.vn": "cancelled", "lan@skhcn.quangninh.gov.vn": "confirmed"}
+
+
+def test_rsvp_link_of_another_agency_does_not_rename_a_delegate_of_another_conference(
+    client, conference, invitation
+):
+    # Issue 9.1: the anonymous answer renamed the person and changed their position and phone.
+    other_agency = OrganizationFactory()
+    elsewhere = RegistrationFactory(
+        person=PersonFactory(
+            full_name="Lê Văn Khác", position="Phó Vụ trưởng", phone="0912 000 111", organization=other_agency
+        ),
+        organization=other_agency,
+    ).person
+    token = sent_with_token(invitation)
+    named = {"full_name": "Tên Giả Mạo", "email": elsewhere.email, "position": "Chuyên viên"}
+
+    response = client.post(rsvp_url(token), {"accept": True, "delegates": [named]}, format="json")
+
+    assert response.status_code == 200
+    assert response.json()["delegates"] == [
+        {"full_name": "Tên Giả Mạo", "email": elsewhere.email, "position": "Chuyên viên", "phone": ""}
+    ]
+    elsewhere.refresh_from_db()
+    assert (elsewhere.full_name, elsewhere.position, elsewhere.phone, elsewhere.organization) == (
+        "Lê Văn Khác",
+        "Phó Vụ trưởng",
+        "0912 000 111",
+        other_agency,
+    )
 
 
 def test_rsvp_decline_cancels_the_delegates(client, conference, invitation):

@@ -125,9 +125,13 @@ def test_list_shows_only_the_conferences_the_user_organizes(client, conference, 
     assert sorted(ids(response)) == sorted(str(n.pk) for n in mine)
 
 
-def test_superuser_sees_every_conference(client, conference, other_conference):
+def test_a_superuser_sees_every_conference_and_staff_status_none(client, conference, other_conference):
+    # Staff status only opens the admin (issue 9.3): it was enough to read every conference's outbox.
     make_notice(conference, 1)
     make_notice(other_conference, 2)
+    client.force_login(make_user("nhan-vien", is_staff=True))
+    assert client.get(LIST_URL).status_code == 403
+
     client.force_login(make_user("quan-tri", is_staff=True, is_superuser=True))
 
     assert client.get(LIST_URL).json()["count"] == 2

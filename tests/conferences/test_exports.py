@@ -86,6 +86,30 @@ def test_delegate_rows_are_numbered_and_sorted_by_agency_then_given_name(delegat
     assert rows[1].checked_in == ""
 
 
+def test_delegate_rows_name_the_delegate_as_the_agency_did_for_this_conference(conference, quang_ninh):
+    # A person shared with another agency's records: this conference lists what its agency typed.
+    person = person_create(
+        full_name="Nguyễn Thị Minh Khai", email="khai@quangninh.gov.vn", position="Giám đốc Sở", phone="0912"
+    )
+    invitation = invitation_create(conference=conference, organization=quang_ninh)
+    registration_create(
+        conference=conference,
+        person=person,
+        invitation=invitation,
+        full_name="Nguyễn Minh Khai",
+        position="Chuyên viên",
+    )
+
+    [row] = exports.delegate_rows(delegate_list(conference=conference))
+
+    assert (row.full_name, row.position, row.email, row.phone) == (
+        "Nguyễn Minh Khai",
+        "Chuyên viên",
+        "khai@quangninh.gov.vn",
+        "",
+    )
+
+
 def test_csv_is_utf8_with_a_byte_order_mark_and_the_reception_columns(delegates):
     data = exports.delegates_csv(exports.delegate_rows(delegates))
 

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from conferences.models import AuditEntry, Invitation, InvitationLink, Registration
+from conferences.models import AuditEntry, Invitation, InvitationLink, Person, Registration
 from conferences.selectors.invitations import invitation_get_by_token, registration_get_by_token
 from conferences.services.conferences import conference_create
 from conferences.services.invitation_sending import (
@@ -21,7 +21,7 @@ from conferences.services.invitation_sending import (
 )
 from conferences.services.invitations import invitation_create, registration_create
 from conferences.services.organizations import organization_create, person_create
-from conferences.services.rsvp import DelegateInput, rsvp_submit
+from conferences.services.rsvp import DelegateInput, RsvpState, rsvp_state, rsvp_submit
 from core.exceptions import ApplicationError
 from notifications.models import Notification
 from tests.factories import local
@@ -576,3 +576,243 @@ def test_moving_the_rsvp_deadline_moves_links_and_reminders(conference):
     assert reminders.filter(state=State.CANCELLED).count() == 4  # the ones for the old deadline
     grace = datetime.timedelta(days=settings.RSVP_LINK_GRACE_DAYS)
     assert set(waiting.links.values_list("expires_at", flat=True)) == {new_deadline + grace}
+
+
+# An answer and the shared person records (issues 9.1, 8.4) ------------------------------------------------
+
+
+@pytest.fixture
+def two_agencies_two_conferences(host):
+    """Conference A with agency X's delegate Trần Văn An registered; conference B inviting agency Y."""
+    conference_a = make_conference(host, slug="hoi-nghi-a")
+    conference_b = make_conference(host, slug="hoi-nghi-b")
+    agency_x, agency_y = make_agency(1), make_agency(2)
+    invitation_a = invitation_create(conference=conference_a, organization=agency_x)
+    rsvp_submit(
+        invitation=invitation_a,
+        accept=True,
+        delegates=[
+            DelegateInput(
+                full_name="Trần Văn An", email="an@so1.gov.vn", position="Giám đốc Sở", phone="0912 345 678"
+            )
+        ],
+    )
+    return {
+        "conference_b": conference_b,
+        "agency_x": agency_x,
+        "invitation_a": invitation_a,
+        "invitation_b": invitation_create(conference=conference_b, organization=agency_y),
+        "person": Person.objects.get(email="an@so1.gov.vn"),
+    }
+
+
+def named_as(**fields) -> list[DelegateInput]:
+    return [DelegateInput(**{"full_name": "Tên Giả Mạo", "email": "an@so1.gov.vn"} | fields)]
+
+
+def record(person) -> tuple:
+    person.refresh_from_db()
+    return (person.full_name, person.position, person.phone, person.organization_id)
+
+
+def test_rsvp_of_another_agency_keeps_the_persons_record_and_registers_what_it_typed(
+    two_agencies_two_conferences,
+):
+    world = two_agencies_two_conferences
+    person, invitation_b = world["person"], world["invitation_b"]
+
+    rsvp_submit(
+        invitation=invitation_b,
+        accept=True,
+        delegates=named_as(full_name="Tên Giả Mạo", position="Chuyên viên", phone="0999 999 999"),
+    )
+
+    # The delegate of A keeps their name, position and phone, and their agency.
+    assert record(person) == ("Trần Văn An", "Giám đốc Sở", "0912 345 678", world["agency_x"].pk)
+    # B's registration shows what B typed; A's shows what A typed.
+    registration_b = Registration.objects.get(invitation=invitation_b)
+    registration_a = Registration.objects.get(invitation=world["invitation_a"])
+    assert (registration_b.person, registration_b.status) == (person, "confirmed")
+    assert (registration_b.full_name, registration_b.position, registration_b.phone) == (
+        "Tên Giả Mạo",
+        "Chuyên viên",
+        "0999 999 999",
+    )
+    assert (registration_b.display_name, registration_b.display_position, registration_b.display_phone) == (
+        "Tên Giả Mạo",
+        "Chuyên viên",
+        "0999 999 999",
+    )
+    assert (registration_a.display_name, registration_a.display_position, registration_a.display_phone) == (
+        "Trần Văn An",
+        "Giám đốc Sở",
+        "0912 345 678",
+    )
+    # B's organizers see that the answer differs from a record it may not change, not the record itself.
+    [entry] = AuditEntry.objects.filter(object_id=str(invitation_b.pk))
+    assert (entry.conference, entry.actor, entry.action, entry.object_type) == (
+        world["conference_b"],
+        None,
+        "invitation.delegate_record_kept",
+        "invitation",
+    )
+    assert entry.data == {
+        "person": person.pk,
+        "email": "an@so1.gov.vn",
+        "fields": ["full_name", "position", "phone"],
+        "reason": "other_agency",
+    }
+
+
+def test_rsvp_shows_an_agency_only_what_it_typed_even_where_it_left_fields_empty(
+    two_agencies_two_conferences,
+):
+    world = two_agencies_two_conferences
+
+    rsvp_submit(invitation=world["invitation_b"], accept=True, delegates=named_as())
+
+    registration = Registration.objects.get(invitation=world["invitation_b"])
+    # Not the position and phone of the record that agency X keeps.
+    assert (registration.display_name, registration.display_position, registration.display_phone) == (
+        "Tên Giả Mạo",
+        "",
+        "",
+    )
+    assert record(world["person"])[:3] == ("Trần Văn An", "Giám đốc Sở", "0912 345 678")
+
+
+def test_rsvp_of_an_organizer_of_another_conference_keeps_the_record_too(two_agencies_two_conferences):
+    world = two_agencies_two_conferences
+    organizer = make_user()
+
+    rsvp_submit(
+        invitation=world["invitation_b"],
+        accept=True,
+        delegates=named_as(position="Chuyên viên"),
+        actor=organizer,
+    )
+
+    assert record(world["person"])[:3] == ("Trần Văn An", "Giám đốc Sở", "0912 345 678")
+    kept = AuditEntry.objects.get(action="invitation.delegate_record_kept")
+    assert (kept.actor, kept.data["reason"], kept.data["fields"]) == (
+        organizer,
+        "other_agency",
+        ["full_name", "position"],
+    )
+
+
+def test_rsvp_of_the_persons_own_agency_updates_an_unlocked_record_and_records_the_change(
+    two_agencies_two_conferences,
+):
+    world = two_agencies_two_conferences
+    person = world["person"]
+    invitation = invitation_create(conference=world["conference_b"], organization=world["agency_x"])
+
+    rsvp_submit(
+        invitation=invitation,
+        accept=True,
+        delegates=named_as(full_name="Trần Văn Ân", position="Phó Giám đốc Sở"),
+    )
+
+    # An empty phone is "not given": the record keeps its number.
+    assert record(person) == ("Trần Văn Ân", "Phó Giám đốc Sở", "0912 345 678", world["agency_x"].pk)
+    person.refresh_from_db()
+    assert person.search_name == "tran van an"
+    [entry] = AuditEntry.objects.filter(object_id=str(invitation.pk))
+    assert (entry.action, entry.actor) == ("invitation.delegate_record_changed", None)
+    assert entry.data == {
+        "person": person.pk,
+        "email": "an@so1.gov.vn",
+        "before": {"full_name": "Trần Văn An", "position": "Giám đốc Sở"},
+        "after": {"full_name": "Trần Văn Ân", "position": "Phó Giám đốc Sở"},
+    }
+
+
+def test_rsvp_of_the_persons_own_agency_does_not_change_a_locked_record(two_agencies_two_conferences):
+    world = two_agencies_two_conferences
+    person = world["person"]
+    Person.objects.filter(pk=person.pk).update(locked=True)
+    invitation = invitation_create(conference=world["conference_b"], organization=world["agency_x"])
+
+    rsvp_submit(invitation=invitation, accept=True, delegates=named_as(full_name="Trần Văn Ân"))
+
+    assert record(person) == ("Trần Văn An", "Giám đốc Sở", "0912 345 678", world["agency_x"].pk)
+    assert Registration.objects.get(invitation=invitation).display_name == "Trần Văn Ân"
+    entry = AuditEntry.objects.get(object_id=str(invitation.pk))
+    assert (entry.action, entry.data["reason"], entry.data["fields"]) == (
+        "invitation.delegate_record_kept",
+        "locked",
+        ["full_name"],
+    )
+
+
+def test_rsvp_does_not_claim_a_person_of_no_agency(conference):
+    person = person_create(full_name="Lê Xuân Định", email="dinh@example.vn", position="Chuyên gia")
+    invitation = make_invitation(conference)
+
+    rsvp_submit(
+        invitation=invitation,
+        accept=True,
+        delegates=[DelegateInput(full_name="Lê Xuân Đinh", email="dinh@example.vn", phone="0900")],
+    )
+
+    assert record(person) == ("Lê Xuân Định", "Chuyên gia", "", None)
+    assert Registration.objects.get(invitation=invitation).display_phone == "0900"
+
+
+def test_rsvp_answering_again_corrects_the_named_details_without_a_second_confirmation(conference):
+    invitation = make_invitation(conference)
+    first = [DelegateInput(full_name="Phạm Văn An", email="an@so.gov.vn", phone="0911")]
+    rsvp_submit(invitation=invitation, accept=True, delegates=first)
+
+    rsvp_submit(invitation=invitation, accept=True, delegates=first)  # the same answer again
+    assert not AuditEntry.objects.exists()
+    rsvp_submit(
+        invitation=invitation,
+        accept=True,
+        delegates=[DelegateInput(full_name="Phạm Văn An", email="an@so.gov.vn", phone="0922")],
+    )
+
+    registration = Registration.objects.get(invitation=invitation)
+    assert (registration.status, registration.phone, registration.person.phone) == (
+        "confirmed",
+        "0922",
+        "0922",
+    )
+    assert Notification.objects.filter(kind="registration_confirmation").count() == 1
+    [entry] = AuditEntry.objects.all()
+    assert (entry.action, entry.data["before"], entry.data["after"]) == (
+        "invitation.delegate_record_changed",
+        {"phone": "0911"},
+        {"phone": "0922"},
+    )
+
+
+# rsvp_state ---------------------------------------------------------------------------------------------
+
+
+def test_rsvp_state_is_open_before_the_deadline_and_says_why_it_is_closed(host):
+    conference = make_conference(host, deadline_in_days=1)
+    invitation = make_invitation(conference)
+    later = conference.rsvp_deadline + datetime.timedelta(minutes=1)
+
+    assert rsvp_state(invitation=invitation) == RsvpState(True)
+    assert rsvp_state(invitation=invitation, now=later) == RsvpState(
+        False, "The deadline for answers has passed. Please contact the organizers.", "deadline_passed"
+    )
+    assert rsvp_state(invitation=invitation, now=later, on_behalf=True) == RsvpState(True)
+
+
+def test_rsvp_state_is_closed_for_a_revoked_invitation_and_a_closed_conference(conference):
+    revoked = make_invitation(conference, 1)
+    invitation_revoke(invitation=revoked)
+    revoked.refresh_from_db()
+    open_one = make_invitation(conference, 2)
+
+    assert rsvp_state(invitation=revoked, on_behalf=True) == RsvpState(
+        False, "This invitation has been withdrawn.", "revoked"
+    )
+    conference.status = conference.Status.CLOSED
+    assert rsvp_state(invitation=open_one, on_behalf=True) == RsvpState(
+        False, "The conference is closed.", "closed"
+    )

@@ -130,7 +130,10 @@ def test_one_invitation_per_organization_per_conference_through_the_service():
     with pytest.raises(ValidationError) as excinfo:
         invitation_create(conference=invitation.conference, organization=invitation.organization)
 
-    assert "invitation_unique_organization" in str(excinfo.value)
+    # The service's own words, not the database constraint's "constraint violated".
+    assert excinfo.value.message_dict == {
+        "organization": ["This organization is already invited to the conference."]
+    }
     assert Invitation.objects.count() == 1
 
 

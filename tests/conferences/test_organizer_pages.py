@@ -11,11 +11,11 @@ from django.test import Client
 from django.utils import timezone
 from pypdf import PdfReader
 
-from conferences.models import AuditEntry, ConferenceRole, Invitation, Organization, Registration
+from conferences.models import AuditEntry, ConferenceRole, Invitation, Organization, Person, Registration
 from conferences.services.conferences import conference_create, conference_publish, conference_role_grant
 from conferences.services.invitation_sending import invitation_revoke, invitation_send
 from conferences.services.invitations import invitation_create
-from conferences.services.organizations import organization_create, province_upsert
+from conferences.services.organizations import organization_create, person_create, province_upsert
 from conferences.services.rsvp import DelegateInput, rsvp_submit
 from notifications.models import Notification
 
@@ -197,16 +197,45 @@ def test_an_organizer_of_another_conference_is_refused(host, conference, agencie
     assert client.get(list_url(other)).status_code == 200
 
 
+def test_a_staff_organizer_of_one_conference_is_refused_every_other(host, conference, agencies):
+    # Issue 9.3: staff status made an organizer of A an organizer of every conference.
+    theirs = make_conference(host, slug="hoi-nghi-khac")
+    draft = make_conference(host, slug="ban-nhap", publish=False)
+    invitation = invitation_create(conference=theirs, organization=agencies["qn"])
+    user = make_user("to-chuc-a", is_staff=True)
+    conference_role_grant(conference=conference, user=user, role=ConferenceRole.Role.ORGANIZER)
+    client = logged_in(user)
+    api = Client(HTTP_ACCEPT_LANGUAGE="en")
+    api.force_login(user)
+
+    assert client.get(list_url(conference)).status_code == 200
+    for name in GET_PAGES:
+        assert client.get(urls(theirs, invitation)[name]).status_code == 403, name
+    assert client.post(urls(theirs, invitation)["send"]).status_code == 403
+    assert client.get(list_url(draft)).status_code == 404
+    assert client.get(f"/to-chuc/{theirs.slug}/thong-bao/").status_code == 403
+    assert api.get(f"/api/v1/conferences/{theirs.slug}/invitations/").status_code == 403
+    assert api.get(f"/api/v1/conferences/{draft.slug}/invitations/").status_code == 404
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.DRAFT
+
+
 def test_a_draft_conference_is_not_found_for_outsiders(host, agencies):
     draft = make_conference(host, slug="ban-nhap", publish=False)
 
     assert logged_in(make_user("khach")).get(list_url(draft)).status_code == 404
 
 
-def test_staff_can_open_every_conference(conference):
-    response = logged_in(make_user("admin", is_staff=True)).get(list_url(conference))
+def test_staff_status_is_no_organizer_role_and_a_superuser_opens_every_conference(host, conference):
+    # Staff status only opens the admin (issue 9.3): it was enough to manage any conference.
+    draft = make_conference(host, slug="ban-nhap", publish=False)
+    staff = logged_in(make_user("nhan-vien", is_staff=True))
+    superuser = logged_in(make_user("admin", is_staff=True, is_superuser=True))
 
-    assert response.status_code == 200
+    assert staff.get(list_url(conference)).status_code == 403
+    assert staff.get(list_url(draft)).status_code == 404
+    assert superuser.get(list_url(conference)).status_code == 200
+    assert superuser.get(list_url(draft)).status_code == 200
 
 
 def test_an_invitation_of_another_conference_is_not_found(host, organizer, conference, agencies):
@@ -455,6 +484,17 @@ def test_bulk_invite_by_kind_alone_invites_every_province_but_not_the_host(
     }
 
 
+def test_bulk_invite_leaves_the_host_out_among_the_agencies_it_matches(organizer, conference, host):
+    home_affairs = organization_create(name="Bộ Nội vụ", code="BNV", kind="ministry")
+
+    response = organizer.post(
+        f"{list_url(conference)}moi-hang-loat/", {"kind": "ministry", "delegate_quota": "1"}
+    )
+
+    assert message_texts(response) == ["1 invitation created as a draft."]
+    assert list(Invitation.objects.values_list("organization", flat=True)) == [home_affairs.pk]
+
+
 def test_bulk_invite_needs_a_kind_or_a_province(organizer, conference, agencies):
     response = organizer.post(f"{list_url(conference)}moi-hang-loat/", {"delegate_quota": "1"})
 
@@ -662,6 +702,48 @@ def test_invitation_page_shows_who_answered_on_behalf(organizer, conference, inv
     assert "le-tan" in content
     assert "Answered on the agency&#x27;s behalf" in content
     assert "Trần Văn An" in content
+
+
+def test_invitation_page_shows_what_an_answer_did_to_the_delegates_records(
+    organizer, conference, invitation, agencies
+):
+    own = person_create(
+        full_name="Nguyễn Thị Minh Khai", email="khai@quangninh.gov.vn", organization=agencies["qn"]
+    )
+    verified = person_create(
+        full_name="Trần Văn An", email="an@quangninh.gov.vn", organization=agencies["qn"], phone="0911"
+    )
+    Person.objects.filter(pk=verified.pk).update(locked=True)
+    rsvp_submit(
+        invitation=invitation,
+        accept=True,
+        delegates=[
+            DelegateInput(full_name="Nguyễn Thị Minh Khai", email=own.email, position="Giám đốc Sở"),
+            DelegateInput(full_name="Trần Văn Ân", email=verified.email, phone="0922"),
+        ],
+    )
+
+    response = organizer.get(urls(conference, invitation)["detail"])
+
+    rows = {r["entry"].action: r for r in response.context["audit"]}
+    changed, kept = rows["invitation.delegate_record_changed"], rows["invitation.delegate_record_kept"]
+    assert (changed["who"], str(changed["action"]), changed["details"]) == (
+        "the agency, through its link",
+        "A delegate's record changed by the answer",
+        "khai@quangninh.gov.vn: position “” → “Giám đốc Sở”",
+    )
+    assert (str(kept["action"]), kept["details"]) == (
+        "A delegate's record kept",
+        "an@quangninh.gov.vn: the record is verified by the organizers; the full name, phone given in the "
+        "answer stay on the registration only.",
+    )
+    content = response.content.decode()
+    # The delegates as the agency named them; the verified record is not rewritten.
+    assert "<td>Trần Văn Ân</td><td></td><td>an@quangninh.gov.vn</td><td>0922</td>" in content
+    assert (Person.objects.get(pk=verified.pk).full_name, Person.objects.get(pk=verified.pk).phone) == (
+        "Trần Văn An",
+        "0911",
+    )
 
 
 def test_answer_on_behalf_can_decline(organizer, conference, invitation):

@@ -201,6 +201,51 @@ def test_rsvp_page_is_prefilled_with_the_current_delegates(client, invitation):
     assert '<input type="radio" name="presenter" value="1" checked>' in content
 
 
+def test_rsvp_page_shows_a_delegate_of_another_agency_as_this_agency_named_them(client, invitation):
+    # The person's record is another agency's: neither changed by this answer nor shown on this link.
+    other = PersonFactory(
+        full_name="Nguyễn Thị Minh Khai",
+        position="Giám đốc Sở",
+        phone="0912 345 678",
+        organization=OrganizationFactory(),
+    )
+    accept(invitation, {"full_name": "Nguyễn Minh Khai", "email": other.email})
+    path = rsvp_path(invitation)
+
+    form = client.get(path).content.decode()
+    done = client.get(path + "?saved=1").content.decode()
+
+    assert 'name="delegates-0-full_name" value="Nguyễn Minh Khai"' in form
+    for content in (form, done):
+        assert "Giám đốc Sở" not in content
+        assert "0912 345 678" not in content
+    assert "<strong>Nguyễn Minh Khai</strong>" in done
+    other.refresh_from_db()
+    assert (other.full_name, other.position, other.phone) == (
+        "Nguyễn Thị Minh Khai",
+        "Giám đốc Sở",
+        "0912 345 678",
+    )
+
+
+def test_delegate_page_names_the_delegate_as_the_agency_did(english, invitation):
+    token, token_hash = token_new()
+    RegistrationFactory(
+        conference=invitation.conference,
+        invitation=invitation,
+        person=PersonFactory(full_name="Nguyễn Thị Minh Khai", position="Giám đốc Sở"),
+        full_name="Nguyễn Minh Khai",
+        position="Chuyên viên",
+        token_hash=token_hash,
+    )
+
+    content = english.get(reverse("conferences:delegate", kwargs={"token": token})).content.decode()
+
+    assert "<h1>Nguyễn Minh Khai</h1>" in content
+    assert "Chuyên viên" in content
+    assert "Giám đốc Sở" not in content
+
+
 def test_rsvp_more_delegates_than_the_quota_is_refused_and_nothing_is_written(english, invitation):
     path = rsvp_path(invitation)
 

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from conferences.models import ConferenceRole, Organization, Registration
+from conferences.models import ConferenceRole, Organization, PaperAuthor, Registration
 from conferences.selectors.agenda import agenda_item_list
 from conferences.selectors.awards import award_list_for_conference
 from conferences.selectors.conferences import (
@@ -14,6 +14,7 @@ from conferences.selectors.conferences import (
     user_is_organizer,
 )
 from conferences.selectors.organizations import organization_search
+from conferences.selectors.people import people_visible_to_organizer
 from tests.factories import (
     AgendaItemFactory,
     AwardDecisionFactory,
@@ -23,6 +24,7 @@ from tests.factories import (
     InvitationFactory,
     OrganizationFactory,
     PaperFactory,
+    PersonFactory,
     ProvinceFactory,
     RegistrationFactory,
     UserFactory,
@@ -127,10 +129,12 @@ def test_conference_list_for_reviewer_hides_the_draft(draft, published):
     assert set(conference_list_for_user(user=reviewer)) == {published}
 
 
-def test_conference_list_for_staff_shows_every_draft(draft, published, closed):
+def test_conference_list_for_a_superuser_shows_every_draft_and_staff_status_none(draft, published, closed):
+    superuser = UserFactory(is_staff=True, is_superuser=True)
     staff = UserFactory(is_staff=True)
 
-    assert set(conference_list_for_user(user=staff)) == {draft, published, closed}
+    assert set(conference_list_for_user(user=superuser)) == {draft, published, closed}
+    assert set(conference_list_for_user(user=staff)) == {published, closed}
 
 
 def test_conference_get_for_user_raises_for_a_hidden_draft(draft):
@@ -145,7 +149,8 @@ def test_user_is_organizer(draft):
     assert user_is_organizer(user=organizer, conference=draft) is True
     assert user_is_organizer(user=reviewer, conference=draft) is False
     assert user_is_organizer(user=AnonymousUser(), conference=draft) is False
-    assert user_is_organizer(user=UserFactory(is_staff=True), conference=draft) is True
+    assert user_is_organizer(user=UserFactory(is_staff=True), conference=draft) is False
+    assert user_is_organizer(user=UserFactory(is_staff=True, is_superuser=True), conference=draft) is True
 
 
 def test_conference_stats_counts_in_one_query(draft, django_assert_num_queries):
@@ -183,3 +188,54 @@ def test_award_list_for_conference_is_in_ceremony_order(published):
     AwardFactory()  # another conference
 
     assert list(award_list_for_conference(conference=published)) == [a1, a2, b]
+
+
+# people_visible_to_organizer ---------------------------------------------------------------------------
+
+
+def test_people_visible_to_organizer_are_those_of_the_conferences_world():
+    conference = ConferenceFactory()
+    invited_agency = OrganizationFactory()
+    InvitationFactory(conference=conference, organization=invited_agency)
+    of_the_host = PersonFactory(organization=conference.host)
+    of_an_invited_agency = PersonFactory(organization=invited_agency)
+    registered = RegistrationFactory(conference=conference).person
+    invited_by_name = InvitationFactory(
+        conference=conference, organization=None, person=PersonFactory()
+    ).person
+    chair = PersonFactory()
+    conference.chair = chair
+    conference.save(update_fields=["chair"])
+    speaker, item_chair = PersonFactory(), PersonFactory()
+    AgendaItemFactory(conference=conference, chair=item_chair).speakers.set([speaker])
+    author = PersonFactory()
+    PaperAuthor.objects.create(paper=PaperFactory(conference=conference), person=author)
+    awarded = AwardFactory(
+        decision=AwardDecisionFactory(conference=conference),
+        recipient_organization=None,
+        recipient_person=PersonFactory(),
+    ).recipient_person
+    # Of another conference only: its agency, its delegate, a person of no agency.
+    other = ConferenceFactory()
+    InvitationFactory(conference=other, organization=OrganizationFactory())
+    hidden = [
+        PersonFactory(organization=other.invitations.get().organization),
+        RegistrationFactory(conference=other).person,
+        PersonFactory(),
+    ]
+
+    visible = people_visible_to_organizer(conference=conference)
+
+    assert set(visible) == {
+        of_the_host,
+        of_an_invited_agency,
+        registered,
+        invited_by_name,
+        chair,
+        speaker,
+        item_chair,
+        author,
+        awarded,
+    }
+    assert visible.count() == 9  # Each person once, however many ways they are tied to it.
+    assert not visible.filter(pk__in=[p.pk for p in hidden]).exists()

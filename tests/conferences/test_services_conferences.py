@@ -221,3 +221,25 @@ def test_organization_update_refuses_a_parent_loop_and_tidies_code():
     organization_update(organization=ministry, code=" bkhcn ", phone=" 024 123 ")
     ministry.refresh_from_db()
     assert (ministry.code, ministry.phone, ministry.parent_id) == ("BKHCN", "024 123", None)
+
+
+def test_organization_contact_emails_are_checked_and_tidied_in_one_place():
+    from conferences.models import Organization
+    from conferences.services.organizations import organization_create, organization_update
+
+    created = organization_create(
+        name="Sở Thử nghiệm",
+        contact_emails=[" VanThu@So.gov.vn ", "", "vanthu@so.gov.vn", "lanhdao@so.gov.vn"],
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        organization_update(organization=created, contact_emails=["vanthu@so.gov.vn", "khong-phai-email"])
+    # The admin's form runs the same check (Organization.clean).
+    typed_in_the_admin = Organization(name="Sở Khác", contact_emails=["  Ban@So.gov.vn"])
+    typed_in_the_admin.full_clean()
+
+    created.refresh_from_db()
+    assert created.contact_emails == ["vanthu@so.gov.vn", "lanhdao@so.gov.vn"]
+    assert excinfo.value.message_dict == {
+        "contact_emails": ["khong-phai-email is not a valid e-mail address."]
+    }
+    assert typed_in_the_admin.contact_emails == ["ban@so.gov.vn"]

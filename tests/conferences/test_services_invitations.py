@@ -4,10 +4,10 @@ from django.core.exceptions import ValidationError
 from conferences.models import Invitation, Registration
 from conferences.services.invitations import (
     invitation_create,
-    invitation_respond,
     registration_check_in,
     registration_create,
 )
+from conferences.services.rsvp import DelegateInput, rsvp_submit
 from core.exceptions import ApplicationError
 from tests.factories import (
     ConferenceFactory,
@@ -15,6 +15,7 @@ from tests.factories import (
     OrganizationFactory,
     PersonFactory,
     RegistrationFactory,
+    local,
 )
 
 pytestmark = pytest.mark.django_db
@@ -47,22 +48,33 @@ def test_invitation_create_refuses_a_quota_of_zero():
     assert "delegate_quota" in excinfo.value.message_dict
 
 
-def test_invitation_respond_accepts_and_keeps_first_answer_time():
-    invitation = InvitationFactory(status=Invitation.Status.SENT)
-    first = invitation_respond(invitation=invitation, accept=True)
+def test_rsvp_submit_records_an_answer_given_before_the_deadline_at_that_time():
+    # The one way to answer also records answers of the past (the demo's story): the deadline is
+    # judged at the time the answer was given.
+    invitation = InvitationFactory(
+        status=Invitation.Status.SENT, conference__rsvp_deadline=local(2021, 4, 5, 17, 0)
+    )
+    given = local(2021, 3, 26, 9, 0)
 
-    second = invitation_respond(invitation=invitation, accept=True)
+    rsvp_submit(
+        invitation=invitation,
+        accept=True,
+        delegates=[DelegateInput(full_name="Trần Văn An", email="an@so.gov.vn")],
+        now=given,
+    )
 
-    assert second.status == Invitation.Status.ACCEPTED
-    assert second.responded_at == first.responded_at
+    invitation.refresh_from_db()
+    assert (invitation.status, invitation.responded_at) == (Invitation.Status.ACCEPTED, given)
+    assert Registration.objects.get(invitation=invitation).person.email == "an@so.gov.vn"
 
 
-def test_invitation_respond_refuses_a_revoked_invitation():
+def test_rsvp_submit_refuses_a_revoked_invitation():
     invitation = InvitationFactory(status=Invitation.Status.REVOKED)
 
-    with pytest.raises(ApplicationError):
-        invitation_respond(invitation=invitation, accept=True)
+    with pytest.raises(ApplicationError) as excinfo:
+        rsvp_submit(invitation=invitation, accept=False)
 
+    assert excinfo.value.extra == {"code": "revoked"}
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.REVOKED
 

@@ -189,3 +189,20 @@ def test_admin_actions_approve_cancel_and_resend_through_the_services(admin_clie
     Notification.objects.filter(pk=rows[2].pk).update(state=Notification.State.SENT)
     admin_client.post(url, {"action": "resend_selected", "_selected_action": [str(rows[2].pk)]})
     assert Notification.objects.filter(resent_from=rows[2]).count() == 1
+
+
+def test_the_outbox_admin_is_for_superusers_only(client, conference):
+    """The outbox cannot tell whose notices are whose: staff organizers use their conference's pages."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    notice = make_notification(conference, 1)
+    user = get_user_model().objects.create_user("to-chuc", password=None, is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="notifications"))
+    client.force_login(user)
+
+    assert client.get(changelist_url(Notification)).status_code == 403
+    assert client.get(changelist_url(DeliveryAttempt)).status_code == 403
+    assert client.get(changelist_url(NotificationAttachment)).status_code == 403
+    assert client.get(change_url(notice)).status_code == 403
+    assert "notifications" not in client.get(reverse("admin:index")).content.decode()
