@@ -1,7 +1,9 @@
-"""factory-boy factories for the conferences models.
+"""factory-boy factories for the conferences models, and conference_build.
 
 Defaults build a valid, minimal row; tests set the fields they assert on.
 Times are aware datetimes in Asia/Ho_Chi_Minh, like the model case (9 April 2021).
+conference_build makes a conference the way organizers do, through the services;
+the `conference` fixture of tests/conftest.py is one.
 """
 
 import datetime
@@ -31,6 +33,7 @@ from conferences.models import (
     Room,
 )
 from conferences.services.awards import award_decision_create
+from conferences.services.conferences import conference_create, conference_publish
 
 HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -40,6 +43,32 @@ PASSWORD = "mat-khau-thu-nghiem-2021"
 def local(*args: int) -> datetime.datetime:
     """Return an aware datetime in Vietnam time: local(2021, 4, 9, 8, 0)."""
     return datetime.datetime(*args, tzinfo=HANOI)
+
+
+def conference_build(
+    host: Organization,
+    *,
+    days_ahead: float = 10,
+    hours: float = 4,
+    deadline_in_days: float | None = None,
+    publish: bool = False,
+    **fields,
+) -> Conference:
+    """Create a conference through the services: `days_ahead` days from now, `hours` long.
+
+    `starts_at` (and `ends_at`, else `hours` later) may be given instead; the RSVP deadline
+    is `deadline_in_days` from now unless `rsvp_deadline` is given. Other fields are
+    conference_create's, with the title "Hội nghị sơ kết Quyết định 19" by default.
+    `publish=True` publishes it with conference_publish.
+    """
+    now = timezone.now()
+    starts_at = fields.pop("starts_at", now + datetime.timedelta(days=days_ahead))
+    fields.setdefault("ends_at", starts_at + datetime.timedelta(hours=hours))
+    fields.setdefault("title_vi", "Hội nghị sơ kết Quyết định 19")
+    if deadline_in_days is not None:
+        fields.setdefault("rsvp_deadline", now + datetime.timedelta(days=deadline_in_days))
+    conference = conference_create(host=host, starts_at=starts_at, **fields)
+    return conference_publish(conference=conference) if publish else conference
 
 
 class UserFactory(DjangoModelFactory):

@@ -32,14 +32,9 @@ def client():
 
 
 @pytest.fixture
-def conference():
+def conference_kwargs():
     # Friday 9 April 2021, 08:00-12:00.
-    return ConferenceFactory(published=True, title_vi="Hội nghị sơ kết Quyết định 19")
-
-
-@pytest.fixture
-def organizer(conference):
-    return ConferenceRoleFactory(conference=conference).user
+    return {"publish": True, "starts_at": local(2021, 4, 9, 8, 0)}
 
 
 @pytest.fixture

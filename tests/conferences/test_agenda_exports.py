@@ -19,7 +19,6 @@ from conferences.services.agenda_publishing import agenda_publish
 from conferences.tokens import token_new
 from tests.factories import (
     AgendaItemFactory,
-    ConferenceFactory,
     ConferenceRoleFactory,
     PersonFactory,
     RegistrationFactory,
@@ -47,15 +46,15 @@ def client():
 
 
 @pytest.fixture
-def conference():
-    return ConferenceFactory(
-        published=True,
-        slug="so-ket-19",
-        title_vi="Hội nghị sơ kết Quyết định 19",
-        title_en="Mid-term review of Decision 19",
-        venue_name="Hội trường tầng 1",
-        venue_address="113 Trần Duy Hưng, Hà Nội",
-    )
+def conference_kwargs():
+    return {
+        "publish": True,
+        "slug": "so-ket-19",
+        "starts_at": local(2021, 4, 9, 8, 0),
+        "title_en": "Mid-term review of Decision 19",
+        "venue_name": "Hội trường tầng 1",
+        "venue_address": "113 Trần Duy Hưng, Hà Nội",
+    }
 
 
 @pytest.fixture

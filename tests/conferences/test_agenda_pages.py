@@ -10,7 +10,6 @@ from conferences.services.agenda import agenda_item_create, agenda_item_delete, 
 from conferences.services.agenda_publishing import agenda_publish
 from tests.factories import (
     AgendaItemFactory,
-    ConferenceFactory,
     ConferenceRoleFactory,
     PersonFactory,
     RoomFactory,
@@ -35,13 +34,13 @@ def client():
 
 
 @pytest.fixture
-def conference():
-    return ConferenceFactory(
-        published=True,
-        slug="so-ket-19",
-        title_vi="Hội nghị sơ kết Quyết định 19",
-        title_en="Mid-term review of Decision 19",
-    )
+def conference_kwargs():
+    return {
+        "publish": True,
+        "slug": "so-ket-19",
+        "starts_at": local(2021, 4, 9, 8, 0),
+        "title_en": "Mid-term review of Decision 19",
+    }
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from core.exceptions import ApplicationError
 from notifications.models import Notification
 from tests.factories import (
     AgendaItemFactory,
-    ConferenceFactory,
     PaperFactory,
     PersonFactory,
     RegistrationFactory,
@@ -35,9 +34,9 @@ def _english():
 
 
 @pytest.fixture
-def conference():
-    # 9 April 2021, 08:00-12:00 (the factory's default), one day.
-    return ConferenceFactory()
+def conference_kwargs():
+    # 9 April 2021, 08:00-12:00, one day.
+    return {"starts_at": local(2021, 4, 9, 8, 0)}
 
 
 def add(conference, start: tuple[int, int], end: tuple[int, int], title: str, day: int = 9, **fields):

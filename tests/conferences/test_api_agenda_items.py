@@ -11,7 +11,6 @@ from notifications.models import Notification
 from tests.factories import (
     AgendaItemFactory,
     ConferenceFactory,
-    ConferenceRoleFactory,
     OrganizationFactory,
     PaperFactory,
     PersonFactory,
@@ -31,19 +30,8 @@ def client():
 
 
 @pytest.fixture
-def conference():
-    return ConferenceFactory(published=True, slug="so-ket-qd19")
-
-
-@pytest.fixture
-def organizer(conference):
-    return ConferenceRoleFactory(conference=conference).user
-
-
-@pytest.fixture
-def organizer_client(client, organizer):
-    client.force_login(organizer)
-    return client
+def conference_kwargs():
+    return {"publish": True, "slug": "so-ket-qd19", "starts_at": local(2021, 4, 9, 8, 0)}
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from conferences.models import AuditEntry, Invitation, InvitationLink, Registration
 from conferences.selectors.invitations import invitation_get_by_token, registration_get_by_token
-from conferences.services.conferences import conference_create
 from conferences.services.invitation_sending import (
     invitation_remind,
     invitation_revoke,
@@ -24,7 +23,7 @@ from conferences.services.organizations import organization_create, person_creat
 from conferences.services.rsvp import DelegateInput, rsvp_submit
 from core.exceptions import ApplicationError
 from notifications.models import Notification
-from tests.factories import local
+from tests.factories import conference_build, local
 
 pytestmark = pytest.mark.django_db
 
@@ -40,27 +39,17 @@ def _settings(settings):
     settings.LANGUAGE_CODE = "en"  # ApplicationError messages are asserted in the source language.
 
 
-@pytest.fixture
-def host():
-    return organization_create(name="Bộ Khoa học và Công nghệ", code="BKHCN", kind="ministry")
+# A month ahead, answers due in twenty days.
+CONFERENCE = {"days_ahead": 30, "deadline_in_days": 20}
 
 
-def make_conference(host, *, deadline_in_days: float = 20, capacity: int | None = None, **fields):
-    start = timezone.now() + datetime.timedelta(days=30)
-    return conference_create(
-        title_vi="Hội nghị sơ kết Quyết định 19",
-        host=host,
-        starts_at=start,
-        ends_at=start + datetime.timedelta(hours=4),
-        rsvp_deadline=timezone.now() + datetime.timedelta(days=deadline_in_days),
-        capacity=capacity,
-        **fields,
-    )
+def make_conference(host, **changes):
+    return conference_build(host, **(CONFERENCE | changes))
 
 
 @pytest.fixture
-def conference(host):
-    return make_conference(host)
+def conference_kwargs():
+    return CONFERENCE
 
 
 def make_agency(n: int = 1, *, emails: tuple[str, ...] | None = None):
