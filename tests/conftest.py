@@ -4,7 +4,7 @@ from django.utils import translation
 from conferences.models import Conference, Organization
 from conferences.services.organizations import organization_create
 from config.celery import app as celery_app
-from tests.factories import ConferenceRoleFactory, conference_build
+from tests.factories import ConferenceRoleFactory, RoomFactory, conference_build
 from tests.smtp_sink import SMTPSink
 
 
@@ -72,6 +72,16 @@ def conference(host, conference_kwargs) -> Conference:
     "Hội nghị sơ kết Quyết định 19", ten days ahead and four hours long.
     """
     return conference_build(host, **conference_kwargs)
+
+
+@pytest.fixture
+def room_a(conference):
+    return RoomFactory(conference=conference, name="Phòng A")
+
+
+@pytest.fixture
+def room_b(conference):
+    return RoomFactory(conference=conference, name="Phòng B")
 
 
 @pytest.fixture

@@ -45,6 +45,16 @@ def local(*args: int) -> datetime.datetime:
     return datetime.datetime(*args, tzinfo=HANOI)
 
 
+# The model case, as a conference_build variant: the mid-term review of Decision 19,
+# published, on Friday 9 April 2021 from 08:00 to 12:00.
+MODEL_CASE = {
+    "publish": True,
+    "slug": "so-ket-19",
+    "starts_at": local(2021, 4, 9, 8, 0),
+    "title_en": "Mid-term review of Decision 19",
+}
+
+
 def conference_build(
     host: Organization,
     *,
@@ -251,3 +261,22 @@ class CertificateFactory(DjangoModelFactory):
         lambda: "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
     )
     issued_at = factory.LazyFunction(timezone.now)
+
+
+def agenda_item_build(
+    conference: Conference, start: tuple[int, int], end: tuple[int, int], title: str, day: int = 9, **fields
+) -> AgendaItem:
+    """Create an item of `conference` on `day` April 2021 from `start` to `end`, each (hour, minute).
+
+    `speakers` may be given with the item's fields.
+    """
+    speakers = fields.pop("speakers", [])
+    item = AgendaItemFactory(
+        conference=conference,
+        starts_at=local(2021, 4, day, *start),
+        ends_at=local(2021, 4, day, *end),
+        title=title,
+        **fields,
+    )
+    item.speakers.set(speakers)
+    return item

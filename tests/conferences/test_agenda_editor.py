@@ -10,6 +10,7 @@ from conferences.models import AgendaItem, AgendaVersion, Paper
 from conferences.services.agenda_publishing import agenda_change_notify, agenda_publish
 from notifications.models import Notification
 from tests.factories import (
+    MODEL_CASE,
     AgendaItemFactory,
     ConferenceFactory,
     ConferenceRoleFactory,
@@ -17,10 +18,10 @@ from tests.factories import (
     PaperFactory,
     PersonFactory,
     RegistrationFactory,
-    RoomFactory,
     UserFactory,
     local,
 )
+from tests.factories import agenda_item_build as add
 
 pytestmark = pytest.mark.django_db
 
@@ -33,18 +34,7 @@ def client():
 
 @pytest.fixture
 def conference_kwargs():
-    # Friday 9 April 2021, 08:00-12:00.
-    return {"publish": True, "starts_at": local(2021, 4, 9, 8, 0)}
-
-
-@pytest.fixture
-def room_a(conference):
-    return RoomFactory(conference=conference, name="Phòng A")
-
-
-@pytest.fixture
-def room_b(conference):
-    return RoomFactory(conference=conference, name="Phòng B")
+    return MODEL_CASE
 
 
 def editor_url(conference) -> str:
@@ -53,19 +43,6 @@ def editor_url(conference) -> str:
 
 def item_url(item, action: str = "") -> str:
     return f"/to-chuc/{item.conference.slug}/chuong-trinh/{item.pk}/{action}"
-
-
-def add(conference, start: tuple[int, int], end: tuple[int, int], title: str, **fields) -> AgendaItem:
-    speakers = fields.pop("speakers", [])
-    item = AgendaItemFactory(
-        conference=conference,
-        starts_at=local(2021, 4, 9, *start),
-        ends_at=local(2021, 4, 9, *end),
-        title=title,
-        **fields,
-    )
-    item.speakers.set(speakers)
-    return item
 
 
 def when(date: str, time: str, name: str) -> dict:

@@ -18,6 +18,7 @@ from conferences.services.agenda import agenda_item_delete, agenda_item_move, ag
 from conferences.services.agenda_publishing import agenda_publish
 from conferences.tokens import token_new
 from tests.factories import (
+    MODEL_CASE,
     AgendaItemFactory,
     ConferenceRoleFactory,
     PersonFactory,
@@ -47,14 +48,7 @@ def client():
 
 @pytest.fixture
 def conference_kwargs():
-    return {
-        "publish": True,
-        "slug": "so-ket-19",
-        "starts_at": local(2021, 4, 9, 8, 0),
-        "title_en": "Mid-term review of Decision 19",
-        "venue_name": "Hội trường tầng 1",
-        "venue_address": "113 Trần Duy Hưng, Hà Nội",
-    }
+    return MODEL_CASE | {"venue_name": "Hội trường tầng 1", "venue_address": "113 Trần Duy Hưng, Hà Nội"}
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from django.test import Client
 from conferences.services.agenda import agenda_item_create, agenda_item_delete, agenda_item_move
 from conferences.services.agenda_publishing import agenda_publish
 from tests.factories import (
+    MODEL_CASE,
     AgendaItemFactory,
     ConferenceRoleFactory,
     PersonFactory,
@@ -35,12 +36,7 @@ def client():
 
 @pytest.fixture
 def conference_kwargs():
-    return {
-        "publish": True,
-        "slug": "so-ket-19",
-        "starts_at": local(2021, 4, 9, 8, 0),
-        "title_en": "Mid-term review of Decision 19",
-    }
+    return MODEL_CASE
 
 
 @pytest.fixture
