@@ -9,4 +9,5 @@ and notifications), and an import contract keeps the apps from importing it.
 
 - `celery_worker`: a real `celery -A config worker` process on a private queue.
 - `processes`: the processes below a process and their CPU time, read from /proc.
+- `data`: data sets built in bulk, e.g. a published conference with a large agenda.
 """
