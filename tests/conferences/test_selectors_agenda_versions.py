@@ -1,7 +1,8 @@
 """The published agenda's pages and exports read a fixed number of rows whatever the agenda's size.
 
-A conference of 300 items (three rooms over three days) and 3,000 registered
-delegates, built by devtools.data.agenda_at_scale as for benchmarks/agenda.py.
+The reads are the selectors of conferences/selectors/agenda_versions.py, seen through the pages
+and API endpoints that use them. A conference of 300 items (three rooms over three days) and
+3,000 registered delegates, built by devtools.data.agenda_at_scale as for benchmarks/agenda.py.
 """
 
 import json
