@@ -10,7 +10,6 @@ from conferences.models import AgendaItem, AgendaVersion, Paper
 from conferences.services.agenda_publishing import agenda_change_notify, agenda_publish
 from notifications.models import Notification
 from tests.factories import (
-    MODEL_CASE,
     AgendaItemFactory,
     ConferenceFactory,
     ConferenceRoleFactory,
@@ -34,7 +33,8 @@ def client():
 
 @pytest.fixture
 def conference_kwargs():
-    return MODEL_CASE
+    # Friday 9 April 2021, 08:00-12:00.
+    return {"publish": True, "starts_at": local(2021, 4, 9, 8, 0)}
 
 
 def editor_url(conference) -> str:
