@@ -1,24 +1,26 @@
-"""Helpers shared by the benchmark scripts: a database to run on, an SMTP sink, worker processes, CPU time.
+"""Helpers shared by the benchmark scripts: a database to run on, an SMTP sink, the servers' CPU time.
 
-Run as a script (`python benchmarks/_common.py sink --port N`) it is the SMTP
-sink itself: an aiosmtpd server in a process of its own, so that receiving
-mail does not take CPU time (or the GIL) from the process being measured.
+Worker processes and the CPU time of a process tree come from devtools, which
+the integration tests use too. Run as a script (`python benchmarks/_common.py
+sink --port N`) this module is the SMTP sink itself: an aiosmtpd server in a
+process of its own, so that receiving mail does not take CPU time (or the GIL)
+from the process being measured.
 """
 
 import argparse
 import contextlib
 import json
-import os
 import re
 import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+sys.path.insert(0, str(ROOT))  # Run as the sink script, only benchmarks/ is on the path.
+
+from devtools.processes import stat_fields, tree_cpu_seconds  # noqa: E402
 
 
 def _postgres_server(url: str):
@@ -90,47 +92,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-# CPU time ------------------------------------------------------------------------------------
-
-
-def _stat_fields(pid: int) -> list[str]:
-    # The command name is in parentheses and may hold spaces: split after the last ")".
-    text = Path(f"/proc/{pid}/stat").read_text()
-    return text.rsplit(")", 1)[1].split()
-
-
-def process_tree(pid: int) -> list[int]:
-    """The process and all its descendants, from /proc."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parent = int(_stat_fields(int(stat.parent.name))[1])
-        except (OSError, IndexError, ValueError):
-            continue  # The process ended while being read.
-        children.setdefault(parent, []).append(int(stat.parent.name))
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        todo.extend(children.get(current, []))
-    return found
-
-
-def tree_cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process, its live descendants and the children it has reaped."""
-    total = 0
-    for index, member in enumerate(process_tree(pid)):
-        try:
-            fields = _stat_fields(member)
-        except OSError:
-            continue
-        # After the ")": state is field 3 of proc(5), so utime (14) is index 11 here.
-        utime, stime, cutime, cstime = (int(value) for value in fields[11:15])
-        total += utime + stime
-        if index == 0:
-            # Children already reaped by the main process (a replaced pool process) count too.
-            total += cutime + cstime
-    return total / CLOCK_TICKS
+# CPU time of local servers ------------------------------------------------------------------
 
 
 def server_pids(name: str) -> list[int]:
@@ -139,7 +101,7 @@ def server_pids(name: str) -> list[int]:
     for comm in Path("/proc").glob("[0-9]*/comm"):
         try:
             if comm.read_text().strip() == name:
-                found[int(comm.parent.name)] = int(_stat_fields(int(comm.parent.name))[1])
+                found[int(comm.parent.name)] = int(stat_fields(int(comm.parent.name))[1])
         except (OSError, IndexError, ValueError):
             continue
     return [pid for pid, parent in found.items() if parent not in found]
@@ -152,72 +114,6 @@ def servers_cpu_seconds(name: str) -> float:
         with contextlib.suppress(OSError):
             total += tree_cpu_seconds(pid)
     return total
-
-
-# Worker processes ------------------------------------------------------------------------------
-
-
-class Worker:
-    """A `celery -A config worker` process on one queue, with its own environment."""
-
-    def __init__(self, *, name: str, queue: str, log_path: Path, env: dict[str, str], concurrency: int = 1):
-        self.name = name
-        self.queue = queue
-        self.log_path = log_path
-        self.env = env
-        self.concurrency = concurrency
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            [
-                sys.executable, "-m", "celery", "-A", "config", "worker",
-                "--loglevel=INFO", f"--concurrency={self.concurrency}", "--pool=prefork",
-                "--without-gossip", "--without-mingle", "--without-heartbeat",
-                "-Q", self.queue, "--hostname", f"{self.name}@%h",
-            ],
-            cwd=ROOT, env={**os.environ, **self.env}, stdout=self._log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-
-    def wait_ready(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"Worker {self.name} exited early:\n{self.log()}")
-            if "ready." in self.log():
-                return
-            time.sleep(0.1)
-        raise RuntimeError(f"Worker {self.name} did not start in {timeout} s:\n{self.log()}")
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-
-    def cpu_seconds(self) -> float:
-        return tree_cpu_seconds(self.process.pid)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if getattr(self, "_log", None):
-            self._log.close()
-
-
-def delete_queue(app, queue: str) -> None:
-    """Delete a private queue, its messages and its binding, so nothing piles up in the broker."""
-    from kombu import Exchange, Queue
-
-    with app.connection_for_write() as conn:
-        bound = Queue(queue, Exchange(queue), routing_key=queue)(conn.default_channel)
-        bound.declare()
-        bound.purge()
-        bound.delete()
-        bound.exchange.delete()
 
 
 # The SMTP sink -----------------------------------------------------------------------------------

@@ -94,7 +94,7 @@ def build(args) -> tuple[object, str]:
     from django.db.models import Q
 
     from conferences.models import Conference, Organization, Person
-    from tests.conferences.test_agenda_performance import agenda_at_scale
+    from devtools.data import agenda_at_scale
 
     # A PostgreSQL database keeps the previous run's conference: replace it (its host and people too).
     Conference.objects.filter(slug=SLUG).delete()

@@ -43,13 +43,13 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 from _common import (  # noqa: E402
     SinkProcess,
-    Worker,
-    delete_queue,
     drop_postgres_database,
     ensure_postgres_database,
     servers_cpu_seconds,
     stale_tables,
 )
+
+from devtools.celery_worker import WorkerProcess, delete_queue  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/hoinghi_bench"
 DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/12"
@@ -177,7 +177,7 @@ def run_baseline(port: int, sample, count: int) -> dict:
     return {"seconds": elapsed, "cpu": cpu, "size": size}
 
 
-def run_outbox(ids: list, workers: list[Worker], timeout: float) -> dict:
+def run_outbox(ids: list, workers: list[WorkerProcess], timeout: float) -> dict:
     from celery import current_app
 
     from notifications.models import Notification
@@ -295,7 +295,7 @@ def main() -> int:
             "NOTIFICATIONS_RATE_LIMIT_PER_MINUTE": "0",
         }
         workers = [
-            Worker(name=f"bench{n}-{queue}", queue=queue, log_path=log_dir / f"worker{n}.log", env=env)
+            WorkerProcess(name=f"bench{n}-{queue}", queue=queue, log_path=log_dir / f"worker{n}.log", env=env)
             for n in range(1, args.workers + 1)
         ]
         try:

@@ -1,11 +1,10 @@
-import datetime
-
 import pytest
-from django.utils import timezone, translation
+from django.utils import translation
 
-from conferences.services.conferences import conference_create
+from conferences.models import Conference, Organization
 from conferences.services.organizations import organization_create
 from config.celery import app as celery_app
+from tests.factories import ConferenceRoleFactory, RoomFactory, conference_build
 from tests.smtp_sink import SMTPSink
 
 
@@ -49,16 +48,56 @@ def pytest_report_header(config):
 
 
 @pytest.fixture
-def conference(db):
-    """A draft conference ten days ahead; test modules that need another one define their own."""
-    host = organization_create(name="Bộ Khoa học và Công nghệ", code="BKHCN", kind="ministry")
-    start = timezone.now() + datetime.timedelta(days=10)
-    return conference_create(
-        title_vi="Hội nghị sơ kết Quyết định 19",
-        host=host,
-        starts_at=start,
-        ends_at=start + datetime.timedelta(hours=4),
-    )
+def host(db) -> Organization:
+    """The Ministry of Science and Technology: host of the tests' conferences and issuer of their letters."""
+    return organization_create(name="Bộ Khoa học và Công nghệ", code="BKHCN", kind="ministry")
+
+
+@pytest.fixture
+def conference_kwargs() -> dict:
+    """How a test module's `conference` differs from the default one, as conference_build's keywords.
+
+    A module overrides this fixture to ask for the conference it needs, e.g.
+    `return {"publish": True, "slug": "so-ket-19", "starts_at": local(2021, 4, 9, 8, 0)}`;
+    a module whose conference has another host overrides `host`.
+    """
+    return {}
+
+
+@pytest.fixture
+def conference(host, conference_kwargs) -> Conference:
+    """The conference a test is about.
+
+    Unless `conference_kwargs` says otherwise: a draft of `host` titled
+    "Hội nghị sơ kết Quyết định 19", ten days ahead and four hours long.
+    """
+    return conference_build(host, **conference_kwargs)
+
+
+@pytest.fixture
+def room_a(conference):
+    return RoomFactory(conference=conference, name="Phòng A")
+
+
+@pytest.fixture
+def room_b(conference):
+    return RoomFactory(conference=conference, name="Phòng B")
+
+
+@pytest.fixture
+def organizer(conference):
+    """A user who organizes `conference`.
+
+    Without a password: tests log in with force_login, and hashing one costs half a second.
+    """
+    return ConferenceRoleFactory(conference=conference, user__password=None).user
+
+
+@pytest.fixture
+def organizer_client(client, organizer):
+    """The test module's `client`, logged in as `organizer`."""
+    client.force_login(organizer)
+    return client
 
 
 @pytest.fixture

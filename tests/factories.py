@@ -1,7 +1,9 @@
-"""factory-boy factories for the conferences models.
+"""factory-boy factories for the conferences models, and conference_build.
 
 Defaults build a valid, minimal row; tests set the fields they assert on.
 Times are aware datetimes in Asia/Ho_Chi_Minh, like the model case (9 April 2021).
+conference_build makes a conference the way organizers do, through the services;
+the `conference` fixture of tests/conftest.py is one.
 """
 
 import datetime
@@ -31,6 +33,7 @@ from conferences.models import (
     Room,
 )
 from conferences.services.awards import award_decision_create
+from conferences.services.conferences import conference_create, conference_publish
 
 HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -40,6 +43,42 @@ PASSWORD = "mat-khau-thu-nghiem-2021"
 def local(*args: int) -> datetime.datetime:
     """Return an aware datetime in Vietnam time: local(2021, 4, 9, 8, 0)."""
     return datetime.datetime(*args, tzinfo=HANOI)
+
+
+# The model case, as a conference_build variant: the mid-term review of Decision 19,
+# published, on Friday 9 April 2021 from 08:00 to 12:00.
+MODEL_CASE = {
+    "publish": True,
+    "slug": "so-ket-19",
+    "starts_at": local(2021, 4, 9, 8, 0),
+    "title_en": "Mid-term review of Decision 19",
+}
+
+
+def conference_build(
+    host: Organization,
+    *,
+    days_ahead: float = 10,
+    hours: float = 4,
+    deadline_in_days: float | None = None,
+    publish: bool = False,
+    **fields,
+) -> Conference:
+    """Create a conference through the services: `days_ahead` days from now, `hours` long.
+
+    `starts_at` (and `ends_at`, else `hours` later) may be given instead; the RSVP deadline
+    is `deadline_in_days` from now unless `rsvp_deadline` is given. Other fields are
+    conference_create's, with the title "Hội nghị sơ kết Quyết định 19" by default.
+    `publish=True` publishes it with conference_publish.
+    """
+    now = timezone.now()
+    starts_at = fields.pop("starts_at", now + datetime.timedelta(days=days_ahead))
+    fields.setdefault("ends_at", starts_at + datetime.timedelta(hours=hours))
+    fields.setdefault("title_vi", "Hội nghị sơ kết Quyết định 19")
+    if deadline_in_days is not None:
+        fields.setdefault("rsvp_deadline", now + datetime.timedelta(days=deadline_in_days))
+    conference = conference_create(host=host, starts_at=starts_at, **fields)
+    return conference_publish(conference=conference) if publish else conference
 
 
 class UserFactory(DjangoModelFactory):
@@ -222,3 +261,22 @@ class CertificateFactory(DjangoModelFactory):
         lambda: "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
     )
     issued_at = factory.LazyFunction(timezone.now)
+
+
+def agenda_item_build(
+    conference: Conference, start: tuple[int, int], end: tuple[int, int], title: str, day: int = 9, **fields
+) -> AgendaItem:
+    """Create an item of `conference` on `day` April 2021 from `start` to `end`, each (hour, minute).
+
+    `speakers` may be given with the item's fields.
+    """
+    speakers = fields.pop("speakers", [])
+    item = AgendaItemFactory(
+        conference=conference,
+        starts_at=local(2021, 4, day, *start),
+        ends_at=local(2021, 4, day, *end),
+        title=title,
+        **fields,
+    )
+    item.speakers.set(speakers)
+    return item

@@ -18,8 +18,8 @@ from conferences.services.agenda import agenda_item_delete, agenda_item_move, ag
 from conferences.services.agenda_publishing import agenda_publish
 from core.tokens import token_new
 from tests.factories import (
+    MODEL_CASE,
     AgendaItemFactory,
-    ConferenceFactory,
     ConferenceRoleFactory,
     PersonFactory,
     RegistrationFactory,
@@ -47,15 +47,8 @@ def client():
 
 
 @pytest.fixture
-def conference():
-    return ConferenceFactory(
-        published=True,
-        slug="so-ket-19",
-        title_vi="Hội nghị sơ kết Quyết định 19",
-        title_en="Mid-term review of Decision 19",
-        venue_name="Hội trường tầng 1",
-        venue_address="113 Trần Duy Hưng, Hà Nội",
-    )
+def conference_kwargs():
+    return MODEL_CASE | {"venue_name": "Hội trường tầng 1", "venue_address": "113 Trần Duy Hưng, Hà Nội"}
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from conferences.models import AgendaItem, AgendaVersion, Paper
 from conferences.services.agenda_publishing import agenda_publish
 from notifications.models import Notification
 from tests.factories import (
+    MODEL_CASE,
     AgendaItemFactory,
     ConferenceFactory,
-    ConferenceRoleFactory,
     OrganizationFactory,
     PaperFactory,
     PersonFactory,
@@ -20,6 +20,7 @@ from tests.factories import (
     UserFactory,
     local,
 )
+from tests.factories import agenda_item_build as add
 
 pytestmark = pytest.mark.django_db
 
@@ -31,29 +32,8 @@ def client():
 
 
 @pytest.fixture
-def conference():
-    return ConferenceFactory(published=True, slug="so-ket-qd19")
-
-
-@pytest.fixture
-def organizer(conference):
-    return ConferenceRoleFactory(conference=conference).user
-
-
-@pytest.fixture
-def organizer_client(client, organizer):
-    client.force_login(organizer)
-    return client
-
-
-@pytest.fixture
-def room_a(conference):
-    return RoomFactory(conference=conference, name="Phòng A")
-
-
-@pytest.fixture
-def room_b(conference):
-    return RoomFactory(conference=conference, name="Phòng B")
+def conference_kwargs():
+    return MODEL_CASE | {"slug": "so-ket-qd19"}
 
 
 ITEMS = "/api/v1/conferences/so-ket-qd19/agenda/items/"
@@ -63,19 +43,6 @@ PUBLISH = "/api/v1/conferences/so-ket-qd19/agenda/publish/"
 
 def item_url(item, action: str = "") -> str:
     return f"{ITEMS}{item.pk}/{action}"
-
-
-def add(conference, start: tuple[int, int], end: tuple[int, int], title: str, **fields) -> AgendaItem:
-    speakers = fields.pop("speakers", [])
-    item = AgendaItemFactory(
-        conference=conference,
-        starts_at=local(2021, 4, 9, *start),
-        ends_at=local(2021, 4, 9, *end),
-        title=title,
-        **fields,
-    )
-    item.speakers.set(speakers)
-    return item
 
 
 # Access ------------------------------------------------------------------------------------------------

@@ -20,7 +20,6 @@ from conferences.models import (
     Organization,
     Registration,
 )
-from conferences.services.conferences import conference_create
 from conferences.services.documents import document_number_allocate
 from conferences.services.invitation_sending import invitation_link_create, invitation_send
 from conferences.services.organizations import organization_create, province_upsert
@@ -29,7 +28,6 @@ from core.tokens import token_new
 from notifications.models import Notification
 from tests.factories import (
     ConferenceFactory,
-    ConferenceRoleFactory,
     InvitationFactory,
     OrganizationFactory,
     PersonFactory,
@@ -60,28 +58,13 @@ def client():
 
 
 @pytest.fixture
-def ministry():
-    return organization_create(name="Bộ Khoa học và Công nghệ", code="BKHCN", kind="ministry")
-
-
-@pytest.fixture
-def conference(ministry):
-    start = timezone.now() + datetime.timedelta(days=10)
-    return conference_create(
-        title_vi="Hội nghị sơ kết Quyết định 19",
-        title_en="Mid-term review of Decision 19",
-        host=ministry,
-        starts_at=start,
-        ends_at=start + datetime.timedelta(hours=4),
-        rsvp_deadline=start - datetime.timedelta(days=5),
-        venue_name="Hội trường tầng 1",
-        venue_address="113 Trần Duy Hưng, Hà Nội",
-    )
-
-
-@pytest.fixture
-def organizer(conference):
-    return ConferenceRoleFactory(conference=conference).user
+def conference_kwargs():
+    return {
+        "title_en": "Mid-term review of Decision 19",
+        "deadline_in_days": 5,  # Five days before the conference.
+        "venue_name": "Hội trường tầng 1",
+        "venue_address": "113 Trần Duy Hưng, Hà Nội",
+    }
 
 
 @pytest.fixture
@@ -490,8 +473,8 @@ def test_invitation_create_invites_people_of_invited_agencies_and_of_the_confere
     }
 
 
-def test_invitation_create_refuses_the_host_agency(as_organizer, conference, ministry):
-    response = as_organizer.post(url(conference), {"organization": ministry.pk}, format="json")
+def test_invitation_create_refuses_the_host_agency(as_organizer, conference, host):
+    response = as_organizer.post(url(conference), {"organization": host.pk}, format="json")
 
     body = assert_error(response, 400, "Some fields are not valid.")
     assert body["extra"]["fields"] == {"organization": ["The host agency does not invite itself."]}
@@ -587,7 +570,7 @@ def test_bulk_create_invites_every_organization_of_a_kind(as_organizer, conferen
     assert invited == {invitation.organization_id, *(d.pk for d in departments)}
 
 
-def test_bulk_create_by_kind_leaves_out_the_host(as_organizer, conference, ministry):
+def test_bulk_create_by_kind_leaves_out_the_host(as_organizer, conference, host):
     home_affairs = organization_create(name="Bộ Nội vụ", code="BNV", kind="ministry")
 
     response = as_organizer.post(url(conference, "bulk/"), {"organization_kind": "ministry"}, format="json")
@@ -596,9 +579,9 @@ def test_bulk_create_by_kind_leaves_out_the_host(as_organizer, conference, minis
     assert list(Invitation.objects.values_list("organization", flat=True)) == [home_affairs.pk]
 
 
-def test_bulk_create_by_list_leaves_out_the_host(as_organizer, conference, ministry, department):
+def test_bulk_create_by_list_leaves_out_the_host(as_organizer, conference, host, department):
     response = as_organizer.post(
-        url(conference, "bulk/"), {"organizations": [ministry.pk, department.pk]}, format="json"
+        url(conference, "bulk/"), {"organizations": [host.pk, department.pk]}, format="json"
     )
 
     assert response.json() == {"created": 1, "skipped": []}

@@ -7,10 +7,11 @@ from rest_framework.test import APIClient
 
 from conferences.models import ConferenceRole
 from conferences.selectors.notices import conference_notice_scope
-from conferences.services.conferences import conference_create, conference_publish, conference_role_grant
+from conferences.services.conferences import conference_publish, conference_role_grant
 from conferences.services.organizations import organization_create
 from notifications.models import DeliveryAttempt, Notification, NotificationAttachment
 from notifications.services import Recipient, notify
+from tests.factories import conference_build
 
 pytestmark = pytest.mark.django_db
 
@@ -50,21 +51,12 @@ def client():
 
 
 @pytest.fixture
-def organizer(conference):
-    user = make_user("to-chuc")
-    conference_role_grant(conference=conference, user=user, role=ConferenceRole.Role.ORGANIZER)
-    return user
-
-
-@pytest.fixture
 def other_conference(db):
-    host = organization_create(name="Bộ Tư pháp", code="BTP", kind="ministry")
-    start = timezone.now() + datetime.timedelta(days=20)
-    return conference_create(
+    return conference_build(
+        organization_create(name="Bộ Tư pháp", code="BTP", kind="ministry"),
         title_vi="Hội nghị tổng kết công tác pháp chế",
-        host=host,
-        starts_at=start,
-        ends_at=start + datetime.timedelta(hours=3),
+        days_ahead=20,
+        hours=3,
     )
 
 

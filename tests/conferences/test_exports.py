@@ -11,9 +11,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from conferences.exports import delegates as exports
-from conferences.models import ConferenceRole, Registration
+from conferences.models import Registration
 from conferences.selectors.invitations import delegate_list
-from conferences.services.conferences import conference_create, conference_publish, conference_role_grant
 from conferences.services.invitations import invitation_create, registration_cancel, registration_create
 from conferences.services.organizations import organization_create, person_create, province_upsert
 from tests.factories import local
@@ -24,17 +23,8 @@ HEADER = ["STT", "Họ và tên", "Chức vụ", "Cơ quan", "Tỉnh/thành ph�
 
 
 @pytest.fixture
-def conference():
-    host = organization_create(name="Bộ Khoa học và Công nghệ", code="BKHCN", kind="ministry")
-    start = timezone.now() + datetime.timedelta(days=30)
-    conference = conference_create(
-        title_vi="Hội nghị sơ kết Quyết định 19",
-        slug="so-ket-qd19",
-        host=host,
-        starts_at=start,
-        ends_at=start + datetime.timedelta(hours=4),
-    )
-    return conference_publish(conference=conference)
+def conference_kwargs():
+    return {"days_ahead": 30, "slug": "so-ket-qd19", "publish": True}
 
 
 @pytest.fixture
@@ -195,11 +185,9 @@ def test_export_filename_has_the_slug_and_the_date():
 
 
 @pytest.fixture
-def organizer(conference):
-    user = get_user_model().objects.create_user(username="le-tan", password=None)
-    conference_role_grant(conference=conference, user=user, role=ConferenceRole.Role.ORGANIZER)
-    client = Client()
-    client.force_login(user)
+def organizer(organizer, client):
+    """Here the organizer's browser, logged in: the page tests act only through it."""
+    client.force_login(organizer)
     return client
 
 

@@ -13,17 +13,12 @@ from conferences.services.conferences import (
     conference_update,
 )
 from core.exceptions import ApplicationError
-from tests.factories import ConferenceFactory, OrganizationFactory, UserFactory, local
+from tests.factories import ConferenceFactory, UserFactory, local
 
 pytestmark = pytest.mark.django_db
 
 START = local(2021, 4, 9, 8, 0)
 END = local(2021, 4, 9, 11, 30)
-
-
-@pytest.fixture
-def host():
-    return OrganizationFactory(name="Bộ Khoa học và Công nghệ", code="BKHCN")
 
 
 def create(host, **kwargs) -> Conference:

@@ -18,86 +18,81 @@ def allocate(issuer, kind=GM, on=datetime.date(2021, 3, 1)) -> DocumentNumber:
     return document_number_allocate(issuer=issuer, kind=kind, issued_on=on)
 
 
-@pytest.fixture
-def ministry():
-    return OrganizationFactory(name="Bộ Khoa học và Công nghệ", code="BKHCN", kind="ministry")
-
-
-def test_document_numbers_run_1_2_3_per_issuer_kind_and_year(ministry):
-    numbers = [allocate(ministry).number for _ in range(3)]
+def test_document_numbers_run_1_2_3_per_issuer_kind_and_year(host):
+    numbers = [allocate(host).number for _ in range(3)]
 
     assert numbers == [1, 2, 3]
-    assert DocumentSequence.objects.get(issuer=ministry, kind=GM, year=2021).last_number == 3
+    assert DocumentSequence.objects.get(issuer=host, kind=GM, year=2021).last_number == 3
 
 
-def test_document_number_records_issuer_kind_year_and_date(ministry):
-    document = allocate(ministry, on=datetime.date(2021, 3, 25))
+def test_document_number_records_issuer_kind_year_and_date(host):
+    document = allocate(host, on=datetime.date(2021, 3, 25))
 
     document.refresh_from_db()
     assert (document.issuer, document.kind, document.year, document.issued_on) == (
-        ministry,
+        host,
         "GM",
         2021,
         datetime.date(2021, 3, 25),
     )
 
 
-def test_document_number_restarts_each_year(ministry):
-    allocate(ministry, on=datetime.date(2021, 6, 1))
-    last_of_2021 = allocate(ministry, on=datetime.date(2021, 12, 31))
+def test_document_number_restarts_each_year(host):
+    allocate(host, on=datetime.date(2021, 6, 1))
+    last_of_2021 = allocate(host, on=datetime.date(2021, 12, 31))
 
-    first_of_2022 = allocate(ministry, on=datetime.date(2022, 1, 1))
+    first_of_2022 = allocate(host, on=datetime.date(2022, 1, 1))
 
     assert (last_of_2021.year, last_of_2021.number) == (2021, 2)
     assert (first_of_2022.year, first_of_2022.number) == (2022, 1)
 
 
-def test_invitations_and_decisions_have_separate_sequences(ministry):
-    allocate(ministry, GM)
-    allocate(ministry, GM)
+def test_invitations_and_decisions_have_separate_sequences(host):
+    allocate(host, GM)
+    allocate(host, GM)
 
-    decision = allocate(ministry, QD)
+    decision = allocate(host, QD)
 
     assert decision.number == 1
     assert decision.formatted == "01/QĐ-BKHCN"
 
 
-def test_each_issuer_has_its_own_sequence(ministry):
+def test_each_issuer_has_its_own_sequence(host):
     home_affairs = OrganizationFactory(code="BNV")
-    allocate(ministry)
-    allocate(ministry)
+    allocate(host)
+    allocate(host)
 
     assert allocate(home_affairs).number == 1
-    assert allocate(ministry).number == 3
+    assert allocate(host).number == 3
 
 
-def test_document_number_is_zero_padded_below_ten(ministry):
-    assert allocate(ministry).formatted == "01/GM-BKHCN"
+def test_document_number_is_zero_padded_below_ten(host):
+    assert allocate(host).formatted == "01/GM-BKHCN"
 
 
-def test_document_number_of_three_digits_is_printed_as_is(ministry):
+def test_document_number_of_three_digits_is_printed_as_is(host):
     document = DocumentNumber.objects.create(
-        issuer=ministry, kind=GM, year=2021, number=123, issued_on=datetime.date(2021, 3, 1)
+        issuer=host, kind=GM, year=2021, number=123, issued_on=datetime.date(2021, 3, 1)
     )
 
     assert document.formatted == "123/GM-BKHCN"
     assert str(document) == "123/GM-BKHCN"
 
 
-def test_tenth_document_number_is_printed_without_padding(ministry):
-    documents = [allocate(ministry) for _ in range(10)]
+def test_tenth_document_number_is_printed_without_padding(host):
+    documents = [allocate(host) for _ in range(10)]
 
     assert [d.formatted for d in documents[8:]] == ["09/GM-BKHCN", "10/GM-BKHCN"]
 
 
-def test_rolled_back_caller_does_not_consume_a_number(ministry):
-    allocate(ministry)
+def test_rolled_back_caller_does_not_consume_a_number(host):
+    allocate(host)
 
     with pytest.raises(RuntimeError), transaction.atomic():
-        allocate(ministry)
+        allocate(host)
         raise RuntimeError("the letter could not be built")
 
-    assert allocate(ministry).number == 2
+    assert allocate(host).number == 2
     assert list(DocumentNumber.objects.order_by("number").values_list("number", flat=True)) == [1, 2]
 
 

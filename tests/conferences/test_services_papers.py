@@ -5,20 +5,20 @@ from conferences.models import ConferenceRole, Paper, PaperRevision, Review
 from conferences.services.papers import paper_decide, paper_revise, paper_submit, review_submit
 from core.exceptions import ApplicationError
 from tests.factories import (
-    ConferenceFactory,
     ConferenceRoleFactory,
     PaperFactory,
     PersonFactory,
     ReviewCriterionFactory,
     UserFactory,
+    local,
 )
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def conference():
-    return ConferenceFactory()
+def conference_kwargs():
+    return {"starts_at": local(2021, 4, 9, 8, 0)}
 
 
 @pytest.fixture

@@ -1,6 +1,3 @@
-import datetime
-import zoneinfo
-
 import pytest
 from django.apps import apps
 from django.contrib import admin
@@ -8,13 +5,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conferences.selectors.notices import conference_notice_scope
-from conferences.services.conferences import conference_create
-from conferences.services.organizations import organization_create, person_create
+from conferences.services.organizations import person_create
 from notifications.models import DeliveryAttempt, Notification, NotificationAttachment, RateLimitWindow
 
 pytestmark = pytest.mark.django_db
 
-HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 NOTIFICATION_MODELS = list(apps.get_app_config("notifications").get_models())
 MAX_CHANGELIST_QUERIES = 12
 
@@ -29,18 +24,6 @@ def add_url(model) -> str:
 
 def change_url(obj) -> str:
     return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
-
-
-@pytest.fixture
-def conference():
-    start = datetime.datetime(2021, 4, 9, 8, 0, tzinfo=HANOI)
-    ministry = organization_create(name="Bộ Khoa học và Công nghệ", code="BKHCN")
-    return conference_create(
-        title_vi="Hội nghị sơ kết 5 năm thực hiện Quyết định số 19/2014/QĐ-TTg",
-        host=ministry,
-        starts_at=start,
-        ends_at=start + datetime.timedelta(hours=4),
-    )
 
 
 def make_notification(conference, i: int, **fields) -> Notification:

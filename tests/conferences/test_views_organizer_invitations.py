@@ -1,6 +1,5 @@
 """Organizer pages for invitations: overview, actions, bulk invitations, answering by phone, the letter."""
 
-import datetime
 import io
 import re
 
@@ -8,16 +7,16 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 from django.test import Client
-from django.utils import timezone
 from pypdf import PdfReader
 
 from conferences.models import AuditEntry, ConferenceRole, Invitation, Organization, Person, Registration
-from conferences.services.conferences import conference_create, conference_publish, conference_role_grant
+from conferences.services.conferences import conference_role_grant
 from conferences.services.invitation_sending import invitation_revoke, invitation_send
 from conferences.services.invitations import invitation_create
 from conferences.services.organizations import organization_create, person_create, province_upsert
 from conferences.services.rsvp import DelegateInput, rsvp_submit
 from notifications.models import Notification
+from tests.factories import conference_build
 
 pytestmark = pytest.mark.django_db
 
@@ -44,28 +43,17 @@ def pdf_text(data: bytes) -> str:
     return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())
 
 
-@pytest.fixture
-def host():
-    return organization_create(name="Bộ Khoa học và Công nghệ", code="BKHCN", kind="ministry")
+# Published, a month ahead, answers due in twenty days.
+CONFERENCE = {"days_ahead": 30, "deadline_in_days": 20, "slug": "so-ket-qd19", "publish": True}
 
 
-def make_conference(host, *, deadline_in_days: float = 20, capacity=None, slug="so-ket-qd19", publish=True):
-    start = timezone.now() + datetime.timedelta(days=30)
-    conference = conference_create(
-        title_vi="Hội nghị sơ kết Quyết định 19",
-        slug=slug,
-        host=host,
-        starts_at=start,
-        ends_at=start + datetime.timedelta(hours=4),
-        rsvp_deadline=timezone.now() + datetime.timedelta(days=deadline_in_days),
-        capacity=capacity,
-    )
-    return conference_publish(conference=conference) if publish else conference
+def make_conference(host, **changes):
+    return conference_build(host, **(CONFERENCE | changes))
 
 
 @pytest.fixture
-def conference(host):
-    return make_conference(host)
+def conference_kwargs():
+    return CONFERENCE
 
 
 @pytest.fixture

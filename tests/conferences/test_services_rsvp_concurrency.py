@@ -6,20 +6,19 @@ serialises writers (transaction_mode IMMEDIATE, 30 s busy timeout);
 PostgreSQL queues them on SELECT ... FOR UPDATE of the conference row.
 """
 
-import datetime
 import threading
 from collections.abc import Callable
 
 import pytest
 from django.db import connections
-from django.utils import timezone, translation
+from django.utils import translation
 
 from conferences.models import Invitation, Registration
-from conferences.services.conferences import conference_create
 from conferences.services.invitations import invitation_create, registration_create
 from conferences.services.organizations import organization_create, person_create
 from conferences.services.rsvp import DelegateInput, rsvp_submit
 from core.exceptions import ApplicationError
+from tests.factories import conference_build
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -58,15 +57,8 @@ def run_together(count: int, work: Callable[[int], object]) -> list[tuple[str, o
 
 def make_conference(*, capacity: int | None = None):
     host = organization_create(name="Bộ Khoa học và Công nghệ", code="BKHCN", kind="ministry")
-    start = timezone.now() + datetime.timedelta(days=20)
-    return conference_create(
-        title_vi="Hội nghị sơ kết Quyết định 19",
-        host=host,
-        starts_at=start,
-        ends_at=start + datetime.timedelta(hours=4),
-        rsvp_deadline=start - datetime.timedelta(days=5),
-        capacity=capacity,
-    )
+    # Answers are due five days before the conference.
+    return conference_build(host, days_ahead=20, deadline_in_days=15, capacity=capacity)
 
 
 def test_concurrent_registrations_never_exceed_the_invitation_quota():

@@ -69,13 +69,6 @@ def client():
     return Client(HTTP_ACCEPT_LANGUAGE="en")
 
 
-@pytest.fixture
-def organizer(conference):
-    user = make_user("to-chuc")
-    conference_role_grant(conference=conference, user=user, role=ConferenceRole.Role.ORGANIZER)
-    return user
-
-
 # Access ------------------------------------------------------------------------------------------------
 
 

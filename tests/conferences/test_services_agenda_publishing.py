@@ -16,13 +16,13 @@ from core.exceptions import ApplicationError
 from notifications.models import Notification
 from tests.factories import (
     AgendaItemFactory,
-    ConferenceFactory,
     PaperFactory,
     PersonFactory,
     RegistrationFactory,
     RoomFactory,
     local,
 )
+from tests.factories import agenda_item_build as add
 
 pytestmark = pytest.mark.django_db
 
@@ -35,22 +35,9 @@ def _english():
 
 
 @pytest.fixture
-def conference():
-    # 9 April 2021, 08:00-12:00 (the factory's default), one day.
-    return ConferenceFactory()
-
-
-def add(conference, start: tuple[int, int], end: tuple[int, int], title: str, day: int = 9, **fields):
-    speakers = fields.pop("speakers", [])
-    item = AgendaItemFactory(
-        conference=conference,
-        starts_at=local(2021, 4, day, *start),
-        ends_at=local(2021, 4, day, *end),
-        title=title,
-        **fields,
-    )
-    item.speakers.set(speakers)
-    return item
+def conference_kwargs():
+    # 9 April 2021, 08:00-12:00, one day.
+    return {"starts_at": local(2021, 4, 9, 8, 0)}
 
 
 def snapshot(conference) -> list[dict]:

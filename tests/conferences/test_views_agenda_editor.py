@@ -17,10 +17,10 @@ from tests.factories import (
     PaperFactory,
     PersonFactory,
     RegistrationFactory,
-    RoomFactory,
     UserFactory,
     local,
 )
+from tests.factories import agenda_item_build as add
 
 pytestmark = pytest.mark.django_db
 
@@ -32,24 +32,9 @@ def client():
 
 
 @pytest.fixture
-def conference():
+def conference_kwargs():
     # Friday 9 April 2021, 08:00-12:00.
-    return ConferenceFactory(published=True, title_vi="Hội nghị sơ kết Quyết định 19")
-
-
-@pytest.fixture
-def organizer(conference):
-    return ConferenceRoleFactory(conference=conference).user
-
-
-@pytest.fixture
-def room_a(conference):
-    return RoomFactory(conference=conference, name="Phòng A")
-
-
-@pytest.fixture
-def room_b(conference):
-    return RoomFactory(conference=conference, name="Phòng B")
+    return {"publish": True, "starts_at": local(2021, 4, 9, 8, 0)}
 
 
 def editor_url(conference) -> str:
@@ -58,19 +43,6 @@ def editor_url(conference) -> str:
 
 def item_url(item, action: str = "") -> str:
     return f"/to-chuc/{item.conference.slug}/chuong-trinh/{item.pk}/{action}"
-
-
-def add(conference, start: tuple[int, int], end: tuple[int, int], title: str, **fields) -> AgendaItem:
-    speakers = fields.pop("speakers", [])
-    item = AgendaItemFactory(
-        conference=conference,
-        starts_at=local(2021, 4, 9, *start),
-        ends_at=local(2021, 4, 9, *end),
-        title=title,
-        **fields,
-    )
-    item.speakers.set(speakers)
-    return item
 
 
 def when(date: str, time: str, name: str) -> dict:

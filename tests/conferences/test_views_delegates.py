@@ -18,6 +18,7 @@ from conferences.services.invitation_sending import (
     invitation_links_revoke,
     invitation_revoke,
 )
+from conferences.services.organizations import organization_update
 from conferences.services.rsvp import DelegateInput, rsvp_submit
 from conferences.templatetags.vn_format import thu
 from core.tokens import token_new
@@ -25,7 +26,6 @@ from notifications.models import Notification
 from tests.factories import (
     AgendaItemFactory,
     CertificateFactory,
-    ConferenceFactory,
     ConferenceRoleFactory,
     InvitationFactory,
     OrganizationFactory,
@@ -66,26 +66,25 @@ def english():
 
 
 @pytest.fixture
-def conference():
+def host(host):
+    # The pages show the organizers' address and phone.
+    return organization_update(
+        organization=host, contact_emails=["vanphong@most.gov.vn"], phone="024 3943 9731"
+    )
+
+
+@pytest.fixture
+def conference_kwargs():
     starts = timezone.localtime(timezone.now()).replace(hour=8, minute=0, second=0, microsecond=0)
     starts += datetime.timedelta(days=20)
-    host = OrganizationFactory(
-        name="Bộ Khoa học và Công nghệ",
-        code="BKHCN",
-        kind="ministry",
-        contact_emails=["vanphong@most.gov.vn"],
-        phone="024 3943 9731",
-    )
-    return ConferenceFactory(
-        published=True,
-        host=host,
-        title_vi="Hội nghị sơ kết thực hiện Quyết định số 19/2014/QĐ-TTg",
-        title_en="Mid-term review of Decision 19/2014/QĐ-TTg",
-        starts_at=starts,
-        ends_at=starts + datetime.timedelta(hours=4),
-        rsvp_deadline=starts - datetime.timedelta(days=5),
-        venue_name="Hội trường tầng 1, 113 Trần Duy Hưng",
-    )
+    return {
+        "publish": True,
+        "title_vi": "Hội nghị sơ kết thực hiện Quyết định số 19/2014/QĐ-TTg",
+        "title_en": "Mid-term review of Decision 19/2014/QĐ-TTg",
+        "starts_at": starts,
+        "rsvp_deadline": starts - datetime.timedelta(days=5),
+        "venue_name": "Hội trường tầng 1, 113 Trần Duy Hưng",
+    }
 
 
 @pytest.fixture

@@ -1,17 +1,13 @@
-"""Sending, reminding, revoking and answering invitations (services invitation_sending and rsvp)."""
+"""Sending, reminding and revoking invitations, and moving their deadline (services/invitation_sending.py)."""
 
 import datetime
-import re
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from conferences.models import AuditEntry, Invitation, InvitationLink, Person, Registration
-from conferences.selectors.invitations import invitation_get_by_token, registration_get_by_token
-from conferences.services.conferences import conference_create
+from conferences.selectors.invitations import invitation_get_by_token
 from conferences.services.invitation_sending import (
     invitation_remind,
     invitation_revoke,
@@ -24,74 +20,25 @@ from conferences.services.organizations import organization_create, person_creat
 from conferences.services.rsvp import DelegateInput, RsvpState, rsvp_state, rsvp_submit
 from core.exceptions import ApplicationError
 from notifications.models import Notification
+from tests.conferences.invitation_helpers import (
+    CONFERENCE,
+    make_agency,
+    make_conference,
+    make_invitation,
+    make_user,
+    notices,
+    tokens_in,
+)
 from tests.factories import local
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("invitation_settings")]
 
 State = Notification.State
-RSVP_LINK = re.compile(r"/tra-loi/([A-Za-z0-9_-]+)/")
-DELEGATE_LINK = re.compile(r"/dai-bieu/([A-Za-z0-9_-]+)/")
-
-
-@pytest.fixture(autouse=True)
-def _settings(settings):
-    settings.RSVP_REMINDER_DAYS = [7, 2]
-    settings.RSVP_LINK_GRACE_DAYS = 3
-    settings.LANGUAGE_CODE = "en"  # ApplicationError messages are asserted in the source language.
 
 
 @pytest.fixture
-def host():
-    return organization_create(name="Bộ Khoa học và Công nghệ", code="BKHCN", kind="ministry")
-
-
-def make_conference(host, *, deadline_in_days: float = 20, capacity: int | None = None, **fields):
-    start = timezone.now() + datetime.timedelta(days=30)
-    return conference_create(
-        title_vi="Hội nghị sơ kết Quyết định 19",
-        host=host,
-        starts_at=start,
-        ends_at=start + datetime.timedelta(hours=4),
-        rsvp_deadline=timezone.now() + datetime.timedelta(days=deadline_in_days),
-        capacity=capacity,
-        **fields,
-    )
-
-
-@pytest.fixture
-def conference(host):
-    return make_conference(host)
-
-
-def make_agency(n: int = 1, *, emails: tuple[str, ...] | None = None):
-    return organization_create(
-        name=f"Sở Khoa học và Công nghệ tỉnh thử nghiệm {n}",
-        kind="department",
-        contact_emails=emails if emails is not None else (f"vanthu{n}@so.gov.vn", f"lanhdao{n}@so.gov.vn"),
-    )
-
-
-def make_user(username: str = "to-chuc"):
-    return get_user_model().objects.create_user(username=username, password=None)
-
-
-def make_invitation(conference, n: int = 1, **fields) -> Invitation:
-    return invitation_create(conference=conference, organization=make_agency(n), **fields)
-
-
-def notices(invitation, kind: str = "invitation"):
-    return Notification.objects.filter(kind=kind, idempotency_key__startswith=f"invitation:{invitation.pk}:")
-
-
-def tokens_in(rows) -> list[str]:
-    return [RSVP_LINK.search(row.body_text).group(1) for row in rows]
-
-
-def delegates(*emails: str) -> list[DelegateInput]:
-    return [
-        DelegateInput(full_name=f"Phạm Văn {e.split('@')[0]}", email=e, position="Phó Giám đốc")
-        for e in emails
-    ]
+def conference_kwargs():
+    return CONFERENCE
 
 
 # invitation_send ------------------------------------------------------------------------------------
@@ -392,166 +339,6 @@ def test_invitation_revoke_twice_writes_one_audit_entry(conference):
     invitation_revoke(invitation=invitation)
 
     assert AuditEntry.objects.filter(action="invitation.revoked", object_id=str(invitation.pk)).count() == 1
-
-
-# rsvp_submit ----------------------------------------------------------------------------------------
-
-
-def test_rsvp_accept_registers_the_delegates_and_sends_each_a_personal_link(conference):
-    invitation = make_invitation(conference, delegate_quota=2)
-    invitation_send(invitation=invitation)
-
-    rsvp_submit(invitation=invitation, accept=True, delegates=delegates("an@so.gov.vn", "binh@so.gov.vn"))
-
-    invitation.refresh_from_db()
-    assert invitation.status == Invitation.Status.ACCEPTED
-    assert invitation.responded_at is not None
-    registrations = Registration.objects.filter(invitation=invitation).select_related("person")
-    assert sorted((r.person.email, r.status, r.organization_id) for r in registrations) == [
-        ("an@so.gov.vn", "confirmed", invitation.organization_id),
-        ("binh@so.gov.vn", "confirmed", invitation.organization_id),
-    ]
-    confirmations = Notification.objects.filter(kind="registration_confirmation")
-    assert sorted(n.recipient_address for n in confirmations) == ["an@so.gov.vn", "binh@so.gov.vn"]
-    for notice in confirmations:
-        registration = registration_get_by_token(token=DELEGATE_LINK.search(notice.body_text).group(1))
-        assert registration.person.email == notice.recipient_address
-
-
-def test_rsvp_answer_cancels_the_waiting_reminders(conference):
-    invitation = make_invitation(conference)
-    invitation_send(invitation=invitation)
-    assert notices(invitation, "invitation_reminder").filter(state=State.PENDING).count() == 4
-
-    rsvp_submit(invitation=invitation, accept=True, delegates=delegates("an@so.gov.vn"))
-
-    assert set(notices(invitation, "invitation_reminder").values_list("state", flat=True)) == {
-        State.CANCELLED
-    }
-
-
-def test_rsvp_decline_cancels_the_delegates(conference):
-    invitation = make_invitation(conference, delegate_quota=2, paper_requested=True)
-    rsvp_submit(
-        invitation=invitation,
-        accept=True,
-        delegates=delegates("an@so.gov.vn", "binh@so.gov.vn"),
-        presenter_email="an@so.gov.vn",
-    )
-
-    rsvp_submit(invitation=invitation, accept=False)
-
-    invitation.refresh_from_db()
-    assert (invitation.status, invitation.paper_presenter) == (Invitation.Status.DECLINED, None)
-    assert set(Registration.objects.filter(invitation=invitation).values_list("status", "token_hash")) == {
-        ("cancelled", None)
-    }
-
-
-def test_rsvp_replaces_a_delegate_and_keeps_the_others(conference):
-    invitation = make_invitation(conference, delegate_quota=2)
-    rsvp_submit(invitation=invitation, accept=True, delegates=delegates("an@so.gov.vn", "binh@so.gov.vn"))
-    kept = Registration.objects.get(person__email="binh@so.gov.vn")
-
-    rsvp_submit(invitation=invitation, accept=True, delegates=delegates("binh@so.gov.vn", "chi@so.gov.vn"))
-
-    rows = dict(Registration.objects.filter(invitation=invitation).values_list("person__email", "status"))
-    assert rows == {"an@so.gov.vn": "cancelled", "binh@so.gov.vn": "confirmed", "chi@so.gov.vn": "confirmed"}
-    assert Registration.objects.get(person__email="binh@so.gov.vn").pk == kept.pk
-    confirmations = Notification.objects.filter(kind="registration_confirmation")
-    # The kept delegate's first confirmation still holds: no second one.
-    assert sorted(confirmations.values_list("recipient_address", flat=True)) == [
-        "an@so.gov.vn",
-        "binh@so.gov.vn",
-        "chi@so.gov.vn",
-    ]
-
-
-def test_rsvp_refuses_more_delegates_than_the_quota_and_writes_nothing(conference):
-    invitation = make_invitation(conference, delegate_quota=2)
-
-    with pytest.raises(ValidationError) as caught:
-        rsvp_submit(
-            invitation=invitation,
-            accept=True,
-            delegates=delegates("an@so.gov.vn", "binh@so.gov.vn", "chi@so.gov.vn"),
-        )
-
-    assert caught.value.message_dict == {"delegates": ["This invitation allows at most 2 delegate(s)."]}
-    invitation.refresh_from_db()
-    assert invitation.status == Invitation.Status.DRAFT
-    assert not Registration.objects.exists()
-
-
-def test_rsvp_refuses_a_presenter_who_is_not_a_delegate(conference):
-    invitation = make_invitation(conference, delegate_quota=1, paper_requested=True, paper_topic="ISO 9001")
-
-    with pytest.raises(ValidationError) as caught:
-        rsvp_submit(
-            invitation=invitation,
-            accept=True,
-            delegates=delegates("an@so.gov.vn"),
-            presenter_email="nguoi-khac@so.gov.vn",
-        )
-
-    assert caught.value.message_dict == {"presenter_email": ["The presenter must be one of the delegates."]}
-    assert not Registration.objects.exists()
-
-
-def test_rsvp_records_the_presenter_among_the_delegates(conference):
-    invitation = make_invitation(conference, delegate_quota=2, paper_requested=True)
-
-    rsvp_submit(
-        invitation=invitation,
-        accept=True,
-        delegates=delegates("an@so.gov.vn", "binh@so.gov.vn"),
-        presenter_email=" Binh@So.gov.vn ",
-    )
-
-    invitation.refresh_from_db()
-    assert invitation.paper_presenter.email == "binh@so.gov.vn"
-
-
-def test_rsvp_after_the_deadline_is_refused_to_the_agency(host):
-    conference = make_conference(host, deadline_in_days=-1)
-    invitation = make_invitation(conference)
-
-    with pytest.raises(ApplicationError) as caught:
-        rsvp_submit(invitation=invitation, accept=True, delegates=delegates("an@so.gov.vn"))
-
-    assert caught.value.extra == {"code": "deadline_passed"}
-    assert not Registration.objects.exists()
-    assert not AuditEntry.objects.exists()
-
-
-def test_rsvp_after_the_deadline_is_allowed_to_an_organizer_with_an_audit_entry(host):
-    conference = make_conference(host, deadline_in_days=-1)
-    invitation = make_invitation(conference)
-    organizer = make_user()
-
-    rsvp_submit(invitation=invitation, accept=True, delegates=delegates("an@so.gov.vn"), actor=organizer)
-
-    invitation.refresh_from_db()
-    assert invitation.status == Invitation.Status.ACCEPTED
-    assert Registration.objects.get(invitation=invitation).person.email == "an@so.gov.vn"
-    [entry] = AuditEntry.objects.all()
-    assert (entry.conference, entry.actor, entry.action) == (
-        conference,
-        organizer,
-        "invitation.answered_on_behalf",
-    )
-    assert (entry.object_type, entry.object_id) == ("invitation", str(invitation.pk))
-    assert entry.data == {"accept": True, "delegates": ["an@so.gov.vn"]}
-
-
-def test_rsvp_refuses_a_revoked_invitation(conference):
-    invitation = make_invitation(conference)
-    invitation_revoke(invitation=invitation)
-
-    with pytest.raises(ApplicationError, match="withdrawn"):
-        rsvp_submit(invitation=invitation, accept=True, delegates=delegates("an@so.gov.vn"))
-
-    assert not Registration.objects.exists()
 
 
 def test_moving_the_rsvp_deadline_moves_links_and_reminders(conference):

@@ -116,8 +116,14 @@ def test_home_query_count_is_fixed_for_30_conferences(client, django_assert_max_
 
 
 @pytest.fixture
-def conference():
-    return ConferenceFactory(published=True, slug="so-ket-19", title_vi="Hội nghị sơ kết Quyết định 19")
+def host():
+    # Not the ministry: an award decision below has the ministry's document code for its issuer.
+    return OrganizationFactory()
+
+
+@pytest.fixture
+def conference_kwargs():
+    return {"publish": True, "slug": "so-ket-19", "starts_at": local(2021, 4, 9, 8, 0)}
 
 
 def test_conference_page_shows_agenda_items_in_time_order(client, conference):

@@ -9,8 +9,8 @@ from django.test import Client
 from conferences.services.agenda import agenda_item_create, agenda_item_delete, agenda_item_move
 from conferences.services.agenda_publishing import agenda_publish
 from tests.factories import (
+    MODEL_CASE,
     AgendaItemFactory,
-    ConferenceFactory,
     ConferenceRoleFactory,
     PersonFactory,
     RoomFactory,
@@ -35,13 +35,8 @@ def client():
 
 
 @pytest.fixture
-def conference():
-    return ConferenceFactory(
-        published=True,
-        slug="so-ket-19",
-        title_vi="Hội nghị sơ kết Quyết định 19",
-        title_en="Mid-term review of Decision 19",
-    )
+def conference_kwargs():
+    return MODEL_CASE
 
 
 @pytest.fixture

@@ -1,0 +1,45 @@
+"""Rendering a document to PDF: the Decree 30 header, its Vietnamese text and typeface."""
+
+import datetime
+import io
+
+from pypdf import PdfReader
+
+from conferences.documents.rendering import render_pdf
+from conferences.models import Organization
+
+
+def pdf_text(data: bytes) -> str:
+    """The PDF's text with line breaks folded to spaces (a long name wraps in its column)."""
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())
+
+
+def pdf_fonts(data: bytes) -> set[str]:
+    fonts = set()
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            fonts.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    return fonts
+
+
+def test_header_renders_with_vietnamese_text_intact():
+    issuer = Organization(name="Bộ Khoa học và Công nghệ", code="BKHCN")
+    data = render_pdf(
+        "documents/base.html",
+        {
+            "issuer": issuer,
+            "parent_body": "",
+            "document_number": "05/GM-BKHCN",
+            "place": "Hà Nội",
+            "issued_on": datetime.date(2021, 1, 5),
+        },
+    )
+    assert data.startswith(b"%PDF-")
+    text = pdf_text(data)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "Độc lập - Tự do - Hạnh phúc" in text
+    assert "BỘ KHOA HỌC VÀ CÔNG NGHỆ" in text
+    assert "Số: 05/GM-BKHCN" in text
+    assert "Hà Nội, ngày 05 tháng 01 năm 2021" in text
+    # The Decree 30 typeface (a Times New Roman twin), not a silent fallback.
+    assert pdf_fonts(data) >= {"Liberation-Serif-Bold", "Liberation-Serif-Italic"}
