@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conferences.models import AgendaItem, Conference, Organization, Paper, Person, Room
 from conferences.selectors.agenda import agenda_organizations, agenda_papers, agenda_people
+from conferences.validators import validate_id
 
 MAX_SLOT_MINUTES = 8 * 60
 
@@ -39,6 +40,17 @@ class PersonChoiceField(forms.ModelChoiceField):
 class PersonMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Person) -> str:
         return f"{obj.full_name}, {obj.position}" if obj.position else obj.full_name
+
+    def _check_values(self, value):
+        # Out-of-range ids are refused before the query: SQLite cannot bind them.
+        for pk in value:
+            try:
+                validate_id(int(pk))
+            except (TypeError, ValueError, ValidationError) as exc:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                ) from exc
+        return super()._check_values(value)
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:

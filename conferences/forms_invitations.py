@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from conferences.models import Invitation, Organization, Province
+from conferences.validators import validate_id
 
 MAX_QUOTA = 50
 
@@ -69,9 +70,12 @@ class IdListField(forms.Field):
         if not value:
             return []
         try:
-            return sorted({int(item) for item in value})
-        except (TypeError, ValueError) as exc:
+            ids = sorted({int(item) for item in value})
+            for pk in ids:
+                validate_id(pk)
+        except (TypeError, ValueError, ValidationError) as exc:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
+        return ids
 
 
 class SendSelectedForm(forms.Form):

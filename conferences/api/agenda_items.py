@@ -40,6 +40,7 @@ from conferences.services.agenda import (
     agenda_items_reorder,
 )
 from conferences.services.agenda_publishing import agenda_check, agenda_publish
+from conferences.validators import validate_id
 from notifications.api import ErrorResponseSerializer
 
 MAX_REORDER_IDS = 1000
@@ -181,7 +182,9 @@ class AgendaMoveSerializer(_ConferenceRoomSerializer):
 
 class AgendaReorderSerializer(serializers.Serializer):
     item_ids = serializers.ListField(
-        child=serializers.IntegerField(), allow_empty=False, max_length=MAX_REORDER_IDS
+        child=serializers.IntegerField(validators=[validate_id]),
+        allow_empty=False,
+        max_length=MAX_REORDER_IDS,
     )
 
     def validate_item_ids(self, value: list[int]) -> list[int]:

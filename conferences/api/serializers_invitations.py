@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from conferences.models import Conference, Invitation, Organization, Person, Registration
 from conferences.services.rsvp import DelegateInput
+from conferences.validators import validate_id
 
 MAX_BULK_IDS = 1000
 MAX_DELEGATES = 100
@@ -211,7 +212,7 @@ class InvitationUpdateSerializer(InvitationLetterFieldsSerializer):
 
 class InvitationBulkCreateSerializer(InvitationTermsSerializer):
     organizations = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(validators=[validate_id]),
         required=False,
         allow_empty=False,
         max_length=MAX_BULK_IDS,
@@ -254,7 +255,7 @@ InvitationBulkCreateResultSerializer = inline_serializer(
 
 class InvitationIdsSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=MAX_BULK_IDS
+        child=serializers.IntegerField(validators=[validate_id]), allow_empty=False, max_length=MAX_BULK_IDS
     )
 
 

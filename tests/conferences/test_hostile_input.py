@@ -3,16 +3,25 @@
 import datetime
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.test import Client
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from conferences.models import Invitation, Registration
+from conferences.models import AgendaItem, Invitation, Registration
 from conferences.services.conferences import conference_create
 from conferences.services.invitation_sending import invitation_link_create, invitation_send
 from conferences.services.organizations import organization_create
-from tests.factories import PASSWORD, ConferenceRoleFactory, InvitationFactory, UserFactory
+from notifications.models import Notification
+from tests.factories import (
+    PASSWORD,
+    AgendaItemFactory,
+    ConferenceRoleFactory,
+    InvitationFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +136,110 @@ def test_json_nested_as_deep_as_allowed_is_read(client):
 
     assert response.status_code == 200, response.content
     assert Token.objects.get().user.username == "to-chuc"
+
+
+# 9. Ids beyond a 64-bit integer -------------------------------------------------------------------------
+
+
+def test_bulk_send_refuses_an_id_beyond_any_primary_key(as_organizer, conference, invitation):
+    response = as_organizer.post(
+        f"/api/v1/conferences/{conference.slug}/invitations/send/",
+        {"ids": [invitation.pk, HUGE_ID]},
+        format="json",
+    )
+
+    body = api_error(response)
+    assert body["extra"]["fields"] == {"ids": {"1": [f"{HUGE_ID} is not a valid id."]}}
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.DRAFT
+    assert Notification.objects.count() == 0
+
+
+def test_bulk_invite_refuses_an_organization_id_beyond_any_primary_key(as_organizer, conference):
+    response = as_organizer.post(
+        f"/api/v1/conferences/{conference.slug}/invitations/bulk/",
+        {"organizations": [HUGE_ID]},
+        format="json",
+    )
+
+    body = api_error(response)
+    assert body["extra"]["fields"] == {"organizations": {"0": [f"{HUGE_ID} is not a valid id."]}}
+    assert Invitation.objects.count() == 0
+
+
+def test_agenda_reorder_refuses_an_item_id_beyond_any_primary_key(as_organizer, conference):
+    item = AgendaItemFactory(conference=conference, starts_at=conference.starts_at, position=0)
+
+    response = as_organizer.post(
+        f"/api/v1/conferences/{conference.slug}/agenda/items/reorder/",
+        {"item_ids": [HUGE_ID, item.pk]},
+        format="json",
+    )
+
+    body = api_error(response)
+    assert body["extra"]["fields"] == {"item_ids": {"0": [f"{HUGE_ID} is not a valid id."]}}
+    item.refresh_from_db()
+    assert item.position == 0
+
+
+def test_agenda_item_api_refuses_a_speaker_id_beyond_any_primary_key(as_organizer, conference):
+    start = conference.starts_at
+    response = as_organizer.post(
+        f"/api/v1/conferences/{conference.slug}/agenda/items/",
+        {
+            "title": "Khai mạc",
+            "starts_at": start.isoformat(),
+            "ends_at": (start + datetime.timedelta(minutes=15)).isoformat(),
+            "speakers": [HUGE_ID],
+        },
+        format="json",
+    )
+
+    body = api_error(response)
+    assert body["extra"]["fields"] == {"speakers": [f'Invalid pk "{HUGE_ID}" - object does not exist.']}
+    assert AgendaItem.objects.count() == 0
+
+
+@pytest.fixture
+def organizer_pages(organizer):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(organizer)
+    return client
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def test_send_selected_form_refuses_an_id_beyond_any_primary_key(organizer_pages, conference, invitation):
+    page = f"/to-chuc/{conference.slug}/giay-moi/"
+
+    response = organizer_pages.post(f"{page}gui-da-chon/", {"ids": [str(invitation.pk), str(HUGE_ID)]})
+
+    assert response.status_code == 302 and response["Location"] == page
+    assert messages_of(response) == ["The selection is not valid; reload the page and try again."]
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.DRAFT
+    assert Notification.objects.count() == 0
+
+
+def local_fields(name: str, when: datetime.datetime) -> dict:
+    when = timezone.localtime(when)
+    return {f"{name}_0": when.strftime("%Y-%m-%d"), f"{name}_1": when.strftime("%H:%M")}
+
+
+def test_agenda_editor_refuses_a_speaker_id_beyond_any_primary_key(organizer_pages, conference):
+    start = conference.starts_at
+    data = {
+        **local_fields("starts_at", start),
+        **local_fields("ends_at", start + datetime.timedelta(minutes=15)),
+        "kind": "other",
+        "title": "Khai mạc",
+        "speakers": [str(HUGE_ID)],
+    }
+
+    response = organizer_pages.post(f"/to-chuc/{conference.slug}/chuong-trinh/", data)
+
+    assert response.status_code == 400
+    assert response.context["item_form"].errors == {"speakers": [f"“{HUGE_ID}” is not a valid value."]}
+    assert AgendaItem.objects.count() == 0
