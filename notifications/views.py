@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from conferences.exceptions import ApplicationError
 from conferences.models import Conference
 from conferences.views.access import organized_conference
+from conferences.views.redirects import safe_next_url
 from notifications.kinds import KINDS
 from notifications.models import Notification
 from notifications.selectors import (
@@ -106,9 +106,8 @@ def outbox(request, slug: str):
 @login_required
 def outbox_bulk_action(request, slug: str):
     conference = organized_conference(request, slug, SEE_NOTICES)
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=False):
-        back = reverse("notifications:outbox", kwargs={"slug": conference.slug})
+    outbox_url = reverse("notifications:outbox", kwargs={"slug": conference.slug})
+    back = safe_next_url(request, request.POST.get("next"), outbox_url)
     form = BulkActionForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
