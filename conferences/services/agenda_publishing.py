@@ -19,6 +19,7 @@ from conferences.exceptions import ApplicationError
 from conferences.models import AgendaItem, AgendaVersion, Conference, Paper, Registration
 from conferences.notice_keys import agenda_notice_prefix
 from conferences.selectors.agenda import agenda_item_list
+from conferences.services.agenda import agenda_time_outside_days
 from notifications.models import Notification
 from notifications.services import Attachment, Recipient, notify
 
@@ -55,13 +56,13 @@ def agenda_check(*, conference: Conference, items: list[AgendaItem] | None = Non
     def warning(code, message, *involved):
         check.warnings.append({"code": code, "message": message, "items": [i.pk for i in involved]})
 
-    day_start = timezone.localtime(conference.starts_at).date()
-    day_end = timezone.localtime(conference.ends_at).date()
     for item in items:
         if item.ends_at < item.starts_at:
             error("ends_before_start", _("%(item)s ends before it starts.") % {"item": item.title}, item)
-        local_days = {timezone.localtime(item.starts_at).date(), timezone.localtime(item.ends_at).date()}
-        if any(d < day_start or d > day_end for d in local_days):
+        if any(
+            agenda_time_outside_days(conference=conference, when=when)
+            for when in (item.starts_at, item.ends_at)
+        ):
             error(
                 "outside_days", _("%(item)s is outside the conference's days.") % {"item": _label(item)}, item
             )

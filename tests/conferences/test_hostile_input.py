@@ -10,7 +10,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from conferences.models import AgendaItem, Invitation, Registration
+from conferences.models import AgendaItem, Invitation, Paper, Registration
 from conferences.services.conferences import conference_create
 from conferences.services.invitation_sending import invitation_link_create, invitation_send
 from conferences.services.organizations import organization_create
@@ -20,6 +20,7 @@ from tests.factories import (
     AgendaItemFactory,
     ConferenceRoleFactory,
     InvitationFactory,
+    PaperFactory,
     UserFactory,
 )
 
@@ -44,7 +45,9 @@ def client():
 @pytest.fixture
 def conference():
     host = organization_create(name="Bộ Khoa học và Công nghệ", code="BKHCN", kind="ministry")
-    start = timezone.now() + datetime.timedelta(days=10)
+    # 08:00 to 12:00 on one day, ten days ahead: open for answers, and one calendar day long.
+    start = timezone.localtime() + datetime.timedelta(days=10)
+    start = start.replace(hour=8, minute=0, second=0, microsecond=0)
     return conference_create(
         title_vi="Hội nghị sơ kết Quyết định 19",
         host=host,
@@ -243,3 +246,150 @@ def test_agenda_editor_refuses_a_speaker_id_beyond_any_primary_key(organizer_pag
     assert response.status_code == 400
     assert response.context["item_form"].errors == {"speakers": [f"“{HUGE_ID}” is not a valid value."]}
     assert AgendaItem.objects.count() == 0
+
+
+# 11. Agenda items far outside the conference's days ----------------------------------------------------
+
+YEAR_9999 = "9999-12-31T23:50"
+
+
+def outside_days(conference) -> str:
+    day = timezone.localtime(conference.starts_at).strftime("%d/%m/%Y")
+    return f"An agenda item must take place on the conference's day, {day}."
+
+
+def agenda_items_url(conference, suffix: str = "") -> str:
+    return f"/api/v1/conferences/{conference.slug}/agenda/items/{suffix}"
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "ends_at", "fields"),
+    [
+        (YEAR_9999, YEAR_9999, ["starts_at", "ends_at"]),
+        ("2000-01-01T08:00", "2000-01-01T09:00", ["starts_at", "ends_at"]),
+        (None, "+1 day", ["ends_at"]),
+    ],
+)
+def test_agenda_item_api_refuses_times_outside_the_conference_days(
+    as_organizer, conference, starts_at, ends_at, fields
+):
+    if starts_at is None:
+        starts_at = conference.starts_at.isoformat()
+        ends_at = (conference.starts_at + datetime.timedelta(days=1)).isoformat()
+
+    response = as_organizer.post(
+        agenda_items_url(conference),
+        {"title": "Bế mạc", "starts_at": starts_at, "ends_at": ends_at},
+        format="json",
+    )
+
+    body = api_error(response)
+    assert body["extra"]["fields"] == {name: [outside_days(conference)] for name in fields}
+    assert AgendaItem.objects.count() == 0
+
+
+def test_agenda_item_api_refuses_moving_an_item_to_year_9999(as_organizer, conference):
+    item = AgendaItemFactory(
+        conference=conference,
+        starts_at=conference.starts_at,
+        ends_at=conference.starts_at + datetime.timedelta(minutes=30),
+    )
+
+    response = as_organizer.post(
+        agenda_items_url(conference, f"{item.pk}/move/"), {"starts_at": YEAR_9999}, format="json"
+    )
+
+    assert api_error(response)["extra"]["fields"] == {"starts_at": [outside_days(conference)]}
+    item.refresh_from_db()
+    assert item.starts_at == conference.starts_at
+
+
+def test_agenda_item_api_refuses_a_change_to_year_9999(as_organizer, conference):
+    item = AgendaItemFactory(
+        conference=conference,
+        starts_at=conference.starts_at,
+        ends_at=conference.starts_at + datetime.timedelta(minutes=30),
+    )
+
+    response = as_organizer.patch(
+        agenda_items_url(conference, f"{item.pk}/"), {"ends_at": YEAR_9999}, format="json"
+    )
+
+    assert api_error(response)["extra"]["fields"] == {"ends_at": [outside_days(conference)]}
+    item.refresh_from_db()
+    assert item.ends_at == conference.starts_at + datetime.timedelta(minutes=30)
+
+
+def year_9999_fields(name: str) -> dict:
+    return {f"{name}_0": "9999-12-31", f"{name}_1": "23:50"}
+
+
+def test_agenda_editor_form_refuses_year_9999(organizer_pages, conference):
+    data = {**year_9999_fields("starts_at"), **year_9999_fields("ends_at"), "kind": "other", "title": "X"}
+
+    response = organizer_pages.post(f"/to-chuc/{conference.slug}/chuong-trinh/", data)
+
+    assert response.status_code == 400
+    assert response.context["item_form"].errors == {
+        "starts_at": [outside_days(conference)],
+        "ends_at": [outside_days(conference)],
+    }
+    assert AgendaItem.objects.count() == 0
+
+
+def test_agenda_fill_form_refuses_year_9999(organizer_pages, conference):
+    PaperFactory(conference=conference, status=Paper.Status.ACCEPTED)
+    data = {**year_9999_fields("fill-starts_at"), "fill-slot_minutes": "15"}
+
+    response = organizer_pages.post(f"/to-chuc/{conference.slug}/chuong-trinh/dien-tu-tham-luan/", data)
+
+    assert response.status_code == 400
+    assert response.context["fill_form"].errors == {"starts_at": [outside_days(conference)]}
+    assert AgendaItem.objects.count() == 0
+
+
+@pytest.fixture
+def year_9999_item(conference):
+    """An item stored before the rule, as the API accepted it: 9999-12-31 23:50 Vietnam time."""
+    last = timezone.make_aware(datetime.datetime(9999, 12, 31, 23, 50))
+    return AgendaItemFactory(conference=conference, title="Năm 9999", starts_at=last, ends_at=last)
+
+
+def test_agenda_editor_shows_an_item_stored_in_year_9999_as_an_error(
+    organizer_pages, conference, year_9999_item
+):
+    response = organizer_pages.get(f"/to-chuc/{conference.slug}/chuong-trinh/")
+
+    assert response.status_code == 200
+    assert [error["code"] for error in response.context["errors"]] == ["outside_days"]
+    form = response.context["item_form"]
+    assert form.initial["starts_at"] == conference.starts_at  # Not the stored item's end.
+    assert response.context["fill_form"].initial["starts_at"] == conference.starts_at
+    for page in ("", "doi-gio/", "xoa/"):
+        assert (
+            organizer_pages.get(
+                f"/to-chuc/{conference.slug}/chuong-trinh/{year_9999_item.pk}/{page}"
+            ).status_code
+            == 200
+        )
+
+
+def test_agenda_fill_form_errors_show_with_an_item_stored_in_year_9999(
+    organizer_pages, conference, year_9999_item
+):
+    data = {"fill-starts_at_0": "", "fill-starts_at_1": "", "fill-slot_minutes": "15"}
+
+    response = organizer_pages.post(f"/to-chuc/{conference.slug}/chuong-trinh/dien-tu-tham-luan/", data)
+
+    assert response.status_code == 400
+    assert list(response.context["fill_form"].errors) == ["starts_at"]
+    assert AgendaItem.objects.count() == 1
+
+
+def test_agenda_check_flags_an_item_stored_in_year_9999(as_organizer, conference, year_9999_item):
+    response = as_organizer.get(f"/api/v1/conferences/{conference.slug}/agenda/check/")
+
+    assert response.status_code == 200
+    assert [(e["code"], e["items"]) for e in response.json()["errors"]] == [
+        ("outside_days", [year_9999_item.pk])
+    ]
