@@ -10,8 +10,9 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from conferences.models import AgendaItem, Invitation, Paper, Registration
+from conferences.models import AgendaItem, Invitation, Organization, Paper, Registration
 from conferences.services.conferences import conference_create
+from conferences.services.imports import import_commit
 from conferences.services.invitation_sending import invitation_link_create, invitation_send
 from conferences.services.organizations import organization_create
 from notifications.models import Notification
@@ -393,3 +394,83 @@ def test_agenda_check_flags_an_item_stored_in_year_9999(as_organizer, conference
     assert [(e["code"], e["items"]) for e in response.json()["errors"]] == [
         ("outside_days", [year_9999_item.pk])
     ]
+
+
+# 12. Control characters in names -------------------------------------------------------------------------
+
+HUNG = {
+    "full_name": "Nguyễn\x01 Văn\x1b Hùng",
+    "email": "hung@skhcn.quangninh.gov.vn",
+    "phone": "0203\x1b 3835",
+}
+
+
+def test_rsvp_api_stores_delegate_names_without_control_characters(client, invitation):
+    token = rsvp_token(invitation)
+
+    response = client.post(
+        f"/api/v1/rsvp/{token}/",
+        {"accept": True, "delegates": [{**HUNG, "position": "Giám\x0bđốc\x7f"}]},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json()["delegates"][0]["full_name"] == "Nguyễn Văn Hùng"
+    person = Registration.objects.get(invitation=invitation).person
+    assert (person.full_name, person.position, person.phone) == ("Nguyễn Văn Hùng", "Giám đốc", "0203 3835")
+
+
+def test_rsvp_api_refuses_a_name_of_control_characters_only(client, invitation):
+    token = rsvp_token(invitation)
+
+    response = client.post(
+        f"/api/v1/rsvp/{token}/",
+        {"accept": True, "delegates": [{**HUNG, "full_name": "\x01\x1b\x02"}]},
+        format="json",
+    )
+
+    assert api_error(response)["extra"]["fields"] == {"delegates": ["Delegate 1: enter the full name."]}
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.SENT
+    assert Registration.objects.count() == 0
+
+
+def test_rsvp_api_refuses_a_nul_in_a_name(client, invitation):
+    token = rsvp_token(invitation)
+
+    response = client.post(
+        f"/api/v1/rsvp/{token}/",
+        {"accept": True, "delegates": [{**HUNG, "full_name": "Nguyễn\x00 Văn Hùng"}]},
+        format="json",
+    )
+
+    fields = api_error(response)["extra"]["fields"]
+    assert fields == {"delegates": {"0": {"full_name": ["Null characters are not allowed."]}}}
+    assert Registration.objects.count() == 0
+
+
+def test_organizer_answer_api_stores_delegate_names_without_control_characters(
+    as_organizer, conference, invitation
+):
+    invitation_send(invitation=invitation)
+
+    response = as_organizer.post(
+        f"/api/v1/conferences/{conference.slug}/invitations/{invitation.pk}/answer/",
+        {"accept": True, "delegates": [HUNG]},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.content
+    person = Registration.objects.get(invitation=invitation).person
+    assert (person.full_name, person.phone) == ("Nguyễn Văn Hùng", "0203 3835")
+
+
+def test_csv_import_stores_agency_names_without_control_characters():
+    data = (
+        "Tên cơ quan,Loại,Điện thoại\nSở Khoa học\x01 và Công nghệ\x1b tỉnh Quảng\x00 Ninh,Sở,0203\x1b3835\n"
+    )
+
+    import_commit(file=data.encode(), filename="co-quan.csv")
+
+    organization = Organization.objects.get()
+    assert (organization.name, organization.phone) == ("Sở Khoa học và Công nghệ tỉnh Quảng Ninh", "02033835")
