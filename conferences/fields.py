@@ -1,5 +1,6 @@
 """Model fields that store text in Unicode NFC whatever form it arrives in, without control characters."""
 
+from django.core import validators
 from django.db import models
 
 from conferences.text import nfc
@@ -29,6 +30,15 @@ class NFCCharField(NFCMixin, models.CharField):
 
 
 class NFCTextField(NFCMixin, models.TextField):
-    """Text of several lines: line breaks and tabs stay."""
+    """Text of several lines: line breaks and tabs stay.
+
+    Unlike Django's TextField, a max_length is enforced (by full_clean, so by
+    the services, admin and model forms), not only shown on the form's textarea.
+    """
 
     multiline = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.max_length is not None:
+            self.validators.append(validators.MaxLengthValidator(self.max_length))

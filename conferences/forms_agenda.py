@@ -74,7 +74,10 @@ class AgendaItemForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=AgendaItem.Kind.choices, initial=AgendaItem.Kind.OTHER)
     title = forms.CharField(label=_("Title"), max_length=500)
     description = forms.CharField(
-        label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Description"),
+        max_length=AgendaItem._meta.get_field("description").max_length,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
     presenter_text = forms.CharField(
         label=_("Presented by"),

@@ -41,7 +41,10 @@ class BulkInviteForm(forms.Form):
     paper_requested = forms.BooleanField(label=gettext_lazy("Ask for a paper"), required=False)
     paper_topic = forms.CharField(label=gettext_lazy("Paper topic"), max_length=400, required=False)
     note = forms.CharField(
-        label=gettext_lazy("Note in the letter"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Note in the letter"),
+        max_length=Invitation._meta.get_field("note").max_length,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, provinces: list[Province], **kwargs):

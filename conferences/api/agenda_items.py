@@ -119,7 +119,9 @@ class AgendaItemInputSerializer(serializers.Serializer):
     ends_at = serializers.DateTimeField()
     kind = serializers.ChoiceField(choices=AgendaItem.Kind.choices, required=False)
     title = serializers.CharField(max_length=500)
-    description = serializers.CharField(allow_blank=True, required=False)
+    description = serializers.CharField(
+        max_length=AgendaItem._meta.get_field("description").max_length, allow_blank=True, required=False
+    )
     presenter_text = serializers.CharField(max_length=255, allow_blank=True, required=False)
     room = serializers.PrimaryKeyRelatedField(queryset=Room.objects.none(), allow_null=True, required=False)
     presenting_organization = serializers.PrimaryKeyRelatedField(

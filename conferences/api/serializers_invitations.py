@@ -172,7 +172,9 @@ class InvitationTermsSerializer(serializers.Serializer):
     delegate_quota = serializers.IntegerField(min_value=1, max_value=1000, default=1)
     paper_requested = serializers.BooleanField(default=False)
     paper_topic = serializers.CharField(max_length=400, required=False, allow_blank=True, default="")
-    note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=Invitation._meta.get_field("note").max_length, required=False, allow_blank=True, default=""
+    )
 
 
 class InvitationLetterFieldsSerializer(InvitationTermsSerializer):

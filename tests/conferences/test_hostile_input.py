@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -14,11 +15,14 @@ from conferences.models import AgendaItem, Invitation, Organization, Paper, Regi
 from conferences.services.conferences import conference_create
 from conferences.services.imports import import_commit
 from conferences.services.invitation_sending import invitation_link_create, invitation_send
+from conferences.services.invitations import invitation_bulk_create
 from conferences.services.organizations import organization_create
 from notifications.models import Notification
 from tests.factories import (
     PASSWORD,
     AgendaItemFactory,
+    AwardFactory,
+    ConferenceFactory,
     ConferenceRoleFactory,
     InvitationFactory,
     PaperFactory,
@@ -474,3 +478,109 @@ def test_csv_import_stores_agency_names_without_control_characters():
 
     organization = Organization.objects.get()
     assert (organization.name, organization.phone) == ("Sở Khoa học và Công nghệ tỉnh Quảng Ninh", "02033835")
+
+
+# 15. Length limits on free text, the same on every path ----------------------------------------------------
+
+
+def too_long(limit: int) -> str:
+    return f"Ensure this value has at most {limit} characters (it has {limit + 1})."
+
+
+def too_long_api(limit: int) -> str:
+    return f"Ensure this field has no more than {limit} characters."
+
+
+def test_agenda_item_api_refuses_a_description_over_4000_characters(as_organizer, conference):
+    start = conference.starts_at
+    response = as_organizer.post(
+        agenda_items_url(conference),
+        {
+            "title": "Khai mạc",
+            "starts_at": start.isoformat(),
+            "ends_at": (start + datetime.timedelta(minutes=15)).isoformat(),
+            "description": "x" * 4001,
+        },
+        format="json",
+    )
+
+    assert api_error(response)["extra"]["fields"] == {"description": [too_long_api(4000)]}
+    assert AgendaItem.objects.count() == 0
+
+
+def test_agenda_editor_refuses_a_description_over_4000_characters(organizer_pages, conference):
+    start = conference.starts_at
+    data = {
+        **local_fields("starts_at", start),
+        **local_fields("ends_at", start + datetime.timedelta(minutes=15)),
+        "kind": "other",
+        "title": "Khai mạc",
+        "description": "x" * 4001,
+    }
+
+    response = organizer_pages.post(f"/to-chuc/{conference.slug}/chuong-trinh/", data)
+
+    assert response.status_code == 400
+    assert response.context["item_form"].errors == {"description": [too_long(4000)]}
+    assert AgendaItem.objects.count() == 0
+
+
+def test_bulk_invite_form_refuses_a_note_over_4000_characters(organizer_pages, conference):
+    organization_create(name="Sở Khoa học và Công nghệ tỉnh Quảng Ninh", kind="department")
+    page = f"/to-chuc/{conference.slug}/giay-moi/"
+
+    response = organizer_pages.post(
+        f"{page}moi-hang-loat/", {"kind": "department", "delegate_quota": "1", "note": "x" * 102_000}
+    )
+
+    assert response.status_code == 302 and response["Location"] == page
+    assert messages_of(response) == [
+        "Note in the letter: Ensure this value has at most 4000 characters (it has 102000)."
+    ]
+    assert Invitation.objects.count() == 0
+
+
+def test_bulk_invite_api_refuses_a_note_over_4000_characters(as_organizer, conference):
+    department = organization_create(name="Sở Khoa học và Công nghệ tỉnh Quảng Ninh", kind="department")
+
+    response = as_organizer.post(
+        f"/api/v1/conferences/{conference.slug}/invitations/bulk/",
+        {"organizations": [department.pk], "note": "x" * 4001},
+        format="json",
+    )
+
+    assert api_error(response)["extra"]["fields"] == {"note": [too_long_api(4000)]}
+    assert Invitation.objects.count() == 0
+
+
+def test_invitation_service_refuses_a_note_over_4000_characters(conference):
+    department = organization_create(name="Sở Khoa học và Công nghệ tỉnh Quảng Ninh", kind="department")
+
+    with pytest.raises(ValidationError) as raised:
+        invitation_bulk_create(conference=conference, organizations=[department], note="x" * 4001)
+
+    assert raised.value.message_dict == {"note": [too_long(4000)]}
+    assert Invitation.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("factory", "field", "limit"),
+    [
+        (AgendaItemFactory, "description", 4000),
+        (InvitationFactory, "note", 4000),
+        (ConferenceFactory, "description", 10_000),
+        (AwardFactory, "citation", 2000),
+        (PaperFactory, "abstract", 10_000),
+        (PaperFactory, "body", 200_000),
+    ],
+)
+def test_free_text_fields_have_a_limit_that_full_clean_enforces(factory, field, limit):
+    row = factory()
+    setattr(row, field, "x" * limit)
+    row.full_clean()
+
+    setattr(row, field, "x" * (limit + 1))
+    with pytest.raises(ValidationError) as raised:
+        row.full_clean()
+
+    assert raised.value.message_dict == {field: [too_long(limit)]}
