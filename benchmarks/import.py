@@ -1,6 +1,6 @@
 """Import benchmark: 10,000 agencies with contacts from XLSX and CSV, previewed and committed.
 
-    .venv/bin/python benchmarks/import.py [--rows 10000] [--strict]
+    .venv/bin/python benchmarks/import.py [--rows 10000] [--strict] [--refusals-only]
 
 The files are generated in a temporary folder: the 2021 ministries, the 63 provincial People's
 Committees, 20 departments per province and the units under them, with diacritics (every 7th
@@ -14,11 +14,17 @@ baselines measured in the same run (a plain openpyxl read of the same XLSX, a pl
 same CSV, and a plain bulk_create of as many bare Organization rows), with ratios, and PASS/FAIL
 against the target: each preview and commit of 10,000 rows in <= 10 s. With --strict it exits 1 when
 a target is missed.
+
+It also times how long hostile files take to be refused (wall and CPU time, the median of 5 runs,
+target < 1 s each): a 4.8 KB workbook whose second row is numbered 4,000,000 or 16,000,000, with and
+without a declared sheet size, a 19 MiB CSV of empty lines, and a workbook declaring XML entities.
+--refusals-only prints just these, without a database.
 """
 
 import argparse
 import contextlib
 import csv
+import io
 import os
 import random
 import subprocess
@@ -27,6 +33,7 @@ import tempfile
 import time
 import unicodedata
 import uuid
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,6 +41,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 TARGET_SECONDS = 10.0
 TARGET_ROWS = 10_000
+REFUSAL_TARGET_SECONDS = 1.0
+REFUSAL_RUNS = 5
 HEADINGS = [
     "Tên cơ quan",
     "Tên viết tắt",
@@ -91,6 +100,9 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=TARGET_ROWS, help="rows in each file (default 10000)")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
+    parser.add_argument(
+        "--refusals-only", action="store_true", help="only time the refusal of hostile files (no database)"
+    )
     parser.add_argument("--child", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
     parser.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
     return parser.parse_args()
@@ -184,6 +196,98 @@ def write_csv(path: Path, rows: list[list[str]]) -> None:
         writer = csv.writer(file)
         writer.writerow(HEADINGS)
         writer.writerows(rows)
+
+
+def hostile_xlsx(rows: str, *, dimension: str = "", doctype: str = "") -> bytes:
+    """A minimal workbook written by hand: one sheet of inline strings, the sheet's XML as given."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    package = "http://schemas.openxmlformats.org/package/2006"
+    office = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    size = f'<dimension ref="{dimension}"/>' if dimension else ""
+    parts = {
+        "[Content_Types].xml": (
+            f'<Types xmlns="{package}/content-types">'
+            '<Default Extension="rels" '
+            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            f'<Relationships xmlns="{package}/relationships"><Relationship Id="rId1" '
+            f'Target="xl/workbook.xml" Type="{office}/officeDocument"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'<workbook xmlns="{main}" xmlns:r="{office}">'
+            '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'<Relationships xmlns="{package}/relationships"><Relationship Id="rId1" '
+            f'Target="worksheets/sheet1.xml" Type="{office}/worksheet"/></Relationships>'
+        ),
+        "xl/worksheets/sheet1.xml": (
+            f'{doctype}<worksheet xmlns="{main}">{size}<sheetData>{rows}</sheetData></worksheet>'
+        ),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, body in parts.items():
+            archive.writestr(name, body)
+    return buffer.getvalue()
+
+
+def hostile_files() -> list[tuple[str, bytes, str]]:
+    """(label, data, filename) of files that must be refused, each in well under a second."""
+
+    def row(number: int, text: str) -> str:
+        return f'<row r="{number}"><c r="A{number}" t="inlineStr"><is><t>{text}</t></is></c></row>'
+
+    first, files = row(1, "Tên cơ quan"), []
+    for last in (4_000_000, 16_000_000):
+        for declared in ("", f"A1:A{last}"):
+            data = hostile_xlsx(first + row(last, "Sở Khoa học và Công nghệ"), dimension=declared)
+            size = "declared" if declared else "no size"
+            files.append((f"XLSX row {last:,}, {size} ({len(data) / 1000:.1f} KB)", data, "co-quan.xlsx"))
+    chain = "".join(f'<!ENTITY {name} "{f"&{inner};" * 16}">' for inner, name in ("ab", "bc", "cd"))
+    doctype = f'<!DOCTYPE worksheet [<!ENTITY a "{"A" * 256}">{chain}]>'
+    data = hostile_xlsx(row(1, "Tên cơ quan") + row(2, "&d;"), doctype=doctype)
+    files.append((f"XLSX with XML entities ({len(data) / 1000:.1f} KB)", data, "co-quan.xlsx"))
+    empty_lines = "Tên cơ quan,Loại\r\n".encode() + b"\r\n" * (19 * 1024 * 1024 // 2)
+    files.append(("CSV: a heading, then 19 MiB of empty lines", empty_lines, "co-quan.csv"))
+    empty_cells = "Tên cơ quan,Loại\r\n".encode() + b",,\r\n" * (19 * 1024 * 1024 // 4)
+    files.append(("CSV: a heading, then 19 MiB of empty cells", empty_cells, "co-quan.csv"))
+    return files
+
+
+def time_refusals() -> int:
+    """Print the median wall and CPU time of refusing each hostile file; return 1 if one is too slow."""
+    from conferences.services.imports import import_preview
+    from core.exceptions import ApplicationError
+
+    print(f"\n== refusing hostile files (median of {REFUSAL_RUNS} runs)")
+    failed = 0
+    for label, data, filename in hostile_files():
+        walls, cpus, message = [], [], ""
+        for _run in range(REFUSAL_RUNS):
+            wall, cpu = time.perf_counter(), time.process_time()
+            try:
+                import_preview(file=data, filename=filename)
+            except ApplicationError as exc:
+                message = exc.extra.get("code", "")
+            walls.append(time.perf_counter() - wall)
+            cpus.append(time.process_time() - cpu)
+        wall, cpu = sorted(walls)[len(walls) // 2], sorted(cpus)[len(cpus) // 2]
+        ok = bool(message) and wall < REFUSAL_TARGET_SECONDS
+        failed |= not ok
+        print(
+            f"{label:<46} wall {wall * 1000:6.0f} ms  CPU {cpu * 1000:6.0f} ms  "
+            f"{message or 'NOT REFUSED':<16} target < {REFUSAL_TARGET_SECONDS:.0f} s",
+            "PASS" if ok else "FAIL",
+            flush=True,
+        )
+    return 1 if failed else 0
 
 
 # Measuring (in the child process, one database) ------------------------------------------------------------
@@ -319,7 +423,8 @@ def run_child(backend: str, folder: Path, count: int) -> int:
     )
     failed = [label for label, _seconds, ok in results if not ok]
     print(f"{backend}: {'all targets met' if not failed else 'FAILED: ' + ', '.join(failed)}")
-    return 1 if failed else 0
+    refusals = time_refusals() if backend == "sqlite" else 0  # No database is involved.
+    return 1 if failed else refusals
 
 
 # Orchestration ---------------------------------------------------------------------------------------------
@@ -329,6 +434,13 @@ def main() -> int:
     args = parse_args()
     if args.child:
         return run_child(args.child, args.dir, args.rows)
+    if args.refusals_only:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+        import django
+
+        django.setup()
+        status = time_refusals()
+        return status if args.strict else 0
 
     from _common import drop_postgres_database, ensure_postgres_database
 

@@ -4,6 +4,7 @@ import functools
 import ipaddress
 
 from django.conf import settings
+from django.utils.http import url_has_allowed_host_and_scheme
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -69,3 +70,21 @@ class ContentSecurityPolicyMiddleware:
         if settings.CONTENT_SECURITY_POLICY and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY
         return response
+
+
+def safe_next_url(request, candidate: str | None, fallback: str) -> str:
+    """Return candidate if it is a path on this site ("/..."), else fallback.
+
+    url_has_allowed_host_and_scheme() alone lets "foo" through: redirect() then
+    takes it for a view name (NoReverseMatch, a 500) and a browser for a path
+    relative to the current page. The pages only ever send full paths.
+    """
+    if (
+        candidate
+        and candidate.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return candidate
+    return fallback

@@ -2,19 +2,41 @@
 
 import unicodedata
 
-_SPACES = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " ", "\t": " "})
+_SPACES = {"\u00a0": " ", "\u2007": " ", "\u202f": " "}
+# Control characters (C0 but tab, line feed and carriage return; DEL; C1) are invisible, and
+# spreadsheets (XML), terminals and mail headers refuse or act on them. Those that are a kind of
+# space (vertical tab, form feed, the separators, NEL) become a space; the others go.
+_CONTROLS = {
+    code: (" " if chr(code).isspace() else None)
+    for code in [*range(0x00, 0x20), *range(0x7F, 0xA0)]
+    if chr(code) not in "\t\n\r"
+}
+_WITHOUT_CONTROLS = str.maketrans(_CONTROLS)
+_CLEAN = str.maketrans({**_CONTROLS, **_SPACES})
 
 
-def nfc(value: str | None) -> str | None:
-    """Return value in Unicode NFC with outer whitespace trimmed and runs of spaces folded.
+def without_controls(value: str) -> str:
+    """Return value without control characters; tabs and line breaks stay (what exports write)."""
+    return value.translate(_WITHOUT_CONTROLS)
 
-    The same name arrives in NFD from some systems; stored in NFC, equal names
-    compare, index and search as equal.
+
+def nfc(value: str | None, *, multiline: bool | None = None) -> str | None:
+    """Return value cleaned for storage: Unicode NFC, no control characters, outer whitespace trimmed.
+
+    One-line text (multiline=False) has every run of whitespace, line breaks
+    and tabs included, folded into one space. Multi-line text (multiline=True)
+    keeps its tabs and line breaks, written as "\\n". Left unsaid, text is
+    multi-line if it has a line break. The same name arrives in NFD from some
+    systems; stored in NFC, equal names compare, index and search as equal.
     """
     if value is None:
         return None
-    value = unicodedata.normalize("NFC", value).translate(_SPACES)
-    return " ".join(value.split()) if "\n" not in value else value.strip()
+    value = unicodedata.normalize("NFC", value).translate(_CLEAN)
+    if multiline is None:
+        multiline = "\n" in value or "\r" in value
+    if not multiline:
+        return " ".join(value.split())
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def fold(value: str | None) -> str:

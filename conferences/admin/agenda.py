@@ -2,24 +2,29 @@
 
 from django import forms
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
 from conferences.admin.base import ConferenceScopedAdminMixin
 from conferences.models import AgendaItem, AgendaVersion
+from conferences.services.agenda import agenda_item_errors
 from core.admin import ReadOnlyAdmin
 
 
 class AgendaItemAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
-        conference = cleaned.get("conference")
-        if conference is not None:
-            # The same checks as services.agenda.agenda_item_create.
-            room, paper = cleaned.get("room"), cleaned.get("paper")
-            if room is not None and room.conference_id != conference.pk:
-                self.add_error("room", _("The room belongs to another conference."))
-            if paper is not None and paper.conference_id != conference.pk:
-                self.add_error("paper", _("The paper belongs to another conference."))
+        conference, starts_at, ends_at = (
+            cleaned.get(name) for name in ("conference", "starts_at", "ends_at")
+        )
+        if conference is not None and starts_at is not None and ends_at is not None:
+            errors = agenda_item_errors(
+                conference=conference,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                room=cleaned.get("room"),
+                paper=cleaned.get("paper"),
+            )
+            for name, message in errors.items():
+                self.add_error(name, message)
         return cleaned
 
 

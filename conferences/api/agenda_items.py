@@ -41,6 +41,7 @@ from conferences.services.agenda import (
 )
 from conferences.services.agenda_publishing import agenda_check, agenda_publish
 from core.api import ERRORS
+from core.validators import validate_id
 
 MAX_REORDER_IDS = 1000
 
@@ -117,7 +118,9 @@ class AgendaItemInputSerializer(serializers.Serializer):
     ends_at = serializers.DateTimeField()
     kind = serializers.ChoiceField(choices=AgendaItem.Kind.choices, required=False)
     title = serializers.CharField(max_length=500)
-    description = serializers.CharField(allow_blank=True, required=False)
+    description = serializers.CharField(
+        max_length=AgendaItem._meta.get_field("description").max_length, allow_blank=True, required=False
+    )
     presenter_text = serializers.CharField(max_length=255, allow_blank=True, required=False)
     room = serializers.PrimaryKeyRelatedField(queryset=Room.objects.none(), allow_null=True, required=False)
     presenting_organization = serializers.PrimaryKeyRelatedField(
@@ -180,7 +183,9 @@ class AgendaMoveSerializer(_ConferenceRoomSerializer):
 
 class AgendaReorderSerializer(serializers.Serializer):
     item_ids = serializers.ListField(
-        child=serializers.IntegerField(), allow_empty=False, max_length=MAX_REORDER_IDS
+        child=serializers.IntegerField(validators=[validate_id]),
+        allow_empty=False,
+        max_length=MAX_REORDER_IDS,
     )
 
     def validate_item_ids(self, value: list[int]) -> list[int]:

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from conferences.models import Conference, Invitation, Organization, Person, Registration
 from conferences.selectors.people import people_visible_to_organizer
 from conferences.services.rsvp import DelegateInput, rsvp_state
+from core.validators import validate_id
 
 MAX_BULK_IDS = 1000
 MAX_DELEGATES = 100
@@ -179,7 +180,9 @@ class InvitationTermsSerializer(serializers.Serializer):
     delegate_quota = serializers.IntegerField(min_value=1, max_value=1000, default=1)
     paper_requested = serializers.BooleanField(default=False)
     paper_topic = serializers.CharField(max_length=400, required=False, allow_blank=True, default="")
-    note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=Invitation._meta.get_field("note").max_length, required=False, allow_blank=True, default=""
+    )
 
 
 class InvitationLetterFieldsSerializer(InvitationTermsSerializer):
@@ -215,7 +218,7 @@ class InvitationUpdateSerializer(InvitationLetterFieldsSerializer):
 
 class InvitationBulkCreateSerializer(InvitationTermsSerializer):
     organizations = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(validators=[validate_id]),
         required=False,
         allow_empty=False,
         max_length=MAX_BULK_IDS,
@@ -258,7 +261,7 @@ InvitationBulkCreateResultSerializer = inline_serializer(
 
 class InvitationIdsSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=MAX_BULK_IDS
+        child=serializers.IntegerField(validators=[validate_id]), allow_empty=False, max_length=MAX_BULK_IDS
     )
 
 

@@ -3,7 +3,9 @@
 The column titles are Vietnamese whatever the page's language: the list is a
 working document of the Vietnamese reception desk, like the letters. Values
 typed by agencies on the RSVP page are untrusted: a cell that a spreadsheet
-would run as a formula ("=HYPERLINK(...)") is written as text.
+would run as a formula ("=HYPERLINK(...)") is written as text, and control
+characters stored before they were refused are left out (an XLSX file cannot
+hold them at all).
 """
 
 import csv
@@ -16,6 +18,7 @@ from dataclasses import astuple, dataclass
 from django.utils import timezone
 
 from conferences.models import Registration
+from core.text import without_controls
 
 COLUMNS = ("STT", "Họ và tên", "Chức vụ", "Cơ quan", "Tỉnh/thành phố", "Email", "Điện thoại", "Điểm danh")
 # Width of each XLSX column, in characters.
@@ -64,6 +67,7 @@ def delegate_rows(registrations: Iterable[Registration]) -> list[DelegateRow]:
 
 def _as_text(value: str) -> str:
     """Keep a spreadsheet from reading a cell as a formula; phone numbers such as +84 ... stay as they are."""
+    value = without_controls(value)
     if value.startswith(_FORMULA_START) and not _PHONE.match(value):
         return "'" + value
     return value
@@ -93,7 +97,7 @@ def delegates_xlsx(rows: list[DelegateRow], *, title: str = "") -> bytes:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for row in rows:
-        sheet.append(astuple(row))
+        sheet.append([row.number, *(without_controls(value) for value in astuple(row)[1:])])
     for cells in sheet.iter_rows(min_row=2, min_col=2):
         for cell in cells:
             # openpyxl stores a string that starts with "=" as a formula; these are names, not formulas.

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conferences.models import AgendaItem, Conference, Organization, Paper, Person, Room
 from conferences.selectors.agenda import agenda_organizations, agenda_papers, agenda_people
+from core.validators import validate_id
 
 MAX_SLOT_MINUTES = 8 * 60
 
@@ -40,6 +41,17 @@ class PersonMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Person) -> str:
         return f"{obj.full_name}, {obj.position}" if obj.position else obj.full_name
 
+    def _check_values(self, value):
+        # Out-of-range ids are refused before the query: SQLite cannot bind them.
+        for pk in value:
+            try:
+                validate_id(int(pk))
+            except (TypeError, ValueError, ValidationError) as exc:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                ) from exc
+        return super()._check_values(value)
+
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: by field where the form has it, else on top."""
@@ -62,7 +74,10 @@ class AgendaItemForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=AgendaItem.Kind.choices, initial=AgendaItem.Kind.OTHER)
     title = forms.CharField(label=_("Title"), max_length=500)
     description = forms.CharField(
-        label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Description"),
+        max_length=AgendaItem._meta.get_field("description").max_length,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
     presenter_text = forms.CharField(
         label=_("Presented by"),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from conferences.models import Invitation, Organization, Province
+from core.validators import validate_id
 
 MAX_QUOTA = 50
 
@@ -40,7 +41,10 @@ class BulkInviteForm(forms.Form):
     paper_requested = forms.BooleanField(label=gettext_lazy("Ask for a paper"), required=False)
     paper_topic = forms.CharField(label=gettext_lazy("Paper topic"), max_length=400, required=False)
     note = forms.CharField(
-        label=gettext_lazy("Note in the letter"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Note in the letter"),
+        max_length=Invitation._meta.get_field("note").max_length,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, provinces: list[Province], **kwargs):
@@ -69,9 +73,12 @@ class IdListField(forms.Field):
         if not value:
             return []
         try:
-            return sorted({int(item) for item in value})
-        except (TypeError, ValueError) as exc:
+            ids = sorted({int(item) for item in value})
+            for pk in ids:
+                validate_id(pk)
+        except (TypeError, ValueError, ValidationError) as exc:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
+        return ids
 
 
 class SendSelectedForm(forms.Form):

@@ -38,7 +38,7 @@ class AgendaItem(TimestampedModel):
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
     title = NFCCharField(_("title"), max_length=500)
-    description = NFCTextField(_("description"), blank=True)
+    description = NFCTextField(_("description"), max_length=4000, blank=True)
     presenter_text = NFCCharField(
         _("presented by"),
         max_length=255,

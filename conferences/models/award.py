@@ -92,7 +92,7 @@ class Award(models.Model):
         related_name="awards",
     )
     citation = NFCTextField(
-        _("citation"), help_text=_('Usually begins "Đã có thành tích xuất sắc trong ..."')
+        _("citation"), max_length=2000, help_text=_('Usually begins "Đã có thành tích xuất sắc trong ..."')
     )
     ceremony_order = models.PositiveSmallIntegerField(_("order on stage"))
     register_number = models.CharField(_("register number (số sổ vàng)"), max_length=50, blank=True)

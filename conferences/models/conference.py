@@ -55,7 +55,7 @@ class Conference(TimestampedModel):
         blank=True,
         help_text=_("The document under review, e.g. Quyết định số 19/2014/QĐ-TTg."),
     )
-    description = NFCTextField(_("description"), blank=True)
+    description = NFCTextField(_("description"), max_length=10_000, blank=True)
     review_period_start = models.PositiveSmallIntegerField(
         _("review period from (year)"), null=True, blank=True
     )

@@ -50,7 +50,7 @@ class Invitation(TimestampedModel):
     )
     paper_requested = models.BooleanField(_("paper requested"), default=False)
     paper_topic = NFCCharField(_("paper topic"), max_length=400, blank=True)
-    note = NFCTextField(_("personal note"), blank=True)
+    note = NFCTextField(_("personal note"), max_length=4000, blank=True)
     document = models.OneToOneField(
         "conferences.DocumentNumber",
         verbose_name=_("document number"),

@@ -42,8 +42,8 @@ class Paper(TimestampedModel):
         related_name="papers",
     )
     title = NFCCharField(_("title"), max_length=500)
-    abstract = NFCTextField(_("abstract"), blank=True)
-    body = NFCTextField(_("body"), blank=True)
+    abstract = NFCTextField(_("abstract"), max_length=10_000, blank=True)
+    body = NFCTextField(_("body"), max_length=200_000, blank=True)
     file = models.FileField(_("file"), upload_to=paper_upload_to, blank=True)
     presenting_organization = models.ForeignKey(
         "conferences.Organization",
@@ -95,8 +95,8 @@ class PaperRevision(CreatedModel):
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveSmallIntegerField(_("revision"))
     title = NFCCharField(_("title"), max_length=500)
-    abstract = NFCTextField(_("abstract"), blank=True)
-    body = NFCTextField(_("body"), blank=True)
+    abstract = NFCTextField(_("abstract"), max_length=10_000, blank=True)
+    body = NFCTextField(_("body"), max_length=200_000, blank=True)
     file = models.FileField(_("file"), upload_to=revision_upload_to, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -153,7 +153,7 @@ class Review(TimestampedModel):
         related_name="reviews",
     )
     scores = models.JSONField(_("scores per criterion"), default=dict, blank=True)
-    comment = NFCTextField(_("comment"), blank=True)
+    comment = NFCTextField(_("comment"), max_length=10_000, blank=True)
     recommendation = models.CharField(_("recommendation"), max_length=24, choices=Recommendation.choices)
 
     class Meta:

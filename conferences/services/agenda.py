@@ -2,11 +2,75 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conferences.models import AgendaItem, Conference, Organization, Paper, Person, Room
 from conferences.services.common import validated_save
 from core.text import nfc
+
+# The rules every write of an item follows --------------------------------------------------------------
+
+
+def _conference_day_bounds(conference: Conference) -> tuple[datetime.datetime, datetime.datetime | None]:
+    """The start of the conference's first day and the start of the day after its last (Vietnam time)."""
+    first_day = timezone.localtime(conference.starts_at).date()
+    last_day = timezone.localtime(conference.ends_at).date()
+    zone = timezone.get_current_timezone()
+    after_last = None
+    if last_day < datetime.date.max:
+        after_last = datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time(), zone)
+    return datetime.datetime.combine(first_day, datetime.time(), zone), after_last
+
+
+def agenda_time_outside_days(*, conference: Conference, when: datetime.datetime) -> bool:
+    """Whether a moment falls outside the conference's days, the days as Vietnam's calendar counts them.
+
+    The one rule for an item's times: every write refuses them, and the agenda
+    check flags items stored before the rule (or moved out by new conference
+    dates). Comparing instants, not local dates, keeps an absurd time such as
+    9999-12-31 23:50 from overflowing on its way to local time.
+    """
+    first, after_last = _conference_day_bounds(conference)
+    return when < first or (after_last is not None and when >= after_last)
+
+
+def _outside_days_message(conference: Conference) -> str:
+    first = timezone.localtime(conference.starts_at).date()
+    last = timezone.localtime(conference.ends_at).date()
+    if first == last:
+        return _("An agenda item must take place on the conference's day, %(day)s.") % {
+            "day": f"{first:%d/%m/%Y}"
+        }
+    return _("An agenda item must take place within the conference's days, %(first)s to %(last)s.") % {
+        "first": f"{first:%d/%m/%Y}",
+        "last": f"{last:%d/%m/%Y}",
+    }
+
+
+def agenda_item_errors(
+    *,
+    conference: Conference,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    room: Room | None = None,
+    paper: Paper | None = None,
+) -> dict[str, str]:
+    """What is wrong with an item's times, room and paper, by field; every write of an item checks these."""
+    errors: dict[str, str] = {}
+    for name, when in (("starts_at", starts_at), ("ends_at", ends_at)):
+        if agenda_time_outside_days(conference=conference, when=when):
+            errors[name] = _outside_days_message(conference)
+    if "ends_at" not in errors and ends_at < starts_at:
+        errors["ends_at"] = _("An agenda item cannot end before it starts.")
+    if room is not None and room.conference_id != conference.pk:
+        errors["room"] = _("The room belongs to another conference.")
+    if paper is not None and paper.conference_id != conference.pk:
+        errors["paper"] = _("The paper belongs to another conference.")
+    return errors
+
+
+# Writes ------------------------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -26,13 +90,9 @@ def agenda_item_create(
     paper: Paper | None = None,
     position: int | None = None,
 ) -> AgendaItem:
-    errors: dict[str, str] = {}
-    if ends_at < starts_at:
-        errors["ends_at"] = _("An agenda item cannot end before it starts.")
-    if room is not None and room.conference_id != conference.pk:
-        errors["room"] = _("The room belongs to another conference.")
-    if paper is not None and paper.conference_id != conference.pk:
-        errors["paper"] = _("The paper belongs to another conference.")
+    errors = agenda_item_errors(
+        conference=conference, starts_at=starts_at, ends_at=ends_at, room=room, paper=paper
+    )
     if errors:
         raise ValidationError(errors)
     if position is None:
@@ -81,13 +141,13 @@ def agenda_item_update(*, item: AgendaItem, speakers: list[Person] | None = None
         raise ValidationError({name: _("This field cannot be changed.") for name in sorted(unknown)})
     for name, value in fields.items():
         setattr(item, name, nfc(value) if isinstance(value, str) else value)
-    errors: dict[str, str] = {}
-    if item.ends_at < item.starts_at:
-        errors["ends_at"] = _("An agenda item cannot end before it starts.")
-    if item.room_id and item.room.conference_id != item.conference_id:
-        errors["room"] = _("The room belongs to another conference.")
-    if item.paper_id and item.paper.conference_id != item.conference_id:
-        errors["paper"] = _("The paper belongs to another conference.")
+    errors = agenda_item_errors(
+        conference=item.conference,
+        starts_at=item.starts_at,
+        ends_at=item.ends_at,
+        room=item.room,
+        paper=item.paper,
+    )
     if errors:
         raise ValidationError(errors)
     validated_save(item)
@@ -128,6 +188,9 @@ def agenda_item_move(
     *, item: AgendaItem, starts_at: datetime.datetime, room: Room | None = None
 ) -> AgendaItem:
     """Move an item to a new start, keeping its length (and optionally to another room)."""
+    if agenda_time_outside_days(conference=item.conference, when=starts_at):
+        # Refused before the new end is worked out: near the end of year 9999 it would overflow.
+        raise ValidationError({"starts_at": _outside_days_message(item.conference)})
     length = item.ends_at - item.starts_at
     fields = {"starts_at": starts_at, "ends_at": starts_at + length}
     if room is not None:
@@ -169,6 +232,8 @@ def agenda_fill_from_papers(
     """Add one item per accepted paper not yet on the agenda, back to back from `starts_at`."""
     if slot_minutes <= 0:
         raise ValidationError({"slot_minutes": _("Enter a slot length of at least one minute.")})
+    if agenda_time_outside_days(conference=conference, when=starts_at):
+        raise ValidationError({"starts_at": _outside_days_message(conference)})
     papers = (
         Paper.objects.filter(conference=conference, status=Paper.Status.ACCEPTED, agenda_item__isnull=True)
         .select_related("presenting_organization")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from conferences.models import AgendaItem, AgendaVersion, Conference, Paper, Registration
 from conferences.selectors.agenda import agenda_item_list
 from conferences.selectors.notices import agenda_notice_prefix
+from conferences.services.agenda import agenda_time_outside_days
 from conferences.services.notices import conference_notify, person_recipient
 from core.exceptions import ApplicationError
 from notifications.selectors import notifications_with_key_prefix
@@ -56,13 +57,13 @@ def agenda_check(*, conference: Conference, items: list[AgendaItem] | None = Non
     def warning(code, message, *involved):
         check.warnings.append({"code": code, "message": message, "items": [i.pk for i in involved]})
 
-    day_start = timezone.localtime(conference.starts_at).date()
-    day_end = timezone.localtime(conference.ends_at).date()
     for item in items:
         if item.ends_at < item.starts_at:
             error("ends_before_start", _("%(item)s ends before it starts.") % {"item": item.title}, item)
-        local_days = {timezone.localtime(item.starts_at).date(), timezone.localtime(item.ends_at).date()}
-        if any(d < day_start or d > day_end for d in local_days):
+        if any(
+            agenda_time_outside_days(conference=conference, when=when)
+            for when in (item.starts_at, item.ends_at)
+        ):
             error(
                 "outside_days", _("%(item)s is outside the conference's days.") % {"item": _label(item)}, item
             )

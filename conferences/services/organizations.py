@@ -40,7 +40,7 @@ def organization_create(
         # Organization.clean() checks the addresses and stores them trimmed and lower-case.
         contact_emails=list(contact_emails),
         address=nfc(address),
-        phone=phone.strip(),
+        phone=nfc(phone),
         language=language,
     )
     # search_name is derived in save(); set it first so uniqueness is validated on it.
@@ -53,7 +53,7 @@ def organization_update(*, organization: Organization, **fields) -> Organization
     if "code" in fields:
         fields["code"] = (fields["code"] or "").strip().upper()
     if "phone" in fields:
-        fields["phone"] = (fields["phone"] or "").strip()
+        fields["phone"] = nfc(fields["phone"] or "")
     if fields.get("parent") is not None and organization.pk:
         # An agency may not end up above itself: walk up from the new parent.
         ancestor = fields["parent"]
@@ -85,7 +85,7 @@ def person_create(
         position=nfc(position),
         organization=organization,
         email=(email or "").strip().lower(),
-        phone=(phone or "").strip(),
+        phone=nfc(phone or ""),
         language=language,
         user=user,
     )

@@ -49,7 +49,7 @@ def _clean_delegates(delegates: list[DelegateInput], quota: int) -> list[Delegat
         )
     errors, cleaned, seen = [], [], set()
     for number, delegate in enumerate(delegates, start=1):
-        name, email = nfc(delegate.full_name or ""), (delegate.email or "").strip().lower()
+        name, email = nfc(delegate.full_name or "", multiline=False), (delegate.email or "").strip().lower()
         if not name:
             errors.append(_("Delegate %(n)s: enter the full name.") % {"n": number})
         try:
@@ -59,9 +59,8 @@ def _clean_delegates(delegates: list[DelegateInput], quota: int) -> list[Delegat
         if email in seen:
             errors.append(_("Delegate %(n)s: this e-mail address is given twice.") % {"n": number})
         seen.add(email)
-        cleaned.append(
-            DelegateInput(name, email, nfc(delegate.position or ""), (delegate.phone or "").strip())
-        )
+        position, phone = nfc(delegate.position or "", multiline=False), nfc(delegate.phone or "")
+        cleaned.append(DelegateInput(name, email, position, phone))
     if errors:
         raise ValidationError({"delegates": errors})
     return cleaned

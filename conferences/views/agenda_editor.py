@@ -33,6 +33,7 @@ from conferences.services.agenda import (
     agenda_item_move,
     agenda_item_shift,
     agenda_item_update,
+    agenda_time_outside_days,
 )
 from conferences.services.agenda_publishing import agenda_check, agenda_publish
 from conferences.views.access import organized_conference
@@ -100,7 +101,12 @@ def _render_editor(
     by_id = {item.pk: item for item in items}
     flagged = {pk: "warning" for entry in check.warnings for pk in entry["items"]}
     flagged |= {pk: "error" for entry in check.errors for pk in entry["items"]}
-    next_start = max((i.ends_at for i in items), default=conference.starts_at)
+    # Items outside the conference's days (stored before the rule, flagged by the check) are left out:
+    # a time such as 9999-12-31 23:50 plus a slot would overflow.
+    next_start = max(
+        (i.ends_at for i in items if not agenda_time_outside_days(conference=conference, when=i.ends_at)),
+        default=conference.starts_at,
+    )
     if item_form is None:
         item_form = AgendaItemForm(
             conference=conference, initial={"starts_at": next_start, "ends_at": next_start + DEFAULT_SLOT}

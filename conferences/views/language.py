@@ -8,20 +8,16 @@ preference, so a GET may set it.
 
 from django.conf import settings
 from django.http import Http404, HttpResponseRedirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+
+from core.http import safe_next_url
 
 
 @never_cache
 def language_switch(request, code: str):
     if code not in dict(settings.LANGUAGES):
         raise Http404
-    target = request.GET.get("next", "/")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = "/"
-    response = HttpResponseRedirect(target)
+    response = HttpResponseRedirect(safe_next_url(request, request.GET.get("next"), "/"))
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         code,

@@ -16,7 +16,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
@@ -44,6 +43,7 @@ from conferences.services.invitations import invitation_bulk_create
 from conferences.services.rsvp import NAMED_FIELDS
 from conferences.views.access import MANAGE_INVITATIONS, organized_conference, organized_invitation
 from core.exceptions import ApplicationError
+from core.http import safe_next_url
 
 PAGE_SIZE = 100
 SKIPPED_NAMES_SHOWN = 20
@@ -58,16 +58,13 @@ def _provinces() -> list[Province]:
 
 def _back(request, conference: Conference, invitation: Invitation | None = None) -> str:
     """Where an action returns: the page it was taken on (same site only), else the list."""
-    back = request.POST.get("next", "")
-    if back and url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=False
-    ):
-        return back
     if invitation is not None:
-        return reverse(
+        fallback = reverse(
             "conferences:organizer-invitation", kwargs={"slug": conference.slug, "pk": invitation.pk}
         )
-    return reverse("conferences:organizer-invitations", kwargs={"slug": conference.slug})
+    else:
+        fallback = reverse("conferences:organizer-invitations", kwargs={"slug": conference.slug})
+    return safe_next_url(request, request.POST.get("next"), fallback)
 
 
 def _state_counts(by_status: dict[str, int]) -> list[dict]:

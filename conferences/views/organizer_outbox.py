@@ -9,7 +9,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -24,6 +23,7 @@ from conferences.selectors.notices import (
 )
 from conferences.views.access import organized_conference
 from core.exceptions import ApplicationError
+from core.http import safe_next_url
 from notifications.selectors import (
     ACTIONABLE_STATES,
     RESENDABLE_STATES,
@@ -73,9 +73,8 @@ def outbox(request, slug: str):
 @login_required
 def outbox_bulk_action(request, slug: str):
     conference = organized_conference(request, slug, SEE_NOTICES)
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=False):
-        back = reverse("conferences:outbox", kwargs={"slug": conference.slug})
+    outbox_url = reverse("conferences:outbox", kwargs={"slug": conference.slug})
+    back = safe_next_url(request, request.POST.get("next"), outbox_url)
     form = BulkActionForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():

@@ -566,6 +566,35 @@ def test_agenda_item_rejects_a_room_of_another_conference(admin_client, graph):
     assert list(response.context["adminform"].form.errors) == ["room"]
 
 
+def test_agenda_item_rejects_times_outside_the_conference_days(admin_client, graph):
+    item = AgendaItem.objects.get(conference=graph["conference"])
+    starts_at = item.starts_at
+
+    response = admin_client.post(
+        change_url(item),
+        {
+            "conference": item.conference_id,
+            "starts_at_0": "9999-12-31",
+            "starts_at_1": "23:50",
+            "ends_at_0": "9999-12-31",
+            "ends_at_1": "23:50",
+            "kind": item.kind,
+            "title": item.title,
+            "description": "",
+            "presenter_text": "",
+            "speakers": [],
+            "position": "0",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 200
+    message = "An agenda item must take place on the conference's day, 09/04/2021."
+    assert response.context["adminform"].form.errors == {"starts_at": [message], "ends_at": [message]}
+    item.refresh_from_db()
+    assert item.starts_at == starts_at
+
+
 def test_paper_change_page_lists_revisions_read_only(admin_client, graph):
     paper = graph["paper"]
 

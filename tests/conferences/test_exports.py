@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -173,6 +174,34 @@ def test_xlsx_writes_a_typed_formula_as_text():
 
     assert (sheet["B2"].value, sheet["B2"].data_type) == ("=1+1", "s")
     assert (sheet["G2"].value, sheet["G2"].data_type) == ("0912", "s")  # The leading zero stays.
+
+
+def test_exports_leave_out_control_characters_stored_before_they_were_refused():
+    row = exports.DelegateRow(
+        1, "Nguyễn\x01 Văn\x1b Hùng\x00", "Giám\x0bđốc", "", "", "a@b.vn", "0912\x7f", ""
+    )
+
+    sheet = load_workbook(io.BytesIO(exports.delegates_xlsx([row]))).active
+    [_header, values] = list(csv.reader(io.StringIO(exports.delegates_csv([row]).decode("utf-8-sig"))))
+
+    expected = ["Nguyễn Văn Hùng", "Giám đốc", "", "", "a@b.vn", "0912", ""]
+    assert [cell.value or "" for cell in sheet[2]][1:] == expected
+    assert values[1:] == expected
+
+
+def test_xlsx_page_downloads_delegates_stored_with_control_characters(organizer, conference, delegates):
+    # Written past the cleaning of names, as rows stored before it were.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE conferences_person SET full_name = %s, phone = %s WHERE email = %s",
+            ["Lê\x01 Hoàng\x1b", "0912\x1b345", "hoang@moha.gov.vn"],
+        )
+
+    response = organizer.get(f"/to-chuc/{conference.slug}/dai-bieu/danh-sach.xlsx")
+
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert (sheet["B2"].value, sheet["G2"].value) == ("Lê Hoàng", "0912345")
 
 
 def test_export_filename_has_the_slug_and_the_date():

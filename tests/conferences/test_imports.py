@@ -4,6 +4,7 @@ import csv
 import io
 import itertools
 import unicodedata
+import zipfile
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -12,6 +13,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from openpyxl import Workbook
+from rest_framework.test import APIClient
 
 from conferences.models import AuditEntry, Organization, Person
 from conferences.selectors.organizations import organization_search
@@ -271,6 +273,223 @@ def test_a_file_without_a_name_column_is_an_error_on_the_heading_row(provinces):
         (1, "", "No column holds the agencies' names: head one “Tên cơ quan” or “name”.")
     ]
     assert preview.ignored_columns == ["Ghi chú"]
+
+
+# Hostile files: refused quickly with a message, nothing written -------------------------------------------
+
+
+def rezipped(data: bytes, **replaced: bytes) -> bytes:
+    """The workbook with some of its parts replaced (keys name parts, "/" written as "__")."""
+    parts = {name.replace("/", "__"): body for name, body in replaced.items()}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w") as target:
+        for member in source.infolist():
+            body = source.read(member)
+            target.writestr(member, parts.get(member.filename.replace("/", "__"), body))
+    return buffer.getvalue()
+
+
+def raw_xlsx(rows: str, *, dimension: str = "", doctype: str = "") -> bytes:
+    """A minimal workbook written by hand: one sheet, inline strings, the XML exactly as given."""
+    size = f'<dimension ref="{dimension}"/>' if dimension else ""
+    sheet = (
+        f'<?xml version="1.0" encoding="UTF-8"?>{doctype}'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"{size}<sheetData>{rows}</sheetData></worksheet>"
+    )
+    parts = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" '
+            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            "</Types>"
+        ),
+        "_rels/.rels": (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Target="xl/workbook.xml" Type="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships/officeDocument"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Target="worksheets/sheet1.xml" Type="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships/worksheet"/></Relationships>'
+        ),
+        "xl/worksheets/sheet1.xml": sheet,
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, body in parts.items():
+            archive.writestr(name, body)
+    return buffer.getvalue()
+
+
+def text_row(number: int, *texts: str) -> str:
+    cells = "".join(
+        f'<c r="{chr(65 + column)}{number}" t="inlineStr"><is><t>{text}</t></is></c>'
+        for column, text in enumerate(texts)
+    )
+    return f'<row r="{number}">{cells}</row>'
+
+
+def refused(data: bytes, filename: str) -> ApplicationError:
+    """The ApplicationError that previewing and importing the file both raise; nothing is written."""
+    with pytest.raises(ApplicationError) as raised:
+        import_preview(file=data, filename=filename)
+    with pytest.raises(ApplicationError) as again:
+        import_commit(file=data, filename=filename)
+    assert again.value.message == raised.value.message
+    assert counts() == (0, 0, 0)
+    return raised.value
+
+
+DAMAGED = "The workbook is damaged (its XML cannot be read): open it in Excel and save it again."
+ENTITIES = (
+    "The workbook declares XML entities or a DTD, which are not accepted: open it in Excel and save it again."
+)
+TOO_MANY_ROWS = (
+    "The sheet runs to more than 60000 rows, counting empty ones: delete the empty rows at its end "
+    "or split it into smaller files."
+)
+
+
+def test_a_handmade_workbook_is_read(provinces):
+    data = raw_xlsx(text_row(1, "Tên cơ quan", "Loại") + text_row(2, DEPARTMENT, "Sở"))
+
+    import_commit(file=data, filename="co-quan.xlsx")
+
+    assert Organization.objects.get().name == DEPARTMENT
+
+
+@pytest.mark.parametrize(
+    "part",
+    ["[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/worksheets/sheet1.xml"],
+)
+def test_a_workbook_with_broken_xml_is_refused(provinces, part):
+    data = xlsx_bytes([HEADINGS, [DEPARTMENT, "Sở", "22", "", "", ""]])
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        truncated = archive.read(part)[: len(archive.read(part)) // 2]
+
+    error = refused(rezipped(data, **{part.replace("/", "__"): truncated}), "co-quan.xlsx")
+
+    assert (error.message, error.extra) == (DAMAGED, {"code": "unreadable_file"})
+
+
+def test_a_workbook_whose_sheet_refers_to_missing_shared_strings_is_refused(provinces):
+    data = raw_xlsx('<row r="1"><c r="A1" t="s"><v>99</v></c></row>')
+
+    error = refused(data, "co-quan.xlsx")
+
+    assert error.message == "The file could not be read as an Excel workbook (.xlsx)."
+
+
+def test_xml_entities_in_a_workbook_are_refused_not_expanded(provinces):
+    # About 500 bytes that expand to a 1 MB cell where entities are expanded.
+    chain = "".join(f'<!ENTITY {name} "{f"&{inner};" * 16}">' for inner, name in ("ab", "bc", "cd"))
+    doctype = f'<!DOCTYPE worksheet [<!ENTITY a "{"A" * 256}">{chain}]>'
+    data = raw_xlsx(text_row(1, "Tên cơ quan") + text_row(2, "&d;"), doctype=doctype)
+
+    error = refused(data, "co-quan.xlsx")
+
+    assert (error.message, error.extra) == (ENTITIES, {"code": "unreadable_file"})
+
+
+def test_openpyxl_reads_workbooks_through_defusedxml():
+    from openpyxl import DEFUSEDXML
+    from openpyxl.xml.functions import iterparse
+
+    assert DEFUSEDXML is True
+    assert iterparse.__module__.startswith("defusedxml.")
+
+
+@pytest.mark.parametrize("last_row", [4_000_000, 16_000_000])
+@pytest.mark.parametrize("dimension", ["declared", "none", "too small"])
+def test_a_sheet_numbering_a_row_in_the_millions_is_refused(provinces, last_row, dimension):
+    rows = text_row(1, "Tên cơ quan") + text_row(last_row, DEPARTMENT)
+    declared = {"declared": f"A1:A{last_row}", "none": "", "too small": "A1:A2"}[dimension]
+    data = raw_xlsx(rows, dimension=declared)
+    assert len(data) < 5_000
+
+    error = refused(data, "co-quan.xlsx")
+
+    assert (error.message, error.extra) == (TOO_MANY_ROWS, {"code": "too_many_rows"})
+
+
+def test_a_sheet_within_the_row_limit_is_read_however_its_rows_are_numbered(provinces):
+    data = raw_xlsx(text_row(1, "Tên cơ quan") + text_row(59_999, DEPARTMENT), dimension="A1:A2")
+
+    preview = import_preview(file=data, filename="co-quan.xlsx")
+
+    assert [row.name for row in preview.to_create] == [DEPARTMENT]
+    assert preview.to_create[0].row == 59_999
+
+
+@pytest.mark.parametrize("heading", [b"", "Tên cơ quan\n".encode()])
+def test_a_csv_file_of_empty_lines_is_refused(provinces, heading):
+    data = heading + b"\r\n" * (19 * 1024 * 1024 // 2) + f"{DEPARTMENT}\n".encode()
+
+    error = refused(data, "co-quan.csv")
+
+    assert (error.message, error.extra) == (TOO_MANY_ROWS, {"code": "too_many_rows"})
+
+
+def test_a_workbook_that_unpacks_to_more_than_the_limit_is_refused(provinces, monkeypatch):
+    monkeypatch.setattr(imports.reading, "MAX_UNZIPPED_BYTES", 2 * 1024 * 1024)  # 256 MB in production.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b" " * (3 * 1024 * 1024))
+    assert len(buffer.getvalue()) < 10_000
+
+    error = refused(buffer.getvalue(), "co-quan.xlsx")
+
+    assert (error.message, error.extra) == (
+        "The workbook unpacks to more than 2 MB: split it into smaller files.",
+        {"code": "file_too_large"},
+    )
+
+
+def test_api_refuses_a_damaged_workbook_with_a_400(provinces, staff):
+    data = xlsx_bytes([HEADINGS, [DEPARTMENT, "Sở", "22", "", "", ""]])
+    data = rezipped(data, **{"[Content_Types].xml": b"<Types"})
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_authenticate(staff)
+
+    response = client.post(
+        "/api/v1/organizations/import/",
+        {"file": SimpleUploadedFile("co-quan.xlsx", data)},
+        format="multipart",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"message": DAMAGED, "extra": {"code": "unreadable_file"}}
+    assert counts() == (0, 0, 0)
+
+
+def test_import_page_refuses_a_sheet_numbering_a_row_in_the_millions(provinces, staff):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(staff)
+    data = raw_xlsx(text_row(1, "Tên cơ quan") + text_row(16_000_000, DEPARTMENT))
+    client.post(IMPORT_URL, {"file": SimpleUploadedFile("co-quan.xlsx", data)})
+
+    response = client.get(PREVIEW_URL)
+
+    assert response.status_code == 302 and response["Location"] == IMPORT_URL
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [TOO_MANY_ROWS]
+    assert "organization_import" not in client.session
+    assert counts() == (0, 0, 0)
 
 
 # Validation ------------------------------------------------------------------------------------------------

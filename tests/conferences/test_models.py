@@ -90,6 +90,25 @@ def test_update_with_nfd_value_is_stored_in_nfc():
     assert unicodedata.is_normalized("NFC", person.full_name)
 
 
+def test_nfc_fields_store_no_control_characters_and_one_line_fields_no_line_breaks():
+    person = PersonFactory(full_name="Nguyễn\x01 Văn\nHùng\x1b", position="Giám\tđốc")
+    item = AgendaItemFactory(description="Dòng một\x00\r\nDòng\thai\x1b")
+
+    person.refresh_from_db()
+    item.refresh_from_db()
+    assert (person.full_name, person.position) == ("Nguyễn Văn Hùng", "Giám đốc")
+    assert item.description == "Dòng một\nDòng\thai"
+
+
+def test_full_clean_finds_a_name_of_control_characters_only_blank():
+    person = Person(full_name="\x01\x1b", email="a@example.gov.vn")
+
+    with pytest.raises(ValidationError) as raised:
+        person.full_clean()
+
+    assert raised.value.message_dict == {"full_name": ["This field cannot be blank."]}
+
+
 def test_province_administrative_name():
     assert ProvinceFactory(name="Quảng Ninh").administrative_name == "tỉnh Quảng Ninh"
     assert ProvinceFactory(name="Hải Phòng", kind="city").administrative_name == "thành phố Hải Phòng"

@@ -535,11 +535,13 @@ def test_send_now_explains_a_missing_address(organizer, conference):
     assert invitation.status == Invitation.Status.DRAFT
 
 
-def test_an_unsafe_next_address_is_ignored(organizer, conference, agencies):
+@pytest.mark.parametrize("back", ["https://evil.example/", "//evil.example/", "foo", "admin:index"])
+def test_an_unsafe_next_address_is_ignored(organizer, conference, agencies, back):
     invitation = invitation_create(conference=conference, organization=agencies["qn"])
 
-    response = organizer.post(urls(conference, invitation)["send"], {"next": "https://evil.example/"})
+    response = organizer.post(urls(conference, invitation)["send"], {"next": back})
 
+    assert response.status_code == 302
     assert response["Location"] == urls(conference, invitation)["detail"]
 
 

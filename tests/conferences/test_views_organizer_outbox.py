@@ -272,15 +272,30 @@ def test_bulk_action_ignores_ids_of_another_conference(client, conference, organ
     assert theirs.state == State.HELD
 
 
-def test_bulk_action_refuses_an_outside_next_address(client, conference, organizer):
+@pytest.mark.parametrize("back", ["https://evil.example/", "//evil.example/", "foo", "admin:index", ""])
+def test_bulk_action_refuses_a_next_address_that_is_not_a_path_of_this_site(
+    client, conference, organizer, back
+):
     notice = make_notice(conference, 1)
     client.force_login(organizer)
 
-    response = client.post(
-        bulk_url(conference), {"action": "cancel", "ids": [str(notice.pk)], "next": "https://evil.example/"}
-    )
+    response = client.post(bulk_url(conference), {"action": "cancel", "ids": [str(notice.pk)], "next": back})
 
+    assert response.status_code == 302
     assert response["Location"] == outbox_url(conference)
+    assert message_texts(response) == ["1 notice cancelled."]
+    notice.refresh_from_db()
+    assert notice.state == State.CANCELLED
+
+
+def test_bulk_action_with_a_bad_selection_and_next_foo_returns_to_the_outbox(client, conference, organizer):
+    client.force_login(organizer)
+
+    response = client.post(bulk_url(conference), {"action": "approve", "ids": ["nope"], "next": "foo"})
+
+    assert response.status_code == 302
+    assert response["Location"] == outbox_url(conference)
+    assert message_texts(response) == ["The selection is not valid; reload the page and try again."]
 
 
 # One notice --------------------------------------------------------------------------------------------

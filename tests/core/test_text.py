@@ -1,6 +1,6 @@
 import unicodedata
 
-from core.text import fold, nfc, vietnamese_name_sort_key
+from core.text import fold, nfc, vietnamese_name_sort_key, without_controls
 
 NGUYEN_NFD = unicodedata.normalize("NFD", "Nguyễn")
 
@@ -23,6 +23,24 @@ def test_nfc_trims_and_folds_runs_of_spaces():
 
 def test_nfc_keeps_line_breaks_of_multiline_text():
     assert nfc(" dòng một\ndòng hai ") == "dòng một\ndòng hai"
+
+
+def test_nfc_leaves_out_control_characters_and_makes_the_space_like_ones_spaces():
+    assert nfc("Nguyễn\x01 Văn\x1b\x00 Hùng\x7f\x9b") == "Nguyễn Văn Hùng"
+    assert nfc("Giám\x0bđốc\x0cSở\x85") == "Giám đốc Sở"
+    assert nfc("\x01\x1b\x00") == ""
+
+
+def test_nfc_of_one_line_text_folds_line_breaks_and_tabs():
+    assert nfc(" dòng một\r\ndòng\thai ", multiline=False) == "dòng một dòng hai"
+
+
+def test_nfc_of_multiline_text_keeps_tabs_and_writes_line_breaks_as_newlines():
+    assert nfc(" dòng một\r\ndòng\thai\rba\x01 ", multiline=True) == "dòng một\ndòng\thai\nba"
+
+
+def test_without_controls_keeps_tabs_line_breaks_and_spaces():
+    assert without_controls("a\x01\tb\r\nc\x1b d\u00a0") == "a\tb\r\nc d\u00a0"
 
 
 def test_nfc_passes_none_through():

@@ -3,6 +3,11 @@
 Headings are matched without accents, case or punctuation, in Vietnamese or
 English; cells come back in NFC with spaces folded; rows keep the numbers the
 spreadsheet shows, so an error can point at the cell to correct.
+
+Files come from outside: a workbook is parsed with XML entities refused
+(openpyxl uses defusedxml when it is installed), damaged XML is a message,
+not a 500, and neither a sheet that numbers its second row 16,000,000 nor a
+CSV file of empty lines is read further than MAX_SHEET_ROWS rows.
 """
 
 import csv
@@ -11,11 +16,13 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import PurePath
 from typing import BinaryIO
+from xml.etree.ElementTree import ParseError
 
 from django.utils.translation import gettext as _
 
@@ -23,7 +30,12 @@ from core.exceptions import ApplicationError
 from core.text import fold, nfc
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_ROWS = 50_000
+MAX_ROWS = 50_000  # Agencies in one file.
+# Rows read, empty or not: the agencies, a title and headings above them, some empty rows. Empty rows
+# cost time too: a sheet may number its second row 16,000,000, a CSV file may be 19 MiB of line breaks.
+MAX_SHEET_ROWS = 60_000
+MAX_SHEET_COLUMNS = 64  # Columns read; one cell in column XFD would make every row 16,384 wide.
+MAX_UNZIPPED_BYTES = 256 * 1024 * 1024  # A workbook's parts once unzipped: no zip bomb is unpacked.
 EXTENSIONS = ("csv", "xlsx")
 HEADING_SEARCH_ROWS = 10  # Rows with text looked through for the heading row.
 
@@ -167,30 +179,99 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list]]:
         ) from exc
 
 
+def _too_many_rows() -> ApplicationError:
+    return ApplicationError(
+        _(
+            "The sheet runs to more than %(limit)d rows, counting empty ones: delete the empty rows "
+            "at its end or split it into smaller files."
+        )
+        % {"limit": MAX_SHEET_ROWS},
+        extra={"code": "too_many_rows"},
+    )
+
+
+def _capped(rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:
+    """Pass rows on until one numbered past MAX_SHEET_ROWS, then refuse the file."""
+    for number, cells in rows:
+        if number > MAX_SHEET_ROWS:
+            raise _too_many_rows()
+        yield number, cells
+
+
+def _unreadable_workbook(exc: BaseException) -> ApplicationError:
+    from defusedxml import DefusedXmlException
+
+    causes = []
+    while exc is not None and len(causes) < 10:  # openpyxl wraps what the XML parser raised.
+        causes.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    if any(isinstance(cause, DefusedXmlException) for cause in causes):
+        message = _(
+            "The workbook declares XML entities or a DTD, which are not accepted: "
+            "open it in Excel and save it again."
+        )
+    elif any(isinstance(cause, ParseError) for cause in causes):
+        message = _("The workbook is damaged (its XML cannot be read): open it in Excel and save it again.")
+    else:
+        message = _("The file could not be read as an Excel workbook (.xlsx).")
+    return ApplicationError(message, extra={"code": "unreadable_file"})
+
+
+# What a damaged or hostile workbook raises while it is read: broken XML or zip data, entities,
+# references to shared strings or styles that are not there, numbers that are no date.
+_WORKBOOK_ERRORS = (
+    ParseError,
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    KeyError,
+    IndexError,
+    ValueError,
+    TypeError,
+    OverflowError,
+)
+
+
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, tuple]]:
     from openpyxl import load_workbook  # Slow to import: only when a workbook is read.
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unzipped = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _unreadable_workbook(exc) from exc
+    if unzipped > MAX_UNZIPPED_BYTES:
+        raise ApplicationError(
+            _("The workbook unpacks to more than %(size)d MB: split it into smaller files.")
+            % {"size": MAX_UNZIPPED_BYTES // (1024 * 1024)},
+            extra={"code": "file_too_large"},
+        )
+    try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "Workbook contains no default style" and the like.
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise ApplicationError(
-            _("The file could not be read as an Excel workbook (.xlsx)."), extra={"code": "unreadable_file"}
-        ) from exc
+    except (InvalidFileException, *_WORKBOOK_ERRORS) as exc:
+        raise _unreadable_workbook(exc) from exc
     try:
         sheet = workbook.active or workbook.worksheets[0]
-        # Some programs write a wrong sheet size; without it every cell is read.
+        # The size the sheet declares, when it declares one, refuses a huge sheet before any row is read.
+        if (sheet.max_row or 0) > MAX_SHEET_ROWS:
+            raise _too_many_rows()
+        # Some programs write too small a size; without one every row is read (up to MAX_SHEET_ROWS).
         sheet.reset_dimensions()
         # Read-only sheets yield empty tuples for missing rows, so the count is the row number.
-        yield from enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)
+        rows = sheet.iter_rows(min_row=1, max_col=MAX_SHEET_COLUMNS, values_only=True)
+        yield from enumerate(rows, start=1)
+    except _WORKBOOK_ERRORS as exc:
+        raise _unreadable_workbook(exc) from exc
     finally:
         workbook.close()
 
 
 def _cell_text(value, key: str) -> str:
-    if value is None:
+    if value is None or value == "":  # Most cells of most rows: skip the cleaning below.
         return ""
     if isinstance(value, bool):
         return str(value)
@@ -231,7 +312,7 @@ def _heading_row(rows: Iterator[tuple[int, list]]) -> tuple[int, list]:
 
 
 def read_sheet(data: bytes, filename: str) -> Sheet:
-    rows = _xlsx_rows(data) if _file_format(data, filename) == "xlsx" else _csv_rows(data)
+    rows = _capped(_xlsx_rows(data) if _file_format(data, filename) == "xlsx" else _csv_rows(data))
     errors: list[RowError] = []
     by_key = _column_by_key()
     header_row, cells = _heading_row(rows)
