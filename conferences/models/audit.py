@@ -9,10 +9,15 @@ class AuditEntry(CreatedModel):
     """Who did what to which record, for actions taken on someone else's behalf."""
 
     class Action(models.TextChoices):
-        INVITATION_SENT = "invitation.sent", _("Invitation sent")
-        INVITATION_REMINDED = "invitation.reminded", _("Reminder sent")
-        INVITATION_REVOKED = "invitation.revoked", _("Invitation revoked")
+        INVITATION_SENT = "invitation.sent", _("Sent")
+        INVITATION_REMINDED = "invitation.reminded", _("Reminded")
+        INVITATION_REVOKED = "invitation.revoked", _("Revoked")
         INVITATION_ANSWERED_ON_BEHALF = "invitation.answered_on_behalf", _("Answered on the agency's behalf")
+        DELEGATE_RECORD_CHANGED = (
+            "invitation.delegate_record_changed",
+            _("A delegate's record changed by the answer"),
+        )
+        DELEGATE_RECORD_KEPT = "invitation.delegate_record_kept", _("A delegate's record kept")
         ORGANIZATIONS_IMPORTED = "organizations.imported", _("Agencies imported")
 
     conference = models.ForeignKey(

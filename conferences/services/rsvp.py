@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conferences.models import AuditEntry, Conference, Invitation, Person, Registration
+from conferences.services.audit import audit_record
 from conferences.services.invitation_sending import reminders_cancel
 from conferences.services.invitations import registration_create
 from conferences.services.notices import conference_notify, person_recipient
@@ -102,17 +103,6 @@ def rsvp_state(
 NAMED_FIELDS = ("full_name", "position", "phone")
 
 
-def _audit(*, invitation: Invitation, actor, action: str, data: dict) -> None:
-    AuditEntry.objects.create(
-        conference_id=invitation.conference_id,
-        actor=actor,
-        action=action,
-        object_type="invitation",
-        object_id=str(invitation.pk),
-        data=data,
-    )
-
-
 def _answer_may_change(person: Person, invitation: Invitation) -> bool:
     """Whether an answer to this invitation may change the person's own record.
 
@@ -153,10 +143,11 @@ def _person_for(delegate: DelegateInput, invitation: Invitation, *, actor) -> Pe
     if not differing:
         return person
     if not _answer_may_change(person, invitation):
-        _audit(
-            invitation=invitation,
+        audit_record(
+            target=invitation,
+            conference=invitation.conference,
             actor=actor,
-            action="invitation.delegate_record_kept",
+            action=AuditEntry.Action.DELEGATE_RECORD_KEPT,
             data={
                 "person": person.pk,
                 "email": person.email,
@@ -170,10 +161,11 @@ def _person_for(delegate: DelegateInput, invitation: Invitation, *, actor) -> Pe
         setattr(person, field, value)
     # save() derives the folded name and the sort key from the name.
     person.save(update_fields=[*differing, "search_name", "sort_key"])
-    _audit(
-        invitation=invitation,
+    audit_record(
+        target=invitation,
+        conference=invitation.conference,
         actor=actor,
-        action="invitation.delegate_record_changed",
+        action=AuditEntry.Action.DELEGATE_RECORD_CHANGED,
         data={"person": person.pk, "email": person.email, "before": before, "after": differing},
     )
     return person
@@ -269,10 +261,11 @@ def rsvp_submit(
     invitation.save(update_fields=["status", "paper_presenter", "responded_at", "updated_at"])
     reminders_cancel(invitation=invitation)
     if actor is not None:
-        _audit(
-            invitation=invitation,
+        audit_record(
+            target=invitation,
+            conference=invitation.conference,
             actor=actor,
-            action="invitation.answered_on_behalf",
+            action=AuditEntry.Action.INVITATION_ANSWERED_ON_BEHALF,
             data={"accept": accept, "delegates": [d.email for d in cleaned] if accept else []},
         )
     return invitation

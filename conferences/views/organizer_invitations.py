@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -218,15 +218,8 @@ def invitations_bulk_create(request, slug: str):
 # One invitation ----------------------------------------------------------------------------------------
 
 
-AUDIT_ACTIONS = {
-    "invitation.sent": gettext_lazy("Sent"),
-    "invitation.revoked": gettext_lazy("Revoked"),
-    "invitation.answered_on_behalf": gettext_lazy("Answered on the agency's behalf"),
-    "invitation.delegate_record_changed": gettext_lazy("A delegate's record changed by the answer"),
-    "invitation.delegate_record_kept": gettext_lazy("A delegate's record kept"),
-}
 # Entries an answer writes: without an actor, the agency answered through its link.
-ANSWER_ACTIONS = {"invitation.delegate_record_changed", "invitation.delegate_record_kept"}
+ANSWER_ACTIONS = {AuditEntry.Action.DELEGATE_RECORD_CHANGED, AuditEntry.Action.DELEGATE_RECORD_KEPT}
 
 
 def _field_label(name: str) -> str:
@@ -266,13 +259,13 @@ def _audit_details(entry: AuditEntry) -> str:
     data = entry.data or {}
     if entry.action in ANSWER_ACTIONS:
         return _record_details(data)
-    if entry.action == "invitation.answered_on_behalf":
+    if entry.action == AuditEntry.Action.INVITATION_ANSWERED_ON_BEHALF:
         if not data.get("accept"):
             return _("Declined")
         return _("Accepted with: %(delegates)s") % {"delegates": ", ".join(data.get("delegates") or [])}
-    if entry.action == "invitation.revoked":
+    if entry.action == AuditEntry.Action.INVITATION_REVOKED:
         return _("Reason: %(reason)s") % {"reason": data.get("reason") or "—"}
-    if entry.action == "invitation.sent":
+    if entry.action == AuditEntry.Action.INVITATION_SENT:
         return _("Letter %(number)s, sending no. %(send)s") % {
             "number": data.get("document", ""),
             "send": data.get("send", ""),
@@ -306,7 +299,7 @@ def invitation_detail(request, slug: str, pk: int):
             {
                 "entry": entry,
                 "who": _audit_actor(entry),
-                "action": AUDIT_ACTIONS.get(entry.action, entry.action),
+                "action": entry.get_action_display(),
                 "details": _audit_details(entry),
             }
             for entry in audit
