@@ -811,7 +811,9 @@ def test_invitation_add_refuses_the_host(admin_client, graph):
     conference = graph["conference"]
 
     response = admin_client.post(
-        add_url(Invitation), invitation_form(conference, organization=graph["ministry"].pk)
+        add_url(Invitation),
+        invitation_form(conference, organization=graph["ministry"].pk),
+        HTTP_ACCEPT_LANGUAGE="en",
     )
 
     assert response.status_code == 200
