@@ -1,3 +1,4 @@
+import contextlib
 import datetime
 
 import pytest
@@ -46,6 +47,24 @@ def pytest_report_header(config):
     db = settings.DATABASES["default"]
     broker = settings.CELERY_BROKER_URL.split("://")[0]
     return f"hoinghi: database {db['ENGINE'].rsplit('.', 1)[-1]}, broker {broker}://"
+
+
+@pytest.fixture
+def run_commit_tasks(django_capture_on_commit_callbacks):
+    """A block after which the tasks its commit sends run, as a worker would run them.
+
+    What those tasks leave for after their own commit (the delivery of the notices
+    they wrote) does not run, so their rows are seen as written: pending or held.
+    """
+
+    @contextlib.contextmanager
+    def block():
+        with django_capture_on_commit_callbacks() as callbacks:
+            yield callbacks
+        for callback in list(callbacks):
+            callback()
+
+    return block
 
 
 @pytest.fixture

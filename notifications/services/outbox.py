@@ -2,6 +2,7 @@
 
 import contextlib
 import hashlib
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -132,6 +133,9 @@ def _build_rows(
     from notifications.channels.email import MimeTemplate, serialize_without_date
 
     templates: dict[str, tuple[NoticeTemplate, MimeTemplate | None] | None] = {}
+    # Rendering once with a placeholder costs two renders: worth it from two recipients of a language.
+    alone = {language for language, count in Counter(r.language for _key, r in todo).items() if count < 2}
+    templates |= dict.fromkeys(alone)
     rows = []
     for key, recipient in todo:
         language = recipient.language

@@ -683,6 +683,24 @@ def test_publishing_a_move_tells_the_speaker_and_sends_everyone_else_the_pdf(
         assert notice.attachments.get().file.read(5) == b"%PDF-"
 
 
+def test_the_editor_shows_the_notices_being_written_then_their_count(
+    client, conference, organizer, published_agenda, django_capture_on_commit_callbacks
+):
+    talk = published_agenda["talk"]
+    client.force_login(organizer)
+    client.post(item_url(talk, "doi-gio/"), {**when("2021-04-09", "09:35", "starts_at"), "room": ""})
+    with django_capture_on_commit_callbacks() as callbacks:
+        publish(client, conference)
+
+    waiting = client.get(editor_url(conference)).content.decode()
+    callbacks[0]()  # The worker builds the exports and writes the notices.
+    done = client.get(editor_url(conference)).content.decode()
+
+    being_written = "Its change notices are being written; reload the page to see how many."
+    assert being_written in waiting and "change notices written" not in waiting
+    assert being_written not in done and "3 change notices written." in done
+
+
 def test_a_second_notify_or_publish_writes_nothing_new(
     client, conference, organizer, published_agenda, django_capture_on_commit_callbacks
 ):
