@@ -4,8 +4,9 @@ import logging
 
 from celery import shared_task
 
+from conferences.services.agenda_publishing import agenda_version_prepare
 from conferences.services.conferences import conference_close_finished
-from conferences.services.invitation_sending import invitation_send_drafts
+from conferences.services.invitation_sending import invitation_letter_send, invitation_send_drafts
 
 logger = logging.getLogger(__name__)
 
@@ -26,3 +27,15 @@ def send_invitations(invitation_ids: list[int], actor_id: int | None = None) -> 
 
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     return invitation_send_drafts(invitation_ids=invitation_ids, actor=actor)
+
+
+@shared_task(acks_late=True)
+def prepare_agenda_version(version_id: int) -> int:
+    """Build a just-published agenda version's exports and write its change notices (safe to run twice)."""
+    return agenda_version_prepare(version_id=version_id)
+
+
+@shared_task(acks_late=True)
+def send_invitation_letter(invitation_id: int, send: int, hold: bool | None = None) -> int:
+    """Render the letter of one send of an invitation and write its e-mails (safe to run twice)."""
+    return invitation_letter_send(invitation_id=invitation_id, send=send, hold=hold)

@@ -1,3 +1,5 @@
+import contextlib
+
 import pytest
 from django.utils import translation
 
@@ -117,3 +119,21 @@ def pytest_configure(config):
     from config.local_dirs import ensure_local_dirs
 
     ensure_local_dirs()
+
+
+@pytest.fixture
+def run_commit_tasks(django_capture_on_commit_callbacks):
+    """A block after which the tasks its commit sends run, as a worker would run them.
+
+    What those tasks leave for after their own commit (the delivery of the notices
+    they wrote) does not run, so their rows are seen as written: pending or held.
+    """
+
+    @contextlib.contextmanager
+    def block():
+        with django_capture_on_commit_callbacks() as callbacks:
+            yield callbacks
+        for callback in list(callbacks):
+            callback()
+
+    return block

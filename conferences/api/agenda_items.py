@@ -17,6 +17,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -29,6 +30,7 @@ from conferences.selectors.agenda import (
     agenda_papers,
     agenda_people,
 )
+from conferences.selectors.agenda_versions import agenda_current_version
 from conferences.selectors.notices import agenda_notice_count
 from conferences.services.agenda import (
     agenda_fill_from_papers,
@@ -212,7 +214,13 @@ AgendaPublishResultSerializer = inline_serializer(
     {
         "number": serializers.IntegerField(),
         "changelog": serializers.ListField(child=serializers.DictField()),
-        "notices": serializers.IntegerField(),
+        "notices": serializers.IntegerField(help_text=gettext_lazy("Change notices written so far.")),
+        "prepared": serializers.BooleanField(
+            help_text=gettext_lazy(
+                "Whether a worker has built the version's exports and written all its change notices "
+                "(it starts when the version is saved; GET this endpoint to follow it)."
+            )
+        ),
     },
 )
 
@@ -365,8 +373,23 @@ class AgendaCheckView(AgendaOrganizerMixin, APIView):
 
 class AgendaPublishView(AgendaOrganizerMixin, APIView):
     @extend_schema(
+        summary=gettext_lazy("How the latest publishing stands: its changes and the notices written so far"),
+        parameters=[CONFERENCE_SLUG],
+        responses={200: AgendaPublishResultSerializer, **ERRORS},
+    )
+    def get(self, request, conference_slug: str):
+        version = agenda_current_version(self.conference, with_items=False)
+        if version is None:
+            raise NotFound(_("The agenda has not been published yet."))
+        return Response(self._result(version))
+
+    @extend_schema(
         summary=gettext_lazy(
             "Publish the working agenda as the next version and notify the people concerned"
+        ),
+        description=gettext_lazy(
+            "The version is saved at once; its exports and change notices are made by a worker "
+            "afterwards (`prepared` turns true when they are done)."
         ),
         parameters=[CONFERENCE_SLUG],
         request=None,
@@ -374,11 +397,14 @@ class AgendaPublishView(AgendaOrganizerMixin, APIView):
     )
     def post(self, request, conference_slug: str):
         version = agenda_publish(conference=self.conference, actor=request.user)
-        return Response(
-            {
-                "number": version.number,
-                "changelog": version.changelog,
-                "notices": agenda_notice_count(version=version),
-            },
-            status=status.HTTP_201_CREATED,
-        )
+        version.refresh_from_db(fields=["prepared_at"])
+        return Response(self._result(version), status=status.HTTP_201_CREATED)
+
+    @staticmethod
+    def _result(version) -> dict:
+        return {
+            "number": version.number,
+            "changelog": version.changelog,
+            "notices": agenda_notice_count(version=version),
+            "prepared": version.prepared_at is not None,
+        }

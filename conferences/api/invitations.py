@@ -32,6 +32,7 @@ from conferences.api.serializers_invitations import (
     InvitationIdsSerializer,
     InvitationRevokeSerializer,
     InvitationSendSerializer,
+    InvitationSentSerializer,
     InvitationSerializer,
     InvitationUpdateSerializer,
     QueuedResultSerializer,
@@ -261,10 +262,12 @@ class InvitationViewSet(
         summary=gettext_lazy("Send one invitation now, or send it again"),
         description=gettext_lazy(
             "The first send numbers the letter; each send writes a new e-mail with the letter "
-            "and a new RSVP link to the outbox."
+            "and a new RSVP link to the outbox. The answer comes at once with the invitation "
+            "numbered and counted; a worker then renders the letter and writes the e-mails "
+            "(`letter_pending` is true until they are in the outbox)."
         ),
         request=InvitationSendSerializer,
-        responses={200: InvitationSerializer, **ERRORS},
+        responses={200: InvitationSentSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
     def send(self, request, conference_slug=None, pk=None):
@@ -272,7 +275,8 @@ class InvitationViewSet(
         serializer = InvitationSendSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         invitation_send(invitation=invitation, actor=request.user, hold=serializer.validated_data["hold"])
-        return self._read(invitation)
+        fresh = self.get_queryset().get(pk=invitation.pk)
+        return Response(InvitationSentSerializer(fresh, context=self.get_serializer_context()).data)
 
     @extend_schema(
         summary=gettext_lazy("Remind an agency that has not answered"),

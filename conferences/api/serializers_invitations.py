@@ -105,6 +105,26 @@ class InvitationSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(url) if request else url
 
 
+class InvitationSentSerializer(InvitationSerializer):
+    """An invitation just sent: numbered and counted, its letter being prepared by a worker."""
+
+    letter_pending = serializers.SerializerMethodField(
+        help_text=_(
+            "True while the letter of this send is being prepared; its e-mails then appear in the "
+            "outbox (a worker renders the letter after the request)."
+        )
+    )
+
+    class Meta(InvitationSerializer.Meta):
+        fields = [*InvitationSerializer.Meta.fields, "letter_pending"]
+        read_only_fields = fields
+
+    def get_letter_pending(self, invitation: Invitation) -> bool:
+        from conferences.selectors.notices import invitation_letter_pending
+
+        return invitation_letter_pending(invitation=invitation)
+
+
 InvitationCountsSerializer = inline_serializer(
     "InvitationCounts",
     {

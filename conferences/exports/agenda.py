@@ -9,12 +9,14 @@ from the working items. The public pages and the API share these builders.
 - A version never changes, so what is built from it is kept, keyed by the
   version, the conference's last edit and the language (AgendaHead.stamp):
   * JSON is assembled around the items' JSON text as the database stores it (the
-    items are not decoded and encoded again), then kept in this process's memory;
-  * iCalendar and PDF bytes are built once and kept in Django's cache
+    items are not decoded and encoded again);
+  * JSON, iCalendar and PDF bytes are built once and kept in Django's cache
     (CACHES["default"]: files under HOINGHI_VAR_DIR by default, Redis when
-    CACHE_URL names it), so every process shares them; the calendar is also kept
-    in memory.
+    CACHE_URL names it), so every process shares them; JSON and the calendar are
+    also kept in this process's memory.
   Nothing needs invalidating: a new version or an edit of the conference changes the key.
+- `agenda_exports_build` builds all of them right after publishing (in the
+  worker that writes the change notices), so no visitor pays the first build.
 """
 
 import datetime
@@ -38,6 +40,7 @@ from conferences.selectors.agenda_versions import (
     AgendaHead,
     agenda_earlier_items,
     agenda_head,
+    agenda_stamp,
     agenda_version_json,
 )
 
@@ -69,7 +72,10 @@ def _at(when: dict, other: dict) -> str:
 
 
 def change_text(change: dict) -> str:
-    """One changelog entry in words, as the change notices word it (the messages are shared)."""
+    """One changelog entry in words, in the active language, as the history pages and change notices say it.
+
+    A move to another day names the days (the times alone could be the same).
+    """
     kind, before, after = change["type"], change.get("before") or {}, change.get("after") or {}
     if kind == "added":
         text = _("added, %(start)s-%(end)s") % {"start": after["start"], "end": after["end"]}
@@ -96,6 +102,10 @@ def change_text(change: dict) -> str:
         text = _("presented now by %(after)s") % {"after": after.get("presenter") or "-"}
     elif kind == "retitled":
         text = _("new title")
+    elif kind == "chair_changed":
+        text = _("new chair")
+    elif kind == "details_changed":
+        text = _("details changed")
     else:
         text = _("order changed")
     return f"{change['title']}: {text}"
@@ -103,6 +113,30 @@ def change_text(change: dict) -> str:
 
 def _cache_key(kind: str, version_id: int, stamp: str, language: str = "") -> str:
     return f"agenda:{kind}:{version_id}:{stamp}:{language}"
+
+
+def _shared(key: str, build: Callable[[], bytes]) -> bytes:
+    """From Django's cache, or built now and kept there for every process."""
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
+def agenda_exports_build(*, version: AgendaVersion) -> bytes:
+    """Build the version's JSON, calendars (one per language) and PDF into the cache; return the PDF.
+
+    What the cache holds already is not built again: called twice, it renders
+    the PDF once. `version.conference` is read for its last edit, which is part
+    of the keys the requests will ask for.
+    """
+    stamp = agenda_stamp(version.published_at, version.conference.updated_at)
+    _json_bytes(version.pk, stamp)
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            _calendar_bytes(version.pk, stamp, language)
+    return _agenda_pdf(version.pk, stamp)
 
 
 # JSON -----------------------------------------------------------------------------------------------
@@ -214,21 +248,25 @@ def agenda_calendar(
     return calendar.to_ical()
 
 
-@functools.lru_cache(maxsize=MEMORY_SLOTS)
-def _conference_calendar(version_id: int, stamp: str, language: str) -> bytes:
-    """The whole conference's calendar of one version: from memory, Django's cache, or built once."""
-    key = _cache_key("ics", version_id, stamp, language)
-    calendar = cache.get(key)
-    if calendar is None:
+def _calendar_bytes(version_id: int, stamp: str, language: str) -> bytes:
+    """The whole conference's calendar of one version in the active language, from Django's cache or built."""
+
+    def build() -> bytes:
         version = AgendaVersion.objects.select_related("conference").get(pk=version_id)
-        calendar = agenda_calendar(
+        return agenda_calendar(
             conference=version.conference,
             published_at=version.published_at,
             items=version.items,
             cancelled=cancelled_items(version.items, agenda_earlier_items(version=version)),
         )
-        cache.set(key, calendar, CACHE_SECONDS)
-    return calendar
+
+    return _shared(_cache_key("ics", version_id, stamp, language), build)
+
+
+@functools.lru_cache(maxsize=MEMORY_SLOTS)
+def _conference_calendar(version_id: int, stamp: str, language: str) -> bytes:
+    """The whole conference's calendar of one version: from memory, Django's cache, or built once."""
+    return _calendar_bytes(version_id, stamp, language)
 
 
 def person_calendar(*, conference: Conference, version: AgendaVersion | None, person_id: int) -> bytes:
@@ -259,15 +297,14 @@ def person_calendar(*, conference: Conference, version: AgendaVersion | None, pe
 
 def _agenda_pdf(version_id: int, stamp: str) -> bytes:
     """The version's Chương trình PDF, from Django's cache or rendered once (it is always in Vietnamese)."""
-    key = _cache_key("pdf", version_id, stamp)
-    pdf = cache.get(key)
-    if pdf is None:
+
+    def build() -> bytes:
         from conferences.documents.agenda import render_agenda_pdf
 
         version = AgendaVersion.objects.select_related("conference__host__parent").get(pk=version_id)
-        pdf = render_agenda_pdf(version)
-        cache.set(key, pdf, CACHE_SECONDS)
-    return pdf
+        return render_agenda_pdf(version)
+
+    return _shared(_cache_key("pdf", version_id, stamp), build)
 
 
 # HTTP -----------------------------------------------------------------------------------------------
@@ -304,10 +341,19 @@ def _cacheable(response: HttpResponse, head: AgendaHead) -> HttpResponse:
     return response
 
 
+def _json_bytes(version_id: int, stamp: str) -> bytes:
+    """The version as JSON (the same in every language), from Django's cache or built."""
+
+    def build() -> bytes:
+        version, items_json = agenda_version_json(version_id=version_id)
+        return agenda_json(conference=version.conference, version=version, items_json=items_json).encode()
+
+    return _shared(_cache_key("json", version_id, stamp), build)
+
+
 @functools.lru_cache(maxsize=MEMORY_SLOTS)
 def _agenda_json_bytes(version_id: int, stamp: str, language: str) -> bytes:
-    version, items_json = agenda_version_json(version_id=version_id)
-    return agenda_json(conference=version.conference, version=version, items_json=items_json).encode()
+    return _json_bytes(version_id, stamp)
 
 
 def _language() -> str:

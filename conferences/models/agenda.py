@@ -106,6 +106,9 @@ class AgendaVersion(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Set by the worker once the exports are built and the change notices written; until then the
+    # organizer sees that they are being written.
+    prepared_at = models.DateTimeField(_("prepared at"), null=True, blank=True)
 
     class Meta:
         ordering = ["conference", "-number"]

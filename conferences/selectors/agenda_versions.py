@@ -18,7 +18,15 @@ from conferences.selectors.conferences import PUBLIC_STATUSES, conference_list_f
 
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 # Everything about a version except its items.
-VERSION_META = ("id", "conference_id", "number", "changelog", "published_at", "published_by_id")
+VERSION_META = (
+    "id",
+    "conference_id",
+    "number",
+    "changelog",
+    "published_at",
+    "published_by_id",
+    "prepared_at",
+)
 
 
 @dataclass(frozen=True)
@@ -45,7 +53,12 @@ class AgendaHead:
     @property
     def stamp(self) -> str:
         """Changes whenever the version or the conference changes: part of ETags and cache keys."""
-        return f"{_micros(self.published_at):x}.{_micros(self.conference_updated_at):x}"
+        return agenda_stamp(self.published_at, self.conference_updated_at)
+
+
+def agenda_stamp(published_at: datetime.datetime, conference_updated_at: datetime.datetime) -> str:
+    """The stamp of a version as its conference stands (AgendaHead.stamp)."""
+    return f"{_micros(published_at):x}.{_micros(conference_updated_at):x}"
 
 
 def _micros(moment: datetime.datetime) -> int:

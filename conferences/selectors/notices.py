@@ -38,6 +38,11 @@ def invitation_reminder_prefix(invitation_id: int) -> str:
     return f"{invitation_notice_prefix(invitation_id)}reminder:"
 
 
+def invitation_letter_key(invitation_id: int, send: int) -> str:
+    """The idempotency key of the e-mails of one send (the outbox adds "|<address>" per row)."""
+    return f"{invitation_notice_prefix(invitation_id)}sent:v{send}"
+
+
 def agenda_notice_prefix(conference_id: int, version_number: int) -> str:
     return f"agenda:{conference_id}:v{version_number}:"
 
@@ -84,6 +89,24 @@ def invitation_notices(*, invitation: Invitation):
         prefix=invitation_notice_prefix(invitation.pk),
         scope=conference_notice_scope(invitation.conference_id),
     )
+
+
+def invitation_letter_written(*, invitation_id: int, send: int) -> bool:
+    """Whether the e-mails of this send of the invitation are in the outbox (a worker writes them)."""
+    return notifications_with_key_prefix(prefix=f"{invitation_letter_key(invitation_id, send)}|").exists()
+
+
+def invitation_letter_pending(*, invitation: Invitation, notices: Iterable | None = None) -> bool:
+    """Whether the letter of the invitation's latest send is still being prepared.
+
+    `notices`, the invitation's notices when the caller has read them already, spares a query.
+    """
+    if invitation.send_count == 0:
+        return False
+    if notices is None:
+        return not invitation_letter_written(invitation_id=invitation.pk, send=invitation.send_count)
+    key = f"{invitation_letter_key(invitation.pk, invitation.send_count)}|"
+    return not any(notice.idempotency_key.startswith(key) for notice in notices)
 
 
 def agenda_notice_count(*, version: AgendaVersion) -> int:

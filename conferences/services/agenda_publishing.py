@@ -1,21 +1,24 @@
 """Checking and publishing the agenda: immutable numbered versions, a changelog, and change notices.
 
 Organizers edit the working items freely; nothing reaches anyone until they
-publish. Publishing version 2 or later writes, through the outbox and once per
-version, a personal notice to each registered person whose own items changed
-and (when AGENDA_NOTIFY_ALL is on) a short notice with the new PDF to everyone
-else registered.
+publish. Publishing saves the version in a short transaction; a worker then
+builds its exports into the cache and, from version 2 on, writes through the
+outbox (once per version) a personal notice to each speaker or chair whose
+items changed and (when AGENDA_NOTIFY_ALL is on) a short notice with the new
+PDF to everyone else registered.
 """
 
 import datetime
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conferences.models import AgendaItem, AgendaVersion, Conference, Paper, Registration
+from conferences.exports.agenda import agenda_exports_build
+from conferences.models import AgendaItem, AgendaVersion, Conference, Paper, Person, Registration
 from conferences.selectors.agenda import agenda_item_list
 from conferences.selectors.notices import agenda_notice_prefix
 from conferences.services.agenda import agenda_time_outside_days
@@ -25,6 +28,7 @@ from notifications.selectors import notifications_with_key_prefix
 from notifications.services import Attachment
 
 LONG_STRETCH = datetime.timedelta(hours=2)
+PDF = "application/pdf"
 
 
 @dataclass
@@ -223,11 +227,16 @@ def _when(item: dict) -> dict:
 
 @transaction.atomic
 def agenda_publish(*, conference: Conference, actor=None) -> AgendaVersion:
-    """Freeze the working agenda as the next version and tell the people it concerns.
+    """Freeze the working agenda as the next version; a worker then tells the people it concerns.
 
     Errors from agenda_check block publishing. Publishing with nothing changed
     since the last version is refused, so a double click makes no empty version.
+    The conference row is locked only while the version is decided and saved:
+    its exports and change notices are made by agenda_version_prepare, in a task
+    sent when this transaction commits.
     """
+    from conferences.tasks import prepare_agenda_version
+
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
     items = list(agenda_item_list(conference=conference))
     if not items:
@@ -257,24 +266,49 @@ def agenda_publish(*, conference: Conference, actor=None) -> AgendaVersion:
         published_at=timezone.now(),
         published_by=actor,
     )
-    if last is not None:
-        agenda_change_notify(version=version, previous=previous)
+    transaction.on_commit(partial(prepare_agenda_version.delay, version.pk))
     return version
 
 
-def agenda_change_notify(*, version: AgendaVersion, previous: list[dict]) -> int:
+def agenda_version_prepare(*, version_id: int) -> int:
+    """Build a published version's exports into the cache and write its change notices (the worker's half).
+
+    Run by the task agenda_publish sends on commit, outside any transaction, so
+    the PDF renders while nothing is locked. The PDF is rendered once: the
+    public download and the notices' attachment are the same bytes. A version
+    already prepared (the task ran twice) is left alone, and the notices'
+    idempotency keys make a run cut short and run again write each notice once.
+    Return how many notices this run wrote.
+    """
+    version = AgendaVersion.objects.select_related("conference__host").filter(pk=version_id).first()
+    if version is None or version.prepared_at is not None:
+        return 0  # Deleted with its conference, or prepared already.
+    pdf = agenda_exports_build(version=version)
+    written = 0
+    if version.number > 1:
+        previous = (
+            AgendaVersion.objects.filter(conference_id=version.conference_id, number=version.number - 1)
+            .values_list("items", flat=True)
+            .first()
+        )
+        written = agenda_change_notify(version=version, previous=previous or [], pdf=pdf)
+    # Conditional: of two runs that got this far, one marks it.
+    AgendaVersion.objects.filter(pk=version.pk, prepared_at__isnull=True).update(prepared_at=timezone.now())
+    return written
+
+
+def agenda_change_notify(*, version: AgendaVersion, previous: list[dict], pdf: bytes | None = None) -> int:
     """Write this version's change notices and return how many were written.
 
-    The idempotency keys make a second call for the same version write nothing.
+    Each speaker or chair of a changed item gets a personal notice listing the
+    changes that concern them, registered or not (if they have an address);
+    with AGENDA_NOTIFY_ALL every other registered person gets a short notice
+    with the version's PDF (`pdf`, or the cached one). The idempotency keys make
+    a second call for the same version write nothing.
     """
     conference = version.conference
     prefix = agenda_notice_prefix(conference.pk, version.number)
     existing = notifications_with_key_prefix(prefix=prefix).count()
-    registrations = list(
-        Registration.objects.filter(conference=conference, status=Registration.Status.CONFIRMED)
-        .exclude(person__email="")
-        .select_related("person")
-    )
     people_changes: dict[int, list[dict]] = {}
     involved_before = _people_by_item(previous)
     involved_after = _people_by_item(version.items)
@@ -283,9 +317,19 @@ def agenda_change_notify(*, version: AgendaVersion, previous: list[dict]) -> int
             change["item"], set()
         ):
             people_changes.setdefault(person_id, []).append(change)
+    registered = [
+        registration.person
+        for registration in Registration.objects.filter(
+            conference=conference, status=Registration.Status.CONFIRMED
+        )
+        .exclude(person__email="")
+        .select_related("person")
+    ]
+    registered_ids = {person.pk for person in registered}
+    # The change concerns its speakers and chairs most, whether or not they registered.
+    unregistered = Person.objects.filter(pk__in=people_changes.keys() - registered_ids).exclude(email="")
     others = []
-    for registration in registrations:
-        person = registration.person
+    for person in [*registered, *unregistered]:
         own = people_changes.get(person.pk)
         if own:
             conference_notify(
@@ -299,20 +343,17 @@ def agenda_change_notify(*, version: AgendaVersion, previous: list[dict]) -> int
         else:
             others.append(person_recipient(person))
     if others and settings.AGENDA_NOTIFY_ALL:
-        from conferences.documents.agenda import render_agenda_pdf
-
-        pdf = Attachment(
-            filename=f"chuong-trinh-v{version.number}.pdf",
-            content=render_agenda_pdf(version),
-            content_type="application/pdf",
-        )
+        if pdf is None:
+            pdf = agenda_exports_build(version=version)
         conference_notify(
             conference=conference,
             recipients=others,
             kind="agenda_change",
             context={"conference": conference, "version": version, "changes": [], "personal": False},
             idempotency_key=f"{prefix}all",
-            attachments=[pdf],
+            attachments=[
+                Attachment(filename=f"chuong-trinh-v{version.number}.pdf", content=pdf, content_type=PDF)
+            ],
             hold=False,
         )
     return notifications_with_key_prefix(prefix=prefix).count() - existing

@@ -1,4 +1,10 @@
-"""Sending invitations: the document number, the letter, the RSVP link and the planned reminders."""
+"""Sending invitations: the document number, the letter, the RSVP link and the planned reminders.
+
+A send is decided in a short transaction (invitation_send: number, count,
+status, audit entry); the letter PDF is rendered and the e-mails written by a
+worker afterwards (invitation_letter_send), so no request renders a PDF or holds
+the invitation locked while one renders.
+"""
 
 import datetime
 from functools import partial
@@ -11,7 +17,13 @@ from django.utils.translation import gettext as _
 
 from conferences.documents.invitation_letter import invitation_letter_filename, render_invitation_letter
 from conferences.models import AuditEntry, Conference, DocumentKind, Invitation, InvitationLink
-from conferences.selectors.notices import invitation_notice_prefix, invitation_reminder_prefix
+from conferences.selectors.notices import (
+    invitation_letter_key,
+    invitation_letter_written,
+    invitation_notice_prefix,
+    invitation_reminder_prefix,
+)
+from conferences.services.audit import audit_record
 from conferences.services.documents import document_number_allocate
 from conferences.services.notices import conference_notify, organization_recipients, person_recipient
 from core.exceptions import ApplicationError
@@ -53,13 +65,19 @@ def invitation_recipients(invitation: Invitation) -> list[Recipient]:
 
 
 @transaction.atomic
-def invitation_send(*, invitation: Invitation, actor=None, hold: bool | None = None) -> list:
-    """Number the letter, make an RSVP link and write the e-mail (and its reminders) to the outbox.
+def invitation_send(*, invitation: Invitation, actor=None, hold: bool | None = None) -> Invitation:
+    """Number the letter and count the send; a worker then writes the e-mail with the letter.
 
-    Sending again writes a new e-mail with a new link (earlier links keep
-    working until they expire); the document number stays. Reminders of an
-    earlier send are cancelled and planned again with the new link.
+    The invitation is locked only while its number, send count and status are
+    decided; the letter is rendered and the e-mail (with a new RSVP link) and its
+    reminders are written by invitation_letter_send, in a task sent when this
+    transaction commits. Sending again writes a new e-mail with a new link
+    (earlier links keep working until they expire); the document number stays.
+    Reminders of an earlier send are cancelled and planned again with the new link.
+    Return the invitation as it now stands.
     """
+    from conferences.tasks import send_invitation_letter
+
     invitation = (
         Invitation.objects.select_for_update(of=("self",))
         .select_related("conference__host", "organization", "person", "document")
@@ -70,8 +88,7 @@ def invitation_send(*, invitation: Invitation, actor=None, hold: bool | None = N
         raise ApplicationError(_("This invitation has been revoked."))
     if conference.status == Conference.Status.CLOSED:
         raise ApplicationError(_("The conference is closed."))
-    recipients = invitation_recipients(invitation)
-    if not recipients:
+    if not invitation_recipients(invitation):
         raise ApplicationError(
             _("%(name)s has no e-mail address to send the invitation to.")
             % {"name": invitation.invitee_name},
@@ -87,38 +104,73 @@ def invitation_send(*, invitation: Invitation, actor=None, hold: bool | None = N
     if invitation.status == Invitation.Status.DRAFT:
         invitation.status = Invitation.Status.SENT
     invitation.save()
+    # The earlier send's reminders carry its link: they stop now, the new send plans its own.
+    reminders_cancel(invitation=invitation)
+    if actor is not None:
+        audit_record(
+            action=AuditEntry.Action.INVITATION_SENT,
+            target=invitation,
+            conference=conference,
+            actor=actor,
+            data={"send": invitation.send_count, "document": invitation.document.formatted},
+        )
+    transaction.on_commit(partial(send_invitation_letter.delay, invitation.pk, invitation.send_count, hold))
+    return invitation
 
+
+def invitation_letter_send(*, invitation_id: int, send: int, hold: bool | None = None) -> int:
+    """Write the e-mails of one send: the letter, a new RSVP link, the reminders (the worker's half).
+
+    Run by the task invitation_send sends on commit. The letter renders before
+    any lock is taken; the link and the e-mails are then written in one short
+    transaction, so a link exists only with the e-mail that carries it. A send
+    written already (the task ran twice) writes nothing. Return how many
+    e-mails were written.
+    """
+    invitation = (
+        Invitation.objects.select_related("conference__host__parent", "organization", "person", "document")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None or invitation.status == Invitation.Status.REVOKED:
+        return 0  # Deleted or revoked since: nothing to send.
+    if invitation_letter_written(invitation_id=invitation_id, send=send):
+        return 0
+    recipients = invitation_recipients(invitation)
+    if not recipients:
+        return 0  # The addresses were removed since; sending again names the reason.
     letter = Attachment(
         filename=invitation_letter_filename(invitation),
         content=render_invitation_letter(invitation),
         content_type="application/pdf",
     )
-    context = {
-        "invitation": invitation,
-        "conference": conference,
-        "rsvp_url": invitation_link_create(invitation=invitation),
-    }
-    rows = conference_notify(
-        conference=invitation.conference,
-        recipients=recipients,
-        kind="invitation",
-        context=context,
-        idempotency_key=f"{invitation_notice_prefix(invitation.pk)}sent:v{invitation.send_count}",
-        attachments=[letter],
-        hold=hold,
-    )
-    reminders_cancel(invitation=invitation)
-    _plan_reminders(invitation, recipients, context, now)
-    if actor is not None:
-        AuditEntry.objects.create(
-            conference=conference,
-            actor=actor,
-            action="invitation.sent",
-            object_type="invitation",
-            object_id=str(invitation.pk),
-            data={"send": invitation.send_count, "document": invitation.document.formatted},
+    with transaction.atomic():
+        # Locked while the e-mails are written (no rendering here): a second run of this send waits,
+        # then finds them; a revocation meanwhile is seen.
+        current = Invitation.objects.select_for_update().get(pk=invitation_id)
+        if current.status == Invitation.Status.REVOKED or invitation_letter_written(
+            invitation_id=invitation_id, send=send
+        ):
+            return 0
+        context = {
+            "invitation": invitation,
+            "conference": invitation.conference,
+            "rsvp_url": invitation_link_create(invitation=invitation),
+        }
+        rows = conference_notify(
+            conference=invitation.conference,
+            recipients=recipients,
+            kind="invitation",
+            context=context,
+            idempotency_key=invitation_letter_key(invitation_id, send),
+            attachments=[letter],
+            hold=hold,
         )
-    return rows
+        if current.send_count == send and current.status == Invitation.Status.SENT:
+            # The latest send plans the reminders; an answer or a later send since means none.
+            reminders_cancel(invitation=invitation)
+            _plan_reminders(invitation, recipients, context, timezone.now())
+    return len(rows)
 
 
 def _plan_reminders(invitation, recipients, context, now) -> None:
@@ -236,13 +288,11 @@ def invitation_remind(*, invitation: Invitation, actor=None) -> list:
     if already:
         return already  # Reminded today already: no second e-mail, and no new link that nobody got.
     if actor is not None:
-        AuditEntry.objects.create(
+        audit_record(
+            action=AuditEntry.Action.INVITATION_REMINDED,
+            target=invitation,
             conference=invitation.conference,
             actor=actor,
-            action="invitation.reminded",
-            object_type="invitation",
-            object_id=str(invitation.pk),
-            data={},
         )
     return conference_notify(
         conference=invitation.conference,
@@ -273,12 +323,11 @@ def invitation_revoke(*, invitation: Invitation, actor=None, reason: str = "") -
     Registration.objects.filter(invitation=invitation, status=Registration.Status.CONFIRMED).update(
         status=Registration.Status.CANCELLED, token_hash=None, updated_at=timezone.now()
     )
-    AuditEntry.objects.create(
-        conference_id=invitation.conference_id,
+    audit_record(
+        action=AuditEntry.Action.INVITATION_REVOKED,
+        target=invitation,
+        conference=invitation.conference,
         actor=actor,
-        action="invitation.revoked",
-        object_type="invitation",
-        object_id=str(invitation.pk),
         data={"reason": reason},
     )
     return invitation

@@ -114,6 +114,12 @@ def _render_editor(
     if fill_form is None:
         fill_form = AgendaFillForm(conference=conference, initial={"starts_at": next_start})
     latest = agenda_current_version(conference, with_items=False)
+    # The latest version's change notices: being written by a worker, or how many it wrote.
+    latest_notices = (
+        agenda_notice_count(version=latest)
+        if latest is not None and latest.number > 1 and latest.prepared_at is not None
+        else None
+    )
     context = {
         "conference": conference,
         "days": _rows(items, flagged),
@@ -121,6 +127,7 @@ def _render_editor(
         "errors": _issues(check.errors, by_id),
         "warnings": _issues(check.warnings, by_id),
         "latest_version": latest,
+        "latest_notices": latest_notices,
         "next_version_number": latest.number + 1 if latest else 1,
         "papers_to_place": agenda_papers(conference=conference).count(),
         "item_form": item_form,
@@ -288,12 +295,19 @@ def agenda_publish_view(request, slug: str):
         else:
             messages.error(request, exc.message)
         return redirect(_editor_url(conference))
-    notices = agenda_notice_count(version=version)
-    text = ngettext(
-        "Version %(number)d published; %(count)d notice written.",
-        "Version %(number)d published; %(count)d notices written.",
-        notices,
-    ) % {"number": version.number, "count": notices}
+    version.refresh_from_db(fields=["prepared_at"])
+    if version.prepared_at is None and version.number > 1:
+        # A worker writes them after the commit (at once when tasks run eagerly, as in a demo).
+        text = _("Version %(number)d published; its change notices are being written.") % {
+            "number": version.number
+        }
+    else:
+        notices = agenda_notice_count(version=version)
+        text = ngettext(
+            "Version %(number)d published; %(count)d notice written.",
+            "Version %(number)d published; %(count)d notices written.",
+            notices,
+        ) % {"number": version.number, "count": notices}
     outbox = reverse("conferences:outbox", kwargs={"slug": conference.slug})
     messages.success(request, format_html('{} <a href="{}">{}</a>', text, outbox, _("Open the outbox")))
     return redirect(_editor_url(conference))

@@ -31,9 +31,10 @@ from conferences.selectors.invitations import (
     invitation_links,
     invitation_list,
 )
-from conferences.selectors.notices import invitation_notices
+from conferences.selectors.notices import invitation_letter_pending, invitation_notices
 from conferences.selectors.organizations import organization_search
 from conferences.services.invitation_sending import (
+    invitation_recipients,
     invitation_remind,
     invitation_revoke,
     invitation_send,
@@ -288,13 +289,15 @@ def invitation_detail(request, slug: str, pk: int):
     conference = organized_conference(request, slug, MANAGE_INVITATIONS)
     invitation = organized_invitation(conference, pk)
     audit = invitation_history(invitation=invitation)
-    notices = invitation_notices(invitation=invitation)
+    notices = list(invitation_notices(invitation=invitation))
+    letter_pending = invitation_letter_pending(invitation=invitation, notices=notices)
     context = {
         "conference": conference,
         "invitation": invitation,
         "delegates": list(invitation_delegates(invitation=invitation)),
         "links": invitation_links(invitation=invitation),
         "notices": notices,
+        "letter_pending": letter_pending,
         "audit": [
             {
                 "entry": entry,
@@ -317,19 +320,21 @@ def invitation_send_view(request, slug: str, pk: int):
     invitation = organized_invitation(conference, pk)
     try:
         # One invitation sent by hand goes at once; only bulk sends wait for approval.
-        rows = invitation_send(invitation=invitation, actor=request.user, hold=False)
+        invitation = invitation_send(invitation=invitation, actor=request.user, hold=False)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect(_back(request, conference, invitation))
-    invitation.refresh_from_db(fields=["document", "send_count"])
+    count = len(invitation_recipients(invitation))
     messages.success(
         request,
         ngettext(
-            "Invitation %(number)s sent to %(name)s (%(count)d e-mail).",
-            "Invitation %(number)s sent to %(name)s (%(count)d e-mails).",
-            len(rows),
+            "Invitation %(number)s is being sent to %(name)s (%(count)d e-mail): "
+            "the letter is being prepared and the e-mail goes to the outbox in a moment.",
+            "Invitation %(number)s is being sent to %(name)s (%(count)d e-mails): "
+            "the letter is being prepared and the e-mails go to the outbox in a moment.",
+            count,
         )
-        % {"number": invitation.document.formatted, "name": invitation.invitee_name, "count": len(rows)},
+        % {"number": invitation.document.formatted, "name": invitation.invitee_name, "count": count},
     )
     return redirect(_back(request, conference, invitation))
 

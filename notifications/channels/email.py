@@ -1,8 +1,10 @@
 """E-mail over SMTP, one connection per batch, keeping each message's server reply."""
 
 import contextlib
+import re
 import smtplib
 from email.utils import formatdate, parseaddr
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -10,6 +12,13 @@ from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.core.mail.message import sanitize_address
 
 from notifications.channels.base import Channel, ChannelSession, SendResult
+from notifications.rendering import (
+    ESCAPED_NAME_PLACEHOLDER,
+    NAME_PLACEHOLDER,
+    RenderedMessage,
+    escape,
+    put_name,
+)
 
 
 def build_message(notification, connection=None, attachments=None) -> EmailMultiAlternatives:
@@ -35,6 +44,99 @@ def serialize_without_date(notification, attachments=None) -> bytes:
     message = build_message(notification, attachments=attachments).message()
     del message["Date"]
     return message.as_bytes(linesep="\r\n")
+
+
+# An address Django writes into the To header exactly as given: a dot-atom at an ASCII domain.
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_PLAIN_ADDRESS = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9-]{{1,63}}(?:\.[A-Za-z0-9-]{{1,63}})*")
+# Stand-ins of the same length as the values they stand for (a Message-ID holds a UUID).
+_ADDRESS_MARK = "recipient-address@placeholder.invalid"
+_ID_MARK = "message-id-placeholder-0123456789abc"
+_MAX_HEADER_LINE = 78  # Beyond this a header may be folded, differently for each value.
+_MAX_BODY_LINE = 998  # Django encodes a body with a longer line as quoted-printable, not 8bit.
+
+
+def _has_long_lines(text: str) -> bool:
+    # The test Django's SafeMIMEText makes to choose quoted-printable.
+    return any(len(line.encode(errors="surrogateescape")) > _MAX_BODY_LINE for line in text.splitlines())
+
+
+class MimeTemplate:
+    """serialize_without_date for many notices that differ only in address, Message-ID and name.
+
+    Django builds the message once, with stand-ins for the three; each notice's
+    bytes are then the pieces between the stand-ins joined with its own values.
+    `serialize` returns None when that would not give exactly what
+    serialize_without_date gives (an address Django would rewrite or fold, a
+    line long enough to change the body's encoding...): the caller builds that
+    one in full.
+    """
+
+    def __init__(self, message: RenderedMessage):
+        self.message = message
+        self.pieces: list[bytes] = []
+        self.slots: list[str] = []
+        self.boundary = ""
+        if (
+            NAME_PLACEHOLDER in message.subject
+            or _has_long_lines(message.text)
+            or _has_long_lines(message.html)
+        ):
+            return  # A name in the subject is encoded with it; a long line changes the body's encoding.
+        stand_in = SimpleNamespace(
+            subject=message.subject,
+            body_text=message.text,
+            body_html=message.html,
+            recipient_address=_ADDRESS_MARK,
+            message_id=f"<{_ID_MARK}@hoinghi>",
+        )
+        built = serialize_without_date(stand_in, attachments=())
+        slots = {
+            _ADDRESS_MARK.encode(): "address",
+            _ID_MARK.encode(): "id",
+            ESCAPED_NAME_PLACEHOLDER.encode(): "escaped_name",
+            NAME_PLACEHOLDER.encode(): "name",
+        }
+        pattern = re.compile(b"|".join(re.escape(mark) for mark in slots))
+        start = 0
+        for found in pattern.finditer(built):
+            self.pieces.append(built[start : found.start()])
+            self.slots.append(slots[found.group()])
+            start = found.end()
+        self.pieces.append(built[start:])
+        if self.slots.count("address") != 1 or self.slots.count("id") != 1:
+            self.pieces, self.slots = [], []  # A stand-in also turned up in the text: do not guess.
+            return
+        boundary = re.search(rb'boundary="([^"]+)"', self.pieces[0])
+        self.boundary = boundary.group(1).decode() if boundary else ""
+
+    def serialize(self, notification, name: str) -> bytes | None:
+        """The notice's bytes as serialize_without_date gives them, or None if they must be built in full."""
+        address = notification.recipient_address
+        escaped = escape(name)
+        if (
+            not self.slots
+            or not _PLAIN_ADDRESS.fullmatch(address)
+            or len(address) + len("To: ") > _MAX_HEADER_LINE
+            or (self.boundary and self.boundary in name)
+            or notification.subject != self.message.subject
+            or notification.body_text != put_name(self.message.text, name, escaped_name=escaped)
+            or notification.body_html != put_name(self.message.html, name, escaped_name=escaped)
+            or _has_long_lines(notification.body_text)
+            or _has_long_lines(notification.body_html)
+        ):
+            return None
+        values = {
+            "address": address.encode(),
+            "id": str(notification.id).encode(),
+            "name": name.encode(),
+            "escaped_name": escaped.encode(),
+        }
+        out = [self.pieces[0]]
+        for slot, piece in zip(self.slots, self.pieces[1:], strict=True):
+            out.append(values[slot])
+            out.append(piece)
+        return b"".join(out)
 
 
 def wire_bytes(notification) -> bytes:

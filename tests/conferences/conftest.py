@@ -10,3 +10,22 @@ def invitation_settings(settings):
     settings.RSVP_REMINDER_DAYS = [7, 2]
     settings.RSVP_LINK_GRACE_DAYS = 3
     settings.LANGUAGE_CODE = "en"  # ApplicationError messages are asserted in the source language.
+
+
+@pytest.fixture
+def send(run_commit_tasks):
+    """invitation_send, then the worker's task it sends on commit; return the e-mails of that send."""
+    from conferences.services.invitation_sending import invitation_send
+    from notifications.models import Notification
+
+    def run(invitation, **kwargs) -> list[Notification]:
+        with run_commit_tasks():
+            sent = invitation_send(invitation=invitation, **kwargs)
+        return list(Notification.objects.filter(idempotency_key__startswith=f"{letter_key(sent)}|"))
+
+    return run
+
+
+def letter_key(invitation) -> str:
+    """The idempotency key of the e-mails of the invitation's latest send."""
+    return f"invitation:{invitation.pk}:sent:v{invitation.send_count}"

@@ -450,7 +450,8 @@ def test_publish_returns_the_new_version(organizer_client, conference, organizer
     response = organizer_client.post(PUBLISH)
 
     assert response.status_code == 201
-    assert response.json() == {"number": 1, "changelog": [], "notices": 0}
+    # The worker's task is sent when the request's transaction commits: the response does not wait for it.
+    assert response.json() == {"number": 1, "changelog": [], "notices": 0, "prepared": False}
     version = AgendaVersion.objects.get()
     assert (version.number, version.published_by) == (1, organizer)
 
@@ -480,7 +481,9 @@ def test_publish_with_nothing_changed_is_refused(organizer_client, conference):
     assert AgendaVersion.objects.count() == 1
 
 
-def test_publish_of_version_two_reports_the_changes_and_notices(organizer_client, conference, settings):
+def test_publish_of_version_two_reports_the_changes_and_notices(
+    organizer_client, conference, settings, django_capture_on_commit_callbacks
+):
     settings.AGENDA_NOTIFY_ALL = False
     speaker = PersonFactory(email="hung@quangninh.gov.vn")
     RegistrationFactory(conference=conference, person=speaker)
@@ -489,14 +492,23 @@ def test_publish_of_version_two_reports_the_changes_and_notices(organizer_client
     agenda_publish(conference=conference)
     organizer_client.post(item_url(item, "move/"), {"starts_at": "2021-04-09T09:35"}, format="json")
 
-    response = organizer_client.post(PUBLISH)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organizer_client.post(PUBLISH)
 
     assert response.status_code == 201
     data = response.json()
-    assert (data["number"], data["notices"]) == (2, 1)
+    assert (data["number"], data["notices"], data["prepared"]) == (2, 0, False)
     assert [(c["type"], c["item"], c["before"]["start"], c["after"]["start"]) for c in data["changelog"]] == [
         ("retimed", item.pk, "09:05", "09:35")
     ]
+    progress = organizer_client.get(PUBLISH)
+    assert progress.status_code == 200
+    assert (progress.json()["number"], progress.json()["notices"], progress.json()["prepared"]) == (
+        2,
+        1,
+        True,
+    )
+    assert progress.json()["changelog"] == data["changelog"]
     notice = Notification.objects.get(kind="agenda_change")
     assert notice.recipient_address == "hung@quangninh.gov.vn"
 

@@ -21,7 +21,11 @@ from conferences.models import (
     Registration,
 )
 from conferences.services.documents import document_number_allocate
-from conferences.services.invitation_sending import invitation_link_create, invitation_send
+from conferences.services.invitation_sending import (
+    invitation_letter_send,
+    invitation_link_create,
+    invitation_send,
+)
 from conferences.services.organizations import organization_create, province_upsert
 from conferences.templatetags.vn_format import ngay_thang_nam
 from core.tokens import token_new
@@ -106,8 +110,9 @@ def rsvp_url(token: str) -> str:
 
 
 def sent_with_token(invitation: Invitation) -> str:
-    """Send the invitation (as the service does) and return the token of a fresh RSVP link."""
-    invitation_send(invitation=invitation)
+    """Send the invitation (the request's half and the worker's) and return the token of a fresh RSVP link."""
+    sent = invitation_send(invitation=invitation)
+    invitation_letter_send(invitation_id=sent.pk, send=sent.send_count)
     return invitation_link_create(invitation=invitation).rstrip("/").rsplit("/", 1)[-1]
 
 
@@ -611,11 +616,13 @@ def test_bulk_create_names_the_organizations_field(as_organizer, conference, pay
 
 
 def test_send_numbers_the_letter_and_writes_the_email_with_the_pdf(
-    as_organizer, conference, invitation, organizer
+    as_organizer, conference, invitation, organizer, run_commit_tasks
 ):
-    response = as_organizer.post(url(conference, f"{invitation.pk}/send/"), {}, format="json")
+    with run_commit_tasks():
+        response = as_organizer.post(url(conference, f"{invitation.pk}/send/"), {}, format="json")
 
     assert response.status_code == 200, response.content
+    assert response.json()["letter_pending"] is True  # The answer did not wait for the letter.
     invitation.refresh_from_db()
     assert (invitation.status, invitation.send_count) == ("sent", 1)
     assert invitation.sent_at is not None
@@ -641,17 +648,22 @@ def test_send_numbers_the_letter_and_writes_the_email_with_the_pdf(
     )
 
 
-def test_send_with_hold_keeps_the_email_for_approval(as_organizer, conference, invitation):
-    response = as_organizer.post(url(conference, f"{invitation.pk}/send/"), {"hold": True}, format="json")
+def test_send_with_hold_keeps_the_email_for_approval(as_organizer, conference, invitation, run_commit_tasks):
+    with run_commit_tasks():
+        response = as_organizer.post(url(conference, f"{invitation.pk}/send/"), {"hold": True}, format="json")
 
     assert response.status_code == 200
     assert Notification.objects.get(kind="invitation").state == Notification.State.HELD
 
 
-def test_send_again_keeps_the_number_and_writes_a_new_email(as_organizer, conference, invitation):
-    as_organizer.post(url(conference, f"{invitation.pk}/send/"), {}, format="json")
+def test_send_again_keeps_the_number_and_writes_a_new_email(
+    as_organizer, conference, invitation, run_commit_tasks
+):
+    with run_commit_tasks():
+        as_organizer.post(url(conference, f"{invitation.pk}/send/"), {}, format="json")
 
-    response = as_organizer.post(url(conference, f"{invitation.pk}/send/"), {}, format="json")
+    with run_commit_tasks():
+        response = as_organizer.post(url(conference, f"{invitation.pk}/send/"), {}, format="json")
 
     assert response.status_code == 200
     invitation.refresh_from_db()

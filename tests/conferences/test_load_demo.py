@@ -240,16 +240,23 @@ def test_load_demo_writes_notices_to_delegates_one_sent_at_once_one_held(django_
     )
     # The answers are recorded by rsvp_submit, so each delegate also has the confirmation with
     # their personal link, sent at once.
+    from conferences.tasks import prepare_agenda_version
+    from notifications.tasks import deliver_notifications
+
     pending = Notification.objects.filter(state=Notification.State.PENDING)
     confirmations = {
         str(pk) for pk in pending.filter(kind="registration_confirmation").values_list("pk", flat=True)
     }
     announcement = {str(pk) for pk in pending.filter(kind="announcement").values_list("pk", flat=True)}
     assert len(confirmations) == delegates
-    # Delivery of what is not held is queued when the load commits; the announcement in batches of 100.
-    queued = [set(callback.args[0]) for callback in callbacks]
+    # Delivery of what is not held is queued when the load commits, the announcement in batches of
+    # 100; the published agenda's exports are left to one worker task.
+    deliveries = [c for c in callbacks if c.func == deliver_notifications.delay]
+    queued = [set(c.args[0]) for c in deliveries]
     assert set().union(*queued) == confirmations | announcement
     assert len([batch for batch in queued if batch <= announcement]) == -(-delegates // 100)
+    assert sum(1 for c in callbacks if c.func == prepare_agenda_version.delay) == 1
+    assert len(callbacks) == len(deliveries) + 1
     with django_capture_on_commit_callbacks() as again:
         load_demo()
     assert again == []

@@ -16,6 +16,7 @@ from core.exceptions import ApplicationError
 from notifications.models import Notification
 from tests.factories import (
     AgendaItemFactory,
+    ConferenceFactory,
     PaperFactory,
     PersonFactory,
     RegistrationFactory,
@@ -434,3 +435,227 @@ def test_changelog_does_not_move_items_that_kept_their_time(conference):
 
     assert [(c["type"], c["item"]) for c in changes] == [("retimed", early.pk)]
     assert middle.pk not in {c["item"] for c in changes}
+
+
+# Publishing: the worker's half ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def pdf_renders(monkeypatch, settings):
+    """Count the agenda PDF renders (each still renders), with a cache of this test's own."""
+    from conferences.documents import agenda as agenda_document
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    renders = []
+    real = agenda_document.render_agenda_pdf
+
+    def counting(version):
+        renders.append(version.number)
+        return real(version)
+
+    monkeypatch.setattr(agenda_document, "render_agenda_pdf", counting)
+    return renders
+
+
+@pytest.fixture
+def two_days():
+    """9-10 April 2021; a speaker and a chair who registered, one of each who did not, one without e-mail."""
+    conference = ConferenceFactory(starts_at=local(2021, 4, 9, 8, 0), ends_at=local(2021, 4, 10, 17, 0))
+    people = {
+        name: PersonFactory(full_name=full_name, email=email)
+        for name, full_name, email in [
+            ("speaker", "Nguyễn Văn Hùng", "hung@quangninh.gov.vn"),
+            ("chair", "Trần Thị Lan", "lan@haiphong.gov.vn"),
+            ("guest_speaker", "Lê Văn Nam", "nam@most.gov.vn"),
+            ("guest_chair", "Phạm Thị Hoa", "hoa@moha.gov.vn"),
+            ("no_email", "Đỗ Văn Đông", ""),
+            ("delegate", "Vũ Thị Yến", "yen@hanoi.gov.vn"),
+        ]
+    }
+    for name in ("speaker", "chair", "delegate"):
+        RegistrationFactory(conference=conference, person=people[name])
+    talk = add(
+        conference,
+        (11, 20),
+        (11, 35),
+        "Tham luận Quảng Ninh",
+        speakers=[people["speaker"], people["guest_speaker"]],
+    )
+    talk.chair = people["chair"]
+    talk.save()
+    panel = add(
+        conference, (14, 0), (15, 0), "Tọa đàm", speakers=[people["no_email"]], chair=people["guest_chair"]
+    )
+    add(conference, (8, 0), (9, 0), "Khai mạc")
+    return {"conference": conference, "talk": talk, "panel": panel, **people}
+
+
+def agenda_notices():
+    return Notification.objects.filter(kind="agenda_change")
+
+
+def test_publish_returns_before_anything_is_rendered_or_written(
+    two_days, pdf_renders, django_capture_on_commit_callbacks
+):
+    conference = two_days["conference"]
+    agenda_publish(conference=conference)
+    agenda_item_move(item=two_days["talk"], starts_at=local(2021, 4, 10, 11, 20))
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        version = agenda_publish(conference=conference)
+
+    assert AgendaVersion.objects.filter(pk=version.pk, number=2, prepared_at=None).exists()
+    assert (pdf_renders, agenda_notices().count(), len(callbacks)) == ([], 0, 1)
+
+    callbacks[0]()
+
+    version.refresh_from_db()
+    assert version.prepared_at is not None
+    assert pdf_renders == [2]
+    assert agenda_notices().count() == 4  # Three about the moved talk, one to the other delegate.
+
+
+def test_the_worker_renders_once_and_a_second_run_writes_nothing(
+    two_days, pdf_renders, django_capture_on_commit_callbacks, settings
+):
+    from conferences.tasks import prepare_agenda_version
+
+    conference = two_days["conference"]
+    agenda_publish(conference=conference)
+    agenda_item_move(item=two_days["talk"], starts_at=local(2021, 4, 10, 11, 20))
+    with django_capture_on_commit_callbacks(execute=True):
+        version = agenda_publish(conference=conference)
+    rows = set(agenda_notices().values_list("pk", flat=True))
+    files = sorted(
+        (a.file.name for n in agenda_notices() for a in n.attachments.all()),
+    )
+
+    prepare_agenda_version.delay(version.pk)  # Delivered twice by the broker.
+    AgendaVersion.objects.filter(pk=version.pk).update(prepared_at=None)  # A run cut short before its end.
+    prepare_agenda_version.delay(version.pk)
+
+    assert pdf_renders == [2]  # The PDF of the cut-short run came from the cache.
+    assert set(agenda_notices().values_list("pk", flat=True)) == rows
+    assert sorted(a.file.name for n in agenda_notices() for a in n.attachments.all()) == files
+    assert len(set(files)) == 1  # Everyone's attachment is one stored file.
+    storage_files = list((settings.MEDIA_ROOT / "notifications" / "attachments").rglob("*.pdf"))
+    assert len(storage_files) == 1
+
+
+def test_the_exports_are_in_the_cache_after_publishing(
+    two_days, pdf_renders, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+    from django.test import Client
+
+    from conferences.selectors.agenda_versions import agenda_stamp
+
+    conference = two_days["conference"]
+    conference.status = conference.Status.PUBLISHED
+    conference.save()
+    conference.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        version = agenda_publish(conference=conference)
+
+    stamp = agenda_stamp(version.published_at, conference.updated_at)
+    cached = {
+        key: cache.get(f"agenda:{key}:{version.pk}:{stamp}:{language}")
+        for key, language in [("json", ""), ("ics", "vi"), ("ics", "en"), ("pdf", "")]
+    }
+    assert all(cached.values()), [key for key, value in cached.items() if not value]
+    response = Client().get(f"/api/v1/conferences/{conference.slug}/agenda.pdf")
+    assert response.status_code == 200
+    assert response.content == cached["pdf"]
+    assert pdf_renders == [1]  # The visitor's PDF is the worker's render.
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_pdf_renders_outside_any_transaction_with_the_conference_unlocked(monkeypatch, settings):
+    import threading
+
+    from django.db import connection, transaction
+
+    from conferences.documents import agenda as agenda_document
+    from conferences.models import Conference
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    conference = ConferenceFactory()
+    RegistrationFactory(conference=conference)
+    add(conference, (9, 0), (9, 15), "Khai mạc")
+    seen = []
+
+    def lock_from_another_connection(conference_id):
+        try:
+            with transaction.atomic():
+                # PostgreSQL: fails at once if the row is locked. SQLite: BEGIN IMMEDIATE takes the lock.
+                Conference.objects.select_for_update(nowait=connection.vendor == "postgresql").get(
+                    pk=conference_id
+                )
+            seen.append("locked by the other connection")
+        finally:
+            connection.close()
+
+    real = agenda_document.render_agenda_pdf
+
+    def render(version):
+        seen.append(connection.in_atomic_block)
+        other = threading.Thread(target=lock_from_another_connection, args=(version.conference_id,))
+        other.start()
+        other.join()
+        return real(version)
+
+    monkeypatch.setattr(agenda_document, "render_agenda_pdf", render)
+
+    version = agenda_publish(conference=conference)
+
+    assert seen == [False, "locked by the other connection"]
+    version.refresh_from_db()
+    assert version.prepared_at is not None
+
+
+def test_a_move_to_another_day_at_the_same_time_names_the_days(
+    two_days, pdf_renders, django_capture_on_commit_callbacks
+):
+    from conferences.exports.agenda import change_text
+
+    conference, speaker = two_days["conference"], two_days["speaker"]
+    agenda_publish(conference=conference)
+    agenda_item_move(item=two_days["talk"], starts_at=local(2021, 4, 10, 11, 20))
+    with django_capture_on_commit_callbacks(execute=True):
+        version = agenda_publish(conference=conference)
+
+    [change] = version.changelog
+    wording = "Tham luận Quảng Ninh: moved from 11:20 09/04/2021 to 11:20 10/04/2021-11:35"
+    assert change_text(change) == wording
+    personal = agenda_notices().get(recipient_ref=f"person:{speaker.pk}")
+    assert personal.language == "vi"
+    with translation.override("vi"):
+        assert change_text(change) in personal.body_text
+    assert "09/04/2021" in personal.body_text and "10/04/2021" in personal.body_text
+
+
+def test_the_speakers_and_chair_of_a_changed_item_are_told_registered_or_not(
+    two_days, pdf_renders, django_capture_on_commit_callbacks, settings
+):
+    settings.AGENDA_NOTIFY_ALL = True
+    conference = two_days["conference"]
+    agenda_publish(conference=conference)
+    agenda_item_move(item=two_days["talk"], starts_at=local(2021, 4, 9, 11, 40))
+    agenda_item_move(item=two_days["panel"], starts_at=local(2021, 4, 9, 15, 0))
+    with django_capture_on_commit_callbacks(execute=True):
+        agenda_publish(conference=conference)
+
+    personal = {n.recipient_address: n for n in agenda_notices().filter(idempotency_key__contains=":person:")}
+    assert sorted(personal) == [
+        "hoa@moha.gov.vn",  # the panel's chair, not registered
+        "hung@quangninh.gov.vn",  # the talk's speaker, registered
+        "lan@haiphong.gov.vn",  # the talk's chair, registered
+        "nam@most.gov.vn",  # the talk's other speaker, not registered
+    ]
+    assert "Tọa đàm" in personal["hoa@moha.gov.vn"].body_text
+    assert "Tham luận Quảng Ninh" in personal["nam@most.gov.vn"].body_text
+    assert all(n.attachments.count() == 0 for n in personal.values())
+    everyone_else = agenda_notices().exclude(idempotency_key__contains=":person:")
+    # Only registered people get the general notice; Đỗ Văn Đông has no address and gets nothing.
+    assert [n.recipient_address for n in everyone_else] == ["yen@hanoi.gov.vn"]
+    assert Registration.objects.filter(person=two_days["guest_speaker"]).count() == 0

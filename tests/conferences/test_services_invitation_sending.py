@@ -18,6 +18,7 @@ from conferences.services.invitation_sending import (
 from conferences.services.invitations import invitation_create, registration_create
 from conferences.services.organizations import organization_create, person_create
 from conferences.services.rsvp import DelegateInput, RsvpState, rsvp_state, rsvp_submit
+from conferences.tasks import send_invitation_letter, send_invitations
 from core.exceptions import ApplicationError
 from notifications.models import Notification
 from tests.conferences.invitation_helpers import (
@@ -78,10 +79,10 @@ def test_invitation_numbers_restart_at_01_each_year(conference, monkeypatch):
     assert early.document.issued_on == datetime.date(2022, 1, 3)
 
 
-def test_invitation_send_writes_one_held_notice_per_contact_email_with_the_letter(conference):
+def test_invitation_send_writes_one_held_notice_per_contact_email_with_the_letter(conference, send):
     invitation = make_invitation(conference)
 
-    rows = invitation_send(invitation=invitation, hold=True)
+    rows = send(invitation, hold=True)
 
     assert len(rows) == 2
     stored = list(notices(invitation).order_by("recipient_address"))
@@ -96,20 +97,20 @@ def test_invitation_send_writes_one_held_notice_per_contact_email_with_the_lette
             assert pdf.read(5) == b"%PDF-"
 
 
-def test_invitation_send_is_held_by_default_and_goes_at_once_when_not_held(conference):
+def test_invitation_send_is_held_by_default_and_goes_at_once_when_not_held(conference, send):
     default, not_held = make_invitation(conference, 1), make_invitation(conference, 2)
 
-    invitation_send(invitation=default)
-    invitation_send(invitation=not_held, hold=False)
+    send(default)
+    send(not_held, hold=False)
 
     assert set(notices(default).values_list("state", flat=True)) == {State.HELD}
     assert set(notices(not_held).values_list("state", flat=True)) == {State.PENDING}
 
 
-def test_invitation_send_makes_a_link_that_opens_the_invitation(conference):
+def test_invitation_send_makes_a_link_that_opens_the_invitation(conference, send):
     invitation = make_invitation(conference)
 
-    rows = invitation_send(invitation=invitation)
+    rows = send(invitation)
 
     [token] = set(tokens_in(rows))  # Both addresses of the agency get the same link.
     assert invitation_get_by_token(token=token) == invitation
@@ -119,10 +120,10 @@ def test_invitation_send_makes_a_link_that_opens_the_invitation(conference):
     assert invitation_get_by_token(token=token[:-1] + ("A" if token[-1] != "A" else "B")) is None
 
 
-def test_invitation_send_plans_pending_reminders_7_and_2_days_before_the_deadline(conference):
+def test_invitation_send_plans_pending_reminders_7_and_2_days_before_the_deadline(conference, send):
     invitation = make_invitation(conference)
 
-    invitation_send(invitation=invitation)
+    send(invitation)
 
     planned = notices(invitation, "invitation_reminder")
     deadline = conference.rsvp_deadline
@@ -136,11 +137,11 @@ def test_invitation_send_plans_pending_reminders_7_and_2_days_before_the_deadlin
     assert {n.enqueued_at for n in planned} == {None}  # Not due yet: the sweeper queues them on the day.
 
 
-def test_invitation_send_skips_reminder_offsets_already_past(host):
+def test_invitation_send_skips_reminder_offsets_already_past(host, send):
     conference = make_conference(host, deadline_in_days=5)
     invitation = make_invitation(conference)
 
-    invitation_send(invitation=invitation)
+    send(invitation)
 
     days_before = {
         conference.rsvp_deadline - n.not_before for n in notices(invitation, "invitation_reminder")
@@ -159,12 +160,12 @@ def test_invitation_send_plans_no_reminders_without_a_deadline(host):
     assert not notices(invitation, "invitation_reminder").exists()
 
 
-def test_sending_again_keeps_the_number_adds_a_link_and_plans_reminders_again(conference):
+def test_sending_again_keeps_the_number_adds_a_link_and_plans_reminders_again(conference, send):
     invitation = make_invitation(conference)
-    first_rows = invitation_send(invitation=invitation)
+    first_rows = send(invitation)
     first_reminders = set(notices(invitation, "invitation_reminder").values_list("pk", flat=True))
 
-    second_rows = invitation_send(invitation=invitation)
+    second_rows = send(invitation)
 
     invitation.refresh_from_db()
     assert invitation.document.formatted == "01/GM-BKHCN"
@@ -222,14 +223,18 @@ def test_invitation_send_records_who_sent_it(conference):
 # Bulk sending (the task) -----------------------------------------------------------------------------
 
 
-def test_invitation_send_drafts_run_twice_sends_each_draft_once(conference):
+def test_invitation_send_drafts_run_twice_sends_each_draft_once(
+    conference, send, django_capture_on_commit_callbacks
+):
     drafts = [make_invitation(conference, n) for n in (1, 2)]
     answered = make_invitation(conference, 3)
-    invitation_send(invitation=answered)
+    send(answered)
     ids = [*(d.pk for d in drafts), answered.pk]
 
-    assert invitation_send_drafts(invitation_ids=ids) == 2
-    assert invitation_send_drafts(invitation_ids=ids) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert invitation_send_drafts(invitation_ids=ids) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert invitation_send_drafts(invitation_ids=ids) == 0
 
     for invitation in (*drafts, answered):
         invitation.refresh_from_db()
@@ -263,13 +268,156 @@ def test_invitation_send_bulk_queues_drafts_of_this_conference_only(
         )
 
     assert queued == 2
-    assert len(callbacks) == 1
+    # One task for the chunk of drafts; each send in it then sends one for its letter.
+    assert sum(1 for c in callbacks if c.func == send_invitations.delay) == 1
+    assert sum(1 for c in callbacks if c.func == send_invitation_letter.delay) == 2
     elsewhere.refresh_from_db()
     assert elsewhere.status == Invitation.Status.DRAFT
     for draft in drafts:
         draft.refresh_from_db()
         assert draft.status == Invitation.Status.SENT
         assert {n.state for n in notices(draft)} == {State.HELD}
+
+
+# The letter: rendered by a worker after the send is decided ------------------------------------------
+
+
+@pytest.fixture
+def letter_renders(monkeypatch):
+    """Count the letter renders (each still renders)."""
+    from conferences.services import invitation_sending
+
+    renders = []
+    real = invitation_sending.render_invitation_letter
+
+    def counting(invitation):
+        renders.append(invitation.pk)
+        return real(invitation)
+
+    monkeypatch.setattr(invitation_sending, "render_invitation_letter", counting)
+    return renders
+
+
+def test_invitation_send_decides_the_send_and_leaves_the_letter_to_a_worker(
+    conference, letter_renders, django_capture_on_commit_callbacks
+):
+    invitation = make_invitation(conference)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        sent = invitation_send(invitation=invitation, actor=make_user())
+
+    invitation.refresh_from_db()
+    assert (invitation.status, invitation.send_count, invitation.document.formatted) == (
+        Invitation.Status.SENT,
+        1,
+        "01/GM-BKHCN",
+    )
+    assert sent.send_count == 1
+    assert AuditEntry.objects.filter(action="invitation.sent").count() == 1
+    assert (letter_renders, notices(invitation).count(), invitation.links.count(), len(callbacks)) == (
+        [],
+        0,
+        0,
+        1,
+    )
+
+    callbacks[0]()
+
+    assert letter_renders == [invitation.pk]
+    assert notices(invitation).count() == 2
+    assert invitation.links.count() == 1
+    assert notices(invitation, "invitation_reminder").count() == 4
+
+
+def test_the_letter_task_run_twice_writes_one_email_one_link_one_file(
+    conference, letter_renders, run_commit_tasks, settings
+):
+    from conferences.tasks import send_invitation_letter
+
+    invitation = make_invitation(conference)
+    with run_commit_tasks():
+        sent = invitation_send(invitation=invitation)
+    rows = set(notices(invitation).values_list("pk", flat=True))
+    reminders = set(notices(invitation, "invitation_reminder").values_list("pk", flat=True))
+
+    assert send_invitation_letter.delay(sent.pk, 1).get() == 0  # Delivered twice by the broker.
+
+    assert letter_renders == [invitation.pk]
+    assert set(notices(invitation).values_list("pk", flat=True)) == rows
+    assert set(notices(invitation, "invitation_reminder").values_list("pk", flat=True)) == reminders
+    assert invitation.links.count() == 1
+    stored = list((settings.MEDIA_ROOT / "notifications" / "attachments").rglob("*.pdf"))
+    assert len(stored) == 1  # Both addresses' e-mails carry one stored file.
+
+
+def test_a_letter_whose_invitation_was_revoked_meanwhile_is_not_written(
+    conference, letter_renders, django_capture_on_commit_callbacks
+):
+    invitation = make_invitation(conference)
+    with django_capture_on_commit_callbacks() as callbacks:
+        invitation_send(invitation=invitation)
+    invitation_revoke(invitation=invitation)
+
+    callbacks[0]()
+
+    assert (letter_renders, notices(invitation).count(), invitation.links.count()) == ([], 0, 0)
+
+
+def test_an_earlier_send_written_late_plans_no_reminders_over_the_later_ones(
+    conference, django_capture_on_commit_callbacks
+):
+    invitation = make_invitation(conference)
+    with django_capture_on_commit_callbacks() as first:
+        invitation_send(invitation=invitation)
+    with django_capture_on_commit_callbacks() as second:
+        invitation_send(invitation=invitation)
+
+    second[0]()
+    first[0]()  # The worker got to the first send last.
+
+    assert notices(invitation).count() == 4  # Each send's e-mail, to both addresses.
+    waiting = notices(invitation, "invitation_reminder").filter(state=State.PENDING)
+    assert waiting.count() == 4
+    assert {n.idempotency_key.split(":v")[1].split(":")[0] for n in waiting} == {"2"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_letter_renders_outside_any_transaction_with_the_invitation_unlocked(host, monkeypatch):
+    import threading
+
+    from django.db import connection, transaction
+
+    from conferences.services import invitation_sending
+
+    invitation = make_invitation(make_conference(host))
+    seen = []
+
+    def lock_from_another_connection(invitation_id):
+        try:
+            with transaction.atomic():
+                # PostgreSQL: fails at once if the row is locked. SQLite: BEGIN IMMEDIATE takes the lock.
+                Invitation.objects.select_for_update(nowait=connection.vendor == "postgresql").get(
+                    pk=invitation_id
+                )
+            seen.append("locked by the other connection")
+        finally:
+            connection.close()
+
+    real = invitation_sending.render_invitation_letter
+
+    def render(letter_invitation):
+        seen.append(connection.in_atomic_block)
+        other = threading.Thread(target=lock_from_another_connection, args=(letter_invitation.pk,))
+        other.start()
+        other.join()
+        return real(letter_invitation)
+
+    monkeypatch.setattr(invitation_sending, "render_invitation_letter", render)
+
+    invitation_send(invitation=invitation)
+
+    assert seen == [False, "locked by the other connection"]
+    assert notices(invitation).count() == 2
 
 
 # invitation_remind ----------------------------------------------------------------------------------
@@ -307,11 +455,11 @@ def test_invitation_remind_refuses_an_invitation_not_waiting_for_an_answer(confe
 # invitation_revoke ----------------------------------------------------------------------------------
 
 
-def test_invitation_revoke_kills_links_cancels_notices_and_registrations(conference):
+def test_invitation_revoke_kills_links_cancels_notices_and_registrations(conference, send):
     organizer = make_user()
     invitation = make_invitation(conference, delegate_quota=2)
-    first = invitation_send(invitation=invitation)
-    second = invitation_send(invitation=invitation)
+    first = send(invitation)
+    second = send(invitation)
     person = person_create(full_name="Lê Thị Hoa", email="hoa@so.gov.vn")
     registration = registration_create(conference=conference, person=person, invitation=invitation)
 
@@ -341,11 +489,11 @@ def test_invitation_revoke_twice_writes_one_audit_entry(conference):
     assert AuditEntry.objects.filter(action="invitation.revoked", object_id=str(invitation.pk)).count() == 1
 
 
-def test_moving_the_rsvp_deadline_moves_links_and_reminders(conference):
+def test_moving_the_rsvp_deadline_moves_links_and_reminders(conference, send):
     from conferences.services.conferences import conference_update
 
     waiting = make_invitation(conference)
-    invitation_send(invitation=waiting)
+    send(waiting)
     # The deadline moves later, still before the conference starts.
     new_deadline = conference.starts_at - datetime.timedelta(days=1)
     assert new_deadline > conference.rsvp_deadline

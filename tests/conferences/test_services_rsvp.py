@@ -53,9 +53,9 @@ def test_rsvp_accept_registers_the_delegates_and_sends_each_a_personal_link(conf
         assert registration.person.email == notice.recipient_address
 
 
-def test_rsvp_answer_cancels_the_waiting_reminders(conference):
+def test_rsvp_answer_cancels_the_waiting_reminders(conference, send):
     invitation = make_invitation(conference)
-    invitation_send(invitation=invitation)
+    send(invitation)
     assert notices(invitation, "invitation_reminder").filter(state=State.PENDING).count() == 4
 
     rsvp_submit(invitation=invitation, accept=True, delegates=delegates("an@so.gov.vn"))

@@ -564,6 +564,19 @@ def publish(client, conference):
     return client.post(f"{editor_url(conference)}cong-bo/")
 
 
+def publish_and_prepare(client, conference, capture):
+    """Publish, then run what the commit sends: the worker's task that writes the change notices."""
+    with capture(execute=True):
+        return publish(client, conference)
+
+
+def being_written(number: int, conference) -> str:
+    return (
+        f"Version {number} published; its change notices are being written. "
+        f'<a href="/to-chuc/{conference.slug}/thong-bao/">Open the outbox</a>'
+    )
+
+
 def test_a_room_conflict_blocks_publishing(client, conference, organizer, room_a):
     add(conference, (9, 0), (9, 30), "Báo cáo sơ kết", room=room_a)
     add(conference, (9, 15), (9, 45), "Tham luận", room=room_a)
@@ -615,19 +628,17 @@ def published_agenda(conference, organizer, room_a):
 
 
 def test_publishing_a_move_tells_the_speaker_and_sends_everyone_else_the_pdf(
-    client, conference, organizer, room_b, published_agenda, settings
+    client, conference, organizer, room_b, published_agenda, settings, django_capture_on_commit_callbacks
 ):
     settings.AGENDA_NOTIFY_ALL = True
     talk, hung = published_agenda["talk"], published_agenda["hung"]
     client.force_login(organizer)
     client.post(item_url(talk, "doi-gio/"), {**when("2021-04-09", "09:35", "starts_at"), "room": room_b.pk})
 
-    response = publish(client, conference)
+    response = publish_and_prepare(client, conference, django_capture_on_commit_callbacks)
 
-    assert message_texts(response)[-1:] == [
-        f'Version 2 published; 3 notices written. <a href="/to-chuc/{conference.slug}/thong-bao/">'
-        "Open the outbox</a>"
-    ]
+    assert message_texts(response)[-1:] == [being_written(2, conference)]
+    assert "3 change notices written." in client.get(editor_url(conference)).content.decode()
     version = AgendaVersion.objects.get(number=2)
     assert [(c["type"], c["item"]) for c in version.changelog] == [
         ("retimed", talk.pk),
@@ -648,11 +659,31 @@ def test_publishing_a_move_tells_the_speaker_and_sends_everyone_else_the_pdf(
         assert notice.attachments.get().file.read(5) == b"%PDF-"
 
 
-def test_a_second_notify_or_publish_writes_nothing_new(client, conference, organizer, published_agenda):
+def test_the_editor_shows_the_notices_being_written_then_their_count(
+    client, conference, organizer, published_agenda, django_capture_on_commit_callbacks
+):
     talk = published_agenda["talk"]
     client.force_login(organizer)
     client.post(item_url(talk, "doi-gio/"), {**when("2021-04-09", "09:35", "starts_at"), "room": ""})
-    publish(client, conference)
+    with django_capture_on_commit_callbacks() as callbacks:
+        publish(client, conference)
+
+    waiting = client.get(editor_url(conference)).content.decode()
+    callbacks[0]()  # The worker builds the exports and writes the notices.
+    done = client.get(editor_url(conference)).content.decode()
+
+    being_written = "Its change notices are being written; reload the page to see how many."
+    assert being_written in waiting and "change notices written" not in waiting
+    assert being_written not in done and "3 change notices written." in done
+
+
+def test_a_second_notify_or_publish_writes_nothing_new(
+    client, conference, organizer, published_agenda, django_capture_on_commit_callbacks
+):
+    talk = published_agenda["talk"]
+    client.force_login(organizer)
+    client.post(item_url(talk, "doi-gio/"), {**when("2021-04-09", "09:35", "starts_at"), "room": ""})
+    publish_and_prepare(client, conference, django_capture_on_commit_callbacks)
     written = set(agenda_notices().values_list("pk", flat=True))
     version_1, version_2 = AgendaVersion.objects.order_by("number")
 
@@ -667,21 +698,22 @@ def test_a_second_notify_or_publish_writes_nothing_new(client, conference, organ
 
 
 def test_without_notify_all_only_the_affected_speaker_is_told(
-    client, conference, organizer, published_agenda, settings
+    client, conference, organizer, published_agenda, settings, django_capture_on_commit_callbacks
 ):
     settings.AGENDA_NOTIFY_ALL = False
     talk, hung = published_agenda["talk"], published_agenda["hung"]
     client.force_login(organizer)
     client.post(item_url(talk, "doi-gio/"), {**when("2021-04-09", "09:35", "starts_at"), "room": ""})
 
-    response = publish(client, conference)
+    response = publish_and_prepare(client, conference, django_capture_on_commit_callbacks)
 
-    assert message_texts(response)[-1].startswith("Version 2 published; 1 notice written.")
+    assert message_texts(response)[-1] == being_written(2, conference)
+    assert "1 change notice written." in client.get(editor_url(conference)).content.decode()
     assert list(agenda_notices().values_list("recipient_ref", flat=True)) == [f"person:{hung.pk}"]
 
 
 def test_heavy_editing_sends_nothing_until_publishing(
-    client, conference, organizer, room_b, published_agenda, settings
+    client, conference, organizer, room_b, published_agenda, settings, django_capture_on_commit_callbacks
 ):
     settings.AGENDA_NOTIFY_ALL = False
     talk, hung = published_agenda["talk"], published_agenda["hung"]
@@ -712,7 +744,7 @@ def test_heavy_editing_sends_nothing_until_publishing(
     assert agenda_notices().count() == 0
     assert Notification.objects.count() == 0
 
-    publish(client, conference)
+    publish_and_prepare(client, conference, django_capture_on_commit_callbacks)
 
     assert AgendaVersion.objects.count() == 2
     assert list(agenda_notices().values_list("recipient_ref", flat=True)) == [f"person:{hung.pk}"]

@@ -504,11 +504,14 @@ def test_bulk_invite_refuses_a_quota_of_zero(organizer, conference, agencies):
 # Actions on one invitation -------------------------------------------------------------------------------
 
 
-def test_send_now_sends_one_invitation_at_once(organizer, conference, agencies, organizer_user):
+def test_send_now_sends_one_invitation_at_once(
+    organizer, conference, agencies, organizer_user, run_commit_tasks
+):
     invitation = invitation_create(conference=conference, organization=agencies["qn"])
     back = f"{list_url(conference)}?state=draft"
 
-    response = organizer.post(urls(conference, invitation)["send"], {"next": back})
+    with run_commit_tasks():
+        response = organizer.post(urls(conference, invitation)["send"], {"next": back})
 
     assert response["Location"] == back
     invitation.refresh_from_db()
@@ -516,9 +519,27 @@ def test_send_now_sends_one_invitation_at_once(organizer, conference, agencies, 
     [notice] = Notification.objects.filter(kind="invitation")
     assert (notice.state, notice.recipient_address) == (State.PENDING, "sokhcn@quangninh.gov.vn")
     assert message_texts(response) == [
-        "Invitation 01/GM-BKHCN sent to Sở Khoa học và Công nghệ tỉnh Quảng Ninh (1 e-mail)."
+        "Invitation 01/GM-BKHCN is being sent to Sở Khoa học và Công nghệ tỉnh Quảng Ninh (1 e-mail): "
+        "the letter is being prepared and the e-mail goes to the outbox in a moment."
     ]
     assert AuditEntry.objects.get(action="invitation.sent").actor == organizer_user
+
+
+def test_the_invitation_page_says_the_letter_is_being_prepared_until_its_emails_are_written(
+    organizer, conference, agencies, django_capture_on_commit_callbacks
+):
+    invitation = invitation_create(conference=conference, organization=agencies["qn"])
+    with django_capture_on_commit_callbacks() as callbacks:
+        organizer.post(urls(conference, invitation)["send"])
+
+    waiting = organizer.get(urls(conference, invitation)["detail"]).content.decode()
+    callbacks[0]()  # The worker renders the letter and writes the e-mail.
+    written = organizer.get(urls(conference, invitation)["detail"]).content.decode()
+
+    being_prepared = "The letter of send 1 is being prepared; reload the page to see its e-mails."
+    assert being_prepared in waiting
+    assert being_prepared not in written
+    assert "sokhcn@quangninh.gov.vn" in written
 
 
 def test_send_now_explains_a_missing_address(organizer, conference):

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from conferences.selectors.notices import conference_notices
 from conferences.services.agenda_publishing import agenda_publish
 from conferences.services.certificates import certificate_issue
 from conferences.services.invitation_sending import invitation_link_create, invitation_send
@@ -94,7 +95,7 @@ def _own_cache(settings):
 
 
 @pytest.fixture
-def site(db):
+def site(db, run_commit_tasks):
     """One published conference with an agenda, an invitation, a delegate, a notice and a certificate."""
     starts = timezone.localtime(timezone.now()).replace(hour=8, minute=0, second=0, microsecond=0)
     starts += datetime.timedelta(days=20)
@@ -120,7 +121,9 @@ def site(db):
             contact_emails=["vanthu@skhcn.quangninh.gov.vn"],
         ),
     )
-    notice = invitation_send(invitation=invitation)[0]
+    with run_commit_tasks():
+        invitation_send(invitation=invitation)
+    notice = conference_notices(conference=conference, kind="invitation").get()
     token, token_hash = token_new()
     RegistrationFactory(conference=conference, person=PersonFactory(), token_hash=token_hash)
     certificate = certificate_issue(

@@ -288,3 +288,34 @@ def test_approving_a_future_notice_leaves_it_to_the_sweeper(conference, django_c
     assert row.state == State.PENDING
     assert row.enqueued_at is None
     assert callbacks == []
+
+
+def test_a_key_written_meanwhile_by_another_call_is_skipped_and_the_rest_written(conference):
+    from notifications.services.outbox import _insert_rows
+
+    [theirs] = announce(conference, ["a@example.org"], key="k")
+    mine = [
+        Notification(
+            idempotency_key=theirs.idempotency_key, kind="announcement", recipient_address="a@example.org"
+        ),
+        Notification(
+            idempotency_key="k|b@example.org", kind="announcement", recipient_address="b@example.org"
+        ),
+    ]
+
+    _insert_rows(mine)
+
+    assert Notification.objects.get(idempotency_key=theirs.idempotency_key).id == theirs.id
+    assert Notification.objects.filter(idempotency_key="k|b@example.org", id=mine[1].id).exists()
+
+
+def test_writing_a_batch_reads_a_fixed_number_of_times(conference):
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        rows = announce(conference, [f"q{i}@example.org" for i in range(300)], hold=True)
+
+    assert len(rows) == 300
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    # The keys written before, the conference's host for the templates, the rows' ids after writing.
+    assert len(reads) <= 3, reads
