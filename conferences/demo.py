@@ -23,6 +23,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils.text import slugify
 
+from conferences.enums import NoticeKind
 from conferences.models import (
     AgendaItem,
     Award,
@@ -485,7 +486,7 @@ class _ConferenceBuilder:
             conference_notify(
                 conference=conference,
                 recipients=delegates,
-                kind="announcement",
+                kind=NoticeKind.ANNOUNCEMENT,
                 context={"conference": conference, "title": spec["title"], "message": spec["message"]},
                 idempotency_key=spec["key"],
                 hold=spec["hold"],

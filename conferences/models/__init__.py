@@ -4,10 +4,11 @@ from .award import Award, AwardCategory, AwardDecision
 from .certificate import Certificate
 from .conference import Conference, ConferenceRole, Room
 from .document import DocumentKind, DocumentNumber, DocumentSequence
-from .invitation import Invitation, InvitationLink, Registration
+from .invitation import Invitation, InvitationLink
 from .organization import Organization, Province
 from .paper import Paper, PaperAuthor, PaperRevision, Review, ReviewCriterion
 from .person import Person
+from .registration import Registration
 
 __all__ = [
     "AgendaItem",

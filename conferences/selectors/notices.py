@@ -8,6 +8,7 @@ reads below find a conference's or a record's notices by them.
 
 from collections.abc import Iterable
 
+from conferences.enums import NoticeKind
 from conferences.models import AgendaVersion, Conference, ConferenceRole, Invitation
 from notifications.selectors import (
     notification_counts,
@@ -114,5 +115,5 @@ def agenda_notice_count(*, version: AgendaVersion) -> int:
     return notifications_with_key_prefix(
         prefix=agenda_notice_prefix(version.conference_id, version.number),
         scope=conference_notice_scope(version.conference_id),
-        kind="agenda_change",
+        kind=NoticeKind.AGENDA_CHANGE,
     ).count()

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from conferences.enums import NoticeKind
 from conferences.exports.agenda import agenda_exports_build
 from conferences.models import AgendaItem, AgendaVersion, Conference, Paper, Person, Registration
 from conferences.selectors.agenda import agenda_item_list
@@ -335,7 +336,7 @@ def agenda_change_notify(*, version: AgendaVersion, previous: list[dict], pdf: b
             conference_notify(
                 conference=conference,
                 recipients=[person_recipient(person)],
-                kind="agenda_change",
+                kind=NoticeKind.AGENDA_CHANGE,
                 context={"conference": conference, "version": version, "changes": own, "personal": True},
                 idempotency_key=f"{prefix}person:{person.pk}",
                 hold=False,
@@ -348,7 +349,7 @@ def agenda_change_notify(*, version: AgendaVersion, previous: list[dict], pdf: b
         conference_notify(
             conference=conference,
             recipients=others,
-            kind="agenda_change",
+            kind=NoticeKind.AGENDA_CHANGE,
             context={"conference": conference, "version": version, "changes": [], "personal": False},
             idempotency_key=f"{prefix}all",
             attachments=[

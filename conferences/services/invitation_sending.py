@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conferences.documents.invitation_letter import invitation_letter_filename, render_invitation_letter
+from conferences.enums import NoticeKind
 from conferences.models import AuditEntry, Conference, DocumentKind, Invitation, InvitationLink
 from conferences.selectors.notices import (
     invitation_letter_key,
@@ -160,7 +161,7 @@ def invitation_letter_send(*, invitation_id: int, send: int, hold: bool | None =
         rows = conference_notify(
             conference=invitation.conference,
             recipients=recipients,
-            kind="invitation",
+            kind=NoticeKind.INVITATION,
             context=context,
             idempotency_key=invitation_letter_key(invitation_id, send),
             attachments=[letter],
@@ -185,7 +186,7 @@ def _plan_reminders(invitation, recipients, context, now) -> None:
         conference_notify(
             conference=invitation.conference,
             recipients=recipients,
-            kind="invitation_reminder",
+            kind=NoticeKind.INVITATION_REMINDER,
             context={**context, "days_left": days},
             # The deadline is in the key: a moved deadline plans new reminders, not the cancelled ones.
             idempotency_key=(
@@ -297,7 +298,7 @@ def invitation_remind(*, invitation: Invitation, actor=None) -> list:
     return conference_notify(
         conference=invitation.conference,
         recipients=recipients,
-        kind="invitation_reminder",
+        kind=NoticeKind.INVITATION_REMINDER,
         context={
             "invitation": invitation,
             "conference": invitation.conference,

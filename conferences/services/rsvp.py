@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from conferences.enums import NoticeKind
 from conferences.models import AuditEntry, Conference, Invitation, Person, Registration
 from conferences.services.audit import audit_record
 from conferences.services.invitation_sending import reminders_cancel
@@ -279,7 +280,7 @@ def _confirm(registration: Registration) -> None:
     conference_notify(
         conference=registration.conference,
         recipients=[person_recipient(registration.person)],
-        kind="registration_confirmation",
+        kind=NoticeKind.REGISTRATION_CONFIRMATION,
         context={
             "registration": registration,
             "conference": registration.conference,

@@ -11,7 +11,6 @@ import re
 import uuid
 from pathlib import PurePath
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -22,10 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from conferences.forms.imports import OrganizationImportForm
 from conferences.services.imports import (
     COLUMNS,
-    EXTENSIONS,
-    MAX_FILE_BYTES,
     column_help,
     import_commit,
     import_preview,
@@ -40,25 +38,6 @@ STORED_NAME = re.compile(r"^imports/[0-9a-f]{32}\.(csv|xlsx)$")
 ABANDONED_AFTER = datetime.timedelta(days=1)
 PREVIEW_ROWS = 200  # Rows of each kind listed on the preview page; the counts cover all of them.
 PREVIEW_ERRORS = 1000
-
-
-class OrganizationImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("File"),
-        help_text=_("A .csv (UTF-8) or .xlsx file; the first row holds the column headings."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        extension = PurePath(upload.name).suffix.lower().lstrip(".")
-        if extension not in EXTENSIONS:
-            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
-        if upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(size)d MB.") % {"size": MAX_FILE_BYTES // (1024 * 1024)}
-            )
-        return upload
 
 
 def _require_importer(request) -> None:
