@@ -24,7 +24,6 @@ without a declared sheet size, a 19 MiB CSV of empty lines, and a workbook decla
 import argparse
 import contextlib
 import csv
-import io
 import os
 import random
 import subprocess
@@ -33,7 +32,6 @@ import tempfile
 import time
 import unicodedata
 import uuid
-import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -198,48 +196,9 @@ def write_csv(path: Path, rows: list[list[str]]) -> None:
         writer.writerows(rows)
 
 
-def hostile_xlsx(rows: str, *, dimension: str = "", doctype: str = "") -> bytes:
-    """A minimal workbook written by hand: one sheet of inline strings, the sheet's XML as given."""
-    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-    package = "http://schemas.openxmlformats.org/package/2006"
-    office = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-    size = f'<dimension ref="{dimension}"/>' if dimension else ""
-    parts = {
-        "[Content_Types].xml": (
-            f'<Types xmlns="{package}/content-types">'
-            '<Default Extension="rels" '
-            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/xl/workbook.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-            '<Override PartName="/xl/worksheets/sheet1.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
-        ),
-        "_rels/.rels": (
-            f'<Relationships xmlns="{package}/relationships"><Relationship Id="rId1" '
-            f'Target="xl/workbook.xml" Type="{office}/officeDocument"/></Relationships>'
-        ),
-        "xl/workbook.xml": (
-            f'<workbook xmlns="{main}" xmlns:r="{office}">'
-            '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
-        ),
-        "xl/_rels/workbook.xml.rels": (
-            f'<Relationships xmlns="{package}/relationships"><Relationship Id="rId1" '
-            f'Target="worksheets/sheet1.xml" Type="{office}/worksheet"/></Relationships>'
-        ),
-        "xl/worksheets/sheet1.xml": (
-            f'{doctype}<worksheet xmlns="{main}">{size}<sheetData>{rows}</sheetData></worksheet>'
-        ),
-    }
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, body in parts.items():
-            archive.writestr(name, body)
-    return buffer.getvalue()
-
-
 def hostile_files() -> list[tuple[str, bytes, str]]:
     """(label, data, filename) of files that must be refused, each in well under a second."""
+    from devtools.files import raw_xlsx
 
     def row(number: int, text: str) -> str:
         return f'<row r="{number}"><c r="A{number}" t="inlineStr"><is><t>{text}</t></is></c></row>'
@@ -247,12 +206,12 @@ def hostile_files() -> list[tuple[str, bytes, str]]:
     first, files = row(1, "Tên cơ quan"), []
     for last in (4_000_000, 16_000_000):
         for declared in ("", f"A1:A{last}"):
-            data = hostile_xlsx(first + row(last, "Sở Khoa học và Công nghệ"), dimension=declared)
+            data = raw_xlsx(first + row(last, "Sở Khoa học và Công nghệ"), dimension=declared)
             size = "declared" if declared else "no size"
             files.append((f"XLSX row {last:,}, {size} ({len(data) / 1000:.1f} KB)", data, "co-quan.xlsx"))
     chain = "".join(f'<!ENTITY {name} "{f"&{inner};" * 16}">' for inner, name in ("ab", "bc", "cd"))
     doctype = f'<!DOCTYPE worksheet [<!ENTITY a "{"A" * 256}">{chain}]>'
-    data = hostile_xlsx(row(1, "Tên cơ quan") + row(2, "&d;"), doctype=doctype)
+    data = raw_xlsx(row(1, "Tên cơ quan") + row(2, "&d;"), doctype=doctype)
     files.append((f"XLSX with XML entities ({len(data) / 1000:.1f} KB)", data, "co-quan.xlsx"))
     empty_lines = "Tên cơ quan,Loại\r\n".encode() + b"\r\n" * (19 * 1024 * 1024 // 2)
     files.append(("CSV: a heading, then 19 MiB of empty lines", empty_lines, "co-quan.csv"))
