@@ -1,12 +1,13 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from conferences.api import agenda, agenda_items, invitations, notifications, organizations, views
+from conferences.api.views import agenda, agenda_items, invitations, notifications, organizations
+from conferences.api.views.conferences import ConferenceViewSet, TokenView
 
 app_name = "api"
 
 router = DefaultRouter()
-router.register("conferences", views.ConferenceViewSet, basename="conference")
+router.register("conferences", ConferenceViewSet, basename="conference")
 router.register("notifications", notifications.NotificationViewSet, basename="notification")
 router.register("organizations", organizations.OrganizationViewSet, basename="organization")
 router.register(
@@ -26,7 +27,7 @@ router.register(
 )
 
 urlpatterns = [
-    path("auth/token/", views.TokenView.as_view(), name="auth-token"),
+    path("auth/token/", TokenView.as_view(), name="auth-token"),
     path(
         "conferences/<slug:conference_slug>/invitations/<int:pk>/letter.pdf",
         invitations.invitation_letter_view,

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from conferences.api.filters import ConferenceFilter
-from conferences.api.serializers import ConferenceDetailSerializer, ConferenceListSerializer
+from conferences.api.serializers.conferences import ConferenceDetailSerializer, ConferenceListSerializer
 from conferences.api.throttling import ClientScopedRateThrottle
 from conferences.selectors.conferences import conference_list_for_user
 

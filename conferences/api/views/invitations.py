@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from conferences.api.permissions import OrganizedConferenceMixin
-from conferences.api.serializers_invitations import (
+from conferences.api.serializers.invitations import (
     InvitationBulkCreateResultSerializer,
     InvitationBulkCreateSerializer,
     InvitationCountsSerializer,

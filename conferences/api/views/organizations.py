@@ -14,7 +14,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
-from conferences.api.serializers import OrganizationSummarySerializer
+from conferences.api.serializers.conferences import OrganizationSummarySerializer
 from conferences.models import Organization, Province
 from conferences.selectors.organizations import organization_search
 from conferences.services.imports import (
