@@ -1,6 +1,18 @@
-import django_filters
+"""What the list endpoints filter on: a FilterSet per model, or a serializer of the query parameters.
 
-from conferences.models import Conference
+Conferences, invitations and registrations are filtered by django-filter; agencies and notices read
+their parameters with a serializer and hand them to a selector.
+"""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from rest_framework import serializers
+
+from conferences.models import Conference, Invitation, Organization, Registration
+from core.text import fold
+from notifications.selectors import notice_kind_choices, notification_state_choices
 
 
 class ConferenceFilter(django_filters.FilterSet):
@@ -10,3 +22,66 @@ class ConferenceFilter(django_filters.FilterSet):
     class Meta:
         model = Conference
         fields = ["status", "kind"]
+
+
+class InvitationFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=Invitation.Status.choices)
+    kind = filters.ChoiceFilter(
+        field_name="organization__kind",
+        choices=Organization.Kind.choices,
+        help_text=_("The invited organization's kind."),
+    )
+    province = filters.CharFilter(
+        field_name="organization__province__code", help_text=_("The province's code.")
+    )
+    q = filters.CharFilter(
+        method="filter_name",
+        help_text=_('Part of the invitee\'s name; "quang ninh" finds "Quảng Ninh".'),
+    )
+
+    class Meta:
+        model = Invitation
+        fields = ["status", "kind", "province", "q"]
+
+    def filter_name(self, queryset, name, value):
+        for word in fold(value).split():
+            queryset = queryset.filter(
+                Q(organization__search_name__contains=word) | Q(person__search_name__contains=word)
+            )
+        return queryset
+
+
+class RegistrationFilter(filters.FilterSet):
+    checked_in = filters.BooleanFilter(
+        field_name="checked_in_at",
+        lookup_expr="isnull",
+        exclude=True,
+        help_text=_("Arrived or not."),
+    )
+
+    class Meta:
+        model = Registration
+        fields = ["status", "organization", "checked_in"]
+
+
+class OrganizationFilterSerializer(serializers.Serializer):
+    q = serializers.CharField(
+        required=False, max_length=200, help_text=_("Words of the name, with or without accents.")
+    )
+    kind = serializers.ChoiceField(choices=Organization.Kind.choices, required=False)
+    province = serializers.CharField(
+        required=False, max_length=8, help_text=_("The province's code, e.g. 22.")
+    )
+
+
+class NotificationFilterSerializer(serializers.Serializer):
+    conference = serializers.SlugField(required=False, help_text=_("Only this conference's notices (slug)."))
+    kind = serializers.ChoiceField(choices=[name for name, _label in notice_kind_choices()], required=False)
+    state = serializers.ChoiceField(choices=notification_state_choices(), required=False)
+    recipient = serializers.CharField(
+        required=False, max_length=254, help_text=_("Part of the recipient's address or name.")
+    )
+
+
+class NotificationCountsQuerySerializer(serializers.Serializer):
+    conference = serializers.SlugField(help_text=_("The conference's slug."))

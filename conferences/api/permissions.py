@@ -1,4 +1,8 @@
-"""Who may use the organizer endpoints of one conference: the rule every such endpoint shares."""
+"""Who may use which endpoint.
+
+The organizer endpoints of one conference share one rule (IsConferenceOrganizer with
+OrganizedConferenceMixin); agencies and the outbox have their own.
+"""
 
 from functools import cached_property
 
@@ -9,6 +13,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 
 from conferences.models import Conference
 from conferences.selectors.conferences import conference_get_for_user, user_is_organizer
+from conferences.services.imports import user_may_import_organizations
 
 
 class IsConferenceOrganizer(BasePermission):
@@ -37,3 +42,30 @@ class OrganizedConferenceMixin:
             return conference_get_for_user(slug=self.kwargs["conference_slug"], user=self.request.user)
         except Conference.DoesNotExist as exc:
             raise NotFound(_("No such conference.")) from exc
+
+
+class CanEditOrganizations(BasePermission):
+    """Reading needs an account; writing needs staff or the model permission for the action."""
+
+    message = gettext_lazy("Only staff can change agencies.")
+    PERMISSIONS = {"create": "add", "import_file": "add", "partial_update": "change", "update": "change"}
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if not user.is_authenticated:
+            return False
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return True
+        if view.action == "import_file":
+            return user_may_import_organizations(user)
+        needed = self.PERMISSIONS.get(view.action)
+        return bool(user.is_staff or (needed and user.has_perm(f"conferences.{needed}_organization")))
+
+
+class IsOrganizer(BasePermission):
+    """A user who organizes a conference; which notices they reach is up to the scopes."""
+
+    message = gettext_lazy("Only a conference's organizers can manage its notices.")
+
+    def has_permission(self, request, view) -> bool:
+        return bool(view.scopes)

@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from conferences.api.views import agenda, agenda_items, invitations, notifications, organizations
+from conferences.api.views import agenda, agenda_items, invitations, notifications, organizations, rsvp
 from conferences.api.views.conferences import ConferenceViewSet, TokenView
 
 app_name = "api"
@@ -33,7 +33,7 @@ urlpatterns = [
         invitations.invitation_letter_view,
         name="invitation-letter",
     ),
-    path("rsvp/<str:token>/", invitations.RsvpView.as_view(), name="rsvp"),
+    path("rsvp/<str:token>/", rsvp.RsvpView.as_view(), name="rsvp"),
     # The published agenda (read only).
     path("conferences/<slug:conference_slug>/agenda/", agenda.AgendaView.as_view(), name="agenda"),
     path("conferences/<slug:conference_slug>/agenda.ics", agenda.AgendaIcsView.as_view(), name="agenda-ics"),

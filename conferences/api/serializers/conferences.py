@@ -1,12 +1,9 @@
+"""What the API shows of a conference: the list, the detail with its rooms."""
+
 from rest_framework import serializers
 
-from conferences.models import Conference, Organization, Room
-
-
-class OrganizationSummarySerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Organization
-        fields = ["id", "name", "short_name", "code", "kind"]
+from conferences.api.serializers.organizations import OrganizationSummarySerializer
+from conferences.models import Conference, Room
 
 
 class RoomSerializer(serializers.ModelSerializer):

@@ -6,90 +6,33 @@ conditional requests with 304 (see conferences.exports.agenda).
 """
 
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import condition
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
-from rest_framework import generics, serializers
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics
 from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from conferences.api.serializers.agenda import (
+    AgendaJsonSerializer,
+    AgendaVersionDetailSerializer,
+    AgendaVersionListSerializer,
+    ErrorSerializer,
+)
 from conferences.exports.agenda import (
-    agenda_etag,
+    agenda_export_view,
     agenda_ics_response,
     agenda_json_response,
-    agenda_last_modified,
     agenda_pdf_response,
-    change_text,
-    request_agenda_head,
 )
 from conferences.models import AgendaVersion, Conference
 from conferences.selectors.agenda_versions import agenda_version_get, agenda_version_list
 from conferences.selectors.conferences import conference_get_for_user, conference_list_for_user
 from core.renderers import CalendarRenderer, FileEndpointMixin, PdfRenderer
 
-
-class ErrorSerializer(serializers.Serializer):
-    message = serializers.CharField()
-    extra = serializers.DictField()
-
-
 # Errors are JSON whatever type the endpoint serves (core.renderers.FileEndpointMixin).
 NOT_FOUND = {(404, "application/json"): ErrorSerializer}
-
-AgendaJsonSerializer = inline_serializer(
-    "AgendaJson",
-    {
-        "conference": inline_serializer(
-            "AgendaConference", {"slug": serializers.CharField(), "title": serializers.CharField()}
-        ),
-        "version": serializers.IntegerField(),
-        "published_at": serializers.DateTimeField(),
-        "items": serializers.ListField(child=serializers.DictField()),
-    },
-)
-
-
-class AgendaVersionListSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
-    changes = serializers.SerializerMethodField(help_text=_("How many changes from the version before."))
-
-    class Meta:
-        model = AgendaVersion
-        fields = ["number", "published_at", "changes", "url"]
-
-    def get_url(self, version: AgendaVersion) -> str:
-        return reverse(
-            "api:agenda-version",
-            kwargs={"conference_slug": self.context["conference"].slug, "number": version.number},
-            request=self.context.get("request"),
-        )
-
-    def get_changes(self, version: AgendaVersion) -> int:
-        return len(version.changelog)
-
-
-class ChangeSerializer(serializers.Serializer):
-    type = serializers.CharField()
-    item = serializers.IntegerField()
-    title = serializers.CharField()
-    text = serializers.CharField(help_text=_("The change in words, in the request's language."))
-    before = serializers.DictField(required=False)
-    after = serializers.DictField(required=False)
-
-
-class AgendaVersionDetailSerializer(AgendaVersionListSerializer):
-    changelog = serializers.SerializerMethodField()
-    items = serializers.ListField(child=serializers.DictField(), read_only=True)
-
-    class Meta(AgendaVersionListSerializer.Meta):
-        fields = [*AgendaVersionListSerializer.Meta.fields, "changelog", "items"]
-
-    @extend_schema_field(ChangeSerializer(many=True))
-    def get_changelog(self, version: AgendaVersion) -> list[dict]:
-        return [{**change, "text": change_text(change)} for change in version.changelog]
 
 
 def _not_published(request, slug: str) -> NotFound:
@@ -99,25 +42,10 @@ def _not_published(request, slug: str) -> NotFound:
     return NotFound(_("No such conference."))
 
 
-def _current(respond):
-    """An export of the current version: 404 (told apart) without one, 304 when the client has it.
-
-    Decorated once here, not per request as method_decorator would.
-    """
-
-    @condition(etag_func=agenda_etag, last_modified_func=agenda_last_modified)
-    def view(request, slug: str):
-        head = request_agenda_head(request, slug)
-        if head is None:
-            raise _not_published(request, slug)
-        return respond(head)
-
-    return view
-
-
-_agenda_json = _current(agenda_json_response)
-_agenda_ics = _current(agenda_ics_response)
-_agenda_pdf = _current(agenda_pdf_response)
+# The site's export views, with the API's 404 (conference or agenda missing, told apart).
+_agenda_json = agenda_export_view(agenda_json_response, missing=_not_published)
+_agenda_ics = agenda_export_view(agenda_ics_response, missing=_not_published)
+_agenda_pdf = agenda_export_view(agenda_pdf_response, missing=_not_published)
 
 
 class _ExportView(FileEndpointMixin, APIView):

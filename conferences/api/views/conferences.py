@@ -1,3 +1,5 @@
+"""Signing in for a token, and the conferences a user may see."""
+
 from axes.helpers import get_cool_off
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _

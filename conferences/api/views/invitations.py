@@ -1,5 +1,5 @@
 """The invitations API: organizers manage a conference's invitations and registrations,
-invited agencies answer through their personal link without an account.
+invited agencies answer through their personal link (conferences.api.views.rsvp).
 
 Every organizer endpoint is nested under its conference (/conferences/{slug}/...):
 the conference is looked up among those the user may see (404 otherwise), then
@@ -7,7 +7,6 @@ the user must organize it (403 otherwise). Rows come from the selectors, writes
 go through the services.
 """
 
-from django.db.models import Q
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
@@ -19,10 +18,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from conferences.api.filters import InvitationFilter, RegistrationFilter
 from conferences.api.permissions import OrganizedConferenceMixin
 from conferences.api.serializers.invitations import (
     InvitationBulkCreateResultSerializer,
@@ -38,20 +36,12 @@ from conferences.api.serializers.invitations import (
     QueuedResultSerializer,
     RegistrationSerializer,
     RsvpAnswerSerializer,
-    RsvpInvitationSerializer,
     invitation_counts_data,
 )
-from conferences.api.throttling import ClientScopedRateThrottle, PersonalLinkGuessThrottle
 from conferences.documents.invitation_letter import invitation_letter_filename, render_invitation_letter
-from conferences.models import Invitation, Organization, Registration
-from conferences.selectors.invitations import (
-    invitation_counts,
-    invitation_delegates,
-    invitation_get_by_token,
-    invitation_list,
-)
+from conferences.models import Invitation, Registration
+from conferences.selectors.invitations import invitation_counts, invitation_list
 from conferences.selectors.organizations import organization_search
-from conferences.services.guess_limits import PERSONAL_LINKS, guess_miss_record
 from conferences.services.invitation_sending import (
     invitation_remind,
     invitation_revoke,
@@ -67,10 +57,8 @@ from conferences.services.invitations import (
     registration_check_in,
 )
 from conferences.services.rsvp import rsvp_submit
-from core.api import ERRORS, JSON_ERRORS, PUBLIC_ERRORS
-from core.http import client_ip
+from core.api import ERRORS, JSON_ERRORS
 from core.renderers import FileEndpointMixin, PdfRenderer
-from core.text import fold
 
 CONFERENCE_SLUG = OpenApiParameter(
     "conference_slug",
@@ -80,7 +68,7 @@ CONFERENCE_SLUG = OpenApiParameter(
 )
 
 
-# Permissions and filters ------------------------------------------------------------------------------
+# The conference of the URL ---------------------------------------------------------------------------
 
 
 class ConferenceScopedMixin(OrganizedConferenceMixin):
@@ -91,46 +79,6 @@ class ConferenceScopedMixin(OrganizedConferenceMixin):
 
     def get_serializer_context(self) -> dict:
         return {**super().get_serializer_context(), "conference_slug": self.kwargs.get("conference_slug")}
-
-
-class InvitationFilter(filters.FilterSet):
-    status = filters.ChoiceFilter(choices=Invitation.Status.choices)
-    kind = filters.ChoiceFilter(
-        field_name="organization__kind",
-        choices=Organization.Kind.choices,
-        help_text=gettext_lazy("The invited organization's kind."),
-    )
-    province = filters.CharFilter(
-        field_name="organization__province__code", help_text=gettext_lazy("The province's code.")
-    )
-    q = filters.CharFilter(
-        method="filter_name",
-        help_text=gettext_lazy('Part of the invitee\'s name; "quang ninh" finds "Quảng Ninh".'),
-    )
-
-    class Meta:
-        model = Invitation
-        fields = ["status", "kind", "province", "q"]
-
-    def filter_name(self, queryset, name, value):
-        for word in fold(value).split():
-            queryset = queryset.filter(
-                Q(organization__search_name__contains=word) | Q(person__search_name__contains=word)
-            )
-        return queryset
-
-
-class RegistrationFilter(filters.FilterSet):
-    checked_in = filters.BooleanFilter(
-        field_name="checked_in_at",
-        lookup_expr="isnull",
-        exclude=True,
-        help_text=gettext_lazy("Arrived or not."),
-    )
-
-    class Meta:
-        model = Registration
-        fields = ["status", "organization", "checked_in"]
 
 
 # Invitations -----------------------------------------------------------------------------------------
@@ -402,62 +350,3 @@ class RegistrationViewSet(
     @action(detail=True, methods=["post"])
     def cancel(self, request, conference_slug=None, pk=None):
         return self._read(registration_cancel(registration=self.get_object()))
-
-
-# The agency's answer by link ---------------------------------------------------------------------------
-
-
-class RsvpView(APIView):
-    """An invited agency reads its invitation and answers it, with the token of its link for a key.
-
-    Wrong, revoked and expired tokens get the same 404, so a guesser learns
-    nothing; the "rsvp" throttle limits how fast anyone can ask, and each wrong
-    token counts toward the same wrong-link budget as the personal-link pages.
-    """
-
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
-    throttle_classes = [ClientScopedRateThrottle, PersonalLinkGuessThrottle]
-    throttle_scope = "rsvp"
-
-    def _invitation(self, token: str) -> Invitation:
-        invitation = invitation_get_by_token(token=token)
-        if invitation is None:
-            guess_miss_record(limit=PERSONAL_LINKS, client=client_ip(self.request))
-            raise NotFound(
-                _(
-                    "This link does not open an invitation. It may be mistyped, expired or withdrawn; "
-                    "please contact the organizers."
-                )
-            )
-        return invitation
-
-    def _read(self, invitation: Invitation) -> Response:
-        context = {"request": self.request, "delegates": list(invitation_delegates(invitation=invitation))}
-        response = Response(RsvpInvitationSerializer(invitation, context=context).data)
-        patch_cache_control(response, private=True, no_store=True)
-        return response
-
-    @extend_schema(
-        summary=gettext_lazy("Read the invitation an RSVP link opens"),
-        responses={200: RsvpInvitationSerializer, **PUBLIC_ERRORS},
-    )
-    def get(self, request, token: str):
-        return self._read(self._invitation(token))
-
-    @extend_schema(
-        summary=gettext_lazy("Answer the invitation: accept with named delegates, or decline"),
-        request=RsvpAnswerSerializer,
-        responses={200: RsvpInvitationSerializer, **PUBLIC_ERRORS},
-    )
-    def post(self, request, token: str):
-        invitation = self._invitation(token)
-        serializer = RsvpAnswerSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        rsvp_submit(
-            invitation=invitation,
-            accept=serializer.validated_data["accept"],
-            delegates=serializer.delegate_inputs(),
-            presenter_email=serializer.validated_data["presenter_email"],
-        )
-        return self._read(self._invitation(token))

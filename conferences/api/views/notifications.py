@@ -12,30 +12,35 @@ from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
-from rest_framework import serializers, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
+from conferences.api.filters import NotificationCountsQuerySerializer, NotificationFilterSerializer
+from conferences.api.permissions import IsOrganizer
+from conferences.api.serializers.notifications import (
+    NotificationApproveResultSerializer,
+    NotificationCancelResultSerializer,
+    NotificationCountsSerializer,
+    NotificationDetailSerializer,
+    NotificationIdsSerializer,
+    NotificationListSerializer,
+)
 from conferences.models import Conference
 from conferences.selectors.conferences import organized_conference_get
 from conferences.selectors.notices import conference_notice_scope, organized_notice_scopes
 from core.api import ERRORS, JSON_ERRORS
 from core.renderers import FileEndpointMixin, HtmlFileRenderer
 from notifications.selectors import (
-    notice_kind_choices,
     notification_counts,
     notification_get,
     notification_ids_in_scopes,
     notification_list,
     notification_preview_html,
-    notification_state_choices,
 )
 from notifications.services import notification_approve, notification_cancel, notification_resend
-
-MAX_BULK_IDS = 1000
 
 # The preview is the recipient's HTML served from this site: the sandbox gives it an opaque
 # origin and no scripts, so nothing in a body can act as the organizer who opens it.
@@ -44,93 +49,6 @@ PREVIEW_CSP = (
     "sandbox; default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; font-src data:; "
     "frame-ancestors 'self'"
 )
-
-
-# Serializers -----------------------------------------------------------------------------------------
-
-
-class DeliveryAttemptSerializer(serializers.Serializer):
-    time = serializers.DateTimeField(source="started_at")
-    outcome = serializers.CharField()
-    code = serializers.IntegerField(source="smtp_code", allow_null=True)
-    response = serializers.CharField()
-    worker = serializers.CharField()
-
-
-class NotificationListSerializer(serializers.Serializer):
-    id = serializers.UUIDField(read_only=True)
-    url = serializers.HyperlinkedIdentityField(view_name="api:notification-detail")
-    conference = serializers.SerializerMethodField()
-    kind = serializers.CharField()
-    channel = serializers.CharField()
-    state = serializers.ChoiceField(choices=notification_state_choices())
-    recipient_name = serializers.CharField()
-    recipient_address = serializers.CharField()
-    subject = serializers.CharField()
-    attempts = serializers.IntegerField()
-    sent_at = serializers.DateTimeField(allow_null=True)
-    next_attempt_at = serializers.DateTimeField(allow_null=True)
-    last_error = serializers.CharField()
-    resent_from = serializers.UUIDField(source="resent_from_id", allow_null=True)
-    created_at = serializers.DateTimeField()
-
-    def get_conference(self, notification) -> str | None:
-        """The conference's slug, from the scopes the view resolved for this user."""
-        return self.context.get("slugs_by_scope", {}).get(notification.scope)
-
-
-class NotificationDetailSerializer(NotificationListSerializer):
-    language = serializers.CharField()
-    body_text = serializers.CharField()
-    body_html = serializers.CharField()
-    not_before = serializers.DateTimeField(allow_null=True)
-    smtp_response = serializers.CharField()
-    updated_at = serializers.DateTimeField()
-    attachments = serializers.SerializerMethodField()
-    delivery_log = DeliveryAttemptSerializer(source="delivery_attempts", many=True, read_only=True)
-    preview_url = serializers.HyperlinkedIdentityField(view_name="api:notification-preview")
-
-    def get_attachments(self, notification) -> list[str]:
-        return [attachment.filename for attachment in notification.attachments.all()]
-
-
-class NotificationFilterSerializer(serializers.Serializer):
-    conference = serializers.SlugField(required=False, help_text=_("Only this conference's notices (slug)."))
-    kind = serializers.ChoiceField(choices=[name for name, _label in notice_kind_choices()], required=False)
-    state = serializers.ChoiceField(choices=notification_state_choices(), required=False)
-    recipient = serializers.CharField(
-        required=False, max_length=254, help_text=_("Part of the recipient's address or name.")
-    )
-
-
-class NotificationIdsSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.UUIDField(), allow_empty=False, max_length=MAX_BULK_IDS)
-
-
-class NotificationCountsQuerySerializer(serializers.Serializer):
-    conference = serializers.SlugField(help_text=_("The conference's slug."))
-
-
-NotificationCountsSerializer = inline_serializer(
-    "NotificationCounts",
-    {state: serializers.IntegerField() for state, _label in notification_state_choices()},
-)
-
-
-def _bulk_result(name: str, key: str):
-    return inline_serializer(name, {key: serializers.IntegerField()})
-
-
-# Permissions and views -------------------------------------------------------------------------------
-
-
-class IsOrganizer(BasePermission):
-    """A user who organizes a conference; which notices they reach is up to the scopes."""
-
-    message = _("Only a conference's organizers can manage its notices.")
-
-    def has_permission(self, request, view) -> bool:
-        return bool(view.scopes)
 
 
 @extend_schema_view(
@@ -211,7 +129,7 @@ class NotificationViewSet(FileEndpointMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary=_("Release held notices for delivery"),
         request=NotificationIdsSerializer,
-        responses={200: _bulk_result("NotificationApproveResult", "approved"), **ERRORS},
+        responses={200: NotificationApproveResultSerializer, **ERRORS},
     )
     @action(detail=False, methods=["post"])
     def approve(self, request):
@@ -220,7 +138,7 @@ class NotificationViewSet(FileEndpointMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary=_("Cancel notices not yet sent"),
         request=NotificationIdsSerializer,
-        responses={200: _bulk_result("NotificationCancelResult", "cancelled"), **ERRORS},
+        responses={200: NotificationCancelResultSerializer, **ERRORS},
     )
     @action(detail=False, methods=["post"])
     def cancel(self, request):

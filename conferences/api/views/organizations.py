@@ -4,168 +4,27 @@ Agencies are shared by every conference, so writing them is not tied to
 organizing one: staff, or users with the matching model permission, may.
 """
 
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
-from conferences.api.serializers.conferences import OrganizationSummarySerializer
-from conferences.models import Organization, Province
-from conferences.selectors.organizations import organization_search
-from conferences.services.imports import (
-    MAX_FILE_BYTES,
-    import_commit,
-    import_preview,
-    user_may_import_organizations,
+from conferences.api.filters import OrganizationFilterSerializer
+from conferences.api.permissions import CanEditOrganizations
+from conferences.api.serializers.organizations import (
+    ImportReportSerializer,
+    OrganizationImportSerializer,
+    OrganizationSerializer,
+    OrganizationWriteSerializer,
 )
+from conferences.models import Organization
+from conferences.selectors.organizations import organization_search
+from conferences.services.imports import import_commit, import_preview
 from conferences.services.organizations import organization_create, organization_update
 from core.api import ERRORS
-
-# Serializers ---------------------------------------------------------------------------------------------
-
-
-class ProvinceSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Province
-        fields = ["code", "name"]
-
-
-class OrganizationSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:organization-detail")
-    parent = OrganizationSummarySerializer(read_only=True)
-    province = ProvinceSerializer(read_only=True)
-
-    class Meta:
-        model = Organization
-        fields = [
-            "id",
-            "url",
-            "name",
-            "short_name",
-            "code",
-            "kind",
-            "parent",
-            "province",
-            "contact_emails",
-            "address",
-            "phone",
-            "language",
-            "created_at",
-            "updated_at",
-        ]
-
-
-class OrganizationWriteSerializer(serializers.Serializer):
-    """The fields a client may set; the services normalise and validate them."""
-
-    name = serializers.CharField(max_length=255)
-    short_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    code = serializers.CharField(max_length=20, required=False, allow_blank=True)
-    kind = serializers.ChoiceField(choices=Organization.Kind.choices, required=False)
-    parent = serializers.PrimaryKeyRelatedField(
-        queryset=Organization.objects.all(), required=False, allow_null=True
-    )
-    province = serializers.SlugRelatedField(
-        slug_field="code", queryset=Province.objects.all(), required=False, allow_null=True
-    )
-    contact_emails = serializers.ListField(child=serializers.EmailField(), required=False, max_length=20)
-    address = serializers.CharField(max_length=255, required=False, allow_blank=True)
-    phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
-    language = serializers.CharField(max_length=8, required=False)
-
-    def validate_language(self, value: str) -> str:
-        if value not in dict(settings.LANGUAGES):
-            raise serializers.ValidationError(
-                _("Choose one of: %(languages)s.") % {"languages": ", ".join(dict(settings.LANGUAGES))}
-            )
-        return value
-
-    def validate_code(self, value: str) -> str:
-        return value.strip().upper()
-
-    def validate_parent(self, parent: Organization | None) -> Organization | None:
-        organization = self.instance
-        ancestor = parent
-        # The chain is short (ministry, province, department, unit): one query per level.
-        while organization is not None and ancestor is not None:
-            if ancestor.pk == organization.pk:
-                raise serializers.ValidationError(
-                    _("An agency cannot be its own parent, directly or through others.")
-                )
-            ancestor = ancestor.parent
-        return parent
-
-
-class OrganizationFilterSerializer(serializers.Serializer):
-    q = serializers.CharField(
-        required=False, max_length=200, help_text=_("Words of the name, with or without accents.")
-    )
-    kind = serializers.ChoiceField(choices=Organization.Kind.choices, required=False)
-    province = serializers.CharField(
-        required=False, max_length=8, help_text=_("The province's code, e.g. 22.")
-    )
-
-
-class OrganizationImportSerializer(serializers.Serializer):
-    file = serializers.FileField(
-        help_text=_("A .csv (UTF-8) or .xlsx file; the first row holds the headings.")
-    )
-    dry_run = serializers.BooleanField(
-        required=False, default=False, help_text=_("Check the file and report, writing nothing.")
-    )
-
-    def validate_file(self, file):
-        if file.size > MAX_FILE_BYTES:
-            raise serializers.ValidationError(
-                _("The file is larger than %(size)d MB.") % {"size": MAX_FILE_BYTES // (1024 * 1024)}
-            )
-        return file
-
-
-class ImportRowErrorSerializer(serializers.Serializer):
-    row = serializers.IntegerField(
-        help_text=_("The row as the spreadsheet numbers it (the headings are row 1).")
-    )
-    column = serializers.CharField(help_text=_("The column's heading as written in the file."))
-    message = serializers.CharField()
-
-
-class ImportReportSerializer(serializers.Serializer):
-    dry_run = serializers.BooleanField()
-    rows = serializers.IntegerField()
-    create = serializers.IntegerField()
-    update = serializers.IntegerField()
-    unchanged = serializers.IntegerField()
-    people_create = serializers.IntegerField()
-    people_update = serializers.IntegerField()
-    ignored_columns = serializers.ListField(child=serializers.CharField())
-    errors = ImportRowErrorSerializer(many=True)
-
-
-# Permissions and views -------------------------------------------------------------------------------------
-
-
-class CanEditOrganizations(BasePermission):
-    """Reading needs an account; writing needs staff or the model permission for the action."""
-
-    message = _("Only staff can change agencies.")
-    PERMISSIONS = {"create": "add", "import_file": "add", "partial_update": "change", "update": "change"}
-
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        if not user.is_authenticated:
-            return False
-        if request.method in ("GET", "HEAD", "OPTIONS"):
-            return True
-        if view.action == "import_file":
-            return user_may_import_organizations(user)
-        needed = self.PERMISSIONS.get(view.action)
-        return bool(user.is_staff or (needed and user.has_perm(f"conferences.{needed}_organization")))
 
 
 @extend_schema_view(
