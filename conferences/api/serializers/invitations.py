@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from conferences.models import Conference, Invitation, Organization, Person, Registration
 from conferences.selectors.people import people_visible_to_organizer
-from conferences.services.rsvp import DelegateInput, rsvp_state
+from conferences.services.rsvp import DelegateInput, rsvp_state, rsvp_submit
 from core.validators import validate_id
 
 MAX_BULK_IDS = 1000
@@ -323,6 +323,17 @@ class RsvpAnswerSerializer(serializers.Serializer):
 
     def delegate_inputs(self) -> list[DelegateInput]:
         return [DelegateInput(**delegate) for delegate in self.validated_data.get("delegates", [])]
+
+    def submit(self, *, invitation: Invitation, actor=None) -> Invitation:
+        """Validate the request's answer and record it through rsvp_submit, the one way to answer."""
+        self.is_valid(raise_exception=True)
+        return rsvp_submit(
+            invitation=invitation,
+            accept=self.validated_data["accept"],
+            delegates=self.delegate_inputs(),
+            presenter_email=self.validated_data["presenter_email"],
+            actor=actor,
+        )
 
 
 class RsvpConferenceSerializer(serializers.ModelSerializer):

@@ -56,7 +56,6 @@ from conferences.services.invitations import (
     registration_cancel,
     registration_check_in,
 )
-from conferences.services.rsvp import rsvp_submit
 from core.api import ERRORS, JSON_ERRORS
 from core.renderers import FileEndpointMixin, PdfRenderer
 
@@ -261,15 +260,7 @@ class InvitationViewSet(
     @action(detail=True, methods=["post"])
     def answer(self, request, conference_slug=None, pk=None):
         invitation = self.get_object()
-        serializer = RsvpAnswerSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        rsvp_submit(
-            invitation=invitation,
-            accept=serializer.validated_data["accept"],
-            delegates=serializer.delegate_inputs(),
-            presenter_email=serializer.validated_data["presenter_email"],
-            actor=request.user,
-        )
+        RsvpAnswerSerializer(data=request.data).submit(invitation=invitation, actor=request.user)
         return self._read(invitation)
 
     @extend_schema(

@@ -14,7 +14,6 @@ from conferences.api.throttling import ClientScopedRateThrottle, PersonalLinkGue
 from conferences.models import Invitation
 from conferences.selectors.invitations import invitation_delegates, invitation_get_by_token
 from conferences.services.guess_limits import PERSONAL_LINKS, guess_miss_record
-from conferences.services.rsvp import rsvp_submit
 from core.api import PUBLIC_ERRORS
 from core.http import client_ip
 
@@ -64,12 +63,5 @@ class RsvpView(APIView):
     )
     def post(self, request, token: str):
         invitation = self._invitation(token)
-        serializer = RsvpAnswerSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        rsvp_submit(
-            invitation=invitation,
-            accept=serializer.validated_data["accept"],
-            delegates=serializer.delegate_inputs(),
-            presenter_email=serializer.validated_data["presenter_email"],
-        )
+        RsvpAnswerSerializer(data=request.data).submit(invitation=invitation)
         return self._read(self._invitation(token))
