@@ -6,7 +6,11 @@ from celery import shared_task
 
 from conferences.services.agenda_publishing import agenda_version_prepare
 from conferences.services.conferences import conference_close_finished
-from conferences.services.invitation_sending import invitation_letter_send, invitation_send_drafts
+from conferences.services.invitation_sending import (
+    invitation_letter_send,
+    invitation_send_drafts,
+    rsvp_reminders_replan,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -39,3 +43,12 @@ def prepare_agenda_version(version_id: int) -> int:
 def send_invitation_letter(invitation_id: int, send: int, hold: bool | None = None) -> int:
     """Render the letter of one send of an invitation and write its e-mails (safe to run twice)."""
     return invitation_letter_send(invitation_id=invitation_id, send=send, hold=hold)
+
+
+@shared_task(acks_late=True)
+def replan_rsvp_reminders(conference_id: int, deadline: str | None) -> int:
+    """Plan the waiting invitations' reminders for a moved RSVP deadline (safe to run twice)."""
+    import datetime
+
+    when = datetime.datetime.fromisoformat(deadline) if deadline else None
+    return rsvp_reminders_replan(conference_id=conference_id, deadline=when)

@@ -202,33 +202,68 @@ def reminders_cancel(*, invitation: Invitation) -> int:
     return notification_cancel_waiting(key_prefix=invitation_reminder_prefix(invitation.pk))
 
 
-@transaction.atomic
-def rsvp_deadline_changed(*, conference: Conference) -> int:
+def rsvp_deadline_changed(*, conference: Conference) -> None:
     """Follow a moved RSVP deadline: links live until the new one, reminders are planned again.
 
-    Return how many invitations still waiting for an answer got new reminders.
+    The links' expiry moves in one statement, in the caller's transaction; the
+    reminders (a new link and e-mails per waiting invitation) are planned by a
+    task sent on commit, so a deadline moved for hundreds of agencies costs the
+    request one UPDATE.
     """
+    from conferences.tasks import replan_rsvp_reminders
+
     InvitationLink.objects.filter(invitation__conference=conference, revoked_at__isnull=True).update(
         expires_at=rsvp_link_expiry(conference)
     )
-    now = timezone.now()
-    waiting = Invitation.objects.filter(conference=conference, status=Invitation.Status.SENT).select_related(
-        "conference__host", "organization", "person", "document"
+    deadline = conference.rsvp_deadline.isoformat() if conference.rsvp_deadline else None
+    transaction.on_commit(partial(replan_rsvp_reminders.delay, conference.pk, deadline))
+
+
+def rsvp_reminders_replan(*, conference_id: int, deadline: datetime.datetime | None) -> int:
+    """Plan the reminders of every invitation still waiting for an answer, for this deadline.
+
+    Return how many invitations got new reminders. A task of an older deadline
+    (moved again since) does nothing; an invitation whose reminders for this
+    deadline exist already is left alone, so running twice plans once.
+    """
+    conference = Conference.objects.select_related("host").filter(pk=conference_id).first()
+    if conference is None or conference.rsvp_deadline != deadline:
+        return 0
+    waiting = list(
+        Invitation.objects.filter(conference=conference, status=Invitation.Status.SENT).values_list(
+            "pk", flat=True
+        )
     )
-    replanned = 0
-    for invitation in waiting:
-        reminders_cancel(invitation=invitation)
-        recipients = invitation_recipients(invitation)
-        if not recipients or conference.rsvp_deadline is None or conference.rsvp_deadline <= now:
-            continue
-        context = {
-            "invitation": invitation,
-            "conference": conference,
-            "rsvp_url": invitation_link_create(invitation=invitation),
-        }
-        _plan_reminders(invitation, recipients, context, now)
-        replanned += 1
-    return replanned
+    return sum(_replan_one(invitation_id=pk, deadline=deadline) for pk in waiting)
+
+
+@transaction.atomic
+def _replan_one(*, invitation_id: int, deadline: datetime.datetime | None) -> bool:
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("conference__host", "organization", "person", "document")
+        .get(pk=invitation_id)
+    )
+    if invitation.status != Invitation.Status.SENT:
+        return False
+    stamp = f"{deadline:%Y%m%d%H%M}" if deadline else ""
+    planned = notifications_with_key_prefix(prefix=invitation_reminder_prefix(invitation.pk), waiting=True)
+    if deadline and any(
+        row.idempotency_key.split("|", 1)[0].endswith(f":v{invitation.send_count}:{stamp}") for row in planned
+    ):
+        return False
+    reminders_cancel(invitation=invitation)
+    now = timezone.now()
+    recipients = invitation_recipients(invitation)
+    if not recipients or deadline is None or deadline <= now:
+        return False
+    context = {
+        "invitation": invitation,
+        "conference": invitation.conference,
+        "rsvp_url": invitation_link_create(invitation=invitation),
+    }
+    _plan_reminders(invitation, recipients, context, now)
+    return True
 
 
 def invitation_send_bulk(*, conference: Conference, invitation_ids: list[int], actor=None) -> int:

@@ -489,7 +489,7 @@ def test_invitation_revoke_twice_writes_one_audit_entry(conference):
     assert AuditEntry.objects.filter(action="invitation.revoked", object_id=str(invitation.pk)).count() == 1
 
 
-def test_moving_the_rsvp_deadline_moves_links_and_reminders(conference, send):
+def test_moving_the_rsvp_deadline_moves_links_and_reminders(conference, send, run_commit_tasks):
     from conferences.services.conferences import conference_update
 
     waiting = make_invitation(conference)
@@ -498,7 +498,8 @@ def test_moving_the_rsvp_deadline_moves_links_and_reminders(conference, send):
     new_deadline = conference.starts_at - datetime.timedelta(days=1)
     assert new_deadline > conference.rsvp_deadline
 
-    conference_update(conference=conference, rsvp_deadline=new_deadline)
+    with run_commit_tasks():
+        conference_update(conference=conference, rsvp_deadline=new_deadline)
 
     reminders = notices(waiting, "invitation_reminder")
     planned = sorted((n.not_before, n.recipient_address) for n in reminders if n.state == State.PENDING)
@@ -751,3 +752,41 @@ def test_rsvp_state_is_closed_for_a_revoked_invitation_and_a_closed_conference(c
     assert rsvp_state(invitation=open_one, on_behalf=True) == RsvpState(
         False, "The conference is closed.", "closed"
     )
+
+
+def test_moving_the_deadline_leaves_the_reminders_to_a_task_that_plans_once(
+    conference, send, django_capture_on_commit_callbacks
+):
+    from conferences.services.conferences import conference_update
+    from conferences.services.invitation_sending import rsvp_reminders_replan
+
+    waiting = make_invitation(conference)
+    send(waiting)
+    old_deadline = conference.rsvp_deadline
+    new_deadline = conference.starts_at - datetime.timedelta(days=1)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        conference_update(conference=conference, rsvp_deadline=new_deadline)
+
+    # The request moved the links' expiry and planned nothing yet: one task waits for the commit.
+    grace = datetime.timedelta(days=settings.RSVP_LINK_GRACE_DAYS)
+    assert set(waiting.links.values_list("expires_at", flat=True)) == {new_deadline + grace}
+    assert (
+        notices(waiting, "invitation_reminder").filter(not_before__gt=conference.rsvp_deadline).count() == 0
+    )
+    [task] = callbacks
+    links_before = waiting.links.count()
+
+    task()
+    task()  # A redelivered task plans nothing more.
+
+    planned = notices(waiting, "invitation_reminder").filter(state=State.PENDING)
+    assert sorted({n.not_before for n in planned}) == [
+        new_deadline - datetime.timedelta(days=7),
+        new_deadline - datetime.timedelta(days=2),
+    ]
+    assert planned.count() == 4
+    assert waiting.links.count() == links_before + 1
+    # A late task for the deadline as it was before plans nothing and cancels nothing.
+    assert rsvp_reminders_replan(conference_id=conference.pk, deadline=old_deadline) == 0
+    assert planned.count() == 4
