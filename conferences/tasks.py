@@ -11,6 +11,7 @@ from conferences.services.invitation_sending import (
     invitation_send_drafts,
     rsvp_reminders_replan,
 )
+from conferences.services.stalled import stalled_work_redispatch
 
 logger = logging.getLogger(__name__)
 
@@ -52,3 +53,12 @@ def replan_rsvp_reminders(conference_id: int, deadline: str | None) -> int:
 
     when = datetime.datetime.fromisoformat(deadline) if deadline else None
     return rsvp_reminders_replan(conference_id=conference_id, deadline=when)
+
+
+@shared_task
+def redispatch_stalled_work() -> dict:
+    """Send again the tasks of agenda versions and letters stalled too long (run by beat; idempotent)."""
+    sent = stalled_work_redispatch()
+    if any(sent.values()):
+        logger.warning("Sent stalled work again: %s", sent)
+    return sent

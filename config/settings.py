@@ -318,7 +318,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "conferences.tasks.close_finished_conferences",
         "schedule": 15 * 60,
     },
+    "redispatch-stalled-work": {
+        "task": "conferences.tasks.redispatch_stalled_work",
+        "schedule": 5 * 60,
+    },
 }
+# A publish or letter task not done this long after its request is sent again by beat.
+STALLED_WORK_SECONDS = env_int("STALLED_WORK_SECONDS", 15 * 60)
 
 # Logging --------------------------------------------------------------------------------
 LOGGING = {

@@ -1,0 +1,50 @@
+"""Work a task was sent for but never did (the broker lost it, a worker died for good): sent again.
+
+Publishing an agenda and sending an invitation decide in the request and leave
+the slow half to a task sent on commit. A task that never runs would leave the
+page saying "being prepared" for ever; beat runs this sweep, and both tasks
+are safe to run twice, so sending one again that is merely slow costs nothing.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.utils import timezone
+
+from conferences.models import AgendaVersion, Invitation
+from conferences.selectors.notices import invitation_letter_written
+
+# How far back the sweep looks for invitations: older sends are the organizers' to send again.
+LETTER_LOOKBACK = datetime.timedelta(days=2)
+# At most this many invitations are looked at per sweep, newest first, so a sweep stays short.
+LETTER_BATCH = 200
+
+
+def stalled_work_redispatch(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Send again the tasks of agenda versions and invitation letters stalled for too long."""
+    from conferences.tasks import prepare_agenda_version, send_invitation_letter
+
+    now = now or timezone.now()
+    stalled_before = now - datetime.timedelta(seconds=settings.STALLED_WORK_SECONDS)
+    versions = list(
+        AgendaVersion.objects.filter(prepared_at__isnull=True, published_at__lt=stalled_before).values_list(
+            "pk", flat=True
+        )
+    )
+    for version_id in versions:
+        prepare_agenda_version.delay(version_id)
+    candidates = (
+        Invitation.objects.filter(
+            send_count__gt=0, sent_at__lt=stalled_before, sent_at__gte=now - LETTER_LOOKBACK
+        )
+        .exclude(status=Invitation.Status.REVOKED)
+        .order_by("-sent_at")
+        .values_list("pk", "send_count")[:LETTER_BATCH]
+    )
+    letters = 0
+    for invitation_id, send in candidates:
+        if not invitation_letter_written(invitation_id=invitation_id, send=send):
+            # Held for approval whatever the first request asked: an organizer sees it before it goes.
+            send_invitation_letter.delay(invitation_id, send, True)
+            letters += 1
+    return {"agenda_versions": len(versions), "letters": letters}
