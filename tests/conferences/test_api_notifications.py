@@ -11,6 +11,7 @@ from conferences.services.conferences import conference_publish, conference_role
 from conferences.services.organizations import organization_create
 from notifications.models import DeliveryAttempt, Notification, NotificationAttachment
 from notifications.services import Recipient, notify
+from tests.conferences.notice_helpers import make_held_notices, make_notice
 from tests.factories import conference_build
 
 pytestmark = pytest.mark.django_db
@@ -28,20 +29,6 @@ def detail_url(notification) -> str:
 
 def make_user(username: str, **fields):
     return get_user_model().objects.create_user(username=username, password="mat-khau-thu-nghiem", **fields)
-
-
-def make_notice(conference, n: int, **fields) -> Notification:
-    values = {
-        "idempotency_key": f"test:{conference.slug}:{n}",
-        "kind": "invitation",
-        "scope": conference_notice_scope(conference.pk),
-        "recipient_name": f"Sở Khoa học và Công nghệ số {n}",
-        "recipient_address": f"so{n}@example.vn",
-        "subject": f"Giấy mời dự hội nghị ({n})",
-        "body_text": f"Kính gửi: Sở Khoa học và Công nghệ số {n}",
-        "state": State.HELD,
-    }
-    return Notification.objects.create(**(values | fields))
 
 
 @pytest.fixture
@@ -230,18 +217,7 @@ def test_list_names_a_bad_filter(client, conference, organizer):
 def test_list_paginates_60_rows_in_a_fixed_number_of_queries(
     client, conference, organizer, django_assert_max_num_queries
 ):
-    Notification.objects.bulk_create(
-        Notification(
-            idempotency_key=f"bulk:{n}",
-            kind="invitation",
-            scope=conference_notice_scope(conference.pk),
-            recipient_address=f"so{n}@example.vn",
-            subject=f"Giấy mời {n}",
-            body_text="Kính gửi",
-            state=State.HELD,
-        )
-        for n in range(60)
-    )
+    make_held_notices(conference, 60)
     client.force_login(organizer)
 
     # Session, user, organizer permission, conference, organizer check, count, page.

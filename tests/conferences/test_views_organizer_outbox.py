@@ -9,6 +9,7 @@ from conferences.selectors.notices import conference_notice_scope
 from conferences.services.conferences import conference_create, conference_publish, conference_role_grant
 from notifications.models import DeliveryAttempt, Notification
 from notifications.services import Recipient, notify
+from tests.conferences.notice_helpers import make_held_notices, make_notice
 
 pytestmark = pytest.mark.django_db
 
@@ -17,20 +18,6 @@ State = Notification.State
 
 def make_user(username: str, **fields):
     return get_user_model().objects.create_user(username=username, password="mat-khau-thu-nghiem", **fields)
-
-
-def make_notice(conference, n: int, **fields) -> Notification:
-    values = {
-        "idempotency_key": f"page:{conference.slug}:{n}",
-        "kind": "invitation",
-        "scope": conference_notice_scope(conference.pk),
-        "recipient_name": f"Sở Khoa học và Công nghệ số {n}",
-        "recipient_address": f"so{n}@example.vn",
-        "subject": f"Giấy mời dự hội nghị ({n})",
-        "body_text": f"Kính gửi: Sở Khoa học và Công nghệ số {n}",
-        "state": State.HELD,
-    }
-    return Notification.objects.create(**(values | fields))
 
 
 def another_conference(conference):
@@ -174,18 +161,7 @@ def test_outbox_filters_by_kind_state_and_recipient(client, conference, organize
 def test_outbox_paginates_60_rows_in_a_fixed_number_of_queries(
     client, conference, organizer, django_assert_max_num_queries
 ):
-    Notification.objects.bulk_create(
-        Notification(
-            idempotency_key=f"bulk:{n}",
-            kind="invitation",
-            scope=conference_notice_scope(conference.pk),
-            recipient_address=f"so{n}@example.vn",
-            subject=f"Giấy mời {n}",
-            body_text="Kính gửi",
-            state=State.HELD,
-        )
-        for n in range(60)
-    )
+    make_held_notices(conference, 60)
     client.force_login(organizer)
 
     # Session, user, conference, organizer check, count, page, counts by state.
