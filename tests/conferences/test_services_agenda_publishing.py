@@ -571,39 +571,17 @@ def test_the_exports_are_in_the_cache_after_publishing(
 
 @pytest.mark.django_db(transaction=True)
 def test_the_pdf_renders_outside_any_transaction_with_the_conference_unlocked(monkeypatch, settings):
-    import threading
-
-    from django.db import connection, transaction
-
     from conferences.documents import agenda as agenda_document
     from conferences.models import Conference
+    from tests.locking import unlocked_render_probe
 
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     conference = ConferenceFactory()
     RegistrationFactory(conference=conference)
     add(conference, (9, 0), (9, 15), "Khai mạc")
-    seen = []
-
-    def lock_from_another_connection(conference_id):
-        try:
-            with transaction.atomic():
-                # PostgreSQL: fails at once if the row is locked. SQLite: BEGIN IMMEDIATE takes the lock.
-                Conference.objects.select_for_update(nowait=connection.vendor == "postgresql").get(
-                    pk=conference_id
-                )
-            seen.append("locked by the other connection")
-        finally:
-            connection.close()
-
-    real = agenda_document.render_agenda_pdf
-
-    def render(version):
-        seen.append(connection.in_atomic_block)
-        other = threading.Thread(target=lock_from_another_connection, args=(version.conference_id,))
-        other.start()
-        other.join()
-        return real(version)
-
+    render, seen = unlocked_render_probe(
+        agenda_document.render_agenda_pdf, Conference, lambda version: version.conference_id
+    )
     monkeypatch.setattr(agenda_document, "render_agenda_pdf", render)
 
     version = agenda_publish(conference=conference)

@@ -383,35 +383,15 @@ def test_an_earlier_send_written_late_plans_no_reminders_over_the_later_ones(
 
 @pytest.mark.django_db(transaction=True)
 def test_the_letter_renders_outside_any_transaction_with_the_invitation_unlocked(host, monkeypatch):
-    import threading
-
-    from django.db import connection, transaction
-
     from conferences.services import invitation_sending
+    from tests.locking import unlocked_render_probe
 
     invitation = make_invitation(make_conference(host))
-    seen = []
-
-    def lock_from_another_connection(invitation_id):
-        try:
-            with transaction.atomic():
-                # PostgreSQL: fails at once if the row is locked. SQLite: BEGIN IMMEDIATE takes the lock.
-                Invitation.objects.select_for_update(nowait=connection.vendor == "postgresql").get(
-                    pk=invitation_id
-                )
-            seen.append("locked by the other connection")
-        finally:
-            connection.close()
-
-    real = invitation_sending.render_invitation_letter
-
-    def render(letter_invitation):
-        seen.append(connection.in_atomic_block)
-        other = threading.Thread(target=lock_from_another_connection, args=(letter_invitation.pk,))
-        other.start()
-        other.join()
-        return real(letter_invitation)
-
+    render, seen = unlocked_render_probe(
+        invitation_sending.render_invitation_letter,
+        Invitation,
+        lambda letter_invitation: letter_invitation.pk,
+    )
     monkeypatch.setattr(invitation_sending, "render_invitation_letter", render)
 
     invitation_send(invitation=invitation)
