@@ -63,8 +63,9 @@ SCENARIO_FILE = FIXTURES_DIR / "demo_conference.toml"
 PASSWORD_ENV = "DEMO_ORGANIZER_PASSWORD"
 # Documented in the command's output; only used when DEBUG is on and the variable is unset.
 DEFAULT_PASSWORD = "hoinghi-demo-2021"
-# The organizer group may use the admin for every model of these apps.
-ORGANIZER_APPS = ("conferences", "notifications")
+# The organizer group may use the admin for the conference models (the outbox admin is the
+# superusers'; organizers use their conference's outbox page).
+ORGANIZER_APPS = ("conferences",)
 
 PROVINCE_KINDS = {"tỉnh": Province.Kind.PROVINCE, "thành phố trung ương": Province.Kind.CITY}
 MINISTRY_KINDS = {"bộ": Organization.Kind.MINISTRY, "cơ quan ngang bộ": Organization.Kind.MINISTERIAL_AGENCY}

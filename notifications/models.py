@@ -31,6 +31,9 @@ class Notification(TimestampedModel):
         DEAD = "dead", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
 
+    # Not yet handed to a worker: an organizer may still approve or cancel these.
+    WAITING_STATES = frozenset({State.HELD, State.PENDING})
+
     class Channel(models.TextChoices):
         EMAIL = "email", _("E-mail")
 

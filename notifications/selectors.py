@@ -11,9 +11,8 @@ from notifications.kinds import KINDS
 from notifications.models import Notification
 
 # Notices an organizer may still approve or cancel, and those that may be sent again.
-ACTIONABLE_STATES = frozenset({Notification.State.HELD, Notification.State.PENDING})
+ACTIONABLE_STATES = Notification.WAITING_STATES
 RESENDABLE_STATES = frozenset({Notification.State.SENT, Notification.State.DEAD})
-WAITING_STATES = ACTIONABLE_STATES
 
 
 def notification_state_choices() -> list[tuple[str, str]]:
@@ -98,7 +97,7 @@ def notifications_with_key_prefix(
     if kind:
         queryset = queryset.filter(kind=kind)
     if waiting:
-        queryset = queryset.filter(state__in=WAITING_STATES)
+        queryset = queryset.filter(state__in=Notification.WAITING_STATES)
     return queryset.order_by("-created_at", "-pk")
 
 

@@ -257,19 +257,21 @@ def notification_approve(*, ids: Sequence) -> int:
     return len(approved)
 
 
+def _cancel_waiting(queryset) -> int:
+    # One already sending or sent is left alone: the conditional update decides, not a read before it.
+    return queryset.filter(state__in=Notification.WAITING_STATES).update(
+        state=Notification.State.CANCELLED, updated_at=timezone.now()
+    )
+
+
 def notification_cancel(*, ids: Sequence) -> int:
-    """Cancel notices not yet handed to a worker; one already sending or sent is left alone."""
-    return Notification.objects.filter(
-        id__in=ids, state__in=[Notification.State.HELD, Notification.State.PENDING]
-    ).update(state=Notification.State.CANCELLED, updated_at=timezone.now())
+    """Cancel these notices where they are not yet handed to a worker."""
+    return _cancel_waiting(Notification.objects.filter(id__in=ids))
 
 
 def notification_cancel_waiting(*, key_prefix: str) -> int:
     """Cancel every notice under a key prefix that is not yet handed to a worker (reminders, say)."""
-    return Notification.objects.filter(
-        idempotency_key__startswith=key_prefix,
-        state__in=[Notification.State.HELD, Notification.State.PENDING],
-    ).update(state=Notification.State.CANCELLED, updated_at=timezone.now())
+    return _cancel_waiting(Notification.objects.filter(idempotency_key__startswith=key_prefix))
 
 
 @transaction.atomic
