@@ -3,7 +3,7 @@
 import uuid
 from collections.abc import Collection, Iterable
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.html import format_html
 
 from core.text import fold
@@ -99,6 +99,17 @@ def notifications_with_key_prefix(
     if waiting:
         queryset = queryset.filter(state__in=Notification.WAITING_STATES)
     return queryset.order_by("-created_at", "-pk")
+
+
+def key_prefixes_with_notices(*, prefixes: Collection[str]) -> set[str]:
+    """The prefixes among `prefixes` under which at least one notice was written, in one query."""
+    if not prefixes:
+        return set()
+    condition = Q()
+    for prefix in prefixes:
+        condition |= Q(idempotency_key__startswith=prefix)
+    keys = Notification.objects.filter(condition).values_list("idempotency_key", flat=True)
+    return {prefix for prefix in prefixes if any(key.startswith(prefix) for key in keys)}
 
 
 def notification_preview_html(notification: Notification) -> str:

@@ -12,7 +12,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from conferences.models import AgendaVersion, Invitation
-from conferences.selectors.notices import invitation_letter_written
+from conferences.selectors.notices import invitation_letter_key
+from notifications.selectors import key_prefixes_with_notices
 
 # How far back the sweep looks for invitations: older sends are the organizers' to send again.
 LETTER_LOOKBACK = datetime.timedelta(days=2)
@@ -41,10 +42,11 @@ def stalled_work_redispatch(*, now: datetime.datetime | None = None) -> dict[str
         .order_by("-sent_at")
         .values_list("pk", "send_count")[:LETTER_BATCH]
     )
-    letters = 0
-    for invitation_id, send in candidates:
-        if not invitation_letter_written(invitation_id=invitation_id, send=send):
-            # Held for approval whatever the first request asked: an organizer sees it before it goes.
-            send_invitation_letter.delay(invitation_id, send, True)
-            letters += 1
-    return {"agenda_versions": len(versions), "letters": letters}
+    # "<key>|" is how the e-mails of one send begin (the outbox appends "|<address>" per row).
+    prefixes = {f"{invitation_letter_key(pk, send)}|": (pk, send) for pk, send in candidates}
+    written = key_prefixes_with_notices(prefixes=list(prefixes))
+    missing = [pk_send for prefix, pk_send in prefixes.items() if prefix not in written]
+    for invitation_id, send in missing:
+        # Held for approval whatever the first request asked: an organizer sees it before it goes.
+        send_invitation_letter.delay(invitation_id, send, True)
+    return {"agenda_versions": len(versions), "letters": len(missing)}

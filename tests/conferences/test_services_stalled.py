@@ -89,3 +89,16 @@ def test_the_sweep_leaves_written_revoked_and_old_sends_alone(
     assert stalled_work_redispatch() == {"agenda_versions": 0, "letters": 0}
     assert notices(written).count() == 2
     assert notices(revoked).count() == notices(old).count() == 0
+
+
+def test_the_sweep_reads_the_letters_of_many_sends_in_a_fixed_number_of_queries(
+    conference, django_capture_on_commit_callbacks, run_commit_tasks, django_assert_max_num_queries
+):
+    for n in range(12):
+        with run_commit_tasks():
+            invitation_send(invitation=make_invitation(conference, n))
+    Invitation.objects.update(sent_at=timezone.now() - LONG_AGO)
+
+    # Stalled versions, candidate invitations, the notices under their keys: however many sends.
+    with django_assert_max_num_queries(3):
+        assert stalled_work_redispatch() == {"agenda_versions": 0, "letters": 0}
