@@ -9,10 +9,14 @@ class NoticeKind(models.TextChoices):
     INVITATION = "invitation", _("Invitation letter to an agency")
     INVITATION_REMINDER = "invitation_reminder", _("Reminder before the RSVP deadline")
     REGISTRATION_CONFIRMATION = "registration_confirmation", _("Delegate's confirmation")
+    PAPER_RECEIVED = "paper_received", _("Paper received (confirmation to the submitter)")
     PAPER_DECISION = "paper_decision", _("Decision on a paper")
+    REVIEWER_INVITATION = "reviewer_invitation", _("Invitation to review papers")
     AGENDA_CHANGE = "agenda_change", _("Change to the agenda")
     CERTIFICATE = "certificate", _("Certificate issued")
 
 
 # Bulk sends wait for an organizer's approval; personal confirmations go at once.
-HELD_BY_DEFAULT = frozenset({NoticeKind.ANNOUNCEMENT, NoticeKind.INVITATION, NoticeKind.CERTIFICATE})
+HELD_BY_DEFAULT = frozenset(
+    {NoticeKind.ANNOUNCEMENT, NoticeKind.INVITATION, NoticeKind.CERTIFICATE, NoticeKind.PAPER_DECISION}
+)

@@ -14,6 +14,14 @@ from tests.smtp_sink import SMTPSink
 def _isolated_files(settings, tmp_path):
     """Keep uploaded files, generated PDFs and mail of each test in its own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            **settings.STORAGES["private"],
+            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
+        },
+    }
     settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
 
 

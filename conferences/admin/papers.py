@@ -5,7 +5,18 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from conferences.admin.base import ConferenceScopedAdminMixin
-from conferences.models import Paper, PaperAuthor, PaperRevision, Review, ReviewCriterion
+from conferences.models import (
+    CallForPapers,
+    Paper,
+    PaperAuthor,
+    PaperRevision,
+    PaperTopic,
+    Review,
+    ReviewAssignment,
+    ReviewCriterion,
+    ReviewerConflict,
+    ReviewerInvitation,
+)
 from conferences.services.papers import paper_decide
 from core.admin import FoldedSearchMixin, ReadOnlyAdmin, ReadOnlyTabularInline
 from core.exceptions import ApplicationError
@@ -100,7 +111,7 @@ class PaperRevisionAdmin(ConferenceScopedAdminMixin, ReadOnlyAdmin):
 
 @admin.register(ReviewCriterion)
 class ReviewCriterionAdmin(ConferenceScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("label", "code", "conference", "max_score", "position")
+    list_display = ("label", "code", "conference", "max_score", "weight", "position")
     list_filter = ("conference",)
     list_select_related = ("conference",)
     search_fields = ("label", "code")
@@ -119,3 +130,49 @@ class ReviewAdmin(ConferenceScopedAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     ordering = ("paper", "created_at")
     readonly_fields = ("created_at", "updated_at")
+
+
+@admin.register(CallForPapers)
+class CallForPapersAdmin(ConferenceScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("conference", "opens_at", "eligibility", "blind_review", "reviewers_per_paper")
+    list_select_related = ("conference",)
+    search_fields = ("conference__title_vi", "conference__slug")
+    autocomplete_fields = ("conference",)
+
+
+@admin.register(PaperTopic)
+class PaperTopicAdmin(ConferenceScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("label", "conference", "position")
+    list_filter = ("conference",)
+    list_select_related = ("conference",)
+    search_fields = ("label",)
+    autocomplete_fields = ("conference",)
+    ordering = ("conference", "position", "id")
+
+
+@admin.register(ReviewAssignment)
+class ReviewAssignmentAdmin(ConferenceScopedAdminMixin, ReadOnlyAdmin):
+    conference_lookup = "paper__conference"
+    list_display = ("paper", "reviewer", "source", "assigned_by", "created_at")
+    list_filter = ("source", "paper__conference")
+    list_select_related = ("paper", "reviewer", "assigned_by")
+    search_fields = ("paper__title", "reviewer__username")
+    ordering = ("paper", "created_at")
+
+
+@admin.register(ReviewerConflict)
+class ReviewerConflictAdmin(ConferenceScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("reviewer", "organization", "conference", "reason")
+    list_filter = ("conference",)
+    list_select_related = ("reviewer", "organization", "conference")
+    search_fields = ("reviewer__username", "organization__name")
+    autocomplete_fields = ("conference", "reviewer", "organization")
+
+
+@admin.register(ReviewerInvitation)
+class ReviewerInvitationAdmin(ConferenceScopedAdminMixin, ReadOnlyAdmin):
+    list_display = ("full_name", "email", "conference", "created_at", "accepted_at", "revoked_at")
+    list_filter = ("conference",)
+    list_select_related = ("conference",)
+    search_fields = ("full_name", "email")
+    exclude = ("token_hash",)

@@ -6,9 +6,10 @@ from .conference import Conference, ConferenceRole, Room
 from .document import DocumentKind, DocumentNumber, DocumentSequence
 from .invitation import Invitation, InvitationLink
 from .organization import Organization, Province
-from .paper import Paper, PaperAuthor, PaperRevision, Review, ReviewCriterion
+from .paper import CallForPapers, FileKind, Paper, PaperAuthor, PaperRevision, PaperTopic
 from .person import Person
 from .registration import Registration
+from .review import Review, ReviewAssignment, ReviewCriterion, ReviewerConflict, ReviewerInvitation
 
 __all__ = [
     "AgendaItem",
@@ -17,22 +18,28 @@ __all__ = [
     "Award",
     "AwardCategory",
     "AwardDecision",
+    "CallForPapers",
     "Certificate",
     "Conference",
     "ConferenceRole",
     "DocumentKind",
     "DocumentNumber",
     "DocumentSequence",
+    "FileKind",
     "Invitation",
     "InvitationLink",
     "Organization",
     "Paper",
     "PaperAuthor",
     "PaperRevision",
+    "PaperTopic",
     "Person",
     "Province",
     "Registration",
     "Review",
+    "ReviewAssignment",
     "ReviewCriterion",
+    "ReviewerConflict",
+    "ReviewerInvitation",
     "Room",
 ]

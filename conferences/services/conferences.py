@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from conferences.models import Conference, ConferenceRole, Organization, Person, Room
+from conferences.models import CallForPapers, Conference, ConferenceRole, Organization, Person, Room
 from conferences.models.conference import RESERVED_SLUGS
 from conferences.services.common import validated_save
 from conferences.services.invitation_sending import rsvp_deadline_changed
@@ -69,6 +69,7 @@ def conference_create(
     )
     conference_validate(conference=conference)
     validated_save(conference)
+    CallForPapers.objects.create(conference=conference)
     for position, name in enumerate(rooms):
         validated_save(Room(conference=conference, name=nfc(name), position=position))
     for user in organizers:

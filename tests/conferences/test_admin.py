@@ -21,6 +21,7 @@ from conferences.models import (
     Award,
     AwardCategory,
     AwardDecision,
+    CallForPapers,
     Certificate,
     Conference,
     ConferenceRole,
@@ -33,11 +34,15 @@ from conferences.models import (
     Paper,
     PaperAuthor,
     PaperRevision,
+    PaperTopic,
     Person,
     Province,
     Registration,
     Review,
+    ReviewAssignment,
     ReviewCriterion,
+    ReviewerConflict,
+    ReviewerInvitation,
     Room,
 )
 from conferences.services.agenda import agenda_item_create
@@ -55,7 +60,15 @@ pytestmark = pytest.mark.django_db
 HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 CONFERENCE_MODELS = list(apps.get_app_config("conferences").get_models())
 # Logs, snapshots and issued numbers: written by services only, so the admin only shows them.
-READ_ONLY_MODELS = {AgendaVersion, AuditEntry, DocumentNumber, InvitationLink, PaperRevision}
+READ_ONLY_MODELS = {
+    AgendaVersion,
+    AuditEntry,
+    DocumentNumber,
+    InvitationLink,
+    PaperRevision,
+    ReviewAssignment,
+    ReviewerInvitation,
+}
 # A changelist with 30+ rows: session, user, counts, the page, the filters and date hierarchy.
 # An N+1 would cost 30 more queries, so this bound leaves no room for one.
 MAX_CHANGELIST_QUERIES = 12
@@ -123,6 +136,17 @@ def build_conference(i: int) -> dict:
         presenter=person,
         presenting_organization=department,
         invitation=invitation,
+    )
+    # Rows of the review workflow that the services of the papers issue will write.
+    PaperTopic.objects.create(conference=conference, label=f"Điều {i + 1}")
+    ReviewAssignment.objects.create(paper=paper, reviewer=reviewer)
+    ReviewerConflict.objects.create(conference=conference, reviewer=reviewer, organization=ministry)
+    ReviewerInvitation.objects.create(
+        conference=conference,
+        email=f"r{i}@example.vn",
+        full_name=f"Trần Thị Phản Biện {i}",
+        token_hash=f"{i:064d}",
+        expires_at=start,
     )
     review_submit(paper=paper, reviewer=reviewer, recommendation="accept", scores={"quality": 9})
     item = agenda_item_create(
@@ -627,6 +651,11 @@ CONFERENCE_OF = {
     PaperRevision: "paper__conference",
     ReviewCriterion: "conference",
     Review: "paper__conference",
+    CallForPapers: "conference",
+    PaperTopic: "conference",
+    ReviewAssignment: "paper__conference",
+    ReviewerConflict: "conference",
+    ReviewerInvitation: "conference",
     DocumentNumber: ("invitation__conference", "award_decision__conference"),
 }
 SHARED_MODELS = {AwardCategory, DocumentSequence, Organization, Province}
