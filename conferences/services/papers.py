@@ -132,3 +132,12 @@ def review_submit(
             status=Paper.Status.UNDER_REVIEW
         )
     return review
+
+
+@transaction.atomic
+def paper_decide_many(*, conference: Conference, paper_ids: list[int], status: str, user=None) -> list[Paper]:
+    """Decide several papers of one conference at once: all of them, or none if one cannot be."""
+    papers = list(Paper.objects.filter(conference=conference, pk__in=paper_ids).order_by("pk"))
+    if not papers or len(papers) != len(set(paper_ids)):
+        raise ValidationError({"papers": _("Choose papers of this conference.")})
+    return [paper_decide(paper=paper, status=status) for paper in papers]
