@@ -84,6 +84,7 @@ def limit_upload_size(request, *, max_bytes: int) -> SizeLimitUploadHandler:
 
 def upload_refusal(request) -> str | None:
     """The message for a file the upload handler refused, or None if nothing was refused."""
+    request.FILES  # noqa: B018 - the body is parsed (and the refusal known) when FILES is read.
     django_request = getattr(request, "_request", request)
     if getattr(django_request, "upload_refused", None) == TOO_LARGE:
         return too_large_message(django_request.upload_limit)
