@@ -125,6 +125,7 @@ class UploadSizeLimitedViewMixin:
 
     Define upload_max_bytes(request) -> int | None: self.kwargs is set; it must not raise (it runs
     before DRF's error handling), so it returns None when it cannot tell (the view answers 404 later).
+    In a ViewSet, self.action is not known yet: decide from request.method and self.kwargs.
     """
 
     def upload_max_bytes(self, request) -> int | None:
