@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from conferences.models import (
     CallForPapers,
     Conference,
-    ConferenceRole,
     Paper,
     PaperAuthor,
     Person,
@@ -25,6 +24,7 @@ from conferences.models import (
     ReviewAssignment,
     ReviewerConflict,
 )
+from conferences.selectors.reviews import conference_reviewer_ids
 from conferences.services.assignment_algorithm import assign, eligible_counts
 from core.exceptions import ApplicationError
 
@@ -51,14 +51,6 @@ class AutoAssignResult:
     papers: int = 0
     complete: int = 0
     short: list[ShortPaper] = field(default_factory=list)
-
-
-def conference_reviewer_ids(*, conference: Conference) -> list[int]:
-    return list(
-        ConferenceRole.objects.filter(conference=conference, role=ConferenceRole.Role.REVIEWER)
-        .order_by("user_id")
-        .values_list("user_id", flat=True)
-    )
 
 
 def forbidden_pairs(

@@ -47,7 +47,7 @@ def paper_make(
     body="",
     topic=None,
 ):
-    """A submitted paper of `organization` with one author (of `author_organization`, else the same) and v1."""
+    """A submitted paper of `organization`, one author (of `author_organization`, else the same), v1."""
     organization = organization or OrganizationFactory()
     fields = {"title": title} if title else {}
     paper = PaperFactory(
