@@ -248,7 +248,7 @@ def test_automatic_assignment_from_the_page_reports_the_result(organizer_client,
 def test_the_ranking_and_the_reviewer_list_take_a_fixed_number_of_queries(
     client, organizer_client, conference, django_assert_max_num_queries
 ):
-    papers, users = bulk_review_load(conference, papers=1000, reviewers=30, per_paper=3)
+    _papers, users = bulk_review_load(conference, papers=1000, reviewers=30, per_paper=3)
 
     with django_assert_max_num_queries(10):
         response = organizer_client.get(reverse("conferences:organizer-papers", args=[conference.slug]))
