@@ -258,3 +258,63 @@ def test_the_ranking_and_the_reviewer_list_take_a_fixed_number_of_queries(
     with django_assert_max_num_queries(10):
         response = client.get(reverse("conferences:reviewer-papers", args=[conference.slug]))
     assert len(response.context["rows"]) == 100
+
+
+def _with_pdf(paper):
+    from django.core.files.base import ContentFile
+
+    from tests.paper_files import valid_pdf
+
+    revision = paper.current_revision
+    revision.file.save(
+        "x.pdf", ContentFile(valid_pdf(author=AGENCY, title=f"Tham luận của {AGENCY}")), save=False
+    )
+    revision.file_name, revision.file_kind = "Tham luận Sở KH&CN Quảng Ninh.pdf", "pdf"
+    revision.save()
+    return revision
+
+
+def test_a_blind_download_names_no_one_in_its_name_or_metadata(client, conference, reviewed):
+    import io
+
+    from pypdf import PdfReader
+
+    paper, first, _second = reviewed
+    _with_pdf(paper)
+    client.force_login(first)
+
+    page = client.get(
+        reverse("conferences:reviewer-paper", args=[conference.slug, paper.pk])
+    ).content.decode()
+    assert "Quảng Ninh" not in page
+    response = client.get(reverse("conferences:reviewer-paper-file", args=[conference.slug, paper.pk]))
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        f"attachment; filename=\"tham-luan-{paper.pk}-v1.pdf\"; filename*=UTF-8''tham-luan-{paper.pk}-v1.pdf"
+    )
+    metadata = PdfReader(io.BytesIO(response.content)).metadata or {}
+    assert AGENCY not in str(dict(metadata))
+
+
+def test_an_organizer_downloads_the_file_as_sent(organizer_client, conference, reviewed):
+    paper = reviewed[0]
+    _with_pdf(paper)
+
+    response = organizer_client.get(
+        reverse("conferences:organizer-paper-revision-file", args=[conference.slug, paper.pk, 1])
+    )
+
+    assert response.status_code == 200
+    assert 'filename="Tham-luan-So-KH-CN-Quang-Ninh.pdf"' in response["Content-Disposition"]
+
+
+def test_a_reviewer_cannot_download_a_paper_not_assigned(client, conference, reviewed):
+    other = paper_make(conference)
+    _with_pdf(other)
+    client.force_login(reviewed[1])
+
+    assert (
+        client.get(reverse("conferences:reviewer-paper-file", args=[conference.slug, other.pk])).status_code
+        == 404
+    )
