@@ -33,6 +33,8 @@ ASSIGN_TARGET_S = 2.0
 TARGET_RATIO = 3.0
 MAX_QUERIES = 10
 SLUG_ASSIGN, SLUG_RANK = "bench-review-assign", "bench-review-rank"
+# Agency codes hold 20 characters: a short prefix per case.
+CODE = {SLUG_ASSIGN: "bra", SLUG_RANK: "brr"}
 
 urlpatterns: list = []
 
@@ -78,8 +80,10 @@ def conference_fresh(slug: str):
     Conference.objects.filter(slug=slug).delete()
     Person.objects.filter(email__startswith=f"{slug}-").delete()
     get_user_model().objects.filter(username__startswith=f"{slug}-").delete()
-    Organization.objects.filter(code__startswith=f"{slug}-").delete()
-    host = Organization.objects.create(name=f"Bộ chủ trì ({slug})", code=f"{slug}-host", kind="ministry")
+    Organization.objects.filter(code__startswith=f"{CODE[slug]}-").delete()
+    host = Organization.objects.create(
+        name=f"Bộ chủ trì ({slug})", code=f"{CODE[slug]}-host", kind="ministry"
+    )
     start = timezone.now() + datetime.timedelta(days=30)
     return conference_create(
         title_vi=f"Hội nghị thử ({slug})",
@@ -107,9 +111,7 @@ def build_assignment_case(rng: random.Random, *, papers=2000, reviewers=150, age
     conference = conference_fresh(SLUG_ASSIGN)
     CallForPapers.objects.filter(conference=conference).update(reviewers_per_paper=3)
     orgs = Organization.objects.bulk_create(
-        Organization(
-            name=f"Cơ quan {n} ({SLUG_ASSIGN})", code=f"{SLUG_ASSIGN}-{n}", search_name=f"co quan {n}"
-        )
+        Organization(name=f"Cơ quan {n} ({SLUG_ASSIGN})", code=f"bra-{n}", search_name=f"co quan {n}")
         for n in range(agencies)
     )
     users = get_user_model().objects.bulk_create(
@@ -294,8 +296,7 @@ def bench_pages(args) -> bool:
         ConferenceRole(conference=conference, user=u, role="reviewer") for u in users
     )
     orgs = Organization.objects.bulk_create(
-        Organization(name=f"Sở {n} ({SLUG_RANK})", code=f"{SLUG_RANK}-{n}", search_name=f"so {n}")
-        for n in range(50)
+        Organization(name=f"Sở {n} ({SLUG_RANK})", code=f"brr-{n}", search_name=f"so {n}") for n in range(50)
     )
     now = timezone.now()
     papers = Paper.objects.bulk_create(
