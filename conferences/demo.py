@@ -51,7 +51,9 @@ from conferences.services.organizations import (
     person_create,
     province_upsert,
 )
-from conferences.services.papers import paper_decide, paper_submit, review_submit
+from conferences.services.papers import paper_decide, paper_submit
+from conferences.services.review_assignment import review_assign
+from conferences.services.reviews import review_submit
 from conferences.services.rsvp import DelegateInput, rsvp_submit
 from core.text import fold, nfc
 
@@ -425,7 +427,9 @@ class _ConferenceBuilder:
                 invitation=invitation_of[organization.pk],
             )
         review = dict(self.scenario["review"])
-        review_submit(paper=self.papers[review.pop("paper")], reviewer=reviewer, **review)
+        reviewed = self.papers[review.pop("paper")]
+        review_assign(paper=reviewed, reviewer=reviewer, assigned_by=None)
+        review_submit(paper=reviewed, reviewer=reviewer, **review)
         for paper in self.papers.values():
             paper_decide(paper=paper, status=Paper.Status.ACCEPTED)
 

@@ -62,3 +62,11 @@ def redispatch_stalled_work() -> dict:
     if any(sent.values()):
         logger.warning("Sent stalled work again: %s", sent)
     return sent
+
+
+@shared_task(acks_late=True)
+def send_reviewer_invitation(invitation_id: int, token: str) -> int:
+    """Write the e-mail carrying a reviewer invitation's link (safe to run twice)."""
+    from conferences.services.reviewers import reviewer_invitation_notify
+
+    return reviewer_invitation_notify(invitation_id=invitation_id, token=token)

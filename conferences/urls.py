@@ -10,7 +10,9 @@ from conferences.views import (
     organizer_exports,
     organizer_invitations,
     organizer_outbox,
+    organizer_reviews,
     public,
+    reviewer_pages,
 )
 
 app_name = "conferences"
@@ -149,5 +151,48 @@ urlpatterns = [
         "to-chuc/<slug:slug>/chuong-trinh/<int:pk>/xoa/",
         agenda_editor.agenda_item_delete_view,
         name="agenda-item-delete",
+    ),
+    # Reviewing papers: the reviewer's pages, then the organizers' (reviewers, assignments, ranking).
+    path("dang-nhap/", reviewer_pages.SignInView.as_view(), name="sign-in"),
+    path("phan-bien/", reviewer_pages.reviewer_home, name="reviewer-home"),
+    path("phan-bien/moi/<str:token>/", reviewer_pages.reviewer_accept, name="reviewer-accept"),
+    path("phan-bien/<slug:slug>/", reviewer_pages.reviewer_papers, name="reviewer-papers"),
+    path("phan-bien/<slug:slug>/<int:pk>/", reviewer_pages.reviewer_paper, name="reviewer-paper"),
+    path(
+        "phan-bien/<slug:slug>/<int:pk>/tep/", reviewer_pages.reviewer_paper_file, name="reviewer-paper-file"
+    ),
+    path("to-chuc/<slug:slug>/phan-bien/", organizer_reviews.reviewers, name="organizer-reviewers"),
+    path(
+        "to-chuc/<slug:slug>/phan-bien/loi-moi/<int:pk>/",
+        organizer_reviews.reviewer_invitation_action,
+        name="organizer-reviewer-invitation",
+    ),
+    path(
+        "to-chuc/<slug:slug>/phan-bien/<int:user_id>/xoa/",
+        organizer_reviews.reviewer_remove_view,
+        name="organizer-reviewer-remove",
+    ),
+    path(
+        "to-chuc/<slug:slug>/phan-bien/xung-dot/",
+        organizer_reviews.reviewer_conflict_view,
+        name="organizer-reviewer-conflict",
+    ),
+    path("to-chuc/<slug:slug>/phan-cong/", organizer_reviews.assignments, name="organizer-assignments"),
+    path(
+        "to-chuc/<slug:slug>/phan-cong/xu-ly/",
+        organizer_reviews.assignments_action,
+        name="organizer-assignments-action",
+    ),
+    path("to-chuc/<slug:slug>/tham-luan/", organizer_reviews.ranking, name="organizer-papers"),
+    path(
+        "to-chuc/<slug:slug>/tham-luan/quyet-dinh/",
+        organizer_reviews.papers_decide,
+        name="organizer-papers-decide",
+    ),
+    path("to-chuc/<slug:slug>/tham-luan/<int:pk>/", organizer_reviews.paper_detail, name="organizer-paper"),
+    path(
+        "to-chuc/<slug:slug>/tham-luan/<int:pk>/ban/<int:number>/tep/",
+        organizer_reviews.paper_revision_file,
+        name="organizer-paper-revision-file",
     ),
 ]

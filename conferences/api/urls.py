@@ -1,7 +1,15 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from conferences.api.views import agenda, agenda_items, invitations, notifications, organizations, rsvp
+from conferences.api.views import (
+    agenda,
+    agenda_items,
+    invitations,
+    notifications,
+    organizations,
+    reviews,
+    rsvp,
+)
 from conferences.api.views.conferences import ConferenceViewSet, TokenView
 
 app_name = "api"
@@ -57,6 +65,35 @@ urlpatterns = [
         "conferences/<slug:conference_slug>/agenda/publish/",
         agenda_items.AgendaPublishView.as_view(),
         name="agenda-publish",
+    ),
+    # The review: before the router, so papers/{id}/reviews/ never meets the papers viewset's routes.
+    path(
+        "conferences/<slug:conference_slug>/reviewers/", reviews.ReviewerListView.as_view(), name="reviewers"
+    ),
+    path(
+        "conferences/<slug:conference_slug>/reviewers/<int:user_id>/",
+        reviews.ReviewerDetailView.as_view(),
+        name="reviewer",
+    ),
+    path(
+        "conferences/<slug:conference_slug>/review-assignments/",
+        reviews.ReviewAssignmentListView.as_view(),
+        name="review-assignments",
+    ),
+    path(
+        "conferences/<slug:conference_slug>/review-assignments/auto-assign/",
+        reviews.AutoAssignView.as_view(),
+        name="review-assignments-auto",
+    ),
+    path(
+        "conferences/<slug:conference_slug>/review-assignments/<int:pk>/",
+        reviews.ReviewAssignmentDetailView.as_view(),
+        name="review-assignment",
+    ),
+    path(
+        "conferences/<slug:conference_slug>/papers/<int:pk>/reviews/",
+        reviews.PaperReviewsView.as_view(),
+        name="paper-reviews",
     ),
     path("", include(router.urls)),
 ]

@@ -16,7 +16,9 @@ RESERVED_SLUGS = frozenset(
     {
         "admin", "api", "chuong-trinh", "co-quan", "cong-bo", "dai-bieu", "danh-sach", "dien-tu-tham-luan",
         "doi-gio", "gui", "gui-da-chon", "gui-lai", "giay-moi", "hoi-nghi", "i18n", "lich-su", "media",
-        "moi-hang-loat", "nhac", "nhan-ban", "nhap", "ngon-ngu", "sap-xep", "static", "thong-bao", "thu-hoi",
+        "moi", "moi-hang-loat", "nhac", "nhan-ban", "nhap", "ngon-ngu", "sap-xep", "static", "thong-bao",
+        "thu-hoi",
+        "phan-bien", "phan-cong", "quyet-dinh", "tham-luan", "dang-nhap", "xung-dot", "loi-moi", "tep", "ban",
         "to-chuc", "tra-loi", "tra-loi-thay", "xac-minh", "xac-nhan", "xem-truoc", "xoa", "xu-ly",
     }
 )  # fmt: skip

@@ -5,14 +5,11 @@ from django.utils.translation import gettext as _
 
 from conferences.models import (
     Conference,
-    ConferenceRole,
     Organization,
     Paper,
     PaperAuthor,
     PaperRevision,
     Person,
-    Review,
-    ReviewCriterion,
 )
 from conferences.services.common import validated_save
 from core.exceptions import ApplicationError
@@ -97,41 +94,6 @@ def paper_decide(*, paper: Paper, status: str) -> Paper:
         raise ApplicationError(_("A withdrawn paper cannot be decided."))
     paper.refresh_from_db()
     return paper
-
-
-@transaction.atomic
-def review_submit(
-    *, paper: Paper, reviewer, recommendation: str, scores: dict[str, int] | None = None, comment: str = ""
-) -> Review:
-    """Create or replace the reviewer's review of a paper (one per reviewer and paper)."""
-    if not ConferenceRole.objects.filter(
-        conference_id=paper.conference_id, user=reviewer, role=ConferenceRole.Role.REVIEWER
-    ).exists():
-        raise ApplicationError(_("You are not a reviewer for this conference."))
-    scores = scores or {}
-    criteria = {c.code: c for c in ReviewCriterion.objects.filter(conference_id=paper.conference_id)}
-    errors = {}
-    for code, value in scores.items():
-        criterion = criteria.get(code)
-        if criterion is None:
-            errors[code] = _("Unknown criterion.")
-        elif not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= criterion.max_score:
-            errors[code] = _("Enter a whole number from 0 to %(max)s.") % {"max": criterion.max_score}
-    missing = set(criteria) - set(scores)
-    for code in sorted(missing):
-        errors[code] = _("This score is required.")
-    if errors:
-        raise ValidationError({"scores": [f"{code}: {message}" for code, message in errors.items()]})
-    review = Review.objects.filter(paper=paper, reviewer=reviewer).first() or Review(
-        paper=paper, reviewer=reviewer
-    )
-    review.scores, review.comment, review.recommendation = scores, comment, recommendation
-    validated_save(review)
-    if paper.status == Paper.Status.SUBMITTED:
-        Paper.objects.filter(pk=paper.pk, status=Paper.Status.SUBMITTED).update(
-            status=Paper.Status.UNDER_REVIEW
-        )
-    return review
 
 
 @transaction.atomic

@@ -53,7 +53,8 @@ from conferences.services.documents import document_number_allocate
 from conferences.services.invitation_sending import invitation_link_create, rsvp_link_expiry
 from conferences.services.invitations import invitation_create, registration_create
 from conferences.services.organizations import organization_create, person_create, province_upsert
-from conferences.services.papers import paper_submit, review_submit
+from conferences.services.papers import paper_submit
+from conferences.services.reviews import review_submit
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,135 @@
+"""Serializers of the review API: reviewers, invitations, assignments, reviews (blind where it must be)."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from conferences.models import Organization, Review
+
+
+class ReviewerSerializer(serializers.Serializer):
+    user_id = serializers.IntegerField()
+    name = serializers.CharField()
+    email = serializers.EmailField()
+    agency = serializers.CharField()
+    assigned = serializers.IntegerField()
+    done = serializers.IntegerField()
+    conflicts = serializers.ListField(child=serializers.CharField())
+
+
+class ReviewerInviteSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    full_name = serializers.CharField(max_length=200)
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(), required=False, allow_null=True
+    )
+
+
+class ReviewerInvitationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.EmailField()
+    full_name = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+
+
+class ReviewAssignmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    paper = serializers.IntegerField(source="paper_id")
+    paper_title = serializers.CharField(source="paper.title")
+    reviewer = serializers.IntegerField(source="reviewer_id")
+    source = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ReviewAssignmentCreateSerializer(serializers.Serializer):
+    papers = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    reviewers = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+
+
+class ShortPaperSerializer(serializers.Serializer):
+    paper_id = serializers.IntegerField()
+    title = serializers.CharField()
+    assigned = serializers.IntegerField()
+    needed = serializers.IntegerField()
+    reason = serializers.CharField()
+
+
+class AutoAssignResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField(help_text=_("Assignments made by this run."))
+    papers = serializers.IntegerField(help_text=_("Papers waiting for reviews."))
+    complete = serializers.IntegerField(help_text=_("Papers that have all their reviewers."))
+    short = ShortPaperSerializer(many=True)
+
+
+class ReviewerPaperSerializer(serializers.Serializer):
+    """The paper as a reviewer sees it: `authors`, `agency` and `file_name` are null in blind mode."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    abstract = serializers.CharField()
+    body = serializers.CharField()
+    topic = serializers.CharField()
+    status = serializers.CharField()
+    revision_number = serializers.IntegerField(allow_null=True)
+    has_file = serializers.BooleanField()
+    blind = serializers.BooleanField()
+    authors = serializers.SerializerMethodField()
+    agency = serializers.CharField(allow_null=True)
+    file_name = serializers.CharField(allow_null=True)
+
+    def get_authors(self, paper) -> list[dict] | None:
+        if paper.authors is None:
+            return None
+        return [{"name": name, "agency": agency} for name, agency in paper.authors]
+
+
+class OwnReviewSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Review
+        fields = ["scores", "comment", "confidential_comment", "recommendation", "status", "submitted_at"]
+
+
+class OtherReviewSerializer(serializers.Serializer):
+    label = serializers.CharField(help_text=_("“Reviewer 2” in blind mode, else the reviewer's name."))
+    scores = serializers.DictField(child=serializers.IntegerField())
+    comment = serializers.CharField()
+    recommendation = serializers.CharField()
+
+
+class ReviewerReviewsSerializer(serializers.Serializer):
+    paper = ReviewerPaperSerializer()
+    own = OwnReviewSerializer(allow_null=True)
+    others = OtherReviewSerializer(many=True, help_text=_("Empty until the reviewer submitted their own."))
+
+
+class OrganizerReviewSerializer(serializers.ModelSerializer):
+    reviewer = serializers.IntegerField(source="reviewer_id")
+    reviewer_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Review
+        fields = [
+            "reviewer",
+            "reviewer_name",
+            "scores",
+            "comment",
+            "confidential_comment",
+            "recommendation",
+            "status",
+            "submitted_at",
+        ]
+
+    def get_reviewer_name(self, review) -> str:
+        person = getattr(review.reviewer, "person", None)
+        return person.full_name if person else review.reviewer.get_username()
+
+
+class ReviewInputSerializer(serializers.Serializer):
+    scores = serializers.DictField(child=serializers.IntegerField(), required=False, default=dict)
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=10_000)
+    confidential_comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=10_000
+    )
+    recommendation = serializers.ChoiceField(
+        choices=[("", "—"), *Review.Recommendation.choices], required=False, default=""
+    )
+    submit = serializers.BooleanField(default=False, help_text=_("False saves a draft; true submits."))

@@ -1,0 +1,332 @@
+"""Reads of the review: what a reviewer may see of a paper, their list, reviews they may read, the ranking.
+
+Everything a reviewer is shown goes through `paper_for_reviewer`: in blind
+mode it carries no author, agency or file name, so no page, endpoint or
+download built on it can leak them.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from conferences.models import (
+    CallForPapers,
+    Conference,
+    ConferenceRole,
+    Paper,
+    PaperAuthor,
+    Review,
+    ReviewAssignment,
+    ReviewCriterion,
+    ReviewerConflict,
+    ReviewerInvitation,
+)
+from conferences.selectors.review_stats import PaperReviewStats, paper_review_stats
+from core.text import fold
+
+NOT_STARTED = "not_started"
+
+
+def conference_reviewer_ids(*, conference: Conference) -> list[int]:
+    return list(
+        ConferenceRole.objects.filter(conference=conference, role=ConferenceRole.Role.REVIEWER)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+
+
+def call_for_papers(conference: Conference) -> CallForPapers:
+    return CallForPapers.objects.filter(conference=conference).first() or CallForPapers(conference=conference)
+
+
+def reviewer_conferences(*, user):
+    if not user.is_authenticated:
+        return Conference.objects.none()
+    return Conference.objects.filter(roles__user=user, roles__role=ConferenceRole.Role.REVIEWER).order_by(
+        "-starts_at"
+    )
+
+
+def reviewer_conference_get(*, user, slug: str) -> Conference:
+    """The conference the user reviews for; Conference.DoesNotExist otherwise."""
+    return reviewer_conferences(user=user).get(slug=slug)
+
+
+@dataclass(frozen=True)
+class ReviewerPaper:
+    """A paper as a reviewer may see it: authors, agency and file name only when the review is not blind."""
+
+    id: int
+    title: str
+    abstract: str
+    body: str
+    topic: str
+    status: str
+    status_label: str
+    revision_number: int | None
+    has_file: bool
+    blind: bool
+    authors: tuple[tuple[str, str], ...] | None = None  # (name, agency), not in blind mode
+    agency: str | None = None
+    file_name: str | None = None
+    revision_id: int | None = field(default=None, repr=False)
+
+
+def paper_for_reviewer(*, paper_id: int, reviewer) -> ReviewerPaper | None:
+    """The paper if it is assigned to the reviewer, seen as they may see it; else None."""
+    paper = (
+        Paper.objects.select_related("topic", "current_revision", "presenting_organization", "conference")
+        .filter(pk=paper_id, review_assignments__reviewer=reviewer)
+        .first()
+    )
+    if paper is None:
+        return None
+    blind = call_for_papers(paper.conference).blind_review
+    revision = paper.current_revision
+    has_file = bool(revision.file if revision else paper.file)
+    seen = {
+        "id": paper.pk,
+        "title": paper.title,
+        "abstract": paper.abstract,
+        "body": paper.body,
+        "topic": paper.topic.label if paper.topic else "",
+        "status": paper.status,
+        "status_label": paper.get_status_display(),
+        "revision_number": revision.number if revision else None,
+        "has_file": has_file,
+        "blind": blind,
+        "revision_id": revision.pk if revision else None,
+    }
+    if not blind:
+        authorships = PaperAuthor.objects.filter(paper=paper).select_related("person__organization")
+        seen["authors"] = tuple(
+            (a.person.full_name, a.person.organization.name if a.person.organization else "")
+            for a in authorships
+        )
+        seen["agency"] = paper.presenting_organization.name if paper.presenting_organization else ""
+        seen["file_name"] = revision.file_name if revision else ""
+    return ReviewerPaper(**seen)
+
+
+@dataclass(frozen=True)
+class ReviewerAssignmentRow:
+    paper_id: int
+    title: str
+    topic: str
+    paper_status: str
+    paper_status_label: str
+    review_status: str  # not_started, draft, submitted
+
+
+def reviewer_assignment_rows(*, conference: Conference, reviewer) -> list[ReviewerAssignmentRow]:
+    """The reviewer's assigned papers with how far their review is: two queries whatever the number."""
+    assignments = (
+        ReviewAssignment.objects.filter(paper__conference=conference, reviewer=reviewer)
+        .select_related("paper__topic")
+        .order_by("paper_id")
+    )
+    states = dict(
+        Review.objects.filter(paper__conference=conference, reviewer=reviewer).values_list(
+            "paper_id", "status"
+        )
+    )
+    return [
+        ReviewerAssignmentRow(
+            paper_id=a.paper_id,
+            title=a.paper.title,
+            topic=a.paper.topic.label if a.paper.topic else "",
+            paper_status=a.paper.status,
+            paper_status_label=a.paper.get_status_display(),
+            review_status=states.get(a.paper_id, NOT_STARTED),
+        )
+        for a in assignments
+    ]
+
+
+@dataclass(frozen=True)
+class VisibleReview:
+    label: str  # "Phản biện 2" in blind mode, else the reviewer's name
+    scores: dict
+    comment: str
+    recommendation: str
+    recommendation_label: str
+
+
+def reviews_for_reviewer(*, paper_id: int, reviewer, blind: bool, label_format: str) -> list[VisibleReview]:
+    """The other submitted reviews of the paper, once the reviewer submitted their own; else nothing.
+
+    `label_format` ("Reviewer %(number)s", translated by the caller) names them
+    in blind mode, numbered by assignment order; confidential comments never show.
+    """
+    reviews = list(
+        Review.objects.filter(paper_id=paper_id, status=Review.Status.SUBMITTED).select_related(
+            "reviewer__person"
+        )
+    )
+    if not any(r.reviewer_id == reviewer.pk for r in reviews):
+        return []
+    order = list(
+        ReviewAssignment.objects.filter(paper_id=paper_id)
+        .order_by("created_at", "id")
+        .values_list("reviewer_id", flat=True)
+    )
+    number = {user_id: n for n, user_id in enumerate(order, start=1)}
+    visible = []
+    for review in sorted(reviews, key=lambda r: number.get(r.reviewer_id, 0)):
+        if review.reviewer_id == reviewer.pk:
+            continue
+        if blind:
+            label = label_format % {"number": number.get(review.reviewer_id, "?")}
+        else:
+            label = user_display_name(review.reviewer)
+        visible.append(
+            VisibleReview(
+                label=label,
+                scores=review.scores,
+                comment=review.comment,
+                recommendation=review.recommendation,
+                recommendation_label=review.get_recommendation_display(),
+            )
+        )
+    return visible
+
+
+def user_display_name(user) -> str:
+    person = getattr(user, "person", None)
+    return person.full_name if person else user.get_username()
+
+
+def review_criteria(conference: Conference) -> list[ReviewCriterion]:
+    return list(ReviewCriterion.objects.filter(conference=conference))
+
+
+@dataclass
+class RankingRow:
+    paper: Paper
+    stats: PaperReviewStats
+
+
+SORTS = {
+    "id": lambda r: r.paper.pk,
+    "title": lambda r: fold(r.paper.title),
+    "agency": lambda r: (
+        r.paper.presenting_organization.search_name if r.paper.presenting_organization else ""
+    ),
+    "status": lambda r: r.paper.status,
+    "mean": lambda r: (r.stats.mean is not None, r.stats.mean or 0),
+    "spread": lambda r: (r.stats.spread is not None, r.stats.spread or 0),
+    "done": lambda r: (r.stats.done, r.stats.assigned),
+}
+
+
+def paper_ranking(
+    *,
+    conference: Conference,
+    status: str = "",
+    topic: int | None = None,
+    disagreement: bool = False,
+    incomplete: bool = False,
+    q: str = "",
+    sort: str = "-mean",
+) -> list[RankingRow]:
+    """Every paper of the conference with its review figures, filtered and sorted; five queries in all."""
+    margin = call_for_papers(conference).disagreement_margin
+    papers = Paper.objects.filter(conference=conference).select_related("presenting_organization", "topic")
+    if status:
+        papers = papers.filter(status=status)
+    if topic:
+        papers = papers.filter(topic_id=topic)
+    papers = list(papers.order_by("pk"))
+    if q:
+        needle = fold(q)
+        papers = [
+            p
+            for p in papers
+            if needle in fold(p.title)
+            or (p.presenting_organization and needle in p.presenting_organization.search_name)
+        ]
+    stats = paper_review_stats(conference_id=conference.pk, paper_ids=[p.pk for p in papers], margin=margin)
+    rows = [RankingRow(paper=p, stats=stats[p.pk]) for p in papers]
+    if disagreement:
+        rows = [r for r in rows if r.stats.disagreement]
+    if incomplete:
+        rows = [r for r in rows if r.stats.done < max(r.stats.assigned, 1)]
+    key = SORTS.get(sort.lstrip("-"), SORTS["mean"])
+    rows.sort(key=lambda r: r.paper.pk)
+    rows.sort(key=key, reverse=sort.startswith("-"))
+    return rows
+
+
+def paper_for_organizer(*, conference: Conference, pk: int) -> Paper | None:
+    """A paper with its authors, revisions, assignments and every review (drafts included)."""
+    return (
+        Paper.objects.filter(conference=conference, pk=pk)
+        .select_related("presenting_organization", "topic", "current_revision")
+        .prefetch_related(
+            Prefetch("authorships", queryset=PaperAuthor.objects.select_related("person__organization")),
+            "revisions",
+            Prefetch(
+                "review_assignments",
+                queryset=ReviewAssignment.objects.select_related("reviewer__person__organization"),
+            ),
+            Prefetch("reviews", queryset=Review.objects.select_related("reviewer__person")),
+        )
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class ReviewerRow:
+    user_id: int
+    name: str
+    email: str
+    agency: str
+    assigned: int
+    done: int
+    conflicts: tuple[str, ...]
+
+
+def reviewer_rows(*, conference: Conference) -> list[ReviewerRow]:
+    """The conference's reviewers with their agency, load, reviews done and conflicts; four queries."""
+    roles = (
+        ConferenceRole.objects.filter(conference=conference, role=ConferenceRole.Role.REVIEWER)
+        .select_related("user__person__organization")
+        .order_by("user__person__sort_key", "user_id")
+    )
+    assigned: dict[int, int] = {}
+    for user_id in ReviewAssignment.objects.filter(paper__conference=conference).values_list(
+        "reviewer_id", flat=True
+    ):
+        assigned[user_id] = assigned.get(user_id, 0) + 1
+    done: dict[int, int] = {}
+    for user_id in Review.objects.filter(
+        paper__conference=conference, status=Review.Status.SUBMITTED
+    ).values_list("reviewer_id", flat=True):
+        done[user_id] = done.get(user_id, 0) + 1
+    conflicts: dict[int, list[str]] = {}
+    for user_id, name in ReviewerConflict.objects.filter(conference=conference).values_list(
+        "reviewer_id", "organization__name"
+    ):
+        conflicts.setdefault(user_id, []).append(name)
+    rows = []
+    for role in roles:
+        user = role.user
+        person = getattr(user, "person", None)
+        rows.append(
+            ReviewerRow(
+                user_id=user.pk,
+                name=person.full_name if person else user.get_username(),
+                email=user.email,
+                agency=person.organization.name if person and person.organization else "",
+                assigned=assigned.get(user.pk, 0),
+                done=done.get(user.pk, 0),
+                conflicts=tuple(conflicts.get(user.pk, ())),
+            )
+        )
+    return rows
+
+
+def open_reviewer_invitations(*, conference: Conference):
+    return ReviewerInvitation.objects.filter(
+        conference=conference, accepted_at__isnull=True, revoked_at__isnull=True
+    ).select_related("organization")
