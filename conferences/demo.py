@@ -51,7 +51,8 @@ from conferences.services.organizations import (
     person_create,
     province_upsert,
 )
-from conferences.services.papers import paper_decide, paper_submit, review_submit
+from conferences.services.paper_decisions import paper_decide
+from conferences.services.papers import paper_submit, review_submit
 from conferences.services.rsvp import DelegateInput, rsvp_submit
 from core.text import fold, nfc
 

@@ -11,6 +11,7 @@ from conferences.services.invitation_sending import (
     invitation_send_drafts,
     rsvp_reminders_replan,
 )
+from conferences.services.paper_decisions import paper_decision_notices_write, revision_rounds_close_due
 from conferences.services.stalled import stalled_work_redispatch
 
 logger = logging.getLogger(__name__)
@@ -62,3 +63,18 @@ def redispatch_stalled_work() -> dict:
     if any(sent.values()):
         logger.warning("Sent stalled work again: %s", sent)
     return sent
+
+
+@shared_task(acks_late=True)
+def write_paper_decision_notices(paper_ids: list[int]) -> int:
+    """Write the held letters about these papers' latest decisions (safe to run twice)."""
+    return paper_decision_notices_write(paper_ids=paper_ids)
+
+
+@shared_task
+def lock_revised_papers() -> int:
+    """Lock the papers of every revision round that has closed; they become accepted (run by beat)."""
+    locked = revision_rounds_close_due()
+    if locked:
+        logger.info("Locked the final version of %d revised paper(s).", locked)
+    return locked
