@@ -78,3 +78,11 @@ def lock_revised_papers() -> int:
     if locked:
         logger.info("Locked the final version of %d revised paper(s).", locked)
     return locked
+
+
+@shared_task(acks_late=True)
+def build_review_summary(conference_id: int, stamp: str) -> bool:
+    """Render the all-papers review summary PDF into the cache (safe to run twice)."""
+    from conferences.exports.review_summary import review_summary_build
+
+    return review_summary_build(conference_id=conference_id, stamp=stamp)

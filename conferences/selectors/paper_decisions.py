@@ -16,7 +16,7 @@ def paper_decision_prefix(paper_id: int) -> str:
 
 
 def paper_decision_key(paper_id: int, number: int) -> str:
-    """The idempotency key of the letters of the paper's `number`-th decision (the outbox adds "|<address>")."""
+    """The idempotency key of the letters of the paper's `number`-th decision (outbox adds "|<address>")."""
     return f"{paper_decision_prefix(paper_id)}{number}"
 
 
@@ -24,7 +24,9 @@ def paper_decisions_made(*, paper_ids: Iterable[int]) -> dict[int, int]:
     """How many decisions each paper has had (from the audit log), in one query."""
     ids = [str(pk) for pk in paper_ids]
     rows = (
-        AuditEntry.objects.filter(action=AuditEntry.Action.PAPER_DECIDED, object_type="paper", object_id__in=ids)
+        AuditEntry.objects.filter(
+            action=AuditEntry.Action.PAPER_DECIDED, object_type="paper", object_id__in=ids
+        )
         .order_by()
         .values("object_id")
         .annotate(count=Count("pk"))

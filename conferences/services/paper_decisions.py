@@ -44,7 +44,9 @@ def _latest_revision():
 
 def _revision_deadline(conference: Conference, now: datetime.datetime) -> datetime.datetime:
     closes_at = (
-        CallForPapers.objects.filter(conference=conference).values_list("revision_closes_at", flat=True).first()
+        CallForPapers.objects.filter(conference=conference)
+        .values_list("revision_closes_at", flat=True)
+        .first()
     )
     if closes_at is None or closes_at <= now:
         raise ValidationError(
@@ -84,7 +86,10 @@ def _decide(*, paper_id: int, status: str, user, note: str, now: datetime.dateti
         # Locked at once, so the proceedings print exactly what was accepted.
         paper.final_revision_id = (
             paper.current_revision_id
-            or PaperRevision.objects.filter(paper=paper).order_by("-number").values_list("pk", flat=True).first()
+            or PaperRevision.objects.filter(paper=paper)
+            .order_by("-number")
+            .values_list("pk", flat=True)
+            .first()
         )
         paper.locked_at = now
         fields += ["final_revision", "locked_at"]

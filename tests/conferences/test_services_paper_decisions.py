@@ -40,7 +40,9 @@ def paper_with_authors(conference, *, submitter_email=None, author_emails=None):
         author_emails = ("tg1@example.gov.vn",) if n == 0 else (f"tg1-{n}@example.gov.vn",)
     submitter = PersonFactory(email=submitter_email, full_name="Trần Thị Nộp")
     registration = RegistrationFactory(conference=conference, person=submitter)
-    paper = PaperFactory(conference=conference, registration=registration, title="Kết quả áp dụng ISO tại Quảng Ninh")
+    paper = PaperFactory(
+        conference=conference, registration=registration, title="Kết quả áp dụng ISO tại Quảng Ninh"
+    )
     for order, email in enumerate(author_emails, start=1):
         PaperAuthor.objects.create(paper=paper, person=PersonFactory(email=email), order=order)
     revision = PaperRevision.objects.create(paper=paper, number=1, title=paper.title)
@@ -95,7 +97,8 @@ def test_a_locked_paper_cannot_be_decided_again(conference):
         paper_decide(paper=paper, status=Paper.Status.REJECTED)
 
     assert excinfo.value.message == (
-        "The final version of “Kết quả áp dụng ISO tại Quảng Ninh” is locked: its decision can no longer change."
+        "The final version of “Kết quả áp dụng ISO tại Quảng Ninh” is locked: "
+        "its decision can no longer change."
     )
     paper.refresh_from_db()
     assert paper.status == Paper.Status.ACCEPTED
@@ -151,7 +154,11 @@ def test_asking_for_revisions_leaves_the_paper_unlocked(conference, call):
     paper_decide(paper=paper, status=Paper.Status.REVISION_REQUESTED)
 
     paper.refresh_from_db()
-    assert (paper.status, paper.locked_at, paper.final_revision_id) == (Paper.Status.REVISION_REQUESTED, None, None)
+    assert (paper.status, paper.locked_at, paper.final_revision_id) == (
+        Paper.Status.REVISION_REQUESTED,
+        None,
+        None,
+    )
 
 
 def test_deciding_many_is_all_or_nothing(conference):
@@ -205,7 +212,9 @@ def test_decision_letters_are_held_with_comments_but_no_confidential_text(confer
         confidential_comment="Chỉ ban tổ chức đọc",
         status=Review.Status.SUBMITTED,
     )
-    Review.objects.create(paper=paper, reviewer=UserFactory(), comment="Bản nháp chưa gửi", status=Review.Status.DRAFT)
+    Review.objects.create(
+        paper=paper, reviewer=UserFactory(), comment="Bản nháp chưa gửi", status=Review.Status.DRAFT
+    )
 
     with run_commit_tasks():
         paper_decide(paper=paper, status=Paper.Status.REVISION_REQUESTED)
@@ -249,7 +258,9 @@ def test_writing_the_letters_twice_writes_them_once(conference, run_commit_tasks
     assert [n.state for n in decision_notices(paper)] == [State.HELD, State.HELD]
 
 
-def test_letters_are_sent_only_after_approval(conference, run_commit_tasks, settings, django_capture_on_commit_callbacks):
+def test_letters_are_sent_only_after_approval(
+    conference, run_commit_tasks, settings, django_capture_on_commit_callbacks
+):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     paper = paper_with_authors(conference)
 
@@ -285,7 +296,11 @@ def test_closing_the_round_locks_and_accepts_papers_asked_for_revisions(conferen
     revised.refresh_from_db()
     rejected.refresh_from_db()
     call.refresh_from_db()
-    assert (revised.status, revised.final_revision_id, revised.locked_at) == (Paper.Status.ACCEPTED, second.pk, now)
+    assert (revised.status, revised.final_revision_id, revised.locked_at) == (
+        Paper.Status.ACCEPTED,
+        second.pk,
+        now,
+    )
     assert (rejected.status, rejected.locked_at) == (Paper.Status.REJECTED, None)
     assert call.revision_closes_at == now
     entry = AuditEntry.objects.get(action=AuditEntry.Action.REVISION_ROUND_CLOSED)

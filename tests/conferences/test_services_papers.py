@@ -104,7 +104,9 @@ def test_paper_revise_adds_revision_2_and_keeps_revision_1(conference):
 
 
 def test_paper_revise_returns_a_paper_asked_for_revision_to_submitted(conference):
-    CallForPapers.objects.filter(conference=conference).update(revision_closes_at=timezone.now() + timedelta(days=7))
+    CallForPapers.objects.filter(conference=conference).update(
+        revision_closes_at=timezone.now() + timedelta(days=7)
+    )
     paper = paper_submit(conference=conference, title="Bản đầu", authors=[PersonFactory()])
     paper_decide(paper=paper, status=Paper.Status.REVISION_REQUESTED)
 
