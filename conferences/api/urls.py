@@ -1,7 +1,15 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from conferences.api.views import agenda, agenda_items, invitations, notifications, organizations, rsvp
+from conferences.api.views import (
+    agenda,
+    agenda_items,
+    invitations,
+    notifications,
+    organizations,
+    paper_decisions,
+    rsvp,
+)
 from conferences.api.views.conferences import ConferenceViewSet, TokenView
 
 app_name = "api"
@@ -57,6 +65,11 @@ urlpatterns = [
         "conferences/<slug:conference_slug>/agenda/publish/",
         agenda_items.AgendaPublishView.as_view(),
         name="agenda-publish",
+    ),
+    path(
+        "conferences/<slug:conference_slug>/papers/<int:pk>/decision/",
+        paper_decisions.PaperDecisionView.as_view(),
+        name="paper-decision",
     ),
     path("", include(router.urls)),
 ]
