@@ -189,7 +189,7 @@ def test_exports_of_200_papers_take_a_fixed_number_of_queries(
     client.force_login(organizer)
 
     for name in ("danh-sach.xlsx", "danh-sach.csv", "phan-bien.xlsx", "phan-bien.csv"):
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(10):
             response = client.get(BASE.format(slug=conference.slug) + name)
         assert response.status_code == 200
     assert len(list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))) == 201
