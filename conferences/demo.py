@@ -51,7 +51,7 @@ from conferences.services.organizations import (
     person_create,
     province_upsert,
 )
-from conferences.services.paper_decisions import paper_decide
+from conferences.services.paper_decisions import paper_decide_many
 from conferences.services.papers import paper_submit, review_submit
 from conferences.services.rsvp import DelegateInput, rsvp_submit
 from core.text import fold, nfc
@@ -427,8 +427,11 @@ class _ConferenceBuilder:
             )
         review = dict(self.scenario["review"])
         review_submit(paper=self.papers[review.pop("paper")], reviewer=reviewer, **review)
-        for paper in self.papers.values():
-            paper_decide(paper=paper, status=Paper.Status.ACCEPTED)
+        paper_decide_many(
+            conference=conference,
+            paper_ids=[paper.pk for paper in self.papers.values()],
+            status=Paper.Status.ACCEPTED,
+        )
 
     def agenda(self, conference: Conference) -> None:
         room = conference.rooms.first()

@@ -10,6 +10,7 @@ organizer's button), and then counts as accepted.
 
 import datetime
 from collections.abc import Iterable
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -114,7 +115,7 @@ def _check_status(status: str) -> None:
 def _send_notices_on_commit(paper_ids: list[int]) -> None:
     from conferences.tasks import write_paper_decision_notices
 
-    transaction.on_commit(lambda: write_paper_decision_notices.delay(paper_ids))
+    transaction.on_commit(partial(write_paper_decision_notices.delay, paper_ids))
 
 
 def paper_decide(*, paper: Paper, status: str, user=None, note: str = "") -> Paper:
