@@ -51,7 +51,8 @@ from conferences.services.organizations import (
     person_create,
     province_upsert,
 )
-from conferences.services.papers import paper_decide, paper_submit
+from conferences.services.paper_decisions import paper_decide_many
+from conferences.services.papers import paper_submit
 from conferences.services.review_assignment import review_assign
 from conferences.services.reviews import review_submit
 from conferences.services.rsvp import DelegateInput, rsvp_submit
@@ -430,8 +431,11 @@ class _ConferenceBuilder:
         reviewed = self.papers[review.pop("paper")]
         review_assign(paper=reviewed, reviewer=reviewer, assigned_by=None)
         review_submit(paper=reviewed, reviewer=reviewer, **review)
-        for paper in self.papers.values():
-            paper_decide(paper=paper, status=Paper.Status.ACCEPTED)
+        paper_decide_many(
+            conference=conference,
+            paper_ids=[paper.pk for paper in self.papers.values()],
+            status=Paper.Status.ACCEPTED,
+        )
 
     def agenda(self, conference: Conference) -> None:
         room = conference.rooms.first()

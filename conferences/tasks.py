@@ -11,6 +11,7 @@ from conferences.services.invitation_sending import (
     invitation_send_drafts,
     rsvp_reminders_replan,
 )
+from conferences.services.paper_decisions import paper_decision_notices_write, revision_rounds_close_due
 from conferences.services.stalled import stalled_work_redispatch
 
 logger = logging.getLogger(__name__)
@@ -70,3 +71,25 @@ def send_reviewer_invitation(invitation_id: int, token: str) -> int:
     from conferences.services.reviewers import reviewer_invitation_notify
 
     return reviewer_invitation_notify(invitation_id=invitation_id, token=token)
+
+
+def write_paper_decision_notices(paper_ids: list[int]) -> int:
+    """Write the held letters about these papers' latest decisions (safe to run twice)."""
+    return paper_decision_notices_write(paper_ids=paper_ids)
+
+
+@shared_task
+def lock_revised_papers() -> int:
+    """Lock the papers of every revision round that has closed; they become accepted (run by beat)."""
+    locked = revision_rounds_close_due()
+    if locked:
+        logger.info("Locked the final version of %d revised paper(s).", locked)
+    return locked
+
+
+@shared_task(acks_late=True)
+def build_review_summary(conference_id: int, stamp: str) -> bool:
+    """Render the all-papers review summary PDF into the cache (safe to run twice)."""
+    from conferences.exports.review_summary import review_summary_build
+
+    return review_summary_build(conference_id=conference_id, stamp=stamp)

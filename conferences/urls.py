@@ -10,6 +10,7 @@ from conferences.views import (
     organizer_exports,
     organizer_invitations,
     organizer_outbox,
+    organizer_paper_reports,
     organizer_reviews,
     public,
     reviewer_pages,
@@ -194,5 +195,41 @@ urlpatterns = [
         "to-chuc/<slug:slug>/tham-luan/<int:pk>/ban/<int:number>/tep/",
         organizer_reviews.paper_revision_file,
         name="organizer-paper-revision-file",
+    ),
+    # Papers: decided ones' files (exports, review summaries) and the revision round.
+    path(
+        "to-chuc/<slug:slug>/tham-luan/dong-vong-sua/",
+        organizer_paper_reports.revision_round_close_view,
+        name="organizer-revision-round-close",
+    ),
+    path(
+        "to-chuc/<slug:slug>/tham-luan/danh-sach.csv",
+        organizer_paper_reports.papers_csv,
+        name="organizer-papers-csv",
+    ),
+    path(
+        "to-chuc/<slug:slug>/tham-luan/danh-sach.xlsx",
+        organizer_paper_reports.papers_xlsx,
+        name="organizer-papers-xlsx",
+    ),
+    path(
+        "to-chuc/<slug:slug>/tham-luan/phan-bien.csv",
+        organizer_paper_reports.reviews_csv,
+        name="organizer-reviews-csv",
+    ),
+    path(
+        "to-chuc/<slug:slug>/tham-luan/phan-bien.xlsx",
+        organizer_paper_reports.reviews_xlsx,
+        name="organizer-reviews-xlsx",
+    ),
+    path(
+        "to-chuc/<slug:slug>/tham-luan/tom-tat-phan-bien.pdf",
+        organizer_paper_reports.review_summary_all,
+        name="organizer-review-summary",
+    ),
+    path(
+        "to-chuc/<slug:slug>/tham-luan/<int:pk>/tom-tat-phan-bien.pdf",
+        organizer_paper_reports.paper_review_summary,
+        name="organizer-paper-review-summary",
     ),
 ]

@@ -337,6 +337,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "conferences.tasks.redispatch_stalled_work",
         "schedule": 5 * 60,
     },
+    # Papers asked for revisions are locked (and accepted) within minutes of their round's close.
+    "lock-revised-papers": {
+        "task": "conferences.tasks.lock_revised_papers",
+        "schedule": 5 * 60,
+    },
 }
 # A publish or letter task not done this long after its request is sent again by beat.
 STALLED_WORK_SECONDS = env_int("STALLED_WORK_SECONDS", 15 * 60)

@@ -17,7 +17,7 @@ from conferences.models import (
     ReviewerConflict,
     ReviewerInvitation,
 )
-from conferences.services.papers import paper_decide
+from conferences.services.paper_decisions import paper_decide
 from core.admin import FoldedSearchMixin, ReadOnlyAdmin, ReadOnlyTabularInline
 from core.exceptions import ApplicationError
 

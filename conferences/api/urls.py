@@ -7,6 +7,7 @@ from conferences.api.views import (
     invitations,
     notifications,
     organizations,
+    paper_decisions,
     reviews,
     rsvp,
 )
@@ -94,6 +95,11 @@ urlpatterns = [
         "conferences/<slug:conference_slug>/papers/<int:pk>/reviews/",
         reviews.PaperReviewsView.as_view(),
         name="paper-reviews",
+    ),
+    path(
+        "conferences/<slug:conference_slug>/papers/<int:pk>/decision/",
+        paper_decisions.PaperDecisionView.as_view(),
+        name="paper-decision",
     ),
     path("", include(router.urls)),
 ]

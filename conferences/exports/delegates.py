@@ -65,7 +65,7 @@ def delegate_rows(registrations: Iterable[Registration]) -> list[DelegateRow]:
     return rows
 
 
-def _as_text(value: str) -> str:
+def spreadsheet_text(value: str) -> str:
     """Keep a spreadsheet from reading a cell as a formula; phone numbers such as +84 ... stay as they are."""
     value = without_controls(value)
     if value.startswith(_FORMULA_START) and not _PHONE.match(value):
@@ -79,7 +79,7 @@ def delegates_csv(rows: list[DelegateRow]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([row.number, *(_as_text(value) for value in astuple(row)[1:])])
+        writer.writerow([row.number, *(spreadsheet_text(value) for value in astuple(row)[1:])])
     return buffer.getvalue().encode("utf-8-sig")
 
 

@@ -19,6 +19,8 @@ class AuditEntry(CreatedModel):
         )
         DELEGATE_RECORD_KEPT = "invitation.delegate_record_kept", _("A delegate's record kept")
         ORGANIZATIONS_IMPORTED = "organizations.imported", _("Agencies imported")
+        PAPER_DECIDED = "paper.decided", _("Paper decided")
+        REVISION_ROUND_CLOSED = "papers.revision_round_closed", _("Revision round closed")
 
     conference = models.ForeignKey(
         "conferences.Conference",

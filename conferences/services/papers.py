@@ -12,6 +12,9 @@ from conferences.models import (
     Person,
 )
 from conferences.services.common import validated_save
+
+# Decisions moved to paper_decisions; the other paper services' callers keep importing them from here.
+from conferences.services.paper_decisions import paper_decide, paper_decide_many  # noqa: F401
 from core.exceptions import ApplicationError
 from core.text import nfc
 
@@ -72,34 +75,3 @@ def paper_revise(*, paper: Paper, title: str, abstract: str = "", body: str = ""
     return PaperRevision.objects.create(
         paper=paper, number=last + 1, title=paper.title, abstract=abstract, body=body, created_by=user
     )
-
-
-_DECISIONS = {
-    Paper.Status.ACCEPTED,
-    Paper.Status.REJECTED,
-    Paper.Status.REVISION_REQUESTED,
-}
-
-
-@transaction.atomic
-def paper_decide(*, paper: Paper, status: str) -> Paper:
-    if status not in _DECISIONS:
-        raise ValidationError({"status": _("Choose accepted, rejected or revision requested.")})
-    updated = (
-        Paper.objects.filter(pk=paper.pk)
-        .exclude(status=Paper.Status.WITHDRAWN)
-        .update(status=status, decided_at=timezone.now(), updated_at=timezone.now())
-    )
-    if not updated:
-        raise ApplicationError(_("A withdrawn paper cannot be decided."))
-    paper.refresh_from_db()
-    return paper
-
-
-@transaction.atomic
-def paper_decide_many(*, conference: Conference, paper_ids: list[int], status: str, user=None) -> list[Paper]:
-    """Decide several papers of one conference at once: all of them, or none if one cannot be."""
-    papers = list(Paper.objects.filter(conference=conference, pk__in=paper_ids).order_by("pk"))
-    if not papers or len(papers) != len(set(paper_ids)):
-        raise ValidationError({"papers": _("Choose papers of this conference.")})
-    return [paper_decide(paper=paper, status=status) for paper in papers]

@@ -241,7 +241,7 @@ def test_load_demo_writes_notices_to_delegates_one_sent_at_once_one_held(django_
     )
     # The answers are recorded by rsvp_submit, so each delegate also has the confirmation with
     # their personal link, sent at once.
-    from conferences.tasks import prepare_agenda_version
+    from conferences.tasks import prepare_agenda_version, write_paper_decision_notices
     from notifications.tasks import deliver_notifications
 
     pending = Notification.objects.filter(state=Notification.State.PENDING)
@@ -257,7 +257,9 @@ def test_load_demo_writes_notices_to_delegates_one_sent_at_once_one_held(django_
     assert set().union(*queued) == confirmations | announcement
     assert len([batch for batch in queued if batch <= announcement]) == -(-delegates // 100)
     assert sum(1 for c in callbacks if c.func == prepare_agenda_version.delay) == 1
-    assert len(callbacks) == len(deliveries) + 1
+    # The papers' decisions send one task that writes their held letters.
+    assert sum(1 for c in callbacks if c.func == write_paper_decision_notices.delay) == 1
+    assert len(callbacks) == len(deliveries) + 2
     with django_capture_on_commit_callbacks() as again:
         load_demo()
     assert again == []

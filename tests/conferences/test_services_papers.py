@@ -1,8 +1,12 @@
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from conferences.models import ConferenceRole, Paper, PaperRevision
-from conferences.services.papers import paper_decide, paper_revise, paper_submit
+from conferences.models import CallForPapers, ConferenceRole, Paper, PaperRevision
+from conferences.services.paper_decisions import paper_decide
+from conferences.services.papers import paper_revise, paper_submit
 from core.exceptions import ApplicationError
 from tests.factories import (
     ConferenceRoleFactory,
@@ -99,6 +103,9 @@ def test_paper_revise_adds_revision_2_and_keeps_revision_1(conference):
 
 
 def test_paper_revise_returns_a_paper_asked_for_revision_to_submitted(conference):
+    CallForPapers.objects.filter(conference=conference).update(
+        revision_closes_at=timezone.now() + timedelta(days=7)
+    )
     paper = paper_submit(conference=conference, title="Bản đầu", authors=[PersonFactory()])
     paper_decide(paper=paper, status=Paper.Status.REVISION_REQUESTED)
 
