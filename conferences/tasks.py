@@ -73,6 +73,7 @@ def send_reviewer_invitation(invitation_id: int, token: str) -> int:
     return reviewer_invitation_notify(invitation_id=invitation_id, token=token)
 
 
+@shared_task(acks_late=True)
 def write_paper_decision_notices(paper_ids: list[int]) -> int:
     """Write the held letters about these papers' latest decisions (safe to run twice)."""
     return paper_decision_notices_write(paper_ids=paper_ids)

@@ -1,5 +1,8 @@
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from conferences.models import CallForPapers, ConferenceRole, Paper, Review, ReviewAssignment
 from conferences.services.reviews import review_submit
@@ -189,6 +192,10 @@ def test_the_ranking_table_filters_searches_and_flags_disagreement(organizer_cli
 
 def test_the_bulk_decision_decides_every_selected_paper(organizer_client, conference):
     papers = [paper_make(conference) for _ in range(3)]
+    # Asking for revisions needs a revision round that is still open.
+    CallForPapers.objects.filter(conference=conference).update(
+        revision_closes_at=timezone.now() + datetime.timedelta(days=7)
+    )
 
     response = organizer_client.post(
         reverse("conferences:organizer-papers-decide", args=[conference.slug]),
