@@ -11,6 +11,7 @@ from conferences.services.invitation_sending import (
     invitation_send_drafts,
     rsvp_reminders_replan,
 )
+from conferences.services.papers import paper_received_notify
 from conferences.services.stalled import stalled_work_redispatch
 
 logger = logging.getLogger(__name__)
@@ -62,3 +63,9 @@ def redispatch_stalled_work() -> dict:
     if any(sent.values()):
         logger.warning("Sent stalled work again: %s", sent)
     return sent
+
+
+@shared_task(acks_late=True)
+def send_paper_received(revision_id: int) -> int:
+    """Write the confirmation of a paper's revision to the outbox (once per revision; a gone row is skipped)."""
+    return paper_received_notify(revision_id=revision_id)

@@ -19,6 +19,7 @@ class AuditEntry(CreatedModel):
         )
         DELEGATE_RECORD_KEPT = "invitation.delegate_record_kept", _("A delegate's record kept")
         ORGANIZATIONS_IMPORTED = "organizations.imported", _("Agencies imported")
+        CALL_FOR_PAPERS_CHANGED = "papers.call_changed", _("Call for papers changed")
 
     conference = models.ForeignKey(
         "conferences.Conference",
