@@ -67,5 +67,5 @@ def redispatch_stalled_work() -> dict:
 
 @shared_task(acks_late=True)
 def send_paper_received(revision_id: int) -> int:
-    """Write the confirmation of a paper's revision to the outbox (once per revision; a gone row is skipped)."""
+    """Write the confirmation of one revision of a paper to the outbox (safe to run twice)."""
     return paper_received_notify(revision_id=revision_id)

@@ -99,7 +99,9 @@ def call_for_papers_update(
     for name, value in settings.items():
         setattr(call, name, value)
     if isinstance(call.file_kinds, list | tuple):
-        call.file_kinds = [kind for kind in FileKind.values if kind in call.file_kinds] or list(call.file_kinds)
+        call.file_kinds = [kind for kind in FileKind.values if kind in call.file_kinds] or list(
+            call.file_kinds
+        )
     deadline = conference.paper_deadline if closes_at is UNSET else closes_at
     call_for_papers_validate(call=call, closes_at=deadline, conference=conference)
     call.save()
@@ -148,9 +150,9 @@ def _topics_replace(*, conference: Conference, labels: list[str]) -> dict:
         seen.add(fold(label))
     existing = {topic.label: topic for topic in PaperTopic.objects.filter(conference=conference)}
     removed = [topic for label, topic in existing.items() if label not in cleaned]
-    used = set(
-        Paper.objects.filter(topic__in=removed).values_list("topic_id", flat=True).distinct()
-    ) | set(PaperRevision.objects.filter(topic__in=removed).values_list("topic_id", flat=True).distinct())
+    used = set(Paper.objects.filter(topic__in=removed).values_list("topic_id", flat=True).distinct()) | set(
+        PaperRevision.objects.filter(topic__in=removed).values_list("topic_id", flat=True).distinct()
+    )
     blocked = [topic.label for topic in removed if topic.pk in used]
     if blocked:
         raise ValidationError(
@@ -184,7 +186,9 @@ def _criteria_replace(*, conference: Conference, rows: list[dict]) -> dict:
             continue
         max_score, weight = row.get("max_score", 10), row.get("weight", 1)
         if not _whole(max_score, 1, 1000):
-            errors.append(_("Criterion %(n)d: the maximum score is a whole number from 1 to 1000.") % {"n": index})
+            errors.append(
+                _("Criterion %(n)d: the maximum score is a whole number from 1 to 1000.") % {"n": index}
+            )
         if not _whole(weight, 1, 100):
             errors.append(_("Criterion %(n)d: the weight is a whole number from 1 to 100.") % {"n": index})
         cleaned.append({"code": code, "label": label[:200], "max_score": max_score, "weight": weight})
@@ -195,7 +199,9 @@ def _criteria_replace(*, conference: Conference, rows: list[dict]) -> dict:
     if errors:
         raise ValidationError({"criteria": errors})
 
-    existing = {criterion.code: criterion for criterion in ReviewCriterion.objects.filter(conference=conference)}
+    existing = {
+        criterion.code: criterion for criterion in ReviewCriterion.objects.filter(conference=conference)
+    }
     reviews = Review.objects.filter(paper__conference=conference)
     scored = {code for code in existing if reviews.filter(scores__has_key=code).exists()}
     removed = [code for code in existing if code not in codes]

@@ -31,9 +31,8 @@ from conferences.models import (
 from conferences.selectors.papers import call_for_papers_get, call_state, paper_edit_state
 from conferences.services.common import validated_save
 from conferences.services.notices import conference_notify, person_recipient
-from conferences.services.uploads import upload_inspect
+from conferences.services.uploads import stored_files_removed_on_error, upload_inspect, upload_store
 from core.exceptions import ApplicationError
-from core.storage import private_storage
 from core.text import fold, nfc
 
 logger = logging.getLogger(__name__)
@@ -93,13 +92,15 @@ def paper_submit(
     _eligibility_check(call=call, registration=registration)
     inspected = _inspect(upload, call)
 
-    def write(stored: list[str]) -> Paper:
+    def write() -> Paper:
         locked = _call_locked(call)
         state = call_state(locked, now)
         if not state.is_open:
             raise ValidationError({"__all__": state.message})
         if Paper.objects.filter(registration=registration).exclude(status=Paper.Status.WITHDRAWN).exists():
-            raise ValidationError({"__all__": _("A paper has already been sent through this link; edit it instead.")})
+            raise ValidationError(
+                {"__all__": _("A paper has already been sent through this link; edit it instead.")}
+            )
         moment = now or timezone.now()
         paper = Paper(
             conference=conference,
@@ -120,8 +121,14 @@ def paper_submit(
         people = _people_resolve(content.authors, current=[])
         _authorships_write(paper, people, content.presenter_index)
         _revision_write(
-            paper=paper, number=1, content=content, people=people, inspected=inspected, upload=upload,
-            previous=None, user=user, stored=stored,
+            paper=paper,
+            number=1,
+            content=content,
+            people=people,
+            inspected=inspected,
+            upload=upload,
+            previous=None,
+            user=user,
         )
         return paper
 
@@ -148,9 +155,7 @@ def paper_edit(
     Without a new file, the new revision keeps the previous revision's file (the same stored file).
     """
     call = call_for_papers_get(paper.conference)
-    previous = (
-        PaperRevision.objects.filter(paper=paper).order_by("-number").first()
-    )
+    previous = PaperRevision.objects.filter(paper=paper).order_by("-number").first()
     content = _content_clean(
         call=call,
         title=title,
@@ -163,7 +168,7 @@ def paper_edit(
     )
     inspected = _inspect(upload, call)
 
-    def write(stored: list[str]) -> PaperRevision:
+    def write() -> PaperRevision:
         locked = _call_locked(call)
         current = Paper.objects.select_for_update().select_related("conference").get(pk=paper.pk)
         state = paper_edit_state(current, locked, now)
@@ -176,8 +181,14 @@ def paper_edit(
         PaperAuthor.objects.filter(paper=current).delete()
         _authorships_write(current, people, content.presenter_index)
         return _revision_write(
-            paper=current, number=(last.number if last else 0) + 1, content=content, people=people,
-            inspected=inspected, upload=upload, previous=last, user=user, stored=stored,
+            paper=current,
+            number=(last.number if last else 0) + 1,
+            content=content,
+            people=people,
+            inspected=inspected,
+            upload=upload,
+            previous=last,
+            user=user,
         )
 
     revision = _stored_atomically(write)
@@ -224,9 +235,7 @@ def paper_received_notify(*, revision_id: int) -> int:
         return 0
     paper = revision.paper
     people = [paper.registration.person]
-    presenter = (
-        PaperAuthor.objects.select_related("person").filter(paper=paper, is_presenter=True).first()
-    )
+    presenter = PaperAuthor.objects.select_related("person").filter(paper=paper, is_presenter=True).first()
     if presenter is not None and presenter.person.email and presenter.person.email != people[0].email:
         people.append(presenter.person)
     recipients = [person_recipient(person) for person in people if person.email]
@@ -260,16 +269,9 @@ def _send_received(revision_id: int | None) -> None:
 
 
 def _stored_atomically(write):
-    """Run write(stored) in one transaction; files it saved are deleted again if it fails."""
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            return write(stored)
-    except BaseException:
-        storage = private_storage()
-        for name in stored:
-            storage.delete(name)
-        raise
+    """Run write() in one transaction; a file it stored is deleted again if it fails."""
+    with stored_files_removed_on_error(), transaction.atomic():
+        return write()
 
 
 def _call_locked(call: CallForPapers) -> CallForPapers:
@@ -289,7 +291,9 @@ def _eligibility_check(*, call: CallForPapers, registration: Registration) -> No
     if call.eligibility == CallForPapers.Eligibility.INVITED_FOR_PAPER and not (
         registration.invitation is not None and registration.invitation.paper_requested
     ):
-        raise ApplicationError(_("This conference takes papers only from agencies whose invitation asks for one."))
+        raise ApplicationError(
+            _("This conference takes papers only from agencies whose invitation asks for one.")
+        )
 
 
 def _content_clean(
@@ -366,7 +370,10 @@ def _authors_error(authors: list[AuthorInput]) -> str:
             try:
                 validate_email(author.email)
             except ValidationError:
-                return _("Author %(n)d: “%(email)s” is not an e-mail address.") % {"n": number, "email": author.email}
+                return _("Author %(n)d: “%(email)s” is not an e-mail address.") % {
+                    "n": number,
+                    "email": author.email,
+                }
         key = (fold(author.full_name), author.organization.pk if author.organization else None)
         if (author.email and author.email in emails) or key in names:
             return _("%(name)s is listed twice among the authors.") % {"name": author.full_name}
@@ -434,7 +441,6 @@ def _revision_write(
     upload: UploadedFile | None,
     previous: PaperRevision | None,
     user,
-    stored: list[str],
 ) -> PaperRevision:
     revision = PaperRevision(
         paper=paper,
@@ -457,16 +463,8 @@ def _revision_write(
         created_by=user if user is not None and user.is_authenticated else None,
     )
     if inspected is not None:
-        upload.seek(0)
-        # Saved last, so that nothing after it can fail but the save of the rows below.
-        revision.file.save(inspected.name or "paper", upload, save=False)
-        stored.append(revision.file.name)
-        revision.file_name = inspected.name
-        revision.file_kind, revision.file_size, revision.file_sha256 = (
-            inspected.kind,
-            inspected.size,
-            inspected.sha256,
-        )
+        # Stored last, so that only the row saves below can fail after it (and then it is deleted).
+        upload_store(revision=revision, upload=upload, inspected=inspected)
     elif previous is not None and previous.file:
         revision.file.name = previous.file.name
         revision.file_name, revision.file_kind = previous.file_name, previous.file_kind
