@@ -16,7 +16,6 @@ import contextlib
 import contextvars
 import hashlib
 import io
-import os
 import re
 import zipfile
 from collections.abc import Collection, Iterator
@@ -28,16 +27,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
+from conferences.exports.paper_files import EXTENSIONS
 from conferences.models import FileKind, PaperRevision
 from core.text import nfc
+from core.uploads import MB, too_large_message
 
-MB = 1024 * 1024
 NAME_MAX_LENGTH = 120
-EXTENSIONS = {FileKind.PDF.value: ".pdf", FileKind.DOCX.value: ".docx"}
-CONTENT_TYPES = {
-    FileKind.PDF.value: "application/pdf",
-    FileKind.DOCX.value: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
 
 # A DOCX whose parts unpack to more than this many times the upload limit, or to more than
 # ZIP_MAX_UNPACKED bytes, is a zip bomb (real papers unpack to a few times their size).
@@ -119,10 +114,6 @@ def _measure(upload: UploadedFile, *, max_bytes: int) -> tuple[int, str, bytes]:
     if size == 0:
         _refuse(_("The file is empty."))
     return size, digest.hexdigest(), head
-
-
-def too_large_message(max_bytes: int) -> str:
-    return _("The file is larger than the limit of %(limit)s MB.") % {"limit": _megabytes(max_bytes)}
 
 
 def _megabytes(count: int) -> str:
@@ -349,11 +340,3 @@ def stored_files_removed_on_error() -> Iterator[None]:
         raise
     finally:
         _stored_names.reset(token)
-
-
-def content_type_of(kind: str) -> str:
-    return CONTENT_TYPES.get(kind, "application/octet-stream")
-
-
-def extension_of(kind: str) -> str:
-    return EXTENSIONS.get(kind, os.extsep + kind)
