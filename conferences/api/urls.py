@@ -1,7 +1,15 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from conferences.api.views import agenda, agenda_items, invitations, notifications, organizations, rsvp
+from conferences.api.views import (
+    agenda,
+    agenda_items,
+    invitations,
+    notifications,
+    organizations,
+    papers,
+    rsvp,
+)
 from conferences.api.views.conferences import ConferenceViewSet, TokenView
 
 app_name = "api"
@@ -26,7 +34,14 @@ router.register(
     basename="agenda-item",
 )
 
+router.register(r"conferences/(?P<conference_slug>[-\w]+)/papers", papers.PaperViewSet, basename="paper")
+
 urlpatterns = [
+    path(
+        "conferences/<slug:conference_slug>/call-for-papers/",
+        papers.CallForPapersView.as_view(),
+        name="call-for-papers",
+    ),
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path(
         "conferences/<slug:conference_slug>/invitations/<int:pk>/letter.pdf",
