@@ -81,6 +81,11 @@ class AuthorSerializer(serializers.Serializer):
 class JSONListField(serializers.ListField):
     """A list in JSON, or (in a multipart form) a JSON text of that list."""
 
+    def get_value(self, dictionary):
+        if hasattr(dictionary, "getlist") and self.field_name in dictionary:
+            return dictionary.get(self.field_name)  # The JSON text, parsed below.
+        return super().get_value(dictionary)
+
     def to_internal_value(self, data):
         if isinstance(data, str):
             try:

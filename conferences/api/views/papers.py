@@ -264,8 +264,9 @@ class PaperViewSet(UploadSizeLimitedViewMixin, ConferenceFromUrlMixin, viewsets.
 
     def create(self, request, conference_slug: str):
         registration = self._registration_only()
+        data = request.data  # Parsed first: the size limit marks the request while parsing.
         raise_if_upload_refused(request)
-        serializer = PaperWriteSerializer(data=request.data)
+        serializer = PaperWriteSerializer(data=data)
         serializer.is_valid(raise_exception=True)
         paper = paper_submit(registration=registration, **serializer.service_kwargs(self.conference))
         return self._read(paper, status.HTTP_201_CREATED)
@@ -273,6 +274,7 @@ class PaperViewSet(UploadSizeLimitedViewMixin, ConferenceFromUrlMixin, viewsets.
     def partial_update(self, request, conference_slug: str, pk=None):
         self._registration_only()
         paper = self._paper(pk)
+        sent = request.data  # Parsed first: the size limit marks the request while parsing.
         raise_if_upload_refused(request)
         current = paper.revisions.all()[len(paper.revisions.all()) - 1]
         merged = {
@@ -291,7 +293,7 @@ class PaperViewSet(UploadSizeLimitedViewMixin, ConferenceFromUrlMixin, viewsets.
             ],
             "presenter_index": next((i for i, a in enumerate(paper.authorships.all()) if a.is_presenter), 0),
         }
-        data = {**merged, **{key: request.data[key] for key in request.data}}
+        data = {**merged, **{key: sent[key] for key in sent}}
         serializer = PaperWriteSerializer(data=data)
         serializer.is_valid(raise_exception=True)
         paper_edit(paper=paper, **serializer.service_kwargs(self.conference))
