@@ -15,6 +15,7 @@ from conferences.selectors.conferences import (
     user_is_organizer,
 )
 from conferences.selectors.notices import conference_notice_counts
+from conferences.selectors.papers import call_for_papers_get, call_state
 from conferences.services.guess_limits import CERTIFICATE_CODES, guess_limit_reached, guess_miss_record
 from core.http import client_ip
 
@@ -38,6 +39,7 @@ def conference_detail(request, slug: str):
         "agenda_version": agenda_version,
         "agenda_days": agenda_days(agenda_version.items) if agenda_version else [],
         "awards": award_list_for_conference(conference=conference),
+        "call": call_state(call_for_papers_get(conference)),
         "is_organizer": is_organizer,
         "stats": conference_stats(conference=conference) if is_organizer else None,
         "notification_counts": conference_notice_counts(conference=conference) if is_organizer else None,

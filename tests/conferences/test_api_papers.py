@@ -138,7 +138,7 @@ def test_api_refuses_a_bad_file_with_its_reason_and_stores_nothing(conference, d
 
 def test_delegate_sees_only_their_own_papers(conference, delegate):
     registration, token = delegate
-    other, other_token = delegate_with_link(conference, number=2)
+    other, _other_token = delegate_with_link(conference, number=2)
     mine = paper_submit(**submission(registration))
     theirs = paper_submit(**submission(other, title="Của cơ quan khác"))
     client = delegate_client(token)

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from conferences.models import CallForPapers, Paper, PaperAuthor, PaperRevision, PaperTopic, Person
-from conferences.services.organizations import organization_create, person_create
+from conferences.services.organizations import person_create
 from conferences.services.papers import AuthorInput, paper_edit, paper_submit, paper_withdraw
 from conferences.tasks import send_paper_received
 from core.exceptions import ApplicationError
