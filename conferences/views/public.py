@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from conferences.exports.agenda import agenda_days
-from conferences.models import Conference
+from conferences.models import CallForPapers, Conference
 from conferences.selectors.agenda_versions import agenda_current_version
 from conferences.selectors.awards import award_list_for_conference
 from conferences.selectors.certificates import certificate_get_by_code, verification_code_normalize
@@ -39,12 +39,19 @@ def conference_detail(request, slug: str):
         "agenda_version": agenda_version,
         "agenda_days": agenda_days(agenda_version.items) if agenda_version else [],
         "awards": award_list_for_conference(conference=conference),
-        "call": call_state(call_for_papers_get(conference)),
+        "call": _call(conference),
         "is_organizer": is_organizer,
         "stats": conference_stats(conference=conference) if is_organizer else None,
         "notification_counts": conference_notice_counts(conference=conference) if is_organizer else None,
     }
     return render(request, "conferences/conference_detail.html", context)
+
+
+def _call(conference: Conference):
+    try:
+        return call_state(call_for_papers_get(conference))
+    except CallForPapers.DoesNotExist:  # A conference written without conference_create.
+        return None
 
 
 def certificate_verify(request, code: str = ""):
