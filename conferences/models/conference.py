@@ -14,10 +14,11 @@ from core.models import CreatedModel, TimestampedModel
 # literal segment of the URLconf is here.
 RESERVED_SLUGS = frozenset(
     {
-        "admin", "api", "chuong-trinh", "co-quan", "cong-bo", "dai-bieu", "danh-sach", "dien-tu-tham-luan",
-        "doi-gio", "gui", "gui-da-chon", "gui-lai", "giay-moi", "hoi-nghi", "i18n", "lich-su", "media",
-        "moi-hang-loat", "nhac", "nhan-ban", "nhap", "ngon-ngu", "sap-xep", "static", "thong-bao", "thu-hoi",
-        "to-chuc", "tra-loi", "tra-loi-thay", "xac-minh", "xac-nhan", "xem-truoc", "xoa", "xu-ly",
+        "admin", "api", "cai-dat", "chuong-trinh", "co-quan", "cong-bo", "dai-bieu", "danh-sach",
+        "dien-tu-tham-luan", "doi-gio", "giay-moi", "gui", "gui-da-chon", "gui-lai", "hoi-nghi", "i18n",
+        "lich-su", "media", "moi", "moi-hang-loat", "ngon-ngu", "nhac", "nhan-ban", "nhap", "rut",
+        "sap-xep", "static", "sua", "tep", "tham-luan", "thong-bao", "thu-hoi", "to-chuc", "tra-loi",
+        "tra-loi-thay", "xac-minh", "xac-nhan", "xem-truoc", "xoa", "xu-ly",
     }
 )  # fmt: skip
 

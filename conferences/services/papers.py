@@ -285,6 +285,15 @@ def _inspect(upload: UploadedFile | None, call: CallForPapers):
     return upload_inspect(upload, kinds=list(call.file_kinds), max_bytes=call.max_file_mb * 1024 * 1024)
 
 
+def paper_submission_allowed(*, call: CallForPapers, registration: Registration) -> bool:
+    """Whether the call's eligibility lets this delegate send a paper (what the pages show)."""
+    try:
+        _eligibility_check(call=call, registration=registration)
+    except ApplicationError:
+        return False
+    return True
+
+
 def _eligibility_check(*, call: CallForPapers, registration: Registration) -> None:
     if registration.status != Registration.Status.CONFIRMED:
         raise ApplicationError(_("Only a confirmed delegate can send a paper."))
