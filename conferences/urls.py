@@ -8,6 +8,7 @@ from conferences.views import (
     imports,
     language,
     organizer_answers,
+    organizer_call_for_papers,
     organizer_exports,
     organizer_invitations,
     organizer_outbox,
@@ -103,6 +104,11 @@ urlpatterns = [
         "to-chuc/<slug:slug>/dai-bieu/danh-sach.xlsx",
         organizer_exports.delegates_xlsx,
         name="organizer-delegates-xlsx",
+    ),
+    path(
+        "to-chuc/<slug:slug>/tham-luan/cai-dat/",
+        organizer_call_for_papers.call_for_papers_settings,
+        name="organizer-call-for-papers",
     ),
     # The conference's outbox: notices, their delivery log, approve, cancel and resend.
     path("to-chuc/<slug:slug>/thong-bao/", organizer_outbox.outbox, name="outbox"),

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from conferences.models import Organization, PaperRevision, PaperTopic, Registration
+from conferences.models import CallForPapers, FileKind, Organization, PaperRevision, PaperTopic, Registration
 from conferences.services.papers import AuthorInput
 
 # Rows shown without JavaScript; static/js/paper_authors.js adds and removes rows.
@@ -107,3 +107,62 @@ def errors_to_form(error: ValidationError, form: PaperForm) -> None:
         target = field if field in form.fields and field != "presenter" else None
         for message in messages:
             form.add_error(target, message)
+
+
+# The organizers' settings page ---------------------------------------------------------------------------
+
+_LOCAL_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class CallForPapersForm(forms.Form):
+    opens_at = forms.DateTimeField(label=_("Opens at"), required=False, widget=_LOCAL_INPUT)
+    closes_at = forms.DateTimeField(
+        label=_("Closes at (the paper deadline)"), required=False, widget=_LOCAL_INPUT
+    )
+    eligibility = forms.ChoiceField(label=_("Who may submit"), choices=CallForPapers.Eligibility.choices)
+    title_max_length = forms.IntegerField(label=_("Longest title (characters)"))
+    abstract_max_length = forms.IntegerField(label=_("Longest abstract (characters)"))
+    file_kinds = forms.MultipleChoiceField(
+        label=_("Accepted file kinds"),
+        choices=FileKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    max_file_mb = forms.IntegerField(label=_("Largest file (MB)"))
+    blind_review = forms.BooleanField(label=_("Blind review"), required=False)
+    reviewers_per_paper = forms.IntegerField(label=_("Reviewers per paper"))
+    disagreement_margin = forms.IntegerField(label=_("Disagreement margin (points of 100)"))
+    revision_closes_at = forms.DateTimeField(
+        label=_("Revision round closes at"), required=False, widget=_LOCAL_INPUT
+    )
+    topics = forms.CharField(
+        label=_("Topics, one per line"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+    def settings(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["topics"] = [line for line in data["topics"].splitlines() if line.strip()]
+        return data
+
+
+class CriterionForm(forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=32, required=False)
+    label = forms.CharField(label=_("Label"), max_length=200, required=False)
+    max_score = forms.IntegerField(label=_("Maximum score"), required=False, initial=10)
+    weight = forms.IntegerField(label=_("Weight"), required=False, initial=1)
+
+
+CriterionFormSet = forms.formset_factory(CriterionForm, extra=2, max_num=50, absolute_max=50)
+
+
+def criteria_from(formset) -> list[dict]:
+    return [
+        {
+            "code": form.cleaned_data.get("code") or "",
+            "label": form.cleaned_data.get("label") or "",
+            "max_score": form.cleaned_data.get("max_score") or 0,
+            "weight": form.cleaned_data.get("weight") or 0,
+        }
+        for form in formset.forms
+        if form.is_valid() and (form.cleaned_data.get("code") or form.cleaned_data.get("label"))
+    ]
