@@ -84,6 +84,7 @@ def limit_upload_size(request, *, max_bytes: int) -> SizeLimitUploadHandler:
 
 def upload_refusal(request) -> str | None:
     """The message for a file the upload handler refused, or None if nothing was refused."""
+    request.FILES  # noqa: B018 - the body is parsed (and the refusal known) when FILES is read.
     django_request = getattr(request, "_request", request)
     if getattr(django_request, "upload_refused", None) == TOO_LARGE:
         return too_large_message(django_request.upload_limit)
@@ -124,6 +125,7 @@ class UploadSizeLimitedViewMixin:
 
     Define upload_max_bytes(request) -> int | None: self.kwargs is set; it must not raise (it runs
     before DRF's error handling), so it returns None when it cannot tell (the view answers 404 later).
+    In a ViewSet, self.action is not known yet: decide from request.method and self.kwargs.
     """
 
     def upload_max_bytes(self, request) -> int | None:

@@ -106,11 +106,11 @@ def ascii_file_name(name: str, *, fallback_extension: str = "") -> str:
     decomposed = unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     folded = re.sub(r"[^A-Za-z0-9._-]+", "-", stripped.encode("ascii", "ignore").decode())
-    folded = re.sub(r"-{2,}", "-", folded).strip("-.")
     stem, dot, extension = folded.rpartition(".")
     if not dot:
-        stem, extension = folded, fallback_extension.lstrip(".")
-    stem = stem.strip("-.") or "tham-luan"
+        stem, extension = folded, fallback_extension
+    extension = re.sub(r"[^A-Za-z0-9]", "", extension)[:10]
+    stem = re.sub(r"-{2,}", "-", stem).strip("-.") or "tham-luan"
     return f"{stem}.{extension}" if extension else stem
 
 
