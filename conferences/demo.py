@@ -52,7 +52,7 @@ from conferences.services.organizations import (
     province_upsert,
 )
 from conferences.services.paper_decisions import paper_decide_many
-from conferences.services.papers import paper_submit
+from conferences.services.papers import AuthorInput, paper_submit
 from conferences.services.review_assignment import review_assign
 from conferences.services.reviews import review_submit
 from conferences.services.rsvp import DelegateInput, rsvp_submit
@@ -414,18 +414,30 @@ class _ConferenceBuilder:
         return slugify(fold(organization.code))
 
     def submit_papers(self, conference: Conference, invitations: list[Invitation], *, reviewer) -> None:
-        invitation_of = {invitation.organization_id: invitation for invitation in invitations}
+        # Sent through the delegates' links, as the presenters would, before the paper deadline.
+        submitted_at = self.local(self.scenario["timeline"]["papers_submitted_at"])
         for spec in self.scenario["papers"]:
             organization = self.agency(spec)
             presenter = self.presenters[spec["key"]]
+            registration = Registration.objects.select_related("conference", "invitation").get(
+                conference=conference, person=presenter
+            )
             self.papers[spec["key"]] = paper_submit(
-                conference=conference,
+                registration=registration,
                 title=spec["title"],
                 abstract=spec["abstract"],
-                authors=[presenter],
-                presenter=presenter,
-                presenting_organization=organization,
-                invitation=invitation_of[organization.pk],
+                body=spec["abstract"],
+                topic=None,
+                authors=[
+                    AuthorInput(
+                        full_name=presenter.full_name,
+                        organization=organization,
+                        email=presenter.email,
+                        position=presenter.position,
+                    )
+                ],
+                presenter_index=0,
+                now=submitted_at,
             )
         review = dict(self.scenario["review"])
         reviewed = self.papers[review.pop("paper")]

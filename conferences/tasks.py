@@ -12,6 +12,7 @@ from conferences.services.invitation_sending import (
     rsvp_reminders_replan,
 )
 from conferences.services.paper_decisions import paper_decision_notices_write, revision_rounds_close_due
+from conferences.services.papers import paper_received_notify
 from conferences.services.stalled import stalled_work_redispatch
 
 logger = logging.getLogger(__name__)
@@ -94,3 +95,9 @@ def build_review_summary(conference_id: int, stamp: str) -> bool:
     from conferences.exports.review_summary import review_summary_build
 
     return review_summary_build(conference_id=conference_id, stamp=stamp)
+
+
+@shared_task(acks_late=True)
+def send_paper_received(revision_id: int) -> int:
+    """Write the confirmation of one revision of a paper to the outbox (safe to run twice)."""
+    return paper_received_notify(revision_id=revision_id)

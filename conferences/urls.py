@@ -3,10 +3,12 @@ from django.urls import path
 from conferences.views import (
     agenda,
     agenda_editor,
+    delegate_papers,
     delegates,
     imports,
     language,
     organizer_answers,
+    organizer_call_for_papers,
     organizer_exports,
     organizer_invitations,
     organizer_outbox,
@@ -26,6 +28,24 @@ urlpatterns = [
     path("xac-minh/<str:code>/", public.certificate_verify, name="certificate-verify"),
     path("tra-loi/<str:token>/", delegates.rsvp, name="rsvp"),
     path("dai-bieu/<str:token>/", delegates.delegate_page, name="delegate"),
+    # The delegate's papers, by their personal link.
+    path("dai-bieu/<str:token>/tham-luan/moi/", delegate_papers.paper_new, name="delegate-paper-new"),
+    path("dai-bieu/<str:token>/tham-luan/<int:pk>/", delegate_papers.paper_detail, name="delegate-paper"),
+    path(
+        "dai-bieu/<str:token>/tham-luan/<int:pk>/sua/",
+        delegate_papers.paper_change,
+        name="delegate-paper-edit",
+    ),
+    path(
+        "dai-bieu/<str:token>/tham-luan/<int:pk>/rut/",
+        delegate_papers.paper_withdraw_view,
+        name="delegate-paper-withdraw",
+    ),
+    path(
+        "dai-bieu/<str:token>/tham-luan/<int:pk>/tep/<int:number>/",
+        delegate_papers.paper_download,
+        name="delegate-paper-file",
+    ),
     # The published agenda: page, history, old versions, exports of the current version.
     path("hoi-nghi/<slug:slug>/chuong-trinh/", agenda.agenda_page, name="agenda"),
     path("hoi-nghi/<slug:slug>/chuong-trinh/lich-su/", agenda.agenda_history, name="agenda-history"),
@@ -87,6 +107,11 @@ urlpatterns = [
         "to-chuc/<slug:slug>/dai-bieu/danh-sach.xlsx",
         organizer_exports.delegates_xlsx,
         name="organizer-delegates-xlsx",
+    ),
+    path(
+        "to-chuc/<slug:slug>/tham-luan/cai-dat/",
+        organizer_call_for_papers.call_for_papers_settings,
+        name="organizer-call-for-papers",
     ),
     # The conference's outbox: notices, their delivery log, approve, cancel and resend.
     path("to-chuc/<slug:slug>/thong-bao/", organizer_outbox.outbox, name="outbox"),

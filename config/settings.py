@@ -282,6 +282,8 @@ SPECTACULAR_SETTINGS = {
         "AgendaItemKindEnum": "conferences.models.AgendaItem.Kind",
         "InvitationStatusEnum": "conferences.models.Invitation.Status",
         "RegistrationStatusEnum": "conferences.models.Registration.Status",
+        "PaperStatusEnum": "conferences.models.Paper.Status",
+        "FileKindEnum": "conferences.models.FileKind",
     },
 }
 

@@ -20,6 +20,7 @@ from conferences.models import (
     Award,
     AwardCategory,
     AwardDecision,
+    CallForPapers,
     Certificate,
     Conference,
     ConferenceRole,
@@ -141,6 +142,17 @@ class ConferenceFactory(DjangoModelFactory):
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=4))
     venue_name = "Hội trường tầng 1"
     status = Conference.Status.DRAFT
+    # Every conference has its call for papers row, as conference_create and migration 0009 make it.
+    call_for_papers = factory.RelatedFactory(
+        "tests.factories.CallForPapersFactory", factory_related_name="conference"
+    )
+
+
+class CallForPapersFactory(DjangoModelFactory):
+    class Meta:
+        model = CallForPapers
+
+    conference = None
 
 
 class RoomFactory(DjangoModelFactory):

@@ -1,6 +1,10 @@
 """Admin for papers, their authors and revisions, review criteria and reviews."""
 
+import copy
+
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -17,6 +21,7 @@ from conferences.models import (
     ReviewerConflict,
     ReviewerInvitation,
 )
+from conferences.services.call_for_papers import call_for_papers_validate
 from conferences.services.paper_decisions import paper_decide
 from core.admin import FoldedSearchMixin, ReadOnlyAdmin, ReadOnlyTabularInline
 from core.exceptions import ApplicationError
@@ -132,8 +137,36 @@ class ReviewAdmin(ConferenceScopedAdminMixin, admin.ModelAdmin):
     readonly_fields = ("created_at", "updated_at")
 
 
+class CallForPapersAdminForm(forms.ModelForm):
+    """The call's rules, as call_for_papers_update checks them (the close time is the conference's)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        candidate = copy.copy(self.instance)
+        for name, value in cleaned.items():
+            setattr(candidate, name, value)
+        conference = cleaned.get("conference") or getattr(self.instance, "conference", None)
+        if conference is None:
+            return cleaned
+        try:
+            call_for_papers_validate(
+                call=candidate, closes_at=conference.paper_deadline, conference=conference
+            )
+        except ValidationError as exc:
+            self._update_errors(
+                ValidationError(
+                    {
+                        ("__all__" if field == "closes_at" else field): messages
+                        for field, messages in exc.message_dict.items()
+                    }
+                )
+            )
+        return cleaned
+
+
 @admin.register(CallForPapers)
 class CallForPapersAdmin(ConferenceScopedAdminMixin, admin.ModelAdmin):
+    form = CallForPapersAdminForm
     list_display = ("conference", "opens_at", "eligibility", "blind_review", "reviewers_per_paper")
     list_select_related = ("conference",)
     search_fields = ("conference__title_vi", "conference__slug")

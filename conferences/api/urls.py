@@ -8,6 +8,7 @@ from conferences.api.views import (
     notifications,
     organizations,
     paper_decisions,
+    papers,
     reviews,
     rsvp,
 )
@@ -35,7 +36,14 @@ router.register(
     basename="agenda-item",
 )
 
+router.register(r"conferences/(?P<conference_slug>[-\w]+)/papers", papers.PaperViewSet, basename="paper")
+
 urlpatterns = [
+    path(
+        "conferences/<slug:conference_slug>/call-for-papers/",
+        papers.CallForPapersView.as_view(),
+        name="call-for-papers",
+    ),
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path(
         "conferences/<slug:conference_slug>/invitations/<int:pk>/letter.pdf",

@@ -21,6 +21,7 @@ class AuditEntry(CreatedModel):
         ORGANIZATIONS_IMPORTED = "organizations.imported", _("Agencies imported")
         PAPER_DECIDED = "paper.decided", _("Paper decided")
         REVISION_ROUND_CLOSED = "papers.revision_round_closed", _("Revision round closed")
+        CALL_FOR_PAPERS_CHANGED = "papers.call_changed", _("Call for papers changed")
 
     conference = models.ForeignKey(
         "conferences.Conference",

@@ -14,12 +14,12 @@ from core.models import CreatedModel, TimestampedModel
 # literal segment of the URLconf is here.
 RESERVED_SLUGS = frozenset(
     {
-        "admin", "api", "chuong-trinh", "co-quan", "cong-bo", "dai-bieu", "danh-sach", "dien-tu-tham-luan",
-        "doi-gio", "gui", "gui-da-chon", "gui-lai", "giay-moi", "hoi-nghi", "i18n", "lich-su", "media",
-        "moi", "moi-hang-loat", "nhac", "nhan-ban", "nhap", "ngon-ngu", "sap-xep", "static", "thong-bao",
-        "thu-hoi",
-        "phan-bien", "phan-cong", "quyet-dinh", "tham-luan", "dang-nhap", "xung-dot", "loi-moi", "tep", "ban",
-        "to-chuc", "tra-loi", "tra-loi-thay", "xac-minh", "xac-nhan", "xem-truoc", "xoa", "xu-ly",
+        "admin", "api", "ban", "cai-dat", "chuong-trinh", "co-quan", "cong-bo", "dai-bieu", "dang-nhap",
+        "danh-sach", "dien-tu-tham-luan", "doi-gio", "giay-moi", "gui", "gui-da-chon", "gui-lai", "hoi-nghi",
+        "i18n", "lich-su", "loi-moi", "media", "moi", "moi-hang-loat", "ngon-ngu", "nhac", "nhan-ban", "nhap",
+        "phan-bien", "phan-cong", "quyet-dinh", "rut", "sap-xep", "static", "sua", "tep", "tham-luan",
+        "thong-bao", "thu-hoi", "to-chuc", "tra-loi", "tra-loi-thay", "xac-minh", "xac-nhan", "xem-truoc",
+        "xoa", "xu-ly", "xung-dot",
     }
 )  # fmt: skip
 

@@ -221,6 +221,15 @@ class Paper(TimestampedModel):
         verbose_name = _("paper")
         verbose_name_plural = _("papers")
         indexes = [models.Index(fields=["conference", "status"])]
+        constraints = [
+            # One paper in play per delegate link: a double click from two tabs makes one paper.
+            models.UniqueConstraint(
+                fields=["registration"],
+                condition=models.Q(registration__isnull=False) & ~models.Q(status="withdrawn"),
+                name="paper_one_active_per_registration",
+                violation_error_message=_("This delegate has already submitted a paper."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from conferences.models import Conference, Invitation, Registration
+from conferences.models import Conference, Invitation, Paper, Registration
 from conferences.selectors.agenda_versions import agenda_current_version
 from conferences.selectors.certificates import certificate_list_for_registration
 from conferences.selectors.conferences import user_is_organizer
@@ -26,7 +26,9 @@ from conferences.selectors.invitations import (
     invitation_get_by_token,
     registration_get_by_token,
 )
+from conferences.selectors.papers import call_for_papers_get, call_state, papers_of_registration
 from conferences.services.invitations import registration_check_in
+from conferences.services.papers import paper_submission_allowed
 from conferences.services.rsvp import delegate_url, rsvp_state
 from conferences.views.answer_form import answer_form, answer_record
 from conferences.views.links import opened_by_link
@@ -109,7 +111,15 @@ def delegate_page(request, registration: Registration, token: str):
         return redirect("conferences:delegate", token=token)
 
     certificates = certificate_list_for_registration(registration=registration)
+    call = call_for_papers_get(conference)
+    papers = papers_of_registration(registration)
+    state = call_state(call)
     context = {
+        "call": state,
+        "papers": papers,
+        "may_submit": state.is_open
+        and not any(paper.status != Paper.Status.WITHDRAWN for paper in papers)
+        and paper_submission_allowed(call=call, registration=registration),
         "registration": registration,
         "person": registration.person,
         "conference": conference,

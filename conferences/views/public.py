@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from conferences.exports.agenda import agenda_days
-from conferences.models import Conference
+from conferences.models import CallForPapers, Conference
 from conferences.selectors.agenda_versions import agenda_current_version
 from conferences.selectors.awards import award_list_for_conference
 from conferences.selectors.certificates import certificate_get_by_code, verification_code_normalize
@@ -15,6 +15,7 @@ from conferences.selectors.conferences import (
     user_is_organizer,
 )
 from conferences.selectors.notices import conference_notice_counts
+from conferences.selectors.papers import call_for_papers_get, call_state
 from conferences.services.guess_limits import CERTIFICATE_CODES, guess_limit_reached, guess_miss_record
 from core.http import client_ip
 
@@ -38,11 +39,19 @@ def conference_detail(request, slug: str):
         "agenda_version": agenda_version,
         "agenda_days": agenda_days(agenda_version.items) if agenda_version else [],
         "awards": award_list_for_conference(conference=conference),
+        "call": _call(conference),
         "is_organizer": is_organizer,
         "stats": conference_stats(conference=conference) if is_organizer else None,
         "notification_counts": conference_notice_counts(conference=conference) if is_organizer else None,
     }
     return render(request, "conferences/conference_detail.html", context)
+
+
+def _call(conference: Conference):
+    try:
+        return call_state(call_for_papers_get(conference))
+    except CallForPapers.DoesNotExist:  # A conference written without conference_create.
+        return None
 
 
 def certificate_verify(request, code: str = ""):

@@ -53,7 +53,7 @@ from conferences.services.documents import document_number_allocate
 from conferences.services.invitation_sending import invitation_link_create, rsvp_link_expiry
 from conferences.services.invitations import invitation_create, registration_create
 from conferences.services.organizations import organization_create, person_create, province_upsert
-from conferences.services.papers import paper_submit
+from conferences.services.papers import AuthorInput, paper_submit
 from conferences.services.reviews import review_submit
 
 pytestmark = pytest.mark.django_db
@@ -120,6 +120,7 @@ def build_conference(i: int) -> dict:
         chair=person,
         rooms=["Hội trường A"],
         organizers=[organizer],
+        paper_deadline=start - datetime.timedelta(days=1),
     )
     conference_role_grant(conference=conference, user=reviewer, role=ConferenceRole.Role.REVIEWER)
     ReviewCriterion.objects.create(conference=conference, code="quality", label="Chất lượng", max_score=10)
@@ -131,12 +132,14 @@ def build_conference(i: int) -> dict:
     invitation_link_create(invitation=invitation)
     registration = registration_create(conference=conference, person=person, invitation=invitation)
     paper = paper_submit(
-        conference=conference,
+        registration=registration,
         title=f"Tham luận thử {i}",
-        authors=[person],
-        presenter=person,
-        presenting_organization=department,
-        invitation=invitation,
+        abstract="Tóm tắt",
+        body="Nội dung",
+        topic=None,
+        authors=[AuthorInput(full_name=person.full_name, organization=department, email=person.email)],
+        presenter_index=0,
+        now=start - datetime.timedelta(days=2),
     )
     # Rows of the review workflow that the services of the papers issue will write.
     PaperTopic.objects.create(conference=conference, label=f"Điều {i + 1}")

@@ -87,8 +87,8 @@ def test_other_agenda_reads_have_a_fixed_query_count_for_300_items(
     # Registration, version, earlier versions.
     with django_assert_max_num_queries(3):
         personal = client.get(personal_url)
-    # Conference, agenda version, awards.
-    with django_assert_max_num_queries(3):
+    # Conference, agenda version, awards, call for papers.
+    with django_assert_max_num_queries(4):
         detail = client.get(f"/hoi-nghi/{conference.slug}/")
     # Conference, versions.
     with django_assert_max_num_queries(2):

@@ -319,3 +319,14 @@ def test_beat_locks_only_rounds_that_have_closed(conference, call, host):
     paper.refresh_from_db()
     assert paper.status == Paper.Status.ACCEPTED
     assert paper.locked_at is not None
+
+
+def test_a_status_that_is_not_a_decision_is_refused_on_the_status_field():
+    paper = PaperFactory()
+
+    with pytest.raises(ValidationError) as excinfo:
+        paper_decide(paper=paper, status=Paper.Status.DRAFT)
+
+    assert list(excinfo.value.message_dict) == ["status"]
+    paper.refresh_from_db()
+    assert paper.status == Paper.Status.SUBMITTED

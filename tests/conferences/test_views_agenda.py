@@ -252,8 +252,8 @@ def test_conference_page_query_count_is_fixed_with_a_published_agenda(
         item.speakers.set(speakers[: i % 3 + 1])
     agenda_publish(conference=conference)
 
-    # Conference, agenda version, awards.
-    with django_assert_max_num_queries(3):
+    # Conference, agenda version, awards, call for papers.
+    with django_assert_max_num_queries(4):
         response = client.get("/hoi-nghi/so-ket-19/")
 
     assert len(rows(response.content.decode())) == 60

@@ -596,8 +596,8 @@ def test_delegate_page_query_count_is_fixed(client, delegate, django_assert_num_
         conference=delegate.conference, registration=delegate, recipient_person=delegate.person
     )
 
-    # registration, agenda version, certificates.
-    with django_assert_num_queries(3):
+    # registration, agenda version, certificates, call for papers, papers (none: nothing to prefetch).
+    with django_assert_num_queries(5):
         response = client.get(delegate.path)
 
     assert response.status_code == 200
@@ -610,8 +610,8 @@ def test_delegate_page_query_count_for_an_organizer(delegate, django_assert_num_
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(ConferenceRoleFactory(conference=delegate.conference).user)
 
-    # session, user, registration, organizer role, agenda version, certificates.
-    with django_assert_num_queries(6):
+    # session, user, registration, organizer role, agenda version, certificates, call, papers (none).
+    with django_assert_num_queries(8):
         response = client.get(delegate.path)
 
     assert response.status_code == 200

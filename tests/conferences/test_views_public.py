@@ -250,8 +250,8 @@ def test_conference_page_query_count_is_fixed_with_30_agenda_items(
 ):
     _agenda_with_30_items(conference)
 
-    # Conference, agenda version, awards.
-    with django_assert_max_num_queries(3):
+    # Conference, agenda version, awards, call for papers.
+    with django_assert_max_num_queries(4):
         response = client.get("/hoi-nghi/so-ket-19/")
 
     assert response.content.decode().count('<td class="time">') == 30
@@ -263,8 +263,8 @@ def test_conference_page_query_count_for_an_organizer_is_fixed_with_30_agenda_it
     _agenda_with_30_items(conference)
     client.force_login(ConferenceRoleFactory(conference=conference).user)
 
-    # Session, user, conference, organizer check, stats, outbox counts, agenda version, awards.
-    with django_assert_max_num_queries(8):
+    # Session, user, conference, organizer check, stats, outbox counts, agenda version, awards, call.
+    with django_assert_max_num_queries(9):
         response = client.get("/hoi-nghi/so-ket-19/")
 
     assert response.content.decode().count('<td class="time">') == 30
