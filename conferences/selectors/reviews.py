@@ -7,7 +7,7 @@ download built on it can leak them.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import F, Func, IntegerField, OuterRef, Prefetch, Subquery
 
 from conferences.models import (
     CallForPapers,
@@ -15,6 +15,7 @@ from conferences.models import (
     ConferenceRole,
     Paper,
     PaperAuthor,
+    PaperTopic,
     Review,
     ReviewAssignment,
     ReviewCriterion,
@@ -219,6 +220,56 @@ SORTS = {
 }
 
 
+def _scalar(queryset, function: str, column: str = "pk", output_field=None):
+    """One aggregate of a queryset as a subquery (no GROUP BY: the whole filtered set)."""
+    value = Func(F(column), function=function, output_field=output_field)
+    return Subquery(queryset.order_by().annotate(value=value).values("value")[:1])
+
+
+def paper_ranking_stamp(*, conference: Conference) -> tuple:
+    """What changes whenever a figure of the ranking table changes, in one query; margin last.
+
+    Papers (count, last change: edits, decisions, the revision round's
+    close all set updated_at), their agencies' last change, reviews (count,
+    last change), assignments (count, newest id: a removal lowers the count, an
+    addition raises the id), the call's last change and its margin, criteria
+    and topics (count, newest id, weights and maxima). Read it BEFORE the rows:
+    rows read later are at least as new as the stamp they are cached under.
+    A topic renamed or a criterion's code edited without any other change is
+    missed (those rows keep no timestamp) until the cache entry expires.
+    """
+    papers = Paper.objects.filter(conference=OuterRef("pk"))
+    reviews = Review.objects.filter(paper__conference=OuterRef("pk"))
+    assignments = ReviewAssignment.objects.filter(paper__conference=OuterRef("pk"))
+    criteria = ReviewCriterion.objects.filter(conference=OuterRef("pk"))
+    topics = PaperTopic.objects.filter(conference=OuterRef("pk"))
+    calls = CallForPapers.objects.filter(conference=OuterRef("pk"))
+    count = {"function": "COUNT", "output_field": IntegerField()}
+    figures = {
+        "papers": _scalar(papers, **count),
+        "papers_changed": _scalar(papers, "MAX", "updated_at"),
+        "agencies_changed": _scalar(papers, "MAX", "presenting_organization__updated_at"),
+        "reviews": _scalar(reviews, **count),
+        "reviews_changed": _scalar(reviews, "MAX", "updated_at"),
+        "assignments": _scalar(assignments, **count),
+        "assignments_last": _scalar(assignments, "MAX", "pk", IntegerField()),
+        "criteria": _scalar(criteria, **count),
+        "criteria_last": _scalar(criteria, "MAX", "pk", IntegerField()),
+        "criteria_weights": _scalar(criteria, "SUM", "weight", IntegerField()),
+        "criteria_maxima": _scalar(criteria, "SUM", "max_score", IntegerField()),
+        "topics": _scalar(topics, **count),
+        "topics_last": _scalar(topics, "MAX", "pk", IntegerField()),
+        "call_changed": _scalar(calls, "MAX", "updated_at"),
+        "margin": _scalar(calls, "MAX", "disagreement_margin", IntegerField()),
+    }
+    figures = {f"stamp_{name}": value for name, value in figures.items()}
+    values = Conference.objects.filter(pk=conference.pk).annotate(**figures).values_list(*figures).first()
+    values = tuple(values or ())
+    if values and values[-1] is None:  # no call row yet: its defaults apply
+        values = (*values[:-1], CallForPapers(conference=conference).disagreement_margin)
+    return values
+
+
 def paper_ranking(
     *,
     conference: Conference,
@@ -228,9 +279,14 @@ def paper_ranking(
     incomplete: bool = False,
     q: str = "",
     sort: str = "-mean",
+    margin: int | None = None,
 ) -> list[RankingRow]:
-    """Every paper of the conference with its review figures, filtered and sorted; five queries in all."""
-    margin = call_for_papers(conference).disagreement_margin
+    """Every paper of the conference with its review figures, filtered and sorted; four or five queries.
+
+    `margin` is the call's disagreement margin when the caller has read it already.
+    """
+    if margin is None:
+        margin = call_for_papers(conference).disagreement_margin
     papers = Paper.objects.filter(conference=conference).select_related("presenting_organization", "topic")
     if status:
         papers = papers.filter(status=status)
