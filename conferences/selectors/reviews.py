@@ -83,7 +83,20 @@ def paper_for_reviewer(*, paper_id: int, reviewer) -> ReviewerPaper | None:
     )
     if paper is None:
         return None
-    blind = call_for_papers(paper.conference).blind_review
+    return _paper_seen(paper, blind=call_for_papers(paper.conference).blind_review)
+
+
+def paper_for_organizer_api(*, conference: Conference, pk: int) -> ReviewerPaper | None:
+    """The paper as the organizers see it in the reviews endpoint: the same shape, never blind."""
+    paper = (
+        Paper.objects.select_related("topic", "current_revision", "presenting_organization", "conference")
+        .filter(pk=pk, conference=conference)
+        .first()
+    )
+    return None if paper is None else _paper_seen(paper, blind=False)
+
+
+def _paper_seen(paper: Paper, *, blind: bool) -> ReviewerPaper:
     revision = paper.current_revision
     has_file = bool(revision.file if revision else paper.file)
     seen = {
@@ -152,6 +165,31 @@ class VisibleReview:
     comment: str
     recommendation: str
     recommendation_label: str
+    reviewer: int | None = None  # organizers only
+    confidential_comment: str | None = None  # organizers only
+    status: str = Review.Status.SUBMITTED
+    submitted_at: object = None
+
+
+def reviews_for_organizer(*, paper: Paper) -> list[VisibleReview]:
+    """Every review of the paper, drafts and confidential comments included, named, in writing order."""
+    reviews = (
+        Review.objects.filter(paper=paper).select_related("reviewer__person").order_by("created_at", "pk")
+    )
+    return [
+        VisibleReview(
+            label=user_display_name(review.reviewer),
+            scores=review.scores,
+            comment=review.comment,
+            recommendation=review.recommendation,
+            recommendation_label=review.get_recommendation_display(),
+            reviewer=review.reviewer_id,
+            confidential_comment=review.confidential_comment,
+            status=review.status,
+            submitted_at=review.submitted_at,
+        )
+        for review in reviews
+    ]
 
 
 def reviews_for_reviewer(*, paper_id: int, reviewer, blind: bool, label_format: str) -> list[VisibleReview]:
@@ -188,6 +226,7 @@ def reviews_for_reviewer(*, paper_id: int, reviewer, blind: bool, label_format: 
                 comment=review.comment,
                 recommendation=review.recommendation,
                 recommendation_label=review.get_recommendation_display(),
+                submitted_at=review.submitted_at,
             )
         )
     return visible
