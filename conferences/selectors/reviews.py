@@ -7,6 +7,7 @@ download built on it can leak them.
 
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Prefetch
 
 from conferences.models import (
@@ -15,6 +16,7 @@ from conferences.models import (
     ConferenceRole,
     Paper,
     PaperAuthor,
+    PaperTopic,
     Review,
     ReviewAssignment,
     ReviewCriterion,
@@ -81,7 +83,20 @@ def paper_for_reviewer(*, paper_id: int, reviewer) -> ReviewerPaper | None:
     )
     if paper is None:
         return None
-    blind = call_for_papers(paper.conference).blind_review
+    return _paper_seen(paper, blind=call_for_papers(paper.conference).blind_review)
+
+
+def paper_for_organizer_api(*, conference: Conference, pk: int) -> ReviewerPaper | None:
+    """The paper as the organizers see it in the reviews endpoint: the same shape, never blind."""
+    paper = (
+        Paper.objects.select_related("topic", "current_revision", "presenting_organization", "conference")
+        .filter(pk=pk, conference=conference)
+        .first()
+    )
+    return None if paper is None else _paper_seen(paper, blind=False)
+
+
+def _paper_seen(paper: Paper, *, blind: bool) -> ReviewerPaper:
     revision = paper.current_revision
     has_file = bool(revision.file if revision else paper.file)
     seen = {
@@ -150,6 +165,31 @@ class VisibleReview:
     comment: str
     recommendation: str
     recommendation_label: str
+    reviewer: int | None = None  # organizers only
+    confidential_comment: str | None = None  # organizers only
+    status: str = Review.Status.SUBMITTED
+    submitted_at: object = None
+
+
+def reviews_for_organizer(*, paper: Paper) -> list[VisibleReview]:
+    """Every review of the paper, drafts and confidential comments included, named, in writing order."""
+    reviews = (
+        Review.objects.filter(paper=paper).select_related("reviewer__person").order_by("created_at", "pk")
+    )
+    return [
+        VisibleReview(
+            label=user_display_name(review.reviewer),
+            scores=review.scores,
+            comment=review.comment,
+            recommendation=review.recommendation,
+            recommendation_label=review.get_recommendation_display(),
+            reviewer=review.reviewer_id,
+            confidential_comment=review.confidential_comment,
+            status=review.status,
+            submitted_at=review.submitted_at,
+        )
+        for review in reviews
+    ]
 
 
 def reviews_for_reviewer(*, paper_id: int, reviewer, blind: bool, label_format: str) -> list[VisibleReview]:
@@ -186,6 +226,7 @@ def reviews_for_reviewer(*, paper_id: int, reviewer, blind: bool, label_format: 
                 comment=review.comment,
                 recommendation=review.recommendation,
                 recommendation_label=review.get_recommendation_display(),
+                submitted_at=review.submitted_at,
             )
         )
     return visible
@@ -219,6 +260,51 @@ SORTS = {
 }
 
 
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def paper_ranking_stamp(*, conference: Conference) -> tuple:
+    """What changes whenever anything the ranking table shows changes, in one query; the margin last.
+
+    Papers (count, last change: edits, decisions and the revision round's
+    close all set updated_at), their agencies' last change, reviews (count,
+    last change), assignments (count, newest id: a removal lowers the count, an
+    addition raises the id), criteria (count, newest id, weights, maxima),
+    topics (count, newest id) and the call (last change, margin). Read it BEFORE
+    the rows: rows read later are at least as new as the stamp they are cached
+    under. A topic renamed or a criterion's code edited with nothing else
+    changed is missed (those rows keep no timestamp) until the entry expires.
+    Plain SQL: the ORM spent longer compiling this than the database running it.
+    """
+    paper, org = _table(Paper), _table(Paper._meta.get_field("presenting_organization").related_model)
+    review, assignment = _table(Review), _table(ReviewAssignment)
+    criterion, topic, call = _table(ReviewCriterion), _table(PaperTopic), _table(CallForPapers)
+    sql = f"""
+        SELECT
+          (SELECT COUNT(*) || '|' || COALESCE(CAST(MAX(p.updated_at) AS TEXT), '')
+                  || '|' || COALESCE(CAST(MAX(o.updated_at) AS TEXT), '')
+             FROM {paper} p LEFT JOIN {org} o ON o.id = p.presenting_organization_id
+            WHERE p.conference_id = %(c)s),
+          (SELECT COUNT(*) || '|' || COALESCE(CAST(MAX(r.updated_at) AS TEXT), '')
+             FROM {review} r JOIN {paper} p ON p.id = r.paper_id WHERE p.conference_id = %(c)s),
+          (SELECT COUNT(*) || '|' || COALESCE(MAX(a.id), 0)
+             FROM {assignment} a JOIN {paper} p ON p.id = a.paper_id WHERE p.conference_id = %(c)s),
+          (SELECT COUNT(*) || '|' || COALESCE(MAX(id), 0) || '|' || COALESCE(SUM(weight), 0)
+                  || '|' || COALESCE(SUM(max_score), 0)
+             FROM {criterion} WHERE conference_id = %(c)s),
+          (SELECT COUNT(*) || '|' || COALESCE(MAX(id), 0) FROM {topic} WHERE conference_id = %(c)s),
+          (SELECT CAST(updated_at AS TEXT) FROM {call} WHERE conference_id = %(c)s),
+          (SELECT disagreement_margin FROM {call} WHERE conference_id = %(c)s)
+    """  # table names come from the models; the one value is a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"c": conference.pk})
+        values = tuple(cursor.fetchone())
+    if values[-1] is None:  # no call row yet: its defaults apply
+        values = (*values[:-1], CallForPapers(conference=conference).disagreement_margin)
+    return values
+
+
 def paper_ranking(
     *,
     conference: Conference,
@@ -228,9 +314,14 @@ def paper_ranking(
     incomplete: bool = False,
     q: str = "",
     sort: str = "-mean",
+    margin: int | None = None,
 ) -> list[RankingRow]:
-    """Every paper of the conference with its review figures, filtered and sorted; five queries in all."""
-    margin = call_for_papers(conference).disagreement_margin
+    """Every paper of the conference with its review figures, filtered and sorted; four or five queries.
+
+    `margin` is the call's disagreement margin when the caller has read it already.
+    """
+    if margin is None:
+        margin = call_for_papers(conference).disagreement_margin
     papers = Paper.objects.filter(conference=conference).select_related("presenting_organization", "topic")
     if status:
         papers = papers.filter(status=status)

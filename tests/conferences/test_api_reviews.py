@@ -1,7 +1,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from conferences.models import ReviewAssignment, ReviewerInvitation
+from conferences.models import Review, ReviewAssignment, ReviewerInvitation
 from conferences.services.reviews import review_submit
 from tests.conferences.review_helpers import assign, criteria_make, paper_make, reviewer_make
 from tests.factories import OrganizationFactory
@@ -50,7 +50,7 @@ def test_a_reviewer_reads_the_paper_blind_in_json(conference, setup):
         None,
     )
     assert AGENCY not in str(data) and AUTHOR not in str(data)
-    assert (data["own"], data["others"]) == (None, [])
+    assert (data["own"], data["reviews"]) == (None, [])
 
 
 def test_a_reviewer_saves_then_submits_and_then_sees_the_others(conference, setup):
@@ -67,7 +67,7 @@ def test_a_reviewer_saves_then_submits_and_then_sees_the_others(conference, setu
 
     draft = client.post(url, {"scores": {"noi-dung": 7}, "submit": False}, format="json")
     assert draft.status_code == 200 and draft.json()["status"] == "draft"
-    assert client.get(url).json()["others"] == []
+    assert client.get(url).json()["reviews"] == []
 
     bad = client.put(
         url,
@@ -84,15 +84,21 @@ def test_a_reviewer_saves_then_submits_and_then_sees_the_others(conference, setu
         format="json",
     )
     assert done.json()["status"] == "submitted"
-    others = client.get(url, HTTP_ACCEPT_LANGUAGE="en").json()["others"]
-    assert others == [
+    data = client.get(url, HTTP_ACCEPT_LANGUAGE="en").json()
+    assert data["own"]["status"] == "submitted" and data["paper"]["id"] == paper.pk
+    assert [{k: v for k, v in r.items() if k != "submitted_at"} for r in data["reviews"]] == [
         {
             "label": "Reviewer 2",
+            "reviewer": None,
             "scores": {"noi-dung": 1, "trinh-bay": 1},
             "comment": "Yếu",
+            "confidential_comment": None,
             "recommendation": "reject",
+            "recommendation_label": "Reject",
+            "status": "submitted",
         }
     ]
+    assert "Lê Văn Hai" not in str(data)
 
 
 def test_a_reviewer_cannot_review_a_paper_not_assigned(conference, setup):
@@ -110,10 +116,26 @@ def test_organizers_read_every_review_with_confidential_comments(api, conference
     review_submit(
         paper=paper, reviewer=first, recommendation="accept", scores={"noi-dung": 9, "trinh-bay": 5}
     )
+    Review.objects.filter(reviewer=first).update(confidential_comment="Chỉ ban tổ chức đọc")
 
     data = api.get(f"/api/v1/conferences/{conference.slug}/papers/{paper.pk}/reviews/").json()
 
-    assert [(r["reviewer_name"], r["status"]) for r in data] == [("Lê Văn Một", "submitted")]
+    assert sorted(data) == ["own", "paper", "reviews"]
+    assert data["own"] is None
+    assert (data["paper"]["id"], data["paper"]["blind"], data["paper"]["agency"]) == (paper.pk, False, AGENCY)
+    assert [(r["label"], r["reviewer"], r["status"], r["confidential_comment"]) for r in data["reviews"]] == [
+        ("Lê Văn Một", first.pk, "submitted", "Chỉ ban tổ chức đọc")
+    ]
+
+
+def test_the_schema_gives_the_reviews_endpoint_one_object_shape(api):
+    schema = api.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
+    get = schema["paths"]["/api/v1/conferences/{conference_slug}/papers/{id}/reviews/"]["get"]
+    ref = get["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    component = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
+
+    assert component["type"] == "object"
+    assert sorted(component["properties"]) == ["own", "paper", "reviews"]
 
 
 def test_reviewers_endpoint_lists_invites_and_removes(api, conference, setup, run_commit_tasks):

@@ -88,39 +88,40 @@ class OwnReviewSerializer(serializers.ModelSerializer):
         fields = ["scores", "comment", "confidential_comment", "recommendation", "status", "submitted_at"]
 
 
-class OtherReviewSerializer(serializers.Serializer):
-    label = serializers.CharField(help_text=_("“Reviewer 2” in blind mode, else the reviewer's name."))
+class PaperReviewSerializer(serializers.Serializer):
+    """A review as the caller may read it: organizers get names and confidential comments, reviewers not."""
+
+    label = serializers.CharField(
+        help_text=_("The reviewer's name; for a reviewer in blind mode “Reviewer 2” (by assignment order).")
+    )
+    reviewer = serializers.IntegerField(
+        allow_null=True, help_text=_("The reviewer's user id; null for reviewers.")
+    )
     scores = serializers.DictField(child=serializers.IntegerField())
     comment = serializers.CharField()
+    confidential_comment = serializers.CharField(
+        allow_null=True, help_text=_("The comment to the organizers; null for reviewers.")
+    )
     recommendation = serializers.CharField()
+    recommendation_label = serializers.CharField()
+    status = serializers.CharField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
 
 
-class ReviewerReviewsSerializer(serializers.Serializer):
+class PaperReviewsSerializer(serializers.Serializer):
+    """One shape for organizers and reviewers."""
+
     paper = ReviewerPaperSerializer()
-    own = OwnReviewSerializer(allow_null=True)
-    others = OtherReviewSerializer(many=True, help_text=_("Empty until the reviewer submitted their own."))
-
-
-class OrganizerReviewSerializer(serializers.ModelSerializer):
-    reviewer = serializers.IntegerField(source="reviewer_id")
-    reviewer_name = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Review
-        fields = [
-            "reviewer",
-            "reviewer_name",
-            "scores",
-            "comment",
-            "confidential_comment",
-            "recommendation",
-            "status",
-            "submitted_at",
-        ]
-
-    def get_reviewer_name(self, review) -> str:
-        person = getattr(review.reviewer, "person", None)
-        return person.full_name if person else review.reviewer.get_username()
+    own = OwnReviewSerializer(
+        allow_null=True, help_text=_("The caller's own review (draft or submitted); null if none.")
+    )
+    reviews = PaperReviewSerializer(
+        many=True,
+        help_text=_(
+            "Organizers: every review, drafts included. Reviewers: the others' submitted reviews, "
+            "empty until they submitted their own."
+        ),
+    )
 
 
 class ReviewInputSerializer(serializers.Serializer):

@@ -23,13 +23,12 @@ from rest_framework.views import APIView
 from conferences.api.permissions import OrganizedConferenceMixin
 from conferences.api.serializers.reviews import (
     AutoAssignResultSerializer,
-    OrganizerReviewSerializer,
     OwnReviewSerializer,
+    PaperReviewsSerializer,
     ReviewAssignmentCreateSerializer,
     ReviewAssignmentSerializer,
     ReviewerInvitationSerializer,
     ReviewerInviteSerializer,
-    ReviewerReviewsSerializer,
     ReviewerSerializer,
     ReviewInputSerializer,
 )
@@ -37,9 +36,11 @@ from conferences.api.views.agenda_items import CONFERENCE_SLUG
 from conferences.models import Conference, Paper, Review, ReviewAssignment
 from conferences.selectors.conferences import conference_get_for_user, user_is_organizer
 from conferences.selectors.reviews import (
+    paper_for_organizer_api,
     paper_for_reviewer,
     reviewer_conference_get,
     reviewer_rows,
+    reviews_for_organizer,
     reviews_for_reviewer,
 )
 from conferences.services.review_assignment import review_assign_many, review_auto_assign, review_unassign
@@ -227,32 +228,36 @@ class PaperReviewsView(ReviewConferenceMixin, APIView):
     def _paper(self, pk) -> Paper:
         return get_object_or_404(Paper, pk=pk, conference=self.conference)
 
-    def _reviewer_data(self, pk):
+    def _reviews(self, pk) -> dict:
+        own = Review.objects.filter(paper_id=pk, reviewer=self.request.user).first()
+        if self.is_organizer:
+            seen = paper_for_organizer_api(conference=self.conference, pk=pk)
+            if seen is None:
+                raise NotFound(_("No such paper."))
+            return {"paper": seen, "own": own, "reviews": reviews_for_organizer(paper=self._paper(pk))}
         seen = paper_for_reviewer(paper_id=pk, reviewer=self.request.user)
         if seen is None:
             raise NotFound(_("This paper is not assigned to you."))
-        own = Review.objects.filter(paper_id=pk, reviewer=self.request.user).first()
         others = reviews_for_reviewer(
             paper_id=pk, reviewer=self.request.user, blind=seen.blind, label_format=_("Reviewer %(number)s")
         )
-        return ReviewerReviewsSerializer({"paper": seen, "own": own, "others": others}).data
+        return {"paper": seen, "own": own, "reviews": others}
 
     @extend_schema(
         parameters=[CONFERENCE_SLUG],
         summary=gettext_lazy("Read a paper's reviews"),
         description=gettext_lazy(
-            "Permissions: organizers read every review (drafts and confidential comments included, as a "
-            "list); a reviewer the paper is assigned to reads the paper as they may see it, their "
-            "review and, once theirs is submitted, the others' (numbered, without names, in blind mode)."
+            "Permissions: the conference's organizers and the reviewers the paper is assigned to. One "
+            "shape for both: `paper` (as the caller may see it: for a reviewer in blind mode `authors`, "
+            "`agency` and `file_name` are null), `own` (the caller's review or null) and `reviews`. "
+            "Organizers get every review, drafts included, named, with confidential comments; a reviewer "
+            "gets the others' submitted reviews only after submitting their own (numbered, without names, "
+            "in blind mode), with `reviewer` and `confidential_comment` null."
         ),
-        responses={200: ReviewerReviewsSerializer, **ERRORS},
+        responses={200: PaperReviewsSerializer, **ERRORS},
     )
     def get(self, request, conference_slug, pk):
-        if self.is_organizer:
-            paper = self._paper(pk)
-            reviews = Review.objects.filter(paper=paper).select_related("reviewer__person")
-            return Response(OrganizerReviewSerializer(reviews, many=True).data)
-        return Response(self._reviewer_data(pk))
+        return Response(PaperReviewsSerializer(self._reviews(pk)).data)
 
     @extend_schema(
         parameters=[CONFERENCE_SLUG],
