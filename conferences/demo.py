@@ -20,9 +20,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils.text import slugify
 
+from conferences.documents.paper_text import render_paper_text_pdf
 from conferences.enums import NoticeKind
 from conferences.models import (
     AgendaItem,
@@ -33,14 +35,15 @@ from conferences.models import (
     Invitation,
     Organization,
     Paper,
+    PaperTopic,
     Person,
     Province,
     Registration,
-    ReviewCriterion,
 )
 from conferences.services.agenda import agenda_item_create
 from conferences.services.agenda_publishing import agenda_publish
 from conferences.services.awards import award_create, award_decision_create
+from conferences.services.call_for_papers import call_for_papers_update
 from conferences.services.common import validated_save
 from conferences.services.conferences import conference_create, conference_publish, conference_role_grant
 from conferences.services.invitations import invitation_create
@@ -53,7 +56,7 @@ from conferences.services.organizations import (
 )
 from conferences.services.paper_decisions import paper_decide_many
 from conferences.services.papers import AuthorInput, paper_submit
-from conferences.services.review_assignment import review_assign
+from conferences.services.review_assignment import review_auto_assign
 from conferences.services.reviews import review_submit
 from conferences.services.rsvp import DelegateInput, rsvp_submit
 from core.text import fold, nfc
@@ -178,10 +181,10 @@ def load_demo(*, password: str, scenario: dict | None = None) -> DemoResult:
         )
         # Accounts and their rights are checked on every load, so the organizer group
         # also gets the permissions of models added since the first load.
-        accounts = {
-            spec["role"]: account_ensure(spec, password=password, email_domain=scenario["email_domain"])
+        accounts = [
+            (spec["role"], account_ensure(spec, password=password, email_domain=scenario["email_domain"]))
             for spec in scenario["accounts"]
-        }
+        ]
         conference = Conference.objects.filter(slug=scenario["conference"]["slug"]).first()
         created = conference is None
         if created:
@@ -192,8 +195,8 @@ def load_demo(*, password: str, scenario: dict | None = None) -> DemoResult:
     return DemoResult(
         conference=conference,
         created=created,
-        usernames=[user.get_username() for user in accounts.values()],
-        password_ok=all(user.check_password(password) for user in accounts.values()),
+        usernames=[user.get_username() for _role, user in accounts],
+        password_ok=all(user.check_password(password) for _role, user in accounts),
     )
 
 
@@ -221,9 +224,9 @@ def account_ensure(spec: dict, *, password: str, email_domain: str):
     return user
 
 
-def roles_grant(conference: Conference, accounts: dict) -> None:
+def roles_grant(conference: Conference, accounts: list[tuple[str, object]]) -> None:
     """Give each demo account its role (organizer, reviewer) in the conference."""
-    for role, user in accounts.items():
+    for role, user in accounts:
         conference_role_grant(conference=conference, user=user, role=role)
 
 
@@ -289,17 +292,20 @@ class _ConferenceBuilder:
             value = datetime.datetime.combine(self.scenario["conference"]["starts_at"].date(), value)
         return value if value.tzinfo else value.replace(tzinfo=self.tz)
 
-    def build(self, *, accounts: dict) -> Conference:
+    def build(self, *, accounts: list[tuple[str, object]]) -> Conference:
         conference = self.conference()
         roles_grant(conference, accounts)
-        for position, spec in enumerate(self.scenario["review_criteria"]):
-            validated_save(ReviewCriterion(conference=conference, position=position, **spec))
+        organizer = next(user for role, user in accounts if role == ConferenceRole.Role.ORGANIZER)
+        self.call_for_papers(conference, organizer)
         conference_publish(conference=conference)
         invitations = self.answers(conference, self.invitations(conference))
         self.notices(conference)
-        self.submit_papers(conference, invitations, reviewer=accounts[ConferenceRole.Role.REVIEWER])
+        self.submit_papers(conference, invitations)
+        self.review_papers(
+            conference, organizer, reviewers={user.get_username(): user for _r, user in accounts}
+        )
         self.agenda(conference)
-        agenda_publish(conference=conference, actor=accounts[ConferenceRole.Role.ORGANIZER])
+        agenda_publish(conference=conference, actor=organizer)
         self.awards(conference)
         self.backdate(conference)
         return conference
@@ -413,8 +419,20 @@ class _ConferenceBuilder:
             return department_mailbox(organization.province, self.scenario["departments"])
         return slugify(fold(organization.code))
 
-    def submit_papers(self, conference: Conference, invitations: list[Invitation], *, reviewer) -> None:
-        # Sent through the delegates' links, as the presenters would, before the paper deadline.
+    def call_for_papers(self, conference: Conference, organizer) -> None:
+        spec = dict(self.scenario["call_for_papers"])
+        call_for_papers_update(
+            conference=conference,
+            user=organizer,
+            opens_at=self.local(spec.pop("opens_at")),
+            topics=spec.pop("topics"),
+            criteria=self.scenario["review_criteria"],
+            **spec,
+        )
+        self.topics = list(PaperTopic.objects.filter(conference=conference).order_by("position", "id"))
+
+    def submit_papers(self, conference: Conference, invitations: list[Invitation]) -> None:
+        """Send each paper through its presenter's link, as a PDF made from its text, before the deadline."""
         submitted_at = self.local(self.scenario["timeline"]["papers_submitted_at"])
         for spec in self.scenario["papers"]:
             organization = self.agency(spec)
@@ -422,12 +440,24 @@ class _ConferenceBuilder:
             registration = Registration.objects.select_related("conference", "invitation").get(
                 conference=conference, person=presenter
             )
+            author = (
+                f"{presenter.full_name}, {presenter.position}" if presenter.position else presenter.full_name
+            )
+            pdf = render_paper_text_pdf(
+                organization=organization,
+                title=spec["title"],
+                authors=[author],
+                abstract=nfc(spec["abstract"].strip()),
+                body=spec["body"],
+                conference_title=conference.title_vi,
+                issued_on=submitted_at.date(),
+            )
             self.papers[spec["key"]] = paper_submit(
                 registration=registration,
                 title=spec["title"],
-                abstract=spec["abstract"],
-                body=spec["abstract"],
-                topic=None,
+                abstract=spec["abstract"].strip(),
+                body=spec["body"].strip(),
+                topic=self.topics[spec["topic"] - 1],
                 authors=[
                     AuthorInput(
                         full_name=presenter.full_name,
@@ -437,16 +467,23 @@ class _ConferenceBuilder:
                     )
                 ],
                 presenter_index=0,
+                upload=SimpleUploadedFile(f"Tham luận {organization.name}.pdf", pdf, "application/pdf"),
                 now=submitted_at,
             )
-        review = dict(self.scenario["review"])
-        reviewed = self.papers[review.pop("paper")]
-        review_assign(paper=reviewed, reviewer=reviewer, assigned_by=None)
-        review_submit(paper=reviewed, reviewer=reviewer, **review)
+
+    def review_papers(self, conference: Conference, organizer, *, reviewers: dict) -> None:
+        """Assign the reviewers automatically, let them review blind, then accept every paper."""
+        review_auto_assign(conference=conference, assigned_by=organizer)
+        for spec in self.scenario["reviews"]:
+            review = dict(spec)
+            review_submit(
+                paper=self.papers[review.pop("paper")], reviewer=reviewers[review.pop("reviewer")], **review
+            )
         paper_decide_many(
             conference=conference,
             paper_ids=[paper.pk for paper in self.papers.values()],
             status=Paper.Status.ACCEPTED,
+            user=organizer,
         )
 
     def agenda(self, conference: Conference) -> None:

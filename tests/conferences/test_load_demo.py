@@ -4,6 +4,7 @@ import unicodedata
 import zoneinfo
 from io import StringIO
 
+import pypdf
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -14,15 +15,19 @@ from conferences import demo
 from conferences.models import (
     AgendaItem,
     Award,
+    CallForPapers,
     Conference,
     ConferenceRole,
     Invitation,
     Organization,
     Paper,
+    PaperTopic,
     Province,
     Registration,
     Review,
+    ReviewAssignment,
 )
+from conferences.selectors.review_stats import paper_review_stats
 
 HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 PASSWORD = "mat-khau-demo-thu-nghiem"
@@ -121,7 +126,7 @@ def test_load_demo_creates_the_published_conference_with_its_accounts():
     assert not organizer.has_perm("notifications.view_notification")
     assert not organizer.has_perm("auth.change_user")
     roles = set(ConferenceRole.objects.filter(conference=conference).values_list("user__username", "role"))
-    assert roles == {("bantochuc", "organizer"), ("phanbien", "reviewer")}
+    assert roles == {("bantochuc", "organizer"), ("phanbien", "reviewer"), ("phanbien2", "reviewer")}
     assert "http://127.0.0.1:8000/admin/" in output
     assert "username: bantochuc" in output
     assert f"password: {PASSWORD}" in output
@@ -183,7 +188,39 @@ def test_load_demo_invites_every_agency_but_the_host_within_quotas():
         assert registration.person.organization_id == registration.invitation.organization_id
     speakers = registrations.filter(role=Registration.Role.SPEAKER)
     assert speakers.count() == 5
-    assert Review.objects.get().paper.title.startswith("Kết quả xây dựng")
+    assert Review.objects.filter(status=Review.Status.SUBMITTED).count() == 10
+
+
+@pytest.mark.django_db
+def test_load_demo_runs_the_call_for_papers_with_files_blind_reviews_and_decisions():
+    load_demo()
+    conference = Conference.objects.get()
+    call = CallForPapers.objects.get(conference=conference)
+    papers = list(Paper.objects.filter(conference=conference).select_related("current_revision", "topic"))
+
+    assert (call.blind_review, call.reviewers_per_paper) == (True, 2)
+    assert PaperTopic.objects.filter(conference=conference).count() == 4
+    assert len(papers) == 5
+    for paper in papers:
+        revision = paper.current_revision
+        # Each paper came in as a PDF of its text, checked and stored under a random name.
+        assert (revision.number, revision.file_kind) == (1, "pdf")
+        assert revision.file_name.startswith("Tham luận Sở") or revision.file_name.startswith("Tham luận Bộ")
+        assert revision.file_name not in revision.file.name
+        with revision.file.open("rb") as handle:
+            text = "".join(page.extract_text() for page in pypdf.PdfReader(handle).pages)
+        assert "THAM LUẬN" in text
+        assert paper.topic is not None
+        assert paper.status == Paper.Status.ACCEPTED
+        assert paper.final_revision_id == revision.pk and paper.locked_at is not None
+        assert ReviewAssignment.objects.filter(paper=paper).count() == 2
+    stats = paper_review_stats(
+        conference_id=conference.pk, paper_ids=[p.pk for p in papers], margin=call.disagreement_margin
+    )
+    flagged = sorted(p.title for p in papers if stats[p.pk].disagreement)
+    # Only the Hồ Chí Minh paper's two reviews differ by more than the margin (88 against 46 of 100).
+    assert len(flagged) == 1 and "Thành phố Hồ Chí Minh" in flagged[0]
+    assert all(stats[p.pk].done == 2 for p in papers)
 
 
 @pytest.mark.django_db
