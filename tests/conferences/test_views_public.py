@@ -437,3 +437,18 @@ def test_pages_render_for_a_staff_user_with_admin_link(client):
     client.force_login(UserFactory(is_staff=True))
 
     assert 'href="/admin/"' in client.get("/").content.decode()
+
+
+def test_the_conference_page_leads_its_organizer_to_the_paper_pages(organizer_client, conference):
+    from django.urls import reverse
+
+    response = organizer_client.get(conference.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+
+    links = set(re.findall(r'href="([^"]+)"', response.content.decode()))
+    for name in (
+        "organizer-call-for-papers",
+        "organizer-papers",
+        "organizer-reviewers",
+        "organizer-assignments",
+    ):
+        assert reverse(f"conferences:{name}", args=[conference.slug]) in links
