@@ -5,16 +5,25 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from conferences.admin.base import ConferenceScopedAdminMixin, _take_over
-from conferences.models import Award, AwardCategory, AwardDecision, Certificate, Organization
+from conferences.models import (
+    Award,
+    AwardCategory,
+    AwardDecision,
+    CeremonyBatch,
+    CeremonyState,
+    Certificate,
+    Job,
+    Organization,
+)
 from conferences.services.awards import award_decision_create
 from conferences.services.certificates import certificate_issue, certificate_revoke
-from core.admin import FoldedSearchMixin
+from core.admin import FoldedSearchMixin, ReadOnlyAdmin
 from core.exceptions import ApplicationError
 
 
 @admin.register(AwardCategory)
 class AwardCategoryAdmin(admin.ModelAdmin):
-    list_display = ("name_vi", "code", "short_name", "issuer_title")
+    list_display = ("name_vi", "code", "short_name", "issuer_title", "page_width_mm", "page_height_mm")
     search_fields = ("name_vi", "name_en", "code")
     ordering = ("name_vi",)
 
@@ -174,3 +183,37 @@ class CertificateAdmin(ConferenceScopedAdminMixin, FoldedSearchMixin, admin.Mode
                 certificate_revoke(certificate=obj, reason=reason)
             except ApplicationError as exc:
                 self.message_user(request, exc.message, messages.ERROR)
+
+
+@admin.register(CeremonyBatch)
+class CeremonyBatchAdmin(ConferenceScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("position", "title", "presenter", "conference", "agenda_item")
+    list_filter = ("conference",)
+    list_select_related = ("conference", "agenda_item")
+    search_fields = ("title", "presenter")
+    autocomplete_fields = ("conference", "agenda_item")
+    ordering = ("conference", "position")
+
+
+@admin.register(CeremonyState)
+class CeremonyStateAdmin(ConferenceScopedAdminMixin, ReadOnlyAdmin):
+    list_display = ("conference", "current_batch", "step", "updated_at", "updated_by")
+    list_select_related = ("conference", "current_batch", "updated_by")
+
+
+@admin.register(Job)
+class JobAdmin(ConferenceScopedAdminMixin, ReadOnlyAdmin):
+    list_display = (
+        "id",
+        "kind",
+        "status",
+        "done",
+        "total",
+        "conference",
+        "created_by",
+        "created_at",
+        "finished_at",
+    )
+    list_filter = ("kind", "status", "conference")
+    list_select_related = ("conference", "created_by")
+    date_hierarchy = "created_at"

@@ -1,10 +1,11 @@
 from .agenda import AgendaItem, AgendaVersion
 from .audit import AuditEntry
-from .award import Award, AwardCategory, AwardDecision
+from .award import Award, AwardCategory, AwardDecision, CeremonyBatch, CeremonyState
 from .certificate import Certificate
 from .conference import Conference, ConferenceRole, Room
 from .document import DocumentKind, DocumentNumber, DocumentSequence
 from .invitation import Invitation, InvitationLink
+from .job import Job
 from .organization import Organization, Province
 from .paper import CallForPapers, FileKind, Paper, PaperAuthor, PaperRevision, PaperTopic
 from .person import Person
@@ -19,6 +20,8 @@ __all__ = [
     "AwardCategory",
     "AwardDecision",
     "CallForPapers",
+    "CeremonyBatch",
+    "CeremonyState",
     "Certificate",
     "Conference",
     "ConferenceRole",
@@ -28,6 +31,7 @@ __all__ = [
     "FileKind",
     "Invitation",
     "InvitationLink",
+    "Job",
     "Organization",
     "Paper",
     "PaperAuthor",

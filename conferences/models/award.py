@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +18,14 @@ class AwardCategory(models.Model):
         _("granted by"),
         max_length=255,
         help_text=_('Printed above "TẶNG", e.g. "BỘ TRƯỞNG BỘ KHOA HỌC VÀ CÔNG NGHỆ".'),
+    )
+    # The face's paper: a 2006 rule gave 400 x 300 mm for a Bằng khen (unverified whether still
+    # current), so it is a setting of the category; wider than high prints landscape.
+    page_width_mm = models.PositiveSmallIntegerField(
+        _("page width (mm)"), default=400, validators=[MinValueValidator(100), MaxValueValidator(600)]
+    )
+    page_height_mm = models.PositiveSmallIntegerField(
+        _("page height (mm)"), default=300, validators=[MinValueValidator(100), MaxValueValidator(600)]
     )
 
     class Meta:
@@ -95,6 +105,14 @@ class Award(models.Model):
         _("citation"), max_length=2000, help_text=_('Usually begins "Đã có thành tích xuất sắc trong ..."')
     )
     ceremony_order = models.PositiveSmallIntegerField(_("order on stage"))
+    batch = models.ForeignKey(
+        "conferences.CeremonyBatch",
+        verbose_name=_("called on stage in"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="awards",
+    )
     register_number = models.CharField(_("register number (số sổ vàng)"), max_length=50, blank=True)
 
     class Meta:
@@ -120,3 +138,75 @@ class Award(models.Model):
         if self.recipient_organization_id:
             return self.recipient_organization.name
         return self.recipient_person.full_name
+
+
+class CeremonyBatch(models.Model):
+    """A group of recipients called on stage together, and who presents their awards."""
+
+    conference = models.ForeignKey(
+        "conferences.Conference",
+        verbose_name=_("conference"),
+        on_delete=models.CASCADE,
+        related_name="ceremony_batches",
+    )
+    agenda_item = models.ForeignKey(
+        "conferences.AgendaItem",
+        verbose_name=_("agenda item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ceremony_batches",
+    )
+    position = models.PositiveSmallIntegerField(_("order"))
+    title = NFCCharField(_("title"), max_length=255, blank=True)
+    presenter = NFCCharField(
+        _("presented by"), max_length=255, blank=True, help_text=_("Who hands the awards of this batch over.")
+    )
+
+    class Meta:
+        ordering = ["conference", "position"]
+        verbose_name = _("ceremony batch")
+        verbose_name_plural = _("ceremony batches")
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "position"], name="ceremony_batch_unique_position"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.position}"
+
+
+class CeremonyState(models.Model):
+    """Where the ceremony stands: the batch on stage now, followed by the stage screen."""
+
+    conference = models.OneToOneField(
+        "conferences.Conference",
+        verbose_name=_("conference"),
+        on_delete=models.CASCADE,
+        related_name="ceremony_state",
+    )
+    current_batch = models.ForeignKey(
+        CeremonyBatch,
+        verbose_name=_("batch on stage"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Grows with every step, so a screen that polls can tell a change from a repeat.
+    step = models.PositiveIntegerField(_("step"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("ceremony state")
+        verbose_name_plural = _("ceremony states")
+
+    def __str__(self) -> str:
+        return f"{self.conference} – {self.step}"

@@ -1,5 +1,6 @@
 """A person's place at a conference: the delegate an agency named, or someone registered directly."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -63,6 +64,14 @@ class Registration(TimestampedModel):
     position = NFCCharField(pgettext_lazy("job title", "position as named"), max_length=200, blank=True)
     phone = models.CharField(_("phone as named"), max_length=32, blank=True)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked in by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # The delegate's personal page (agenda, check-in QR code, certificate) is opened by this token.
     token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
 

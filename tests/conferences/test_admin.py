@@ -22,6 +22,8 @@ from conferences.models import (
     AwardCategory,
     AwardDecision,
     CallForPapers,
+    CeremonyBatch,
+    CeremonyState,
     Certificate,
     Conference,
     ConferenceRole,
@@ -30,6 +32,7 @@ from conferences.models import (
     DocumentSequence,
     Invitation,
     InvitationLink,
+    Job,
     Organization,
     Paper,
     PaperAuthor,
@@ -69,6 +72,8 @@ READ_ONLY_MODELS = {
     PaperRevision,
     ReviewAssignment,
     ReviewerInvitation,
+    CeremonyState,
+    Job,
 }
 # A changelist with 30+ rows: session, user, counts, the page, the filters and date hierarchy.
 # An N+1 would cost 30 more queries, so this bound leaves no room for one.
@@ -188,6 +193,9 @@ def build_conference(i: int) -> dict:
         citation="Đã có thành tích xuất sắc trong xây dựng, áp dụng Hệ thống quản lý chất lượng",
         recipient_organization=department,
     )
+    batch = CeremonyBatch.objects.create(conference=conference, position=1, title="Đợt 1")
+    CeremonyState.objects.create(conference=conference, current_batch=batch, step=1)
+    Job.objects.create(conference=conference, kind=Job.Kind.CERTIFICATES, total=2, created_by=organizer)
     certificate_issue(
         conference=conference,
         kind=Certificate.Kind.ATTENDANCE,
@@ -660,6 +668,9 @@ CONFERENCE_OF = {
     ReviewAssignment: "paper__conference",
     ReviewerConflict: "conference",
     ReviewerInvitation: "conference",
+    CeremonyBatch: "conference",
+    CeremonyState: "conference",
+    Job: "conference",
     DocumentNumber: ("invitation__conference", "award_decision__conference"),
 }
 SHARED_MODELS = {AwardCategory, DocumentSequence, Organization, Province}
