@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from conferences.models import AuditEntry, Conference, Invitation, InvitationLink, Registration
 from core.text import fold
-from core.tokens import token_hash
+from core.tokens import derived_token_matches, derived_token_ref, token_hash
 
 
 def invitation_get_by_token(*, token: str) -> Invitation | None:
@@ -31,11 +31,17 @@ def invitation_get_by_token(*, token: str) -> Invitation | None:
 def registration_get_by_token(*, token: str) -> Registration | None:
     if not token or len(token) > 100:
         return None
-    return (
-        Registration.objects.select_related("conference__host", "person", "organization", "invitation")
-        .filter(token_hash=token_hash(token), status=Registration.Status.CONFIRMED)
-        .first()
-    )
+    registrations = Registration.objects.select_related(
+        "conference__host", "person", "organization", "invitation"
+    ).filter(status=Registration.Status.CONFIRMED)
+    ref = derived_token_ref(token)
+    if ref is None:
+        return registrations.filter(token_hash=token_hash(token)).first()
+    # A link written into a later notice (certificate, paper letters): made again from the stored hash.
+    registration = registrations.filter(pk=ref).first()
+    if registration is None or not derived_token_matches(token, ref=ref, secret_hash=registration.token_hash):
+        return None
+    return registration
 
 
 def invitation_get(*, conference: Conference, pk: int) -> Invitation | None:

@@ -25,7 +25,7 @@ from conferences.services.notices import conference_notify, person_recipient
 from conferences.services.organizations import person_create
 from core.exceptions import ApplicationError
 from core.text import nfc
-from core.tokens import token_new
+from core.tokens import derived_token, token_new
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,17 @@ def delegate_url(token: str) -> str:
     from django.conf import settings
 
     return settings.SITE_URL + reverse("conferences:delegate", kwargs={"token": token})
+
+
+def delegate_notice_url(registration: Registration) -> str:
+    """The delegate's personal page, for a notice written after the link was first sent.
+
+    "" when the registration has no personal link. The link is derived from the
+    stored hash (`core.tokens.derived_token`), so it dies with the original.
+    """
+    if not registration.token_hash:
+        return ""
+    return delegate_url(derived_token(ref=registration.pk, secret_hash=registration.token_hash))
 
 
 def _clean_delegates(delegates: list[DelegateInput], quota: int) -> list[DelegateInput]:

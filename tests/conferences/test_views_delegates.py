@@ -630,3 +630,25 @@ def test_rsvp_without_a_requested_paper_ignores_a_posted_presenter(client, invit
     invitation.refresh_from_db()
     assert (invitation.status, invitation.paper_presenter) == (Invitation.Status.ACCEPTED, None)
     assert confirmed(invitation) == ["Nguyễn Thị Minh Khai"]
+
+
+def test_a_link_written_into_a_later_notice_opens_the_page_until_the_link_is_replaced(client, delegate):
+    from conferences.services.rsvp import delegate_notice_url
+
+    later_link = delegate_notice_url(delegate).removeprefix(settings_site_url())
+
+    assert client.get(later_link).status_code == 200
+    # Another registration's number with this MAC, or a changed MAC, is the usual 404.
+    ref, mac = later_link.rstrip("/").rsplit("/", 1)[-1].split(".")
+    assert client.get(later_link.replace(f"{ref}.", f"{int(ref) + 1}.")).status_code == 404
+    assert client.get(later_link.replace(mac, mac[::-1])).status_code == 404
+    # A replaced link (the stored hash changes) takes its derived links with it.
+    _token, new_hash = token_new()
+    Registration.objects.filter(pk=delegate.pk).update(token_hash=new_hash)
+    assert client.get(later_link).status_code == 404
+
+
+def settings_site_url() -> str:
+    from django.conf import settings
+
+    return settings.SITE_URL
