@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from conferences.forms.reviews import AcceptForm, ReviewForm
 from conferences.models import Conference, PaperRevision, Review
+from conferences.selectors.conferences import conference_ids_organized_by
 from conferences.selectors.reviews import (
     call_for_papers,
     paper_for_reviewer,
@@ -40,12 +41,22 @@ reviewer_required = login_required(login_url=SIGN_IN)
 
 
 class SignInView(LoginView):
-    """The site's sign-in page; without a `next`, a reviewer lands on their papers."""
+    """The site's sign-in page; without a `next`, each lands where their work is.
+
+    A reviewer on their papers; an organizer of one conference on its page (its
+    organizer links), of several on the list of conferences.
+    """
 
     template_name = "conferences/reviewer/sign_in.html"
 
     def get_default_redirect_url(self):
-        return reverse("conferences:reviewer-home")
+        user = self.request.user
+        if reviewer_conferences(user=user).exists():
+            return reverse("conferences:reviewer-home")
+        organized = list(Conference.objects.filter(pk__in=conference_ids_organized_by(user=user))[:2])
+        if len(organized) == 1:
+            return organized[0].get_absolute_url()
+        return reverse("conferences:home")
 
 
 def _conference(request, slug: str) -> Conference:

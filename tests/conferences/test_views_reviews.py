@@ -13,7 +13,7 @@ from tests.conferences.review_helpers import (
     paper_make,
     reviewer_make,
 )
-from tests.factories import OrganizationFactory
+from tests.factories import ConferenceFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -147,6 +147,21 @@ def test_signing_in_lands_a_reviewer_on_their_papers(client, conference):
     assert client.get(response["Location"])["Location"] == reverse(
         "conferences:reviewer-papers", args=[conference.slug]
     )
+
+
+def test_signing_in_lands_an_organizer_on_their_conference_or_the_list(client, conference, organizer):
+    organizer.set_password("mat-khau-ban-to-chuc-2021")
+    organizer.save()
+    credentials = {"username": organizer.username, "password": "mat-khau-ban-to-chuc-2021"}
+
+    response = client.post(reverse("conferences:sign-in"), credentials)
+
+    assert response["Location"] == conference.get_absolute_url()
+    client.logout()
+    ConferenceRole.objects.create(
+        conference=ConferenceFactory(), user=organizer, role=ConferenceRole.Role.ORGANIZER
+    )
+    assert client.post(reverse("conferences:sign-in"), credentials)["Location"] == reverse("conferences:home")
 
 
 def test_the_accept_page_makes_an_account_and_signs_it_in(client, conference, organizer, run_commit_tasks):
