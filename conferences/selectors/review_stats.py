@@ -5,10 +5,12 @@ the weighted mean of score / maximum over the conference's criteria. Only
 submitted reviews count; drafts are the reviewer's own.
 """
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, TextField
+from django.db.models.functions import Cast
 
 from conferences.models import Review, ReviewAssignment, ReviewCriterion
 
@@ -70,17 +72,28 @@ def review_figures(
     assigned = dict(
         assignments.order_by().values("paper_id").annotate(count=Count("id")).values_list("paper_id", "count")
     )
+    # The scores come as JSON text; each distinct text is parsed and scored once, all in one json.loads
+    # call (json.loads per row cost three times the query; reviews repeat the same few score sets).
+    # Each text is one valid JSON value (the column holds JSON: SQLite's check constraint, PostgreSQL's
+    # jsonb), so the joined array has exactly one item per text.
+    reviews = submitted.order_by().values_list("paper_id", Cast("scores", TextField()), "recommendation")
+    reviews = list(reviews)
+    texts = list({text for _paper_id, text, _recommendation in reviews if text})
+    parsed = json.loads("[" + ",".join(texts) + "]")
+    score_of = {
+        text: scorer(value if isinstance(value, dict) else {})
+        for text, value in zip(texts, parsed, strict=True)
+    }
+    no_score = scorer({})
     scores: dict[int, list[float]] = {}
     recommendations: dict[int, dict[str, int]] = {}
     done: dict[int, int] = {}
-    for paper_id, review_scores, recommendation in submitted.order_by().values_list(
-        "paper_id", "scores", "recommendation"
-    ):
+    for paper_id, text, recommendation in reviews:
         done[paper_id] = done.get(paper_id, 0) + 1
         if recommendation:
             counts = recommendations.setdefault(paper_id, {})
             counts[recommendation] = counts.get(recommendation, 0) + 1
-        score = scorer(review_scores or {})
+        score = score_of.get(text, no_score) if text else no_score
         if score is not None:
             scores.setdefault(paper_id, []).append(score)
     figures = {}

@@ -25,27 +25,36 @@ def ranking_rows_html(*, slug: str, rows: list[RankingRow]) -> SafeString:
         return mark_safe(f'\n<tr><td colspan="10">{escape(_("No papers."))}</td></tr>')
     paper_url = escape(reverse("conferences:organizer-paper", args=[slug, 0])[: -len("0/")])
     statuses = {value: escape(str(label)) for value, label in Paper.Status.choices}
-    recommendations = [(value, str(label)) for value, label in Review.Recommendation.choices]
+    recommendations = [(value, escape(str(label))) for value, label in Review.Recommendation.choices]
     flag = f' <strong class="flag">{escape(_("reviewers disagree"))}</strong>'
-    separator = get_format("DECIMAL_SEPARATOR")
+    separator = escape(get_format("DECIMAL_SEPARATOR"))
+    names: dict[str, str] = {}  # agencies and topics repeat: each escaped once
 
-    def number(value) -> str:
-        return "–" if value is None else escape(str(value).replace(".", separator))
+    def number(value: float | None) -> str:
+        # str() of a float is digits, ".", "-", "e", "inf" or "nan": nothing to escape.
+        return "–" if value is None else str(float(value)).replace(".", separator)
+
+    def name(value: str) -> str:
+        escaped = names.get(value)
+        if escaped is None:
+            escaped = names[value] = escape(value)
+        return escaped
 
     lines = []
     append = lines.append
     for row in rows:
+        # pk, done and assigned are ints, mean and spread floats: nothing in them to escape.
         pk, title, agency, _key, topic, status, assigned, done, mean, spread, disagrees, counts = row
         title = escape(title)
-        status_class = escape(status) + (" disagreement" if disagrees else "")
+        status_class = name(status) + (" disagreement" if disagrees else "")
         said = ", ".join(f"{label}: {counts[value]}" for value, label in recommendations if value in counts)
         append(
             f'\n<tr class="status-{status_class}"><td><input type="checkbox" name="ids" value="{pk}"'
             f' aria-label="{title}"></td><td>{pk}</td><td><a href="{paper_url}{pk}/">{title}</a></td>'
-            f"<td>{escape(agency)}</td><td>{escape(topic)}</td>"
-            f"<td>{statuses.get(status) or escape(status)}</td><td>{done}/{assigned}</td>"
+            f"<td>{name(agency)}</td><td>{name(topic)}</td>"
+            f"<td>{statuses.get(status) or name(status)}</td><td>{done}/{assigned}</td>"
             f"<td>{number(mean)}</td><td>{number(spread)}{flag if disagrees else ''}</td>"
-            f"<td>{escape(said)}</td></tr>"
+            f"<td>{said}</td></tr>"
         )
     return mark_safe("".join(lines))
 
