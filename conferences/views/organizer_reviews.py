@@ -252,19 +252,19 @@ def assignments_action(request, slug: str):
 RANKING_CACHE_SECONDS = 15 * 60
 
 
-def _ranking_key(request, conference, stamp) -> str:
-    """The cache key of the filters and rows: everything they depend on, the filters as sent."""
+def _ranking_key(kind: str, request, conference, stamp) -> str:
+    """A cache key over everything the fragment depends on, the filters as sent (not as cleaned)."""
     sent = sorted((name, request.GET.getlist(name)) for name in RankingFilterForm.base_fields)
-    return (
-        "ranking-table:"
-        + hashlib.sha256(
-            repr((conference.pk, conference.slug, get_language(), bool(request.GET), sent, stamp)).encode()
-        ).hexdigest()
-    )
+    facts = (conference.pk, conference.slug, get_language(), bool(request.GET), sent, stamp)
+    return f"ranking-{kind}:" + hashlib.sha256(repr(facts).encode()).hexdigest()
 
 
 def _ranking_table(request, conference, stamp) -> tuple[str, str]:
-    """The filter form's fields and the table's rows as HTML, for the request's filters and language."""
+    """The filter form's fields and the table's rows as HTML, for the request's filters and language.
+
+    The fields change only with the topics (stamp[4]), so they are cached apart too: a new review
+    rebuilds the rows, not the form.
+    """
     form = RankingFilterForm(request.GET or None, conference=conference)
     filters = form.cleaned_data if form.is_valid() else {}
     rows = paper_ranking(
@@ -277,7 +277,11 @@ def _ranking_table(request, conference, stamp) -> tuple[str, str]:
         q=filters.get("q", ""),
         sort=filters.get("sort") or "-mean",
     )
-    filters_html = render_to_string("conferences/organizer/_ranking_filters.html", {"form": form})
+    key = _ranking_key("filters", request, conference, stamp[4])
+    filters_html = cache.get(key)
+    if filters_html is None:
+        filters_html = render_to_string("conferences/organizer/_ranking_filters.html", {"form": form})
+        cache.set(key, filters_html, RANKING_CACHE_SECONDS)
     return filters_html, ranking_rows_html(slug=conference.slug, rows=rows)
 
 
@@ -290,7 +294,7 @@ def ranking(request, slug: str):
     # token nor anything of the user is in the fragments: they are the same for every organizer. A hit
     # needs no form at all: the filters as sent are in the key.
     stamp = paper_ranking_stamp(conference=conference)
-    key = _ranking_key(request, conference, stamp)
+    key = _ranking_key("table", request, conference, stamp)
     table = cache.get(key)
     if table is None:
         table = _ranking_table(request, conference, stamp)

@@ -178,3 +178,20 @@ def test_the_filters_keep_what_was_sent_from_the_cache(organizer_client, confere
     assert 'name="q" value="hai phong"' in again and '<option value="title" selected>' in again
     assert 'name="q" value="hai phong"' not in plain and '<option value="title" selected>' not in plain
     assert again.count('name="ids"') == 1 and plain.count('name="ids"') == 2
+
+
+def test_a_new_review_rebuilds_the_rows_but_not_the_filters(
+    organizer_client, conference, table, django_assert_num_queries
+):
+    paper, _other, first, _second = table
+    url = reverse("conferences:organizer-papers", args=[conference.slug])
+    organizer_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    review_submit(
+        paper=paper, reviewer=first, recommendation="accept", scores={"noi-dung": 8, "trinh-bay": 4}
+    )
+
+    with django_assert_num_queries(9):  # the rows' four reads, no topics read for the form
+        html = organizer_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "<td>80.0</td>" in _row(html.split("<tbody>")[1], paper)
+    assert '<select name="status" id="id_status">' in html
