@@ -34,6 +34,7 @@ from conferences.services.reviewers import (
 )
 from conferences.services.reviews import review_save
 from conferences.views.links import guess_counted, guessing_blocked, link_invalid, too_many_guesses
+from conferences.views.review_tables import reviewer_rows_html
 from core.exceptions import ApplicationError
 
 SIGN_IN = reverse_lazy("conferences:sign-in")
@@ -80,7 +81,12 @@ def reviewer_home(request):
 def reviewer_papers(request, slug: str):
     conference = _conference(request, slug)
     rows = reviewer_assignment_rows(conference=conference, reviewer=request.user)
-    return render(request, "conferences/reviewer/papers.html", {"conference": conference, "rows": rows})
+    context = {
+        "conference": conference,
+        "rows": rows,
+        "rows_html": reviewer_rows_html(slug=conference.slug, rows=rows),
+    }
+    return render(request, "conferences/reviewer/papers.html", context)
 
 
 @reviewer_required
