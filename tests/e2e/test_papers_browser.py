@@ -1,4 +1,4 @@
-"""The paper workflow in a real browser: a delegate sends a paper from their e-mail link, a reviewer reviews it.
+"""The paper workflow in a real browser: a delegate sends a paper from an e-mail link, a reviewer reviews it.
 
 As in test_rsvp_browser.py, the data is made through the services before the browser starts
 and checked after it closes: Playwright's sync API runs an event loop, so the ORM is never
@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import sync_playwright
 
-from conferences.models import Paper, PaperRevision, Registration, Review
+from conferences.models import Paper, PaperRevision, PaperTopic, Registration, Review
 from conferences.services.call_for_papers import call_for_papers_update
 from conferences.services.conferences import conference_create
 from conferences.services.invitation_sending import invitation_send
@@ -26,7 +26,7 @@ from conferences.services.reviews import review_submit
 from conferences.services.rsvp import DelegateInput, rsvp_submit
 from notifications.models import Notification
 from tests import paper_files
-from tests.conferences.paper_helpers import me
+from tests.conferences.paper_helpers import delegate_with_link, submission
 from tests.conferences.review_helpers import reviewer_make
 from tests.e2e.conftest import csp_reports, launch_chromium
 from tests.factories import UserFactory
@@ -73,7 +73,7 @@ def _conference(*, blind_review: bool = True):
             {"code": "trinh-bay", "label": "Trình bày", "max_score": 5, "weight": 1},
         ],
     )
-    return conference, host, department
+    return conference, department
 
 
 def _phone_page(browser):
@@ -84,7 +84,7 @@ def test_delegate_sends_a_paper_with_a_file_from_the_email_link_and_changes_it(
     live_server, settings, chromium_path, tmp_path
 ):
     settings.SITE_URL = live_server.url
-    conference, host, department = _conference()
+    conference, department = _conference()
     co_author_agency = organization_create(
         name="Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng Quảng Ninh", kind="other", contact_emails=[]
     )
@@ -228,3 +228,134 @@ def test_delegate_sends_a_paper_with_a_file_from_the_email_link_and_changes_it(
     assert all(
         SECOND_TITLE in n.subject for n in received_notices if n.idempotency_key.split("|")[0].endswith(":2")
     )
+
+
+AUTHOR = "Lê Văn Đại Biểu 1"
+AGENCY = "Sở Khoa học và Công nghệ tỉnh Thử 1"
+REVIEW_TITLE = "Kết quả áp dụng TCVN ISO 9001 tại tỉnh Quảng Ninh"
+
+
+def test_reviewer_accepts_from_the_email_link_and_submits_a_blind_review(
+    live_server, settings, chromium_path, django_user_model
+):
+    settings.SITE_URL = live_server.url
+    conference, _department = _conference(blind_review=True)
+    organizer = UserFactory()
+    registration, _token = delegate_with_link(conference)
+    pdf = paper_files.valid_pdf(author=AGENCY, title=f"Tham luận của {AGENCY}")
+    paper = paper_submit(
+        **submission(
+            registration,
+            title=REVIEW_TITLE,
+            topic=PaperTopic.objects.filter(conference=conference).first(),
+            upload=paper_files.uploaded(pdf, name="Tham luan So KHCN Thu 1 - Le Van Dai Bieu.pdf"),
+        )
+    )
+    # Another reviewer has reviewed already: their review shows only once this reviewer submits.
+    other = reviewer_make(conference, full_name="Phạm Thị Phản Biện Hai")
+    review_assign(paper=paper, reviewer=other, assigned_by=organizer)
+    review_submit(
+        paper=paper,
+        reviewer=other,
+        recommendation="minor_revision",
+        scores={"noi-dung": 7, "trinh-bay": 3},
+        comment="Cần bổ sung số liệu năm 2020.",
+    )
+    reviewer_invite(
+        conference=conference,
+        email="pb.mot@vienkhcn.gov.vn",
+        full_name="Đỗ Văn Phản Biện",
+        invited_by=organizer,
+    )
+    email = Notification.objects.get(kind="reviewer_invitation", recipient_address="pb.mot@vienkhcn.gov.vn")
+    link = re.search(r"https?://\S+/phan-bien/moi/[\w-]+/", email.body_text)[0]
+    assert link.startswith(live_server.url)
+
+    # First session: the link makes the account; the reviewer lands signed in on their (empty) list.
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright, chromium_path)
+        try:
+            context = browser.new_context(locale="vi-VN", viewport=PHONE)
+            page = context.new_page()
+            accept_reports = csp_reports(page)
+            page.goto(link)
+            accept_lang = page.locator("html").get_attribute("lang")
+            page.fill("#id_password1", "Phan-bien-2026!")
+            page.fill("#id_password2", "Phan-bien-2026!")
+            page.click("section.reviewer-accept button[type=submit]")
+            page.wait_for_url(re.compile(rf"/phan-bien/{conference.slug}/$"))
+            landed = page.locator("h1").inner_text()
+            signed_in = context.storage_state()
+        finally:
+            browser.close()
+
+    reviewer = django_user_model.objects.get(email="pb.mot@vienkhcn.gov.vn")
+    assert reviewer.check_password("Phan-bien-2026!")
+    review_assign(paper=paper, reviewer=reviewer, assigned_by=organizer)
+    list_url = f"{live_server.url}/phan-bien/{conference.slug}/"
+
+    # Second session, signed in by the cookie of the first: read blind, download, draft, submit.
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright, chromium_path)
+        try:
+            context = browser.new_context(locale="vi-VN", viewport=PHONE, storage_state=signed_in)
+            page = context.new_page()
+            reports = csp_reports(page)
+            page.goto(list_url)
+            page.click(f'a[href$="/phan-bien/{conference.slug}/{paper.pk}/"]')
+            page.wait_for_url(re.compile(rf"/{paper.pk}/$"))
+            lang = page.locator("html").get_attribute("lang")
+            blind_text = page.locator("main").inner_text()
+            blind_html = page.content()
+            with page.expect_download() as download_info:
+                page.click(f'a[href$="/{paper.pk}/tep/"]')
+            download = download_info.value
+            suggested = download.suggested_filename
+            with open(download.path(), "rb") as file:
+                downloaded = file.read()
+
+            page.fill("#id_score_noi-dung", "8")
+            page.fill("#id_comment", "Bố cục rõ ràng.")
+            page.click('button[name="draft"]')
+            page.wait_for_load_state()
+            draft_score = page.input_value("#id_score_noi-dung")
+            draft_comment = page.input_value("#id_comment")
+            others_before = page.locator("section.other-review").count()
+
+            page.fill("#id_score_noi-dung", "9")
+            page.fill("#id_score_trinh-bay", "4")
+            page.fill("#id_confidential_comment", "Không có xung đột lợi ích.")
+            page.select_option("#id_recommendation", "accept")
+            page.click('button[name="submit"]')
+            page.wait_for_load_state()
+            others_after = page.locator("section.other-review").all_inner_texts()
+            wide_enough = page.evaluate(NO_SIDEWAYS_SCROLL)
+            page.screenshot(path="/tmp/papers-e2e-review.png", full_page=True)
+        finally:
+            browser.close()
+
+    assert accept_reports == [] and reports == []
+    assert accept_lang == "vi" and lang == "vi"
+    assert landed  # the reviewer's list, signed in (a sign-in page would not match the URL above)
+    for name in (AUTHOR, AGENCY, "Tham luan So KHCN", "Le Van Dai Bieu", registration.person.email):
+        assert name not in blind_text
+        assert name not in blind_html
+        assert name not in suggested
+    assert suggested == f"tham-luan-{paper.pk}-v1.pdf"
+    assert "Tóm tắt <strong>kết quả</strong>" in blind_html  # the Markdown rendered, not shown raw
+    assert downloaded.startswith(b"%PDF") and AGENCY.encode() not in downloaded
+    assert (draft_score, draft_comment, others_before) == ("8", "Bố cục rõ ràng.", 0)
+    assert len(others_after) == 1
+    assert "Cần bổ sung số liệu năm 2020." in others_after[0]
+    assert "Phạm Thị Phản Biện Hai" not in others_after[0]
+    assert wide_enough is True
+
+    review = Review.objects.get(paper=paper, reviewer=reviewer)
+    assert review.status == Review.Status.SUBMITTED
+    assert review.scores == {"noi-dung": 9, "trinh-bay": 4}
+    assert (review.recommendation, review.comment, review.confidential_comment) == (
+        "accept",
+        "Bố cục rõ ràng.",
+        "Không có xung đột lợi ích.",
+    )
+    assert review.submitted_at is not None
