@@ -182,10 +182,10 @@ def test_delegate_sends_a_paper_with_a_file_from_the_email_link_and_changes_it(
     assert reports == []
     assert lang == "vi"
     assert widths == dict.fromkeys(["delegate", "form", "refused", "detail", "edit", "history"], True)
-    assert "Tệp không phải là PDF hay Word (DOCX)." in refusal or "not a PDF or Word" in refusal
+    assert "Tệp không phải là tệp PDF hoặc Word (DOCX)." in refusal
     assert kept_title == PAPER_TITLE
     assert kept_presenter is True
-    assert "Tham luận đã được nhận" in received or "Your paper has been received" in received
+    assert "Ban Tổ chức đã nhận được tham luận của Ông/Bà." in received
     assert heading == SECOND_TITLE
     assert len(versions) == 2
     assert versions[0].startswith("1") and PAPER_TITLE in versions[0]
