@@ -1,8 +1,16 @@
 """Reads for the awards ceremony: its running order, where it stands, and the stage screen's snapshot."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
-from conferences.models import Award, AwardDecision, CeremonyBatch, CeremonyState, Conference
+from conferences.models import (
+    AgendaItem,
+    Award,
+    AwardDecision,
+    CeremonyBatch,
+    CeremonyState,
+    Certificate,
+    Conference,
+)
 from conferences.selectors.conferences import PUBLIC_STATUSES
 
 # The reading order of recipients inside a batch: the decisions' order, then each annex's.
@@ -25,9 +33,18 @@ def ceremony_running_order(*, conference: Conference) -> list[CeremonyBatch]:
     )
 
 
-def ceremony_unbatched_awards(*, conference: Conference) -> list[Award]:
-    """The conference's awards no batch calls on stage yet."""
-    return list(_awards().filter(decision__conference=conference, batch__isnull=True))
+def ceremony_awards(*, conference: Conference) -> list[Award]:
+    """Every award of the conference's decisions, in reading order, with the batch that calls it."""
+    return list(_awards().filter(decision__conference=conference).select_related("batch"))
+
+
+def ceremony_awards_item(*, conference: Conference) -> AgendaItem | None:
+    """The agenda item the ceremony belongs to: its batches' item, else the first item of kind awards."""
+    return (
+        AgendaItem.objects.filter(conference=conference, kind=AgendaItem.Kind.AWARDS)
+        .order_by("starts_at", "position", "pk")
+        .first()
+    )
 
 
 def ceremony_state_get(*, conference: Conference) -> CeremonyState | None:
@@ -39,15 +56,16 @@ def ceremony_state_get(*, conference: Conference) -> CeremonyState | None:
 
 
 def award_decisions_for_conference(*, conference: Conference) -> list[AwardDecision]:
-    """The conference's decisions with their awards in annex order (two queries)."""
+    """The decisions with their awards in annex order, and whether certificates froze them (two queries)."""
     return list(
         AwardDecision.objects.filter(conference=conference)
         .select_related("document__issuer")
+        .annotate(has_certificates=Exists(Certificate.objects.filter(award__decision=OuterRef("pk"))))
         .prefetch_related(
             Prefetch(
                 "awards",
                 queryset=Award.objects.select_related(
-                    "category", "recipient_organization", "recipient_person", "certificate"
+                    "category", "recipient_organization", "recipient_person", "batch"
                 ).order_by("ceremony_order", "pk"),
             )
         )
@@ -85,14 +103,17 @@ def stage_award_data(award: Award) -> dict:
     return {"recipient": award.recipient_name, "citation": award.citation, "category": award.category.name_vi}
 
 
-def ceremony_stage_snapshot(*, slug: str) -> dict | None:
+def ceremony_stage_snapshot(*, slug: str, any_status: bool = False) -> dict | None:
     """{step, batch} for the stage screen of a published conference; None if there is no such conference.
+
+    `any_status` (for its organizers' controller) takes a draft conference too.
 
     One query for the conference, its state and the batch on stage (left joins),
     and one for that batch's awards when a batch is on stage.
     """
     row = (
-        Conference.objects.filter(slug=slug, status__in=PUBLIC_STATUSES)
+        Conference.objects.filter(slug=slug)
+        .filter(**({} if any_status else {"status__in": PUBLIC_STATUSES}))
         .values(
             "pk",
             "ceremony_state__step",
@@ -108,8 +129,11 @@ def ceremony_stage_snapshot(*, slug: str) -> dict | None:
     batch_id = row["ceremony_state__current_batch_id"]
     batch = None
     if batch_id is not None:
-        awards = _awards().filter(batch_id=batch_id).select_related(None).select_related(
-            "category", "recipient_organization", "recipient_person"
+        awards = (
+            _awards()
+            .filter(batch_id=batch_id)
+            .select_related(None)
+            .select_related("category", "recipient_organization", "recipient_person")
         )
         batch = {
             "id": batch_id,

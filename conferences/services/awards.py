@@ -92,7 +92,7 @@ def _refuse_if_frozen(decision: AwardDecision) -> None:
 
 @transaction.atomic
 def award_decision_update(*, decision: AwardDecision, **fields) -> AwardDecision:
-    """Change the subject, date or signer of a decision; its number stays (a new year needs a new decision)."""
+    """Change the subject, date or signer of a decision; its number stays (and with it, its year)."""
     unknown = set(fields) - set(DECISION_FIELDS)
     if unknown:
         raise TypeError(f"award_decision_update() got unexpected fields {sorted(unknown)}")

@@ -100,7 +100,9 @@ def ceremony_batches_set(
         created.append(batch)
 
     current = created[min(position, len(created)) - 1] if position and created else None
-    CeremonyState.objects.filter(pk=state.pk).update(current_batch=current, step=F("step") + 1, updated_at=Now())
+    CeremonyState.objects.filter(pk=state.pk).update(
+        current_batch=current, step=F("step") + 1, updated_at=Now()
+    )
     return created
 
 
@@ -120,7 +122,9 @@ def ceremony_advance(
         target_position = Value(int(to))
     else:
         current_position = Subquery(
-            CeremonyBatch.objects.filter(pk=OuterRef(OuterRef("current_batch_id"))).order_by().values("position")
+            CeremonyBatch.objects.filter(pk=OuterRef(OuterRef("current_batch_id")))
+            .order_by()
+            .values("position")
         )
         target_position = Coalesce(current_position, Value(0)) + Value(direction)
     target = CeremonyBatch.objects.filter(conference_id=conference.pk, position=target_position).order_by()

@@ -2,6 +2,7 @@
 
 import datetime
 
+from conferences.models import AwardCategory, Organization
 from conferences.services.awards import award_create, award_decision_create
 from conferences.services.ceremony import ceremony_batches_set
 from conferences.services.organizations import organization_create, person_create
@@ -13,13 +14,20 @@ QUANG_NINH_CITATION = (
     "Tiêu chuẩn quốc gia TCVN ISO 9001 giai đoạn 2015 - 2020"
 )
 HAI_PHONG = "Sở Khoa học và Công nghệ thành phố Hải Phòng"
+HAI_PHONG_CITATION = "Đã có thành tích xuất sắc trong áp dụng TCVN ISO 9001 tại thành phố Hải Phòng"
 PERSON = "Nguyễn Thị Minh Khai"
 PERSON_CITATION = "Đã có thành tích xuất sắc trong chuyển đổi sang TCVN ISO 9001:2015 tại tỉnh Lâm Đồng"
 
 
-def model_decision(conference, *, number_of_orgs: int = 2):
+def _agency(name: str) -> Organization:
+    return Organization.objects.filter(name=name).first() or organization_create(name=name, kind="department")
+
+
+def model_decision(conference):
     """Decision 01/QĐ-BKHCN of 05/4/2021 granting three Bằng khen: Quảng Ninh, Hải Phòng, one person."""
-    category = AwardCategoryFactory(code="bang-khen-bo-truong")
+    category = AwardCategory.objects.filter(code="bang-khen-bo-truong").first() or AwardCategoryFactory(
+        code="bang-khen-bo-truong"
+    )
     decision = award_decision_create(
         issuer=conference.host,
         conference=conference,
@@ -29,17 +37,20 @@ def model_decision(conference, *, number_of_orgs: int = 2):
         signer_title="THỨ TRƯỞNG",
         signer_name="Trần Văn B",
     )
-    quang_ninh = organization_create(name=QUANG_NINH, kind="department")
-    hai_phong = organization_create(name=HAI_PHONG, kind="department")
+    quang_ninh = _agency(QUANG_NINH)
+    hai_phong = _agency(HAI_PHONG)
     person = person_create(full_name=PERSON, position="Phó Giám đốc")
     awards = [
         award_create(
-            decision=decision, category=category, citation=QUANG_NINH_CITATION, recipient_organization=quang_ninh
+            decision=decision,
+            category=category,
+            citation=QUANG_NINH_CITATION,
+            recipient_organization=quang_ninh,
         ),
         award_create(
             decision=decision,
             category=category,
-            citation="Đã có thành tích xuất sắc trong áp dụng TCVN ISO 9001 tại thành phố Hải Phòng",
+            citation=HAI_PHONG_CITATION,
             recipient_organization=hai_phong,
         ),
         award_create(decision=decision, category=category, citation=PERSON_CITATION, recipient_person=person),
@@ -58,6 +69,10 @@ def two_batches(conference, awards, item=None):
         agenda_item=item or awards_item(conference),
         batches=[
             {"title": "Tập thể xuất sắc", "presenter": "Bộ trưởng Nguyễn Văn A", "award_ids": [awards[0].pk]},
-            {"title": "Tập thể và cá nhân", "presenter": "Thứ trưởng Trần Văn B", "award_ids": [awards[1].pk, awards[2].pk]},
+            {
+                "title": "Tập thể và cá nhân",
+                "presenter": "Thứ trưởng Trần Văn B",
+                "award_ids": [awards[1].pk, awards[2].pk],
+            },
         ],
     )

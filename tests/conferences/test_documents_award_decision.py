@@ -54,7 +54,9 @@ def test_decision_pdf_reads_back_with_its_number_grounds_articles_and_annex(conf
     # The annex on a page of its own: its title, the reference to the decision, one row per recipient.
     assert QUANG_NINH not in first
     assert "DANH SÁCH" in annex
-    assert "(Kèm theo Quyết định số 01/QĐ-BKHCN ngày 05 tháng 4 năm 2021 của Bộ Khoa học và Công nghệ)" in annex
+    assert (
+        "(Kèm theo Quyết định số 01/QĐ-BKHCN ngày 05 tháng 4 năm 2021 của Bộ Khoa học và Công nghệ)" in annex
+    )
     assert f"1 {QUANG_NINH} {QUANG_NINH_CITATION}" in annex
     assert f"2 {HAI_PHONG}" in annex
     assert f"3 {PERSON}, Phó Giám đốc {PERSON_CITATION}" in annex
