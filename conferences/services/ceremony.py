@@ -8,8 +8,9 @@ doubled one, and a screen can tell a change from a repeat by the step alone.
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Subquery, Value
+from django.db.models import F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Now
+from django.db.models.lookups import IsNull
 from django.utils.translation import gettext as _
 
 from conferences.models import AgendaItem, Award, CeremonyBatch, CeremonyState, Conference
@@ -111,9 +112,9 @@ def ceremony_advance(
 ) -> CeremonyState:
     """Move the stage one batch on (+1) or back (-1), or to the batch at position `to`.
 
-    One UPDATE whose WHERE finds the target batch from the row's own current
-    batch: two presses at once are queued by the row lock, and the second sees
-    the first's result (PostgreSQL re-reads the row; SQLite runs writers one at a time).
+    One UPDATE whose WHERE and SET find the target batch from the row's own
+    current batch: two presses at once are queued by the row lock, and the second
+    sees the first's result (PostgreSQL re-reads the row; SQLite runs writers one at a time).
     """
     if (direction is None) == (to is None) or direction not in (None, 1, -1) or (to is not None and to < 1):
         raise ValidationError({"direction": _("Give a direction of 1 or -1, or a position to go to.")})
@@ -128,17 +129,24 @@ def ceremony_advance(
         )
         target_position = Coalesce(current_position, Value(0)) + Value(direction)
     target = CeremonyBatch.objects.filter(conference_id=conference.pk, position=target_position).order_by()
-    moved = (
-        CeremonyState.objects.filter(pk=state.pk)
-        .filter(Exists(target))
-        .update(
-            current_batch=Subquery(target.values("pk")),
-            step=F("step") + 1,
-            updated_by=user if getattr(user, "is_authenticated", False) else None,
-            updated_at=Now(),
+    # A scalar subquery in WHERE, not EXISTS: PostgreSQL turns EXISTS into a semi-join, and when
+    # a concurrent press has changed the row it rechecks the join against the batch found
+    # before (no longer the target) and skips the row: a press lost. A correlated scalar
+    # subquery is evaluated again on the row's new version, so the press lands one further on.
+    # The read after the UPDATE is in its transaction: the row stays locked until it is read,
+    # so the caller sees where its own press landed, not a later press's.
+    with transaction.atomic():
+        moved = (
+            CeremonyState.objects.filter(pk=state.pk)
+            .filter(IsNull(Subquery(target.values("pk")), False))
+            .update(
+                current_batch=Subquery(target.values("pk")),
+                step=F("step") + 1,
+                updated_by=user if getattr(user, "is_authenticated", False) else None,
+                updated_at=Now(),
+            )
         )
-    )
-    state.refresh_from_db()
+        state.refresh_from_db()
     if not moved:
         if not CeremonyBatch.objects.filter(conference=conference).exists():
             raise ApplicationError(_("The ceremony has no running order yet."))
