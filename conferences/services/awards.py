@@ -179,3 +179,11 @@ def award_delete(*, award: Award) -> None:
     AwardDecision.objects.select_for_update().filter(pk=award.decision_id).first()
     _refuse_if_frozen(award.decision)
     Award.objects.filter(pk=award.pk).delete()
+
+
+def award_category_create(**fields) -> AwardCategory:
+    """A form of commendation (staff): name, the issuer line of its face, the face's paper size."""
+    for name in ("name_vi", "name_en", "short_name", "issuer_title"):
+        if isinstance(fields.get(name), str):
+            fields[name] = nfc(fields[name])
+    return validated_save(AwardCategory(**fields))

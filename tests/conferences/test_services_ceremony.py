@@ -67,7 +67,6 @@ def test_a_batch_of_another_conference_awards_is_refused(conference, host, cerem
 
 
 def test_an_agenda_item_not_of_kind_awards_is_refused(conference, ceremony):
-    awards, _item = ceremony
     opening = AgendaItemFactory(conference=conference, kind="opening")
 
     with pytest.raises(ValidationError) as caught:
