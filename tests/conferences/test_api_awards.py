@@ -5,6 +5,7 @@ from rest_framework.test import APIClient
 
 from conferences.models import Award, AwardCategory, AwardDecision, CeremonyState
 from tests.conferences.ceremony_helpers import (
+    HAI_PHONG,
     PERSON,
     QUANG_NINH,
     QUANG_NINH_CITATION,
@@ -159,7 +160,7 @@ def test_ceremony_put_get_and_advance(api, conference, ceremony):
     assert put.status_code == 200
     assert [b["title"] for b in put.json()["batches"]] == ["Tất cả"]
     assert put.json()["batches"][0]["agenda_item"] == item.pk
-    assert [a["recipient"] for a in put.json()["batches"][0]["awards"]][0] == QUANG_NINH
+    assert [a["recipient"] for a in put.json()["batches"][0]["awards"]] == [QUANG_NINH, HAI_PHONG, PERSON]
     assert (advanced.json()["step"], advanced.json()["current_batch"]) == (3, 1)
     assert past_end.status_code == 400
     assert past_end.json() == {

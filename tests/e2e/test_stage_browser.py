@@ -1,4 +1,4 @@
-"""The stage screen follows the organizer's Next, pressed on the controller in a second page, within a second."""
+"""The stage screen follows Next, pressed on the controller in a second page, within a second."""
 
 import pytest
 from django.conf import settings
