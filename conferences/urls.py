@@ -3,11 +3,13 @@ from django.urls import path
 from conferences.views import (
     agenda,
     agenda_editor,
+    ceremony,
     delegate_papers,
     delegates,
     imports,
     language,
     organizer_answers,
+    organizer_awards,
     organizer_call_for_papers,
     organizer_exports,
     organizer_invitations,
@@ -257,4 +259,39 @@ urlpatterns = [
         organizer_paper_reports.paper_review_summary,
         name="organizer-paper-review-summary",
     ),
+    # Award decisions and their awards (organizers).
+    path("to-chuc/<slug:slug>/khen-thuong/", organizer_awards.awards, name="organizer-awards"),
+    path(
+        "to-chuc/<slug:slug>/khen-thuong/<int:pk>/quyet-dinh.pdf",
+        organizer_awards.award_decision_pdf,
+        name="organizer-award-decision-pdf",
+    ),
+    path(
+        "to-chuc/<slug:slug>/khen-thuong/<int:pk>/them/",
+        organizer_awards.award_add,
+        name="organizer-award-add",
+    ),
+    path(
+        "to-chuc/<slug:slug>/khen-thuong/<int:pk>/<int:award_pk>/sua/",
+        organizer_awards.award_edit,
+        name="organizer-award-edit",
+    ),
+    path(
+        "to-chuc/<slug:slug>/khen-thuong/<int:pk>/<int:award_pk>/xoa/",
+        organizer_awards.award_delete_view,
+        name="organizer-award-delete",
+    ),
+    # The awards ceremony: the organizers' controller and running order, the public stage screen.
+    path("to-chuc/<slug:slug>/le-trao-thuong/", ceremony.controller, name="organizer-ceremony"),
+    path("to-chuc/<slug:slug>/le-trao-thuong/chuyen/", ceremony.advance, name="organizer-ceremony-advance"),
+    path(
+        "to-chuc/<slug:slug>/le-trao-thuong/thu-tu/", ceremony.running_order, name="organizer-ceremony-order"
+    ),
+    path(
+        "to-chuc/<slug:slug>/le-trao-thuong/kich-ban.pdf",
+        ceremony.running_sheet_pdf,
+        name="organizer-ceremony-running-sheet",
+    ),
+    path("hoi-nghi/<slug:slug>/le-trao-thuong/man-hinh/", ceremony.stage, name="ceremony-stage"),
+    path("hoi-nghi/<slug:slug>/le-trao-thuong/trang-thai.json", ceremony.stage_state, name="ceremony-state"),
 ]

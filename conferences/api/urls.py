@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 from conferences.api.views import (
     agenda,
     agenda_items,
+    awards,
     invitations,
     notifications,
     organizations,
@@ -108,6 +109,37 @@ urlpatterns = [
         "conferences/<slug:conference_slug>/papers/<int:pk>/decision/",
         paper_decisions.PaperDecisionView.as_view(),
         name="paper-decision",
+    ),
+    # Awards and the ceremony.
+    path(
+        "conferences/<slug:conference_slug>/award-categories/",
+        awards.AwardCategoryListView.as_view(),
+        name="award-categories",
+    ),
+    path(
+        "conferences/<slug:conference_slug>/award-decisions/",
+        awards.AwardDecisionListView.as_view(),
+        name="award-decisions",
+    ),
+    path(
+        "conferences/<slug:conference_slug>/award-decisions/<int:pk>/",
+        awards.AwardDecisionDetailView.as_view(),
+        name="award-decision",
+    ),
+    path(
+        "conferences/<slug:conference_slug>/award-decisions/<int:pk>/document.pdf",
+        awards.AwardDecisionDocumentView.as_view(),
+        name="award-decision-document",
+    ),
+    path("conferences/<slug:conference_slug>/awards/", awards.AwardListView.as_view(), name="awards"),
+    path(
+        "conferences/<slug:conference_slug>/awards/<int:pk>/", awards.AwardDetailView.as_view(), name="award"
+    ),
+    path("conferences/<slug:conference_slug>/ceremony/", awards.CeremonyView.as_view(), name="ceremony"),
+    path(
+        "conferences/<slug:conference_slug>/ceremony/advance/",
+        awards.CeremonyAdvanceView.as_view(),
+        name="ceremony-advance",
     ),
     path("", include(router.urls)),
 ]

@@ -1,0 +1,94 @@
+"""The award decision and the ceremony's running sheet, read back from their PDFs."""
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from conferences.documents.award_decision import award_decision_filename, render_award_decision
+from conferences.documents.ceremony_running_sheet import render_ceremony_running_sheet
+from conferences.selectors.ceremony import award_decision_get, ceremony_running_order
+from tests.conferences.ceremony_helpers import (
+    HAI_PHONG,
+    PERSON,
+    PERSON_CITATION,
+    QUANG_NINH,
+    QUANG_NINH_CITATION,
+    model_decision,
+    two_batches,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def conference_kwargs():
+    return {"legal_basis": "Quyết định số 19/2014/QĐ-TTg ngày 05 tháng 3 năm 2014 của Thủ tướng Chính phủ"}
+
+
+def pages_text(data: bytes) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_decision_pdf_reads_back_with_its_number_grounds_articles_and_annex(conference):
+    decision, _awards = model_decision(conference)
+
+    pages = pages_text(render_award_decision(award_decision_get(conference=conference, pk=decision.pk)))
+
+    first, annex = pages[0], " ".join(pages[1:])
+    assert "Số: 01/QĐ-BKHCN" in first
+    assert "Hà Nội, ngày 05 tháng 4 năm 2021" in first
+    assert "QUYẾT ĐỊNH" in first
+    assert "Về việc tặng Bằng khen của Bộ trưởng Bộ Khoa học và Công nghệ" in first
+    assert "BỘ TRƯỞNG BỘ KHOA HỌC VÀ CÔNG NGHỆ" in first
+    # Signed in April 2021: the 2003 law (amended 2005, 2013) applied, then the reviewed decision.
+    assert "Căn cứ Luật Thi đua, Khen thưởng ngày 26 tháng 11 năm 2003" in first
+    assert "Căn cứ Quyết định số 19/2014/QĐ-TTg ngày 05 tháng 3 năm 2014 của Thủ tướng Chính phủ;" in first
+    assert (
+        "Điều 1. Tặng Bằng khen của Bộ trưởng Bộ Khoa học và Công nghệ cho 02 tập thể và 01 cá nhân "
+        "(có danh sách kèm theo)" in first
+    )
+    assert "Điều 2. Quyết định này có hiệu lực kể từ ngày ký." in first
+    assert "Điều 3." in first and "Nơi nhận:" in first and "- Như Điều 3;" in first
+    assert "KT. BỘ TRƯỞNG THỨ TRƯỞNG" in first and "Trần Văn B" in first
+    # The annex on a page of its own: its title, the reference to the decision, one row per recipient.
+    assert QUANG_NINH not in first
+    assert "DANH SÁCH" in annex
+    assert (
+        "(Kèm theo Quyết định số 01/QĐ-BKHCN ngày 05 tháng 4 năm 2021 của Bộ Khoa học và Công nghệ)" in annex
+    )
+    assert f"1 {QUANG_NINH} {QUANG_NINH_CITATION}" in annex
+    assert f"2 {HAI_PHONG}" in annex
+    assert f"3 {PERSON}, Phó Giám đốc {PERSON_CITATION}" in annex
+    assert award_decision_filename(decision) == "quyet-dinh-01-2021.pdf"
+
+
+def test_decision_for_one_recipient_names_it_in_article_1(conference):
+    decision, awards = model_decision(conference)
+    awards[1].delete()
+    awards[2].delete()
+
+    first = pages_text(render_award_decision(award_decision_get(conference=conference, pk=decision.pk)))[0]
+
+    assert f"cho {QUANG_NINH} (có danh sách kèm theo)" in first
+
+
+def test_running_sheet_lists_each_batch_its_presenter_and_recipients_in_reading_order(conference):
+    _decision, awards = model_decision(conference)
+    two_batches(conference, awards)
+
+    text = " ".join(
+        pages_text(
+            render_ceremony_running_sheet(
+                conference=conference, batches=ceremony_running_order(conference=conference)
+            )
+        )
+    )
+
+    assert "KỊCH BẢN TRAO THƯỞNG" in text
+    assert "Công bố Quyết định số 01/QĐ-BKHCN ngày 05 tháng 4 năm 2021" in text
+    assert "Số đợt lên sân khấu: 2; số tập thể, cá nhân được khen thưởng: 3." in text
+    batch_1 = text.index("Đợt 1: Tập thể xuất sắc Trao thưởng: Bộ trưởng Nguyễn Văn A")
+    batch_2 = text.index("Đợt 2: Tập thể và cá nhân Trao thưởng: Thứ trưởng Trần Văn B")
+    assert batch_1 < text.index(QUANG_NINH_CITATION) < batch_2 < text.index(HAI_PHONG) < text.index(PERSON)
+    assert f"{PERSON}, Phó Giám đốc {PERSON_CITATION}" in text
