@@ -1,4 +1,11 @@
+import re
+
 from conferences.models import Certificate
+
+# What certificate_issue hands out: 12 letters and digits, without 0/O and 1/I/L.
+_CODE = re.compile(r"[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{12}")
+# Room for spaces and dashes around 12 characters; anything longer is not a code.
+TYPED_CODE_MAX_CHARS = 40
 
 
 def verification_code_normalize(code: str) -> str:
@@ -6,14 +13,38 @@ def verification_code_normalize(code: str) -> str:
     return "".join(code.split()).upper().replace("-", "")
 
 
+def verification_code_is_wellformed(code: str) -> bool:
+    """Whether the typed code can be one (checked before any query; long input is refused at once)."""
+    return len(code) <= TYPED_CODE_MAX_CHARS and bool(_CODE.fullmatch(verification_code_normalize(code)))
+
+
 def certificate_get_by_code(*, code: str) -> Certificate | None:
-    """Look a certificate up by the code printed on it; typed codes may vary in case and spacing."""
-    normalized = verification_code_normalize(code)
+    """Look a certificate up by the code printed on it; typed codes may vary in case and spacing.
+
+    A code that cannot be one is None without a query.
+    """
+    if not verification_code_is_wellformed(code):
+        return None
     return (
-        Certificate.objects.select_related("conference", "recipient_person", "recipient_organization")
-        .filter(verification_code=normalized)
+        Certificate.objects.select_related(
+            "conference__host",
+            "recipient_person",
+            "recipient_organization",
+            "award__category",
+            "award__decision__document__issuer",
+        )
+        .filter(verification_code=verification_code_normalize(code))
         .first()
     )
+
+
+def certificate_issuer(certificate: Certificate) -> dict:
+    """Who granted it: an award's decision (its issuer and number), else the conference's host."""
+    award = certificate.award
+    if award is not None:
+        decision = award.decision
+        return {"name": decision.issuer.name, "decision": decision.document.formatted, "signed_on": decision.signed_on}
+    return {"name": certificate.conference.host.name, "decision": "", "signed_on": None}
 
 
 def certificate_list_for_registration(*, registration) -> list[Certificate]:
