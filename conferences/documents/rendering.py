@@ -36,7 +36,9 @@ def shared_stylesheet(name: str):
     from weasyprint import CSS
 
     fonts, fetcher, _ = _shared()
-    return CSS(filename=str(Path(settings.BASE_DIR) / "static" / name), font_config=fonts, url_fetcher=fetcher)
+    return CSS(
+        filename=str(Path(settings.BASE_DIR) / "static" / name), font_config=fonts, url_fetcher=fetcher
+    )
 
 
 def render_document(html: str, *, stylesheet: str):
