@@ -1,6 +1,8 @@
 import re
 
-from conferences.models import Certificate
+from django.db.models import F
+
+from conferences.models import Certificate, Paper, PaperAuthor
 
 # What certificate_issue hands out: 12 letters and digits, without 0/O and 1/I/L.
 _CODE = re.compile(r"[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{12}")
@@ -54,3 +56,42 @@ def certificate_list_for_registration(*, registration) -> list[Certificate]:
             "issued_at", "pk"
         )
     )
+
+
+def certificates_for_rendering(*, ids) -> list[Certificate]:
+    """The certificates with `ids`, in that order, with every row their faces print (one query)."""
+    ids = list(ids)
+    found = Certificate.objects.select_related(
+        "conference__host",
+        "recipient_person__organization",
+        "recipient_organization",
+        "registration",
+        "award__decision__document__issuer",
+        "award__category",
+    ).in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def speaker_paper_titles(*, certificates) -> dict[tuple[int, int], str]:
+    """The title of the paper each speaker presents, by (conference id, person id); one query.
+
+    A paper counts when its author list names the person as presenter and it is still in play
+    (submitted, under review or accepted), the one the published agenda gives them the floor for.
+    """
+    people = {c.recipient_person_id for c in certificates if c.recipient_person_id}
+    conferences = {c.conference_id for c in certificates}
+    if not people:
+        return {}
+    rows = (
+        PaperAuthor.objects.filter(
+            is_presenter=True, person_id__in=people, paper__conference_id__in=conferences
+        )
+        .exclude(paper__status__in=[Paper.Status.DRAFT, Paper.Status.REJECTED, Paper.Status.WITHDRAWN])
+        # An accepted paper before one still in review; the older one first.
+        .order_by(F("paper__decided_at").desc(nulls_last=True), "paper_id")
+        .values_list("paper__conference_id", "person_id", "paper__title")
+    )
+    titles: dict[tuple[int, int], str] = {}
+    for conference_id, person_id, title in rows:
+        titles.setdefault((conference_id, person_id), title)
+    return titles
