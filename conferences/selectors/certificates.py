@@ -45,7 +45,11 @@ def certificate_issuer(certificate: Certificate) -> dict:
     award = certificate.award
     if award is not None:
         decision = award.decision
-        return {"name": decision.issuer.name, "decision": decision.document.formatted, "signed_on": decision.signed_on}
+        return {
+            "name": decision.issuer.name,
+            "decision": decision.document.formatted,
+            "signed_on": decision.signed_on,
+        }
     return {"name": certificate.conference.host.name, "decision": "", "signed_on": None}
 
 

@@ -221,7 +221,7 @@ def _dispatch(job_id: int, ids: list[int]) -> None:
 
 
 def certificate_reissue(*, certificate: Certificate, user, reason: str) -> Certificate:
-    """Revoke a certificate with the reason and issue its replacement (new serial and code), rendered by a job.
+    """Revoke a certificate with the reason and issue its replacement (new serial and code) rendered by a job.
 
     An award certificate hands its award over to the replacement (an award has one
     certificate); the revoked one keeps its holder, kind and serial for verification.
@@ -251,7 +251,12 @@ def certificate_reissue(*, certificate: Certificate, user, reason: str) -> Certi
             target=new,
             conference=old.conference,
             actor=user,
-            data={"serial": new.serial, "replaces": old.serial, "reason": old.revocation_reason, "job": job.pk},
+            data={
+                "serial": new.serial,
+                "replaces": old.serial,
+                "reason": old.revocation_reason,
+                "job": job.pk,
+            },
         )
         transaction.on_commit(lambda: _dispatch(job.pk, [new.pk]))
     certificate.refresh_from_db()
@@ -321,9 +326,10 @@ def _finish_if_complete(job: Job) -> None:
     if job.status not in (Job.Status.QUEUED, Job.Status.RUNNING):
         return
     ids = job.params.get("ids", [])
-    complete = job.done >= job.total or not Certificate.objects.filter(
-        pk__in=ids, file="", revoked_at__isnull=True
-    ).exists()
+    complete = (
+        job.done >= job.total
+        or not Certificate.objects.filter(pk__in=ids, file="", revoked_at__isnull=True).exists()
+    )
     if complete:
         job_finish(job_id=job.pk, result=_result(job.pk, conference=job.conference))
 

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from conferences.exports.certificate_files import certificate_file_response
 from conferences.models import Conference, Invitation, Paper, Registration
 from conferences.selectors.agenda_versions import agenda_current_version
-from conferences.exports.certificate_files import certificate_file_response
 from conferences.selectors.certificate_lists import certificate_of_registration
 from conferences.selectors.certificates import certificate_list_for_registration
 from conferences.selectors.conferences import user_is_organizer

@@ -80,7 +80,9 @@ def certificates_generate_view(request, slug: str):
             messages.error(request, message)
         return redirect(_page_url(conference))
     try:
-        job = certificates_generate(conference=conference, kinds=form.cleaned_data["kinds"], user=request.user)
+        job = certificates_generate(
+            conference=conference, kinds=form.cleaned_data["kinds"], user=request.user
+        )
     except (ValidationError, ApplicationError) as exc:
         _errors(request, exc)
     else:
@@ -88,7 +90,8 @@ def certificates_generate_view(request, slug: str):
             messages.info(request, _("Every certificate of these kinds is already issued and rendered."))
         else:
             messages.success(
-                request, _("Generating %(total)s certificate(s); the progress is shown below.") % {"total": job.total}
+                request,
+                _("Generating %(total)s certificate(s); the progress is shown below.") % {"total": job.total},
             )
     return redirect(_page_url(conference))
 
@@ -126,7 +129,9 @@ def certificate_reissue_view(request, slug: str, pk: int):
     try:
         if not form.is_valid():
             raise ValidationError(form.errors.as_data())
-        new = certificate_reissue(certificate=certificate, user=request.user, reason=form.cleaned_data["reason"])
+        new = certificate_reissue(
+            certificate=certificate, user=request.user, reason=form.cleaned_data["reason"]
+        )
     except (ValidationError, ApplicationError) as exc:
         _errors(request, exc)
     else:

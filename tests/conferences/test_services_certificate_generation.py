@@ -19,7 +19,7 @@ from conferences.services.rsvp import delegate_notice_url
 from conferences.tasks import render_certificate_chunk
 from core.exceptions import ApplicationError
 from notifications.models import Notification
-from tests.conferences.certificate_helpers import checked_in, fake_renderer  # noqa: F401
+from tests.conferences.certificate_helpers import checked_in
 from tests.factories import (
     AwardDecisionFactory,
     AwardFactory,
@@ -166,7 +166,9 @@ def test_generate_refuses_no_kind_and_an_unknown_kind(conference, organizer):
     assert Job.objects.count() == 0
 
 
-def test_generate_while_a_job_runs_returns_that_job(conference, organizer, django_capture_on_commit_callbacks):
+def test_generate_while_a_job_runs_returns_that_job(
+    conference, organizer, django_capture_on_commit_callbacks
+):
     checked_in(conference, 2)
     with django_capture_on_commit_callbacks() as callbacks:  # The chunk tasks are not run.
         first = certificates_generate(conference=conference, kinds=["attendance"], user=organizer)
@@ -181,9 +183,12 @@ def test_generate_splits_the_rendering_into_chunks(conference, organizer, django
     checked_in(conference, CHUNK_SIZE + 1)
     sent = []
 
-    with mock.patch.object(render_certificate_chunk, "delay", lambda *args: sent.append(args)):
-        with django_capture_on_commit_callbacks(execute=True):
-            job = certificates_generate(conference=conference, kinds=["attendance"], user=organizer)
+    # The patch outlives the block whose commit sends the tasks.
+    with (
+        mock.patch.object(render_certificate_chunk, "delay", lambda *args: sent.append(args)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        job = certificates_generate(conference=conference, kinds=["attendance"], user=organizer)
 
     assert [len(ids) for _job, ids in sent] == [CHUNK_SIZE, 1]
     assert {job_id for job_id, _ids in sent} == {job.pk}
@@ -216,7 +221,9 @@ def test_chunk_run_twice_stores_each_file_once_and_counts_once(
     assert len(fake_renderer.calls) == 1
 
 
-def test_chunk_resumes_after_a_partial_run(conference, organizer, django_capture_on_commit_callbacks, fake_renderer):
+def test_chunk_resumes_after_a_partial_run(
+    conference, organizer, django_capture_on_commit_callbacks, fake_renderer
+):
     checked_in(conference, 3)
     with django_capture_on_commit_callbacks():
         job = certificates_generate(conference=conference, kinds=["attendance"], user=organizer)
@@ -230,7 +237,9 @@ def test_chunk_resumes_after_a_partial_run(conference, organizer, django_capture
     assert (job.status, job.done) == (Job.Status.DONE, 3)
 
 
-def test_chunk_that_loses_the_race_removes_its_copy(conference, organizer, django_capture_on_commit_callbacks):
+def test_chunk_that_loses_the_race_removes_its_copy(
+    conference, organizer, django_capture_on_commit_callbacks
+):
     from conferences.services import certificate_generation
     from tests.conferences.certificate_helpers import tiny_pdf
 
@@ -278,7 +287,9 @@ def test_holders_get_one_held_notice_with_their_personal_link(
     registration.token_hash = "a" * 64
     registration.save(update_fields=["token_hash"])
     decision = AwardDecisionFactory(conference=conference)
-    agency = OrganizationFactory(contact_emails=["vanphong@skhcn.quangninh.gov.vn", "gd@skhcn.quangninh.gov.vn"])
+    agency = OrganizationFactory(
+        contact_emails=["vanphong@skhcn.quangninh.gov.vn", "gd@skhcn.quangninh.gov.vn"]
+    )
     AwardFactory(decision=decision, recipient_organization=agency)
 
     generate(conference, organizer, run_commit_tasks, kinds=["attendance", "award"])
@@ -294,7 +305,10 @@ def test_holders_get_one_held_notice_with_their_personal_link(
     ]
     person_notice = notices.get(recipient_address=registration.person.email)
     assert delegate_notice_url(registration) in person_notice.body_text
-    assert f"/xac-minh/{award_cert.verification_code}/" in notices.get(recipient_address="gd@skhcn.quangninh.gov.vn").body_text
+    assert (
+        f"/xac-minh/{award_cert.verification_code}/"
+        in notices.get(recipient_address="gd@skhcn.quangninh.gov.vn").body_text
+    )
 
 
 # Revoke and reissue ---------------------------------------------------------------------------------------
@@ -324,7 +338,9 @@ def test_reissue_revokes_and_issues_a_new_serial_and_code_with_its_file(
     ]
 
 
-def test_reissue_of_an_award_certificate_moves_the_award(conference, organizer, run_commit_tasks, fake_renderer):
+def test_reissue_of_an_award_certificate_moves_the_award(
+    conference, organizer, run_commit_tasks, fake_renderer
+):
     award = AwardFactory(decision=AwardDecisionFactory(conference=conference))
     generate(conference, organizer, run_commit_tasks, kinds=["award"])
     old = Certificate.objects.get()

@@ -43,7 +43,9 @@ class CertificateFilterSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Certificate.Kind.choices, required=False)
     revoked = serializers.BooleanField(required=False, allow_null=True, default=None)
     search = serializers.CharField(
-        required=False, max_length=200, help_text=gettext_lazy("Words of the holder's name, with or without accents.")
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("Words of the holder's name, with or without accents."),
     )
 
 
@@ -61,7 +63,9 @@ class CertificateReasonSerializer(serializers.Serializer):
 
 class IssuerSerializer(serializers.Serializer):
     name = serializers.CharField()
-    decision = serializers.CharField(help_text=gettext_lazy('The award decision\'s number, e.g. "456/QĐ-BKHCN"; empty for other kinds.'))
+    decision = serializers.CharField(
+        help_text=gettext_lazy('The award decision\'s number, e.g. "456/QĐ-BKHCN"; empty for other kinds.')
+    )
     signed_on = serializers.DateField(allow_null=True)
 
 
@@ -91,7 +95,11 @@ class CertificateVerificationSerializer(serializers.Serializer):
     )
     def get_conference(self, certificate: Certificate) -> dict:
         conference = certificate.conference
-        return {"title": conference.title_vi, "title_en": conference.title_en, "starts_at": conference.starts_at}
+        return {
+            "title": conference.title_vi,
+            "title_en": conference.title_en,
+            "starts_at": conference.starts_at,
+        }
 
     @extend_schema_field(IssuerSerializer)
     def get_issuer(self, certificate: Certificate) -> dict:

@@ -10,7 +10,8 @@ from conferences.selectors.jobs import job_percent
 class JobLinksSerializer(serializers.Serializer):
     self = serializers.CharField(help_text=gettext_lazy("This job's address in the API."))
     result = serializers.CharField(
-        allow_null=True, help_text=gettext_lazy("Where the finished job's work is shown; null until it is done.")
+        allow_null=True,
+        help_text=gettext_lazy("Where the finished job's work is shown; null until it is done."),
     )
 
 

@@ -67,7 +67,9 @@ class CertificateViewSet(OrganizedConferenceMixin, viewsets.GenericViewSet):
     organizer_message = gettext_lazy("Only the organizers of this conference can manage its certificates.")
 
     def _certificate(self, pk) -> Certificate:
-        certificate = certificate_get_for_conference(conference=self.conference, pk=pk) if str(pk).isdigit() else None
+        certificate = (
+            certificate_get_for_conference(conference=self.conference, pk=pk) if str(pk).isdigit() else None
+        )
         if certificate is None:
             raise NotFound(_("No such certificate in this conference."))
         return certificate
@@ -100,7 +102,11 @@ class CertificateViewSet(OrganizedConferenceMixin, viewsets.GenericViewSet):
         parameters=PARAMETERS,
         request=CertificateGenerateSerializer,
         responses={202: JobSerializer, **ERRORS},
-        examples=[OpenApiExample("All kinds", value={"kinds": ["attendance", "speaker", "award"]}, request_only=True)],
+        examples=[
+            OpenApiExample(
+                "All kinds", value={"kinds": ["attendance", "speaker", "award"]}, request_only=True
+            )
+        ],
     )
     @action(detail=False, methods=["post"])
     def generate(self, request, conference_slug: str):
@@ -126,7 +132,9 @@ class CertificateViewSet(OrganizedConferenceMixin, viewsets.GenericViewSet):
         certificate = self._certificate(pk)
         serializer = CertificateReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        certificate_revoke(certificate=certificate, reason=serializer.validated_data["reason"], user=request.user)
+        certificate_revoke(
+            certificate=certificate, reason=serializer.validated_data["reason"], user=request.user
+        )
         return Response(CertificateSerializer(self._certificate(pk)).data)
 
     @extend_schema(
@@ -145,12 +153,16 @@ class CertificateViewSet(OrganizedConferenceMixin, viewsets.GenericViewSet):
         certificate = self._certificate(pk)
         serializer = CertificateReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        new = certificate_reissue(certificate=certificate, user=request.user, reason=serializer.validated_data["reason"])
+        new = certificate_reissue(
+            certificate=certificate, user=request.user, reason=serializer.validated_data["reason"]
+        )
         return Response(CertificateSerializer(self._certificate(new.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary=gettext_lazy("Download a certificate's PDF"),
-        description=gettext_lazy("Permissions: the conference's organizers (or a superuser). 404 until it is rendered."),
+        description=gettext_lazy(
+            "Permissions: the conference's organizers (or a superuser). 404 until it is rendered."
+        ),
         parameters=PARAMETERS,
         responses={(200, "application/pdf"): OpenApiTypes.BINARY, **JSON_ERRORS},
     )
@@ -173,7 +185,7 @@ class CertificateGuessThrottle(BaseThrottle):
 
 
 class CertificateVerifyView(APIView):
-    """Anyone checks a certificate by the code printed on it; a wrong code counts toward the client's budget."""
+    """Anyone checks a certificate by its printed code; a wrong code counts toward the client's budget."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
