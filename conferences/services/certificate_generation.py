@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conferences.enums import NoticeKind
@@ -332,6 +333,35 @@ def _finish_if_complete(job: Job) -> None:
     )
     if complete:
         job_finish(job_id=job.pk, result=_result(job.pk, conference=job.conference))
+
+
+def certificate_jobs_resume(*, stalled_before) -> int:
+    """Send again the chunks of unfinished certificate jobs that stopped moving before `stalled_before`.
+
+    Only the certificates still without a file go out again: a broker that lost a chunk, or a
+    worker that died for good, leaves a job that this sweep (beat) completes. Return how many
+    jobs were resumed.
+    """
+    jobs = list(
+        Job.objects.filter(
+            kind=Job.Kind.CERTIFICATES,
+            status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+            updated_at__lt=stalled_before,
+        ).select_related("conference")
+    )
+    for job in jobs:
+        missing = list(
+            Certificate.objects.filter(pk__in=job.params.get("ids", []), file="", revoked_at__isnull=True)
+            .order_by("serial")
+            .values_list("pk", flat=True)
+        )
+        # The next sweep waits a full period again before sending these a second time.
+        Job.objects.filter(pk=job.pk).update(updated_at=timezone.now())
+        if missing:
+            _dispatch(job.pk, missing)
+        else:
+            _finish_if_complete(job)
+    return len(jobs)
 
 
 # Notices ---------------------------------------------------------------------------------------------

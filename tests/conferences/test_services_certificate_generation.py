@@ -362,3 +362,56 @@ def test_reissue_of_a_revoked_certificate_is_refused(conference, organizer, run_
 
     assert refused.value.message == "This certificate is already revoked."
     assert Certificate.objects.count() == 1
+
+
+# End to end, with the real renderer -------------------------------------------------------------------
+
+
+def test_generated_files_are_the_real_faces_each_naming_its_holder(conference, organizer, run_commit_tasks):
+    import io
+
+    from pypdf import PdfReader
+
+    registrations = checked_in(conference, 3)
+    registrations[0].person.full_name = "Nguyễn Thị Minh Khai"
+    registrations[0].person.save()
+
+    with run_commit_tasks():
+        job = certificates_generate(conference=conference, kinds=["attendance"], user=organizer)
+
+    job.refresh_from_db()
+    assert (job.status, job.done, job.total) == (Job.Status.DONE, 3, 3)
+    for certificate in Certificate.objects.select_related("recipient_person"):
+        with certificate.file.open("rb") as handle:
+            reader = PdfReader(io.BytesIO(handle.read()))
+        text = reader.pages[0].extract_text()
+        assert len(reader.pages) == 1
+        assert certificate.recipient_person.full_name in text
+        assert certificate.verification_code in text
+    others = [r.person.full_name for r in registrations[1:]]
+    with Certificate.objects.get(registration=registrations[0]).file.open("rb") as handle:
+        first_text = PdfReader(io.BytesIO(handle.read())).pages[0].extract_text()
+    assert not any(name in first_text for name in others)
+
+
+def test_a_job_whose_chunk_was_lost_is_resumed_by_the_sweep(
+    conference, organizer, django_capture_on_commit_callbacks, fake_renderer
+):
+    import datetime
+
+    from conferences.services.stalled import stalled_work_redispatch
+
+    checked_in(conference, 3)
+    with django_capture_on_commit_callbacks():  # The broker loses the chunk: its task never runs.
+        job = certificates_generate(conference=conference, kinds=["attendance"], user=organizer)
+    fresh = stalled_work_redispatch()["certificate_jobs"]
+    Job.objects.filter(pk=job.pk).update(updated_at=timezone.now() - datetime.timedelta(hours=1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        resumed = stalled_work_redispatch()["certificate_jobs"]
+    again = stalled_work_redispatch()["certificate_jobs"]
+
+    job.refresh_from_db()
+    assert (fresh, resumed, again) == (0, 1, 0)
+    assert (job.status, job.done) == (Job.Status.DONE, 3)
+    assert Certificate.objects.filter(file="").count() == 0
