@@ -11,7 +11,6 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from conferences.api.permissions import OrganizedConferenceMixin
@@ -23,13 +22,14 @@ from conferences.api.serializers.certificates import (
     CertificateVerificationSerializer,
 )
 from conferences.api.serializers.jobs import JobSerializer
+from conferences.api.throttling import CertificateGuessThrottle
 from conferences.exports.certificate_files import certificate_file_response
 from conferences.models import Certificate
 from conferences.selectors.certificate_lists import certificate_get_for_conference, certificate_list
 from conferences.selectors.certificates import certificate_get_by_code
 from conferences.services.certificate_generation import certificate_reissue, certificates_generate
 from conferences.services.certificates import certificate_revoke
-from conferences.services.guess_limits import CERTIFICATE_CODES, guess_limit_reached, guess_miss_record
+from conferences.services.guess_limits import CERTIFICATE_CODES, guess_miss_record
 from core.api import ERRORS, JSON_ERRORS, PUBLIC_ERRORS
 from core.http import client_ip
 
@@ -172,16 +172,6 @@ class CertificateViewSet(OrganizedConferenceMixin, viewsets.GenericViewSet):
         if not certificate.file:
             raise NotFound(_("This certificate has no file yet."))
         return certificate_file_response(certificate)
-
-
-class CertificateGuessThrottle(BaseThrottle):
-    """Refuse a client that has checked too many wrong codes, on the verify page or here (one budget)."""
-
-    def allow_request(self, request, view) -> bool:
-        return not guess_limit_reached(limit=CERTIFICATE_CODES, client=client_ip(request))
-
-    def wait(self) -> int:
-        return CERTIFICATE_CODES.window_seconds
 
 
 class CertificateVerifyView(APIView):
