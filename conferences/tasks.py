@@ -101,3 +101,11 @@ def build_review_summary(conference_id: int, stamp: str) -> bool:
 def send_paper_received(revision_id: int) -> int:
     """Write the confirmation of one revision of a paper to the outbox (safe to run twice)."""
     return paper_received_notify(revision_id=revision_id)
+
+
+@shared_task(acks_late=True)
+def render_certificate_chunk(job_id: int, certificate_ids: list[int]) -> int:
+    """Render and store a chunk of a certificate job's PDFs that have no file yet (safe to run twice)."""
+    from conferences.services.certificate_generation import certificate_chunk_render
+
+    return certificate_chunk_render(job_id=job_id, certificate_ids=certificate_ids)

@@ -11,6 +11,7 @@ from conferences.views import (
     organizer_answers,
     organizer_awards,
     organizer_call_for_papers,
+    organizer_certificates,
     organizer_exports,
     organizer_invitations,
     organizer_outbox,
@@ -30,6 +31,11 @@ urlpatterns = [
     path("xac-minh/<str:code>/", public.certificate_verify, name="certificate-verify"),
     path("tra-loi/<str:token>/", delegates.rsvp, name="rsvp"),
     path("dai-bieu/<str:token>/", delegates.delegate_page, name="delegate"),
+    path(
+        "dai-bieu/<str:token>/giay-chung-nhan/<str:serial>.pdf",
+        delegates.delegate_certificate,
+        name="delegate-certificate",
+    ),
     # The delegate's papers, by their personal link.
     path("dai-bieu/<str:token>/tham-luan/moi/", delegate_papers.paper_new, name="delegate-paper-new"),
     path("dai-bieu/<str:token>/tham-luan/<int:pk>/", delegate_papers.paper_detail, name="delegate-paper"),
@@ -114,6 +120,32 @@ urlpatterns = [
         "to-chuc/<slug:slug>/tham-luan/cai-dat/",
         organizer_call_for_papers.call_for_papers_settings,
         name="organizer-call-for-papers",
+    ),
+    # Certificates: counts, generating in bulk, the list, revoking and reissuing, the files.
+    path(
+        "to-chuc/<slug:slug>/giay-chung-nhan/",
+        organizer_certificates.certificates,
+        name="organizer-certificates",
+    ),
+    path(
+        "to-chuc/<slug:slug>/giay-chung-nhan/tao/",
+        organizer_certificates.certificates_generate_view,
+        name="organizer-certificates-generate",
+    ),
+    path(
+        "to-chuc/<slug:slug>/giay-chung-nhan/<int:pk>/thu-hoi/",
+        organizer_certificates.certificate_revoke_view,
+        name="organizer-certificate-revoke",
+    ),
+    path(
+        "to-chuc/<slug:slug>/giay-chung-nhan/<int:pk>/cap-lai/",
+        organizer_certificates.certificate_reissue_view,
+        name="organizer-certificate-reissue",
+    ),
+    path(
+        "to-chuc/<slug:slug>/giay-chung-nhan/<int:pk>/tep.pdf",
+        organizer_certificates.certificate_file,
+        name="organizer-certificate-file",
     ),
     # The conference's outbox: notices, their delivery log, approve, cancel and resend.
     path("to-chuc/<slug:slug>/thong-bao/", organizer_outbox.outbox, name="outbox"),

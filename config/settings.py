@@ -284,6 +284,9 @@ SPECTACULAR_SETTINGS = {
         "RegistrationStatusEnum": "conferences.models.Registration.Status",
         "PaperStatusEnum": "conferences.models.Paper.Status",
         "FileKindEnum": "conferences.models.FileKind",
+        "CertificateKindEnum": "conferences.models.Certificate.Kind",
+        "JobKindEnum": "conferences.models.Job.Kind",
+        "JobStatusEnum": "conferences.models.Job.Status",
     },
 }
 

@@ -2,7 +2,7 @@
 
 from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 
-from conferences.services.guess_limits import PERSONAL_LINKS, guess_limit_reached
+from conferences.services.guess_limits import CERTIFICATE_CODES, PERSONAL_LINKS, guess_limit_reached
 from core.http import client_ip
 
 
@@ -28,3 +28,16 @@ class PersonalLinkGuessThrottle(BaseThrottle):
 
     def wait(self) -> int:
         return PERSONAL_LINKS.window_seconds
+
+
+class CertificateGuessThrottle(BaseThrottle):
+    """Refuse a client that has checked too many wrong certificate codes (one budget with the verify page)."""
+
+    def get_ident(self, request) -> str:
+        return client_ip(request)
+
+    def allow_request(self, request, view) -> bool:
+        return not guess_limit_reached(limit=CERTIFICATE_CODES, client=self.get_ident(request))
+
+    def wait(self) -> int:
+        return CERTIFICATE_CODES.window_seconds

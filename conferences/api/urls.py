@@ -5,7 +5,9 @@ from conferences.api.views import (
     agenda,
     agenda_items,
     awards,
+    certificates,
     invitations,
+    jobs,
     notifications,
     organizations,
     paper_decisions,
@@ -38,6 +40,11 @@ router.register(
 )
 
 router.register(r"conferences/(?P<conference_slug>[-\w]+)/papers", papers.PaperViewSet, basename="paper")
+router.register(
+    r"conferences/(?P<conference_slug>[-\w]+)/certificates",
+    certificates.CertificateViewSet,
+    basename="certificate",
+)
 
 urlpatterns = [
     path(
@@ -52,6 +59,12 @@ urlpatterns = [
         name="invitation-letter",
     ),
     path("rsvp/<str:token>/", rsvp.RsvpView.as_view(), name="rsvp"),
+    path("jobs/<int:pk>/", jobs.JobView.as_view(), name="job"),
+    path(
+        "certificates/verify/<str:code>/",
+        certificates.CertificateVerifyView.as_view(),
+        name="certificate-verify",
+    ),
     # The published agenda (read only).
     path("conferences/<slug:conference_slug>/agenda/", agenda.AgendaView.as_view(), name="agenda"),
     path("conferences/<slug:conference_slug>/agenda.ics", agenda.AgendaIcsView.as_view(), name="agenda-ics"),

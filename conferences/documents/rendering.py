@@ -30,6 +30,30 @@ def _shared():
     return fonts, fetcher, stylesheet
 
 
+@functools.cache
+def shared_stylesheet(name: str):
+    """A stylesheet of static/ parsed once per process, with the shared fonts and fetcher."""
+    from weasyprint import CSS
+
+    fonts, fetcher, _ = _shared()
+    return CSS(
+        filename=str(Path(settings.BASE_DIR) / "static" / name), font_config=fonts, url_fetcher=fetcher
+    )
+
+
+def render_document(html: str, *, stylesheet: str):
+    """Lay out an HTML string with one of static/'s stylesheets; return WeasyPrint's Document.
+
+    For callers that look at the pages before writing them (which certificate is on which page).
+    """
+    from weasyprint import HTML
+
+    fonts, fetcher, _ = _shared()
+    base_url = (Path(settings.BASE_DIR) / "static").as_uri() + "/"
+    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+    return document.render(stylesheets=[shared_stylesheet(stylesheet)], font_config=fonts)
+
+
 def render_pdf(template_name: str, context: dict, *, language: str = "vi") -> bytes:
     """Render a template from templates/documents/ to PDF bytes."""
     from weasyprint import HTML

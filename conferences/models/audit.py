@@ -22,6 +22,9 @@ class AuditEntry(CreatedModel):
         PAPER_DECIDED = "paper.decided", _("Paper decided")
         REVISION_ROUND_CLOSED = "papers.revision_round_closed", _("Revision round closed")
         CALL_FOR_PAPERS_CHANGED = "papers.call_changed", _("Call for papers changed")
+        CERTIFICATES_GENERATED = "certificates.generated", _("Certificates generated")
+        CERTIFICATE_REVOKED = "certificate.revoked", _("Certificate revoked")
+        CERTIFICATE_REISSUED = "certificate.reissued", _("Certificate reissued")
 
     conference = models.ForeignKey(
         "conferences.Conference",

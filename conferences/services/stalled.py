@@ -22,7 +22,7 @@ LETTER_BATCH = 200
 
 
 def stalled_work_redispatch(*, now: datetime.datetime | None = None) -> dict[str, int]:
-    """Send again the tasks of agenda versions and invitation letters stalled for too long."""
+    """Send again the tasks of agenda versions, invitation letters and certificate jobs stalled too long."""
     from conferences.tasks import prepare_agenda_version, send_invitation_letter
 
     now = now or timezone.now()
@@ -49,4 +49,7 @@ def stalled_work_redispatch(*, now: datetime.datetime | None = None) -> dict[str
     for invitation_id, send in missing:
         # Held for approval whatever the first request asked: an organizer sees it before it goes.
         send_invitation_letter.delay(invitation_id, send, True)
-    return {"agenda_versions": len(versions), "letters": len(missing)}
+    from conferences.services.certificate_generation import certificate_jobs_resume
+
+    jobs = certificate_jobs_resume(stalled_before=stalled_before)
+    return {"agenda_versions": len(versions), "letters": len(missing), "certificate_jobs": jobs}

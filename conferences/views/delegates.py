@@ -8,6 +8,7 @@ guessing is refused for a while (HTTP 429), whatever it asks for next.
 import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,8 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from conferences.exports.certificate_files import certificate_file_response
 from conferences.models import Conference, Invitation, Paper, Registration
 from conferences.selectors.agenda_versions import agenda_current_version
+from conferences.selectors.certificate_lists import certificate_of_registration
 from conferences.selectors.certificates import certificate_list_for_registration
 from conferences.selectors.conferences import user_is_organizer
 from conferences.selectors.invitations import (
@@ -130,6 +133,17 @@ def delegate_page(request, registration: Registration, token: str):
         "is_organizer": is_organizer,
     }
     return render(request, "conferences/delegate.html", context)
+
+
+@never_cache
+@require_http_methods(["GET"])
+@opened_by_link(registration_get_by_token)
+def delegate_certificate(request, registration: Registration, token: str, serial: str):
+    """One of the delegate's own valid certificates as a PDF; any other serial is a 404."""
+    certificate = certificate_of_registration(registration=registration, serial=serial)
+    if certificate is None:
+        raise Http404
+    return certificate_file_response(certificate)
 
 
 def _published_items(conference: Conference) -> list[dict]:

@@ -7,7 +7,13 @@ from conferences.exports.agenda import agenda_days
 from conferences.models import CallForPapers, Conference
 from conferences.selectors.agenda_versions import agenda_current_version
 from conferences.selectors.awards import award_list_for_conference
-from conferences.selectors.certificates import certificate_get_by_code, verification_code_normalize
+from conferences.selectors.certificates import (
+    TYPED_CODE_MAX_CHARS,
+    certificate_get_by_code,
+    certificate_issuer,
+    verification_code_is_wellformed,
+    verification_code_normalize,
+)
 from conferences.selectors.conferences import (
     conference_get_for_user,
     conference_list_public,
@@ -62,17 +68,17 @@ def certificate_verify(request, code: str = ""):
         return response
     typed = request.GET.get("code", "")
     if typed:
-        canonical = verification_code_normalize(typed)
-        if canonical and "/" not in canonical:
-            return redirect("conferences:certificate-verify", code=canonical)
+        if verification_code_is_wellformed(typed):
+            return redirect("conferences:certificate-verify", code=verification_code_normalize(typed))
         code = typed.strip()  # Nothing usable was typed: the empty form, or "no such certificate".
+    # A malformed code (of any length) is "no such certificate" without a query.
     certificate = certificate_get_by_code(code=code) if code else None
     status = 404 if code and certificate is None else 200
     if status == 404:
         guess_miss_record(limit=CERTIFICATE_CODES, client=client)
-    return render(
-        request,
-        "conferences/certificate_verify.html",
-        {"code": code, "certificate": certificate},
-        status=status,
-    )
+    context = {
+        "code": code[:TYPED_CODE_MAX_CHARS],
+        "certificate": certificate,
+        "issuer": certificate_issuer(certificate) if certificate else None,
+    }
+    return render(request, "conferences/certificate_verify.html", context, status=status)

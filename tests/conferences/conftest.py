@@ -1,5 +1,8 @@
 import pytest
 
+# The stand-in certificate renderer, for the tests of certificate jobs.
+from tests.conferences.certificate_helpers import fake_renderer  # noqa: F401
+
 
 @pytest.fixture
 def invitation_settings(settings):

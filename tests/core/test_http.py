@@ -83,10 +83,12 @@ def test_every_api_throttle_counts_the_client_that_client_ip_names(settings):
     forged = request("203.0.113.9", forwarded="198.51.100.1")
 
     assert {throttle.__name__ for throttle in throttles} == {
+        "CertificateGuessThrottle",
         "ClientScopedRateThrottle",
         "PersonalLinkGuessThrottle",
     }
     assert {throttle.__name__: throttle().get_ident(forged) for throttle in throttles} == {
+        "CertificateGuessThrottle": "203.0.113.9",
         "ClientScopedRateThrottle": "203.0.113.9",
         "PersonalLinkGuessThrottle": "203.0.113.9",
     }

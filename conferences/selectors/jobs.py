@@ -1,0 +1,50 @@
+"""Reads of jobs: one for its watcher, the latest of a kind for a conference's page."""
+
+import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from conferences.models import ConferenceRole, Job
+
+# A job that has not moved for this long is taken for dead: a new one may start beside it.
+STALE_AFTER = datetime.timedelta(minutes=15)
+
+
+def job_get_for_user(*, pk: int, user) -> Job | None:
+    """The job if the user started it or organizes its conference (superusers: any); else None."""
+    if not user.is_authenticated:
+        return None
+    jobs = Job.objects.select_related("conference")
+    if not user.is_superuser:
+        organized = ConferenceRole.objects.filter(user=user, role=ConferenceRole.Role.ORGANIZER).values(
+            "conference_id"
+        )
+        jobs = jobs.filter(Q(created_by=user) | Q(conference_id__in=organized))
+    return jobs.filter(pk=pk).first()
+
+
+def job_latest(*, conference, kind: str) -> Job | None:
+    """The conference's newest job of this kind (the one its page shows), or None."""
+    return Job.objects.filter(conference=conference, kind=kind).order_by("-created_at", "-pk").first()
+
+
+def job_active(*, conference, kind: str) -> Job | None:
+    """A queued or running job of this kind that moved in the last STALE_AFTER, or None."""
+    return (
+        Job.objects.filter(
+            conference=conference,
+            kind=kind,
+            status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+            updated_at__gte=timezone.now() - STALE_AFTER,
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def job_percent(job: Job) -> int:
+    """How far the job is, 0-100 (a finished job of no units is 100)."""
+    if job.total == 0:
+        return 100 if job.status == Job.Status.DONE else 0
+    return min(100, job.done * 100 // job.total)
