@@ -35,7 +35,7 @@ from django.utils.safestring import mark_safe
 
 from conferences.documents.rendering import render_document
 from conferences.models import Certificate
-from conferences.selectors.certificates import certificates_for_rendering, speaker_paper_titles
+from conferences.selectors.certificates import speaker_paper_titles
 
 CHUNK_SIZE = 100
 STYLESHEET = "css/certificates.css"
@@ -304,25 +304,6 @@ def render_certificate_pdfs(certificates: Sequence[Certificate]) -> list[bytes]:
 # Outside Celery: chunks over fresh processes ------------------------------------------------
 
 
-def _worker_setup(database_name: str | None = None) -> None:
-    import os
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-    if database_name:
-        # The caller's database when it is not the one the settings name (a test database).
-        from django.db import connections
-
-        connections["default"].settings_dict["NAME"] = database_name
-
-
-def _render_ids(ids: list[int]) -> list[tuple[int, bytes]]:
-    certificates = certificates_for_rendering(ids=ids)
-    return list(zip([c.pk for c in certificates], render_certificate_pdfs(certificates), strict=True))
-
-
 def render_certificate_chunks_parallel(
     ids: list[int], *, workers: int = 2, chunk: int = CHUNK_SIZE
 ) -> dict[int, bytes]:
@@ -336,6 +317,8 @@ def render_certificate_chunks_parallel(
 
     from django.db import connections
 
+    from conferences.documents import certificate_workers
+
     ids = list(ids)
     chunks = [ids[n : n + chunk] for n in range(0, len(ids), chunk)]
     database_name = str(connections["default"].settings_dict["NAME"])
@@ -343,9 +326,9 @@ def render_certificate_chunks_parallel(
     with ProcessPoolExecutor(
         max_workers=max(1, min(workers, len(chunks))),
         mp_context=multiprocessing.get_context("spawn"),
-        initializer=_worker_setup,
+        initializer=certificate_workers.setup,
         initargs=(database_name,),
     ) as pool:
-        for pairs in pool.map(_render_ids, chunks):
+        for pairs in pool.map(certificate_workers.render_ids, chunks):
             results.update(pairs)
     return results
