@@ -22,6 +22,7 @@ class AuditEntry(CreatedModel):
         PAPER_DECIDED = "paper.decided", _("Paper decided")
         REVISION_ROUND_CLOSED = "papers.revision_round_closed", _("Revision round closed")
         CALL_FOR_PAPERS_CHANGED = "papers.call_changed", _("Call for papers changed")
+        REGISTRATION_CHECKED_IN = "registration.checked_in", _("Checked in at the door")
 
     conference = models.ForeignKey(
         "conferences.Conference",

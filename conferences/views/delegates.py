@@ -10,8 +10,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -27,7 +25,7 @@ from conferences.selectors.invitations import (
     registration_get_by_token,
 )
 from conferences.selectors.papers import call_for_papers_get, call_state, papers_of_registration
-from conferences.services.invitations import registration_check_in
+from conferences.services.check_in import registration_check_in
 from conferences.services.papers import paper_submission_allowed
 from conferences.services.rsvp import delegate_url, rsvp_state
 from conferences.views.answer_form import answer_form, answer_record
@@ -94,20 +92,8 @@ def delegate_page(request, registration: Registration, token: str):
     if request.method == "POST":
         if not is_organizer:
             raise PermissionDenied(_("Only the conference's organizers can check delegates in."))
-        first_time = registration.checked_in_at is None
-        registration = registration_check_in(registration=registration)
-        arrival = date_format(timezone.localtime(registration.checked_in_at), "SHORT_DATETIME_FORMAT")
-        if first_time:
-            messages.success(
-                request,
-                _("%(name)s checked in at %(time)s.") % {"name": registration.display_name, "time": arrival},
-            )
-        else:
-            messages.info(
-                request,
-                _("%(name)s had already checked in at %(time)s; that time is kept.")
-                % {"name": registration.display_name, "time": arrival},
-            )
+        result = registration_check_in(registration=registration, user=request.user)
+        (messages.success if result.first_time else messages.info)(request, result.message)
         return redirect("conferences:delegate", token=token)
 
     certificates = certificate_list_for_registration(registration=registration)

@@ -552,7 +552,9 @@ def test_delegate_check_in_by_an_organizer_keeps_the_first_time(delegate):
     assert first["Location"] == delegate.path
     assert first_time is not None
     assert delegate.checked_in_at == first_time
-    assert "had already checked in" in second.content.decode()
+    assert delegate.checked_in_by == organizer
+    arrival = timezone.localtime(first_time).strftime("%H:%M")
+    assert f"was already checked in at {arrival} by {organizer.get_username()}." in second.content.decode()
     assert "Checked in at" in second.content.decode()
 
 
