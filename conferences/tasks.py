@@ -13,6 +13,7 @@ from conferences.services.invitation_sending import (
 )
 from conferences.services.paper_decisions import paper_decision_notices_write, revision_rounds_close_due
 from conferences.services.papers import paper_received_notify
+from conferences.services.rsvp import registration_confirmation_send
 from conferences.services.stalled import stalled_work_redispatch
 
 logger = logging.getLogger(__name__)
@@ -101,3 +102,9 @@ def build_review_summary(conference_id: int, stamp: str) -> bool:
 def send_paper_received(revision_id: int) -> int:
     """Write the confirmation of one revision of a paper to the outbox (safe to run twice)."""
     return paper_received_notify(revision_id=revision_id)
+
+
+@shared_task(acks_late=True)
+def send_registration_confirmation(registration_id: int, token_hash: str) -> int:
+    """Render a new delegate's e-ticket and write their confirmation (safe to run twice)."""
+    return registration_confirmation_send(registration_id=registration_id, token_hash=token_hash)

@@ -9,6 +9,7 @@ from conferences.views import (
     language,
     organizer_answers,
     organizer_call_for_papers,
+    organizer_check_in,
     organizer_exports,
     organizer_invitations,
     organizer_outbox,
@@ -28,6 +29,7 @@ urlpatterns = [
     path("xac-minh/<str:code>/", public.certificate_verify, name="certificate-verify"),
     path("tra-loi/<str:token>/", delegates.rsvp, name="rsvp"),
     path("dai-bieu/<str:token>/", delegates.delegate_page, name="delegate"),
+    path("dai-bieu/<str:token>/ve.pdf", delegates.delegate_e_ticket, name="delegate-e-ticket"),
     # The delegate's papers, by their personal link.
     path("dai-bieu/<str:token>/tham-luan/moi/", delegate_papers.paper_new, name="delegate-paper-new"),
     path("dai-bieu/<str:token>/tham-luan/<int:pk>/", delegate_papers.paper_detail, name="delegate-paper"),
@@ -112,6 +114,13 @@ urlpatterns = [
         "to-chuc/<slug:slug>/tham-luan/cai-dat/",
         organizer_call_for_papers.call_for_papers_settings,
         name="organizer-call-for-papers",
+    ),
+    # The door: check-in by typed code or camera scan, and the live counts.
+    path("to-chuc/<slug:slug>/diem-danh/", organizer_check_in.check_in, name="organizer-check-in"),
+    path(
+        "to-chuc/<slug:slug>/diem-danh/so-lieu.json",
+        organizer_check_in.check_in_counts_json,
+        name="organizer-check-in-counts",
     ),
     # The conference's outbox: notices, their delivery log, approve, cancel and resend.
     path("to-chuc/<slug:slug>/thong-bao/", organizer_outbox.outbox, name="outbox"),

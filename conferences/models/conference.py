@@ -15,7 +15,8 @@ from core.models import CreatedModel, TimestampedModel
 RESERVED_SLUGS = frozenset(
     {
         "admin", "api", "ban", "cai-dat", "chuong-trinh", "co-quan", "cong-bo", "dai-bieu", "dang-nhap",
-        "danh-sach", "dien-tu-tham-luan", "doi-gio", "giay-moi", "gui", "gui-da-chon", "gui-lai", "hoi-nghi",
+        "danh-sach", "diem-danh", "dien-tu-tham-luan", "doi-gio", "giay-moi", "gui", "gui-da-chon", "gui-lai",
+        "hoi-nghi",
         "i18n", "lich-su", "loi-moi", "media", "moi", "moi-hang-loat", "ngon-ngu", "nhac", "nhan-ban", "nhap",
         "phan-bien", "phan-cong", "quyet-dinh", "rut", "sap-xep", "static", "sua", "tep", "tham-luan",
         "thong-bao", "thu-hoi", "to-chuc", "tra-loi", "tra-loi-thay", "xac-minh", "xac-nhan", "xem-truoc",

@@ -8,13 +8,15 @@ guessing is refused for a while (HTTP 429), whatever it asks for next.
 import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
+from conferences.documents.e_ticket import e_ticket_filename, render_e_ticket
 from conferences.models import Conference, Invitation, Paper, Registration
 from conferences.selectors.agenda_versions import agenda_current_version
 from conferences.selectors.certificates import certificate_list_for_registration
@@ -30,6 +32,7 @@ from conferences.services.papers import paper_submission_allowed
 from conferences.services.rsvp import delegate_url, rsvp_state
 from conferences.views.answer_form import answer_form, answer_record
 from conferences.views.links import opened_by_link
+from core.ticket_codes import ticket_code_display
 
 # The agency's answer ------------------------------------------------------------------------------------
 
@@ -112,10 +115,22 @@ def delegate_page(request, registration: Registration, token: str):
         "agenda_items": _published_items(conference),
         "certificates": certificates,
         "qr_svg": _check_in_qr(token),
+        "ticket_code": ticket_code_display(registration.ticket_code),
         "token": token,
         "is_organizer": is_organizer,
     }
     return render(request, "conferences/delegate.html", context)
+
+
+@never_cache
+@require_safe
+@opened_by_link(registration_get_by_token)
+def delegate_e_ticket(request, registration: Registration, token: str):
+    """The e-ticket PDF; its QR code opens the page the delegate came from (the same link)."""
+    pdf = render_e_ticket(registration, delegate_url=delegate_url(token))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{e_ticket_filename(registration)}"'
+    return response
 
 
 def _published_items(conference: Conference) -> list[dict]:

@@ -897,16 +897,19 @@ def test_rsvp_shows_the_invitation_as_the_agency_sees_it(client, conference, inv
     }
 
 
-def test_rsvp_accept_registers_the_delegates_and_confirms_them(client, conference, invitation):
+def test_rsvp_accept_registers_the_delegates_and_confirms_them(
+    client, conference, invitation, run_commit_tasks
+):
     invitation.paper_requested = True
     invitation.save()
     token = sent_with_token(invitation)
 
-    response = client.post(
-        rsvp_url(token),
-        {"accept": True, "delegates": DELEGATES, "presenter_email": "HUNG@skhcn.quangninh.gov.vn"},
-        format="json",
-    )
+    with run_commit_tasks():
+        response = client.post(
+            rsvp_url(token),
+            {"accept": True, "delegates": DELEGATES, "presenter_email": "HUNG@skhcn.quangninh.gov.vn"},
+            format="json",
+        )
 
     assert response.status_code == 200, response.content
     body = response.json()
