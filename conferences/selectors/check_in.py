@@ -1,6 +1,6 @@
 """Reads of the door: a registration by ticket code, and the live counts of arrivals."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
 
 from conferences.models import Conference, Organization, Registration
@@ -36,12 +36,12 @@ def check_in_counts(*, conference: Conference) -> dict:
     by_kind = list(
         confirmed.values("organization__kind")
         .annotate(expected=Count("pk"), checked_in=arrived)
-        .order_by("organization__kind")
+        .order_by(F("organization__kind").asc(nulls_last=True))
     )
     by_province = list(
         confirmed.values("organization__province__code", "organization__province__name")
         .annotate(expected=Count("pk"), checked_in=arrived)
-        .order_by("organization__province__name")
+        .order_by(F("organization__province__name").asc(nulls_last=True))
     )
     return {
         "expected": sum(row["expected"] for row in by_kind),
