@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Install the Debian packages hoinghi needs beyond Python: fonts with every
 # Vietnamese letter and HarfBuzz subsetting for WeasyPrint, poppler-utils to
-# read PDFs back in tests, gettext to compile translations.
+# read PDFs back in tests, zbar-tools to decode their QR codes, gettext to compile translations.
 # Installs only what is missing; without root or apt-get it says what to install.
 set -euo pipefail
 
-packages=(libharfbuzz-subset0 fonts-liberation2 fonts-dejavu-core poppler-utils gettext libpango-1.0-0 libpangoft2-1.0-0)
+packages=(libharfbuzz-subset0 fonts-liberation2 fonts-dejavu-core poppler-utils zbar-tools gettext libpango-1.0-0 libpangoft2-1.0-0)
 if [ "${1:-}" = "--with-browser" ]; then
   packages+=(chromium)
 fi
