@@ -122,7 +122,8 @@ def test_a_cancelled_registrations_code_and_link_are_refused(conference, delegat
 
     by_code = refused(conference=conference, text=delegate.ticket_code, user=desk_user)
     by_link = refused(conference=conference, text=link, user=desk_user)
-    direct = pytest.raises(ApplicationError, registration_check_in, registration=delegate, user=desk_user)
+    with pytest.raises(ApplicationError) as direct:
+        registration_check_in(registration=delegate, user=desk_user)
 
     assert by_code == (
         "registration_cancelled",
