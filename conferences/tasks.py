@@ -13,6 +13,7 @@ from conferences.services.invitation_sending import (
 )
 from conferences.services.paper_decisions import paper_decision_notices_write, revision_rounds_close_due
 from conferences.services.papers import paper_received_notify
+from conferences.services.rsvp import registration_confirmation_send
 from conferences.services.stalled import stalled_work_redispatch
 
 logger = logging.getLogger(__name__)
@@ -109,3 +110,9 @@ def render_certificate_chunk(job_id: int, certificate_ids: list[int]) -> int:
     from conferences.services.certificate_generation import certificate_chunk_render
 
     return certificate_chunk_render(job_id=job_id, certificate_ids=certificate_ids)
+
+
+@shared_task(acks_late=True)
+def send_registration_confirmation(registration_id: int, token_hash: str) -> int:
+    """Render a new delegate's e-ticket and write their confirmation (safe to run twice)."""
+    return registration_confirmation_send(registration_id=registration_id, token_hash=token_hash)

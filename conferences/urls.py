@@ -12,6 +12,7 @@ from conferences.views import (
     organizer_awards,
     organizer_call_for_papers,
     organizer_certificates,
+    organizer_check_in,
     organizer_exports,
     organizer_invitations,
     organizer_outbox,
@@ -36,6 +37,7 @@ urlpatterns = [
         delegates.delegate_certificate,
         name="delegate-certificate",
     ),
+    path("dai-bieu/<str:token>/ve.pdf", delegates.delegate_e_ticket, name="delegate-e-ticket"),
     # The delegate's papers, by their personal link.
     path("dai-bieu/<str:token>/tham-luan/moi/", delegate_papers.paper_new, name="delegate-paper-new"),
     path("dai-bieu/<str:token>/tham-luan/<int:pk>/", delegate_papers.paper_detail, name="delegate-paper"),
@@ -146,6 +148,13 @@ urlpatterns = [
         "to-chuc/<slug:slug>/giay-chung-nhan/<int:pk>/tep.pdf",
         organizer_certificates.certificate_file,
         name="organizer-certificate-file",
+    ),
+    # The door: check-in by typed code or camera scan, and the live counts.
+    path("to-chuc/<slug:slug>/diem-danh/", organizer_check_in.check_in, name="organizer-check-in"),
+    path(
+        "to-chuc/<slug:slug>/diem-danh/so-lieu.json",
+        organizer_check_in.check_in_counts_json,
+        name="organizer-check-in-counts",
     ),
     # The conference's outbox: notices, their delivery log, approve, cancel and resend.
     path("to-chuc/<slug:slug>/thong-bao/", organizer_outbox.outbox, name="outbox"),

@@ -19,13 +19,14 @@ from conferences.models import (
     ReviewCriterion,
     Room,
 )
+from conferences.services.check_in import registration_check_in
 from conferences.services.conferences import (
     conference_create,
     conference_publish,
     conference_update,
     conference_validate,
 )
-from conferences.services.invitations import invitee_check, registration_check_in
+from conferences.services.invitations import invitee_check
 from core.admin import FoldedSearchMixin, ReadOnlyAdmin
 from core.exceptions import ApplicationError
 
@@ -215,18 +216,21 @@ class RegistrationAdmin(ConferenceScopedAdminMixin, FoldedSearchMixin, admin.Mod
     folded_search_fields = ("person__search_name", "organization__search_name")
     autocomplete_fields = ("conference", "person", "organization", "invitation")
     ordering = ("conference", "person__sort_key")
-    readonly_fields = ("checked_in_at", "created_at", "updated_at")
+    readonly_fields = ("ticket_code", "checked_in_at", "checked_in_by", "created_at", "updated_at")
     actions = ["check_in"]
 
     @admin.action(description=_("Check in selected delegates"), permissions=["change"])
     def check_in(self, request, queryset):
-        registrations = list(queryset)
-        for registration in registrations:
-            registration_check_in(registration=registration)
+        arrived = 0
+        for registration in queryset:
+            try:
+                arrived += registration_check_in(registration=registration, user=request.user).first_time
+            except ApplicationError as exc:
+                self.message_user(request, exc.message, messages.WARNING)
         self.message_user(
             request,
-            ngettext("%(count)d delegate checked in.", "%(count)d delegates checked in.", len(registrations))
-            % {"count": len(registrations)},
+            ngettext("%(count)d delegate checked in.", "%(count)d delegates checked in.", arrived)
+            % {"count": arrived},
             messages.SUCCESS,
         )
 

@@ -6,6 +6,7 @@ from conferences.api.views import (
     agenda_items,
     awards,
     certificates,
+    check_in,
     invitations,
     jobs,
     notifications,
@@ -53,6 +54,13 @@ urlpatterns = [
         name="call-for-papers",
     ),
     path("auth/token/", TokenView.as_view(), name="auth-token"),
+    # The door: desk apps check in by typed code or scanned link, and read the live counts.
+    path("conferences/<slug:conference_slug>/check-in/", check_in.CheckInView.as_view(), name="check-in"),
+    path(
+        "conferences/<slug:conference_slug>/check-in/counts/",
+        check_in.CheckInCountsView.as_view(),
+        name="check-in-counts",
+    ),
     path(
         "conferences/<slug:conference_slug>/invitations/<int:pk>/letter.pdf",
         invitations.invitation_letter_view,

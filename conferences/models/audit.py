@@ -25,6 +25,7 @@ class AuditEntry(CreatedModel):
         CERTIFICATES_GENERATED = "certificates.generated", _("Certificates generated")
         CERTIFICATE_REVOKED = "certificate.revoked", _("Certificate revoked")
         CERTIFICATE_REISSUED = "certificate.reissued", _("Certificate reissued")
+        REGISTRATION_CHECKED_IN = "registration.checked_in", _("Checked in at the door")
 
     conference = models.ForeignKey(
         "conferences.Conference",

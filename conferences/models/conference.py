@@ -15,11 +15,12 @@ from core.models import CreatedModel, TimestampedModel
 RESERVED_SLUGS = frozenset(
     {
         "admin", "api", "ban", "cai-dat", "chuong-trinh", "chuyen", "co-quan", "cong-bo", "dai-bieu",
-        "dang-nhap", "danh-sach", "dien-tu-tham-luan", "doi-gio", "giay-moi", "gui", "gui-da-chon", "gui-lai",
-        "hoi-nghi", "i18n", "khen-thuong", "kich-ban", "le-trao-thuong", "lich-su", "loi-moi", "man-hinh",
-        "media", "moi", "moi-hang-loat", "ngon-ngu", "nhac", "nhan-ban", "nhap", "phan-bien", "phan-cong",
-        "quyet-dinh", "rut", "sap-xep", "static", "sua", "tep", "tham-luan", "them", "thong-bao", "thu-hoi",
-        "thu-tu", "to-chuc", "tra-loi", "tra-loi-thay", "trang-thai", "xac-minh", "xac-nhan", "xem-truoc",
+        "dang-nhap", "danh-sach", "diem-danh", "dien-tu-tham-luan", "doi-gio", "giay-moi", "gui",
+        "gui-da-chon", "gui-lai", "hoi-nghi", "i18n", "khen-thuong", "kich-ban", "le-trao-thuong", "lich-su",
+        "loi-moi", "man-hinh", "media", "moi", "moi-hang-loat", "ngon-ngu", "nhac", "nhan-ban", "nhap",
+        "phan-bien", "phan-cong", "quyet-dinh", "rut", "sap-xep", "static", "sua", "tep", "tham-luan", "them",
+        "thong-bao", "thu-hoi", "thu-tu", "to-chuc", "tra-loi", "tra-loi-thay", "trang-thai", "xac-minh",
+        "xac-nhan", "xem-truoc",
         "xoa", "xu-ly", "xung-dot",
     }
 )  # fmt: skip

@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.fields import NFCCharField
 from core.models import TimestampedModel
+from core.ticket_codes import ticket_code_new
 
 
 class Registration(TimestampedModel):
@@ -72,6 +73,10 @@ class Registration(TimestampedModel):
         blank=True,
         related_name="+",
     )
+    # Typed at the door from the e-ticket (core.ticket_codes): random, with a check character,
+    # unique within the conference. Stored rather than derived from the id with the secret key,
+    # so printed tickets survive a key rotation and a code stays seven characters long.
+    ticket_code = models.CharField(_("ticket code"), max_length=7, default=ticket_code_new, editable=False)
     # The delegate's personal page (agenda, check-in QR code, certificate) is opened by this token.
     token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
 
@@ -81,6 +86,9 @@ class Registration(TimestampedModel):
         verbose_name_plural = _("registrations")
         constraints = [
             models.UniqueConstraint(fields=["conference", "person"], name="registration_unique_person"),
+            models.UniqueConstraint(
+                fields=["conference", "ticket_code"], name="registration_unique_ticket_code"
+            ),
         ]
         indexes = [models.Index(fields=["conference", "status"])]
 

@@ -190,17 +190,3 @@ def registration_cancel(*, registration: Registration) -> Registration:
     )
     registration.refresh_from_db()
     return registration
-
-
-def registration_check_in(*, registration: Registration) -> Registration:
-    """Mark arrival once; scanning the same code again keeps the first time."""
-    if registration.status == Registration.Status.CANCELLED:
-        raise ApplicationError(
-            _("This registration was cancelled."), extra={"code": "registration_cancelled"}
-        )
-    now = timezone.now()
-    Registration.objects.filter(
-        pk=registration.pk, status=Registration.Status.CONFIRMED, checked_in_at__isnull=True
-    ).update(checked_in_at=now, updated_at=now)
-    registration.refresh_from_db()
-    return registration

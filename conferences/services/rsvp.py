@@ -7,6 +7,7 @@ first, by every path that registers someone.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -26,6 +27,7 @@ from conferences.services.organizations import person_create
 from core.exceptions import ApplicationError
 from core.text import nfc
 from core.tokens import derived_token, token_new
+from notifications.services import Attachment
 
 
 @dataclass(frozen=True)
@@ -284,19 +286,53 @@ def rsvp_submit(
 
 
 def _confirm(registration: Registration) -> None:
-    """Give the new delegate a personal link and write their confirmation to the outbox."""
-    token, token_hash = token_new()
+    """Give the new delegate a personal link; their confirmation is written by a task after commit.
+
+    The confirmation carries the e-ticket PDF, rendered by the task, never under
+    this transaction's locks. Its link is derived from the stored hash
+    (delegate_notice_url), so no token travels through the broker.
+    """
+    _token, token_hash = token_new()
     registration.token_hash = token_hash
     registration.save(update_fields=["token_hash", "updated_at"])
-    conference_notify(
+    transaction.on_commit(functools.partial(_send_confirmation, registration.pk, token_hash))
+
+
+def _send_confirmation(registration_id: int, token_hash: str) -> None:
+    from conferences.tasks import send_registration_confirmation
+
+    send_registration_confirmation.delay(registration_id, token_hash)
+
+
+def registration_confirmation_send(*, registration_id: int, token_hash: str) -> int:
+    """Write a delegate's confirmation with the e-ticket attached; the number of notices written.
+
+    Safe to run twice (the idempotency key). Nothing is written for a
+    registration that is gone, cancelled or whose link was replaced since:
+    the link this confirmation would carry no longer opens anything.
+    """
+    from conferences.documents.e_ticket import e_ticket_filename, render_e_ticket
+
+    registration = (
+        Registration.objects.select_related("conference__host", "person", "organization")
+        .filter(pk=registration_id, status=Registration.Status.CONFIRMED, token_hash=token_hash)
+        .first()
+    )
+    if registration is None:
+        return 0
+    url = delegate_notice_url(registration)
+    ticket = Attachment(
+        filename=e_ticket_filename(registration),
+        content=render_e_ticket(registration, delegate_url=url),
+        content_type="application/pdf",
+    )
+    rows = conference_notify(
         conference=registration.conference,
         recipients=[person_recipient(registration.person)],
         kind=NoticeKind.REGISTRATION_CONFIRMATION,
-        context={
-            "registration": registration,
-            "conference": registration.conference,
-            "delegate_url": delegate_url(token),
-        },
+        context={"registration": registration, "conference": registration.conference, "delegate_url": url},
         idempotency_key=f"registration:{registration.pk}:confirmed:{token_hash[:12]}",
+        attachments=[ticket],
         hold=False,
     )
+    return len(rows)

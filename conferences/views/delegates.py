@@ -8,16 +8,15 @@ guessing is refused for a while (HTTP 429), whatever it asks for next.
 import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
+from conferences.documents.e_ticket import e_ticket_filename, render_e_ticket
 from conferences.exports.certificate_files import certificate_file_response
 from conferences.models import Conference, Invitation, Paper, Registration
 from conferences.selectors.agenda_versions import agenda_current_version
@@ -30,11 +29,12 @@ from conferences.selectors.invitations import (
     registration_get_by_token,
 )
 from conferences.selectors.papers import call_for_papers_get, call_state, papers_of_registration
-from conferences.services.invitations import registration_check_in
+from conferences.services.check_in import registration_check_in
 from conferences.services.papers import paper_submission_allowed
 from conferences.services.rsvp import delegate_url, rsvp_state
 from conferences.views.answer_form import answer_form, answer_record
 from conferences.views.links import opened_by_link
+from core.ticket_codes import ticket_code_display
 
 # The agency's answer ------------------------------------------------------------------------------------
 
@@ -97,20 +97,8 @@ def delegate_page(request, registration: Registration, token: str):
     if request.method == "POST":
         if not is_organizer:
             raise PermissionDenied(_("Only the conference's organizers can check delegates in."))
-        first_time = registration.checked_in_at is None
-        registration = registration_check_in(registration=registration)
-        arrival = date_format(timezone.localtime(registration.checked_in_at), "SHORT_DATETIME_FORMAT")
-        if first_time:
-            messages.success(
-                request,
-                _("%(name)s checked in at %(time)s.") % {"name": registration.display_name, "time": arrival},
-            )
-        else:
-            messages.info(
-                request,
-                _("%(name)s had already checked in at %(time)s; that time is kept.")
-                % {"name": registration.display_name, "time": arrival},
-            )
+        result = registration_check_in(registration=registration, user=request.user)
+        (messages.success if result.first_time else messages.info)(request, result.message)
         return redirect("conferences:delegate", token=token)
 
     certificates = certificate_list_for_registration(registration=registration)
@@ -129,6 +117,7 @@ def delegate_page(request, registration: Registration, token: str):
         "agenda_items": _published_items(conference),
         "certificates": certificates,
         "qr_svg": _check_in_qr(token),
+        "ticket_code": ticket_code_display(registration.ticket_code),
         "token": token,
         "is_organizer": is_organizer,
     }
@@ -144,6 +133,16 @@ def delegate_certificate(request, registration: Registration, token: str, serial
     if certificate is None:
         raise Http404
     return certificate_file_response(certificate)
+
+
+@require_safe
+@opened_by_link(registration_get_by_token)
+def delegate_e_ticket(request, registration: Registration, token: str):
+    """The e-ticket PDF; its QR code opens the page the delegate came from (the same link)."""
+    pdf = render_e_ticket(registration, delegate_url=delegate_url(token))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{e_ticket_filename(registration)}"'
+    return response
 
 
 def _published_items(conference: Conference) -> list[dict]:

@@ -12,7 +12,7 @@ from notifications.models import Notification
 from tests.factories import conference_build
 
 RSVP_LINK = re.compile(r"/tra-loi/([A-Za-z0-9_-]+)/")
-DELEGATE_LINK = re.compile(r"/dai-bieu/([A-Za-z0-9_-]+)/")
+DELEGATE_LINK = re.compile(r"/dai-bieu/([A-Za-z0-9_.-]+)/")
 
 # A month ahead, answers due in twenty days.
 CONFERENCE = {"days_ahead": 30, "deadline_in_days": 20}

@@ -897,16 +897,19 @@ def test_rsvp_shows_the_invitation_as_the_agency_sees_it(client, conference, inv
     }
 
 
-def test_rsvp_accept_registers_the_delegates_and_confirms_them(client, conference, invitation):
+def test_rsvp_accept_registers_the_delegates_and_confirms_them(
+    client, conference, invitation, run_commit_tasks
+):
     invitation.paper_requested = True
     invitation.save()
     token = sent_with_token(invitation)
 
-    response = client.post(
-        rsvp_url(token),
-        {"accept": True, "delegates": DELEGATES, "presenter_email": "HUNG@skhcn.quangninh.gov.vn"},
-        format="json",
-    )
+    with run_commit_tasks():
+        response = client.post(
+            rsvp_url(token),
+            {"accept": True, "delegates": DELEGATES, "presenter_email": "HUNG@skhcn.quangninh.gov.vn"},
+            format="json",
+        )
 
     assert response.status_code == 200, response.content
     body = response.json()
@@ -1234,7 +1237,7 @@ def test_registration_detail_shows_the_person_and_agency(as_organizer, conferenc
     assert body["checked_in_at"] is None
 
 
-def test_registration_check_in_keeps_the_first_time(as_organizer, conference):
+def test_registration_check_in_keeps_the_first_time(as_organizer, organizer, conference):
     registration = RegistrationFactory(conference=conference)
 
     first = as_organizer.post(registrations_url(conference, f"{registration.pk}/check-in/"))
@@ -1246,7 +1249,14 @@ def test_registration_check_in_keeps_the_first_time(as_organizer, conference):
     assert arrived is not None
     registration.refresh_from_db()
     assert registration.checked_in_at == arrived
+    assert registration.checked_in_by == organizer
+    assert (first.json()["first_time"], second.json()["first_time"]) == (True, False)
     assert datetime.datetime.fromisoformat(second.json()["checked_in_at"]) == arrived
+    assert second.json()["checked_in_by"] == organizer.get_username()
+    assert second.json()["message"] == (
+        f"{registration.display_name} was already checked in at "
+        f"{timezone.localtime(arrived):%H:%M} by {organizer.get_username()}."
+    )
 
 
 def test_registration_check_in_refuses_a_cancelled_registration(as_organizer, conference):
@@ -1254,7 +1264,9 @@ def test_registration_check_in_refuses_a_cancelled_registration(as_organizer, co
 
     response = as_organizer.post(registrations_url(conference, f"{registration.pk}/check-in/"))
 
-    body = assert_error(response, 400, "This registration was cancelled.")
+    body = assert_error(
+        response, 400, f"{registration.display_name}'s registration was cancelled: no check-in."
+    )
     assert body["extra"] == {"code": "registration_cancelled"}
     registration.refresh_from_db()
     assert registration.checked_in_at is None

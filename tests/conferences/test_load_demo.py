@@ -276,22 +276,22 @@ def test_load_demo_writes_notices_to_delegates_one_sent_at_once_one_held(django_
         Notification.objects.filter(kind="announcement", state=Notification.State.PENDING).count()
         == delegates
     )
-    # The answers are recorded by rsvp_submit, so each delegate also has the confirmation with
-    # their personal link, sent at once.
+    # The answers are recorded by rsvp_submit, so each delegate also gets the confirmation with
+    # their personal link and e-ticket: written by one task per delegate after the load commits.
+    from conferences.services.rsvp import _send_confirmation
     from conferences.tasks import prepare_agenda_version, write_paper_decision_notices
     from notifications.tasks import deliver_notifications
 
+    confirming = [c for c in callbacks if c.func is _send_confirmation]
+    assert len(confirming) == delegates
+    assert not Notification.objects.filter(kind="registration_confirmation").exists()
     pending = Notification.objects.filter(state=Notification.State.PENDING)
-    confirmations = {
-        str(pk) for pk in pending.filter(kind="registration_confirmation").values_list("pk", flat=True)
-    }
     announcement = {str(pk) for pk in pending.filter(kind="announcement").values_list("pk", flat=True)}
-    assert len(confirmations) == delegates
     # Delivery of what is not held is queued when the load commits, the announcement in batches of
     # 100; the published agenda's exports are left to one worker task.
     deliveries = [c for c in callbacks if c.func == deliver_notifications.delay]
     queued = [set(c.args[0]) for c in deliveries]
-    assert set().union(*queued) == confirmations | announcement
+    assert set().union(*queued) == announcement
     assert len([batch for batch in queued if batch <= announcement]) == -(-delegates // 100)
     assert sum(1 for c in callbacks if c.func == prepare_agenda_version.delay) == 1
     # The papers' decisions send one task that writes their held letters.
@@ -301,7 +301,7 @@ def test_load_demo_writes_notices_to_delegates_one_sent_at_once_one_held(django_
 
     received = [c for c in callbacks if c.func is _send_received]
     assert len(received) == 5
-    assert len(callbacks) == len(deliveries) + 2 + len(received)
+    assert len(callbacks) == len(deliveries) + 2 + len(received) + len(confirming)
     with django_capture_on_commit_callbacks() as again:
         load_demo()
     assert again == []

@@ -676,18 +676,21 @@ def test_rsvp_does_not_claim_a_person_of_no_agency(conference):
     assert Registration.objects.get(invitation=invitation).display_phone == "0900"
 
 
-def test_rsvp_answering_again_corrects_the_named_details_without_a_second_confirmation(conference):
+def test_rsvp_answering_again_corrects_the_named_details_without_a_second_confirmation(
+    conference, run_commit_tasks
+):
     invitation = make_invitation(conference)
     first = [DelegateInput(full_name="Phạm Văn An", email="an@so.gov.vn", phone="0911")]
-    rsvp_submit(invitation=invitation, accept=True, delegates=first)
+    with run_commit_tasks():
+        rsvp_submit(invitation=invitation, accept=True, delegates=first)
 
-    rsvp_submit(invitation=invitation, accept=True, delegates=first)  # the same answer again
-    assert not AuditEntry.objects.exists()
-    rsvp_submit(
-        invitation=invitation,
-        accept=True,
-        delegates=[DelegateInput(full_name="Phạm Văn An", email="an@so.gov.vn", phone="0922")],
-    )
+        rsvp_submit(invitation=invitation, accept=True, delegates=first)  # the same answer again
+        assert not AuditEntry.objects.exists()
+        rsvp_submit(
+            invitation=invitation,
+            accept=True,
+            delegates=[DelegateInput(full_name="Phạm Văn An", email="an@so.gov.vn", phone="0922")],
+        )
 
     registration = Registration.objects.get(invitation=invitation)
     assert (registration.status, registration.phone, registration.person.phone) == (

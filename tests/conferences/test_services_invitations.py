@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from conferences.models import Invitation, Registration
 from conferences.services.invitations import (
     invitation_create,
-    registration_check_in,
     registration_create,
 )
 from conferences.services.rsvp import DelegateInput, rsvp_submit
@@ -153,13 +152,3 @@ def test_a_person_registers_once_per_conference():
         registration_create(conference=registration.conference, person=registration.person)
 
     assert Registration.objects.count() == 1
-
-
-def test_registration_check_in_keeps_the_first_arrival_time():
-    registration = RegistrationFactory()
-    first = registration_check_in(registration=registration).checked_in_at
-
-    second = registration_check_in(registration=registration).checked_in_at
-
-    assert first is not None
-    assert second == first

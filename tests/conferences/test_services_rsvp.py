@@ -32,11 +32,12 @@ def conference_kwargs():
 # rsvp_submit ----------------------------------------------------------------------------------------
 
 
-def test_rsvp_accept_registers_the_delegates_and_sends_each_a_personal_link(conference):
+def test_rsvp_accept_registers_the_delegates_and_sends_each_a_personal_link(conference, run_commit_tasks):
     invitation = make_invitation(conference, delegate_quota=2)
     invitation_send(invitation=invitation)
 
-    rsvp_submit(invitation=invitation, accept=True, delegates=delegates("an@so.gov.vn", "binh@so.gov.vn"))
+    with run_commit_tasks():
+        rsvp_submit(invitation=invitation, accept=True, delegates=delegates("an@so.gov.vn", "binh@so.gov.vn"))
 
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.ACCEPTED
@@ -51,6 +52,10 @@ def test_rsvp_accept_registers_the_delegates_and_sends_each_a_personal_link(conf
     for notice in confirmations:
         registration = registration_get_by_token(token=DELEGATE_LINK.search(notice.body_text).group(1))
         assert registration.person.email == notice.recipient_address
+        # The e-ticket rides along: one PDF named after the registration's ticket code.
+        assert [a.filename for a in notice.attachments.all()] == [
+            f"ve-{conference.slug}-{registration.ticket_code}.pdf"
+        ]
 
 
 def test_rsvp_answer_cancels_the_waiting_reminders(conference, send):
@@ -83,12 +88,16 @@ def test_rsvp_decline_cancels_the_delegates(conference):
     }
 
 
-def test_rsvp_replaces_a_delegate_and_keeps_the_others(conference):
+def test_rsvp_replaces_a_delegate_and_keeps_the_others(conference, run_commit_tasks):
     invitation = make_invitation(conference, delegate_quota=2)
-    rsvp_submit(invitation=invitation, accept=True, delegates=delegates("an@so.gov.vn", "binh@so.gov.vn"))
+    with run_commit_tasks():
+        rsvp_submit(invitation=invitation, accept=True, delegates=delegates("an@so.gov.vn", "binh@so.gov.vn"))
     kept = Registration.objects.get(person__email="binh@so.gov.vn")
 
-    rsvp_submit(invitation=invitation, accept=True, delegates=delegates("binh@so.gov.vn", "chi@so.gov.vn"))
+    with run_commit_tasks():
+        rsvp_submit(
+            invitation=invitation, accept=True, delegates=delegates("binh@so.gov.vn", "chi@so.gov.vn")
+        )
 
     rows = dict(Registration.objects.filter(invitation=invitation).values_list("person__email", "status"))
     assert rows == {"an@so.gov.vn": "cancelled", "binh@so.gov.vn": "confirmed", "chi@so.gov.vn": "confirmed"}

@@ -106,7 +106,7 @@ def test_agency_answers_from_the_email_link_in_a_browser(live_server, settings, 
     confirmation = Notification.objects.get(
         kind="registration_confirmation", recipient_address="khai@skhcn.quangninh.gov.vn"
     )
-    delegate_link = re.search(r"https?://\S+/dai-bieu/[\w-]+/", confirmation.body_text)[0]
+    delegate_link = re.search(r"https?://\S+/dai-bieu/[\w.-]+/", confirmation.body_text)[0]
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright, chromium_path)
         try:

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 
 from conferences.api.filters import InvitationFilter, RegistrationFilter
 from conferences.api.permissions import OrganizedConferenceMixin
+from conferences.api.serializers.check_in import CheckInResultSerializer
 from conferences.api.serializers.invitations import (
     InvitationBulkCreateResultSerializer,
     InvitationBulkCreateSerializer,
@@ -38,10 +39,12 @@ from conferences.api.serializers.invitations import (
     RsvpAnswerSerializer,
     invitation_counts_data,
 )
+from conferences.api.views.check_in import RESULT_EXAMPLES
 from conferences.documents.invitation_letter import invitation_letter_filename, render_invitation_letter
 from conferences.models import Invitation, Registration
 from conferences.selectors.invitations import invitation_counts, invitation_list
 from conferences.selectors.organizations import organization_search
+from conferences.services.check_in import registration_check_in
 from conferences.services.invitation_sending import (
     invitation_remind,
     invitation_revoke,
@@ -54,7 +57,6 @@ from conferences.services.invitations import (
     invitation_delete,
     invitation_update,
     registration_cancel,
-    registration_check_in,
 )
 from core.api import ERRORS, JSON_ERRORS
 from core.renderers import FileEndpointMixin, PdfRenderer
@@ -326,12 +328,19 @@ class RegistrationViewSet(
 
     @extend_schema(
         summary=gettext_lazy("Record a delegate's arrival (the first time stays)"),
+        description=gettext_lazy(
+            "Permissions: the conference's organizers (or a superuser). A second call answers "
+            "first_time false with the first time and who recorded it; a cancelled registration is "
+            "refused (HTTP 400, extra.code registration_cancelled); another conference's is a 404."
+        ),
         request=None,
-        responses={200: RegistrationSerializer, **ERRORS},
+        responses={200: CheckInResultSerializer, **ERRORS},
+        examples=RESULT_EXAMPLES,
     )
     @action(detail=True, methods=["post"], url_path="check-in", url_name="check-in")
     def check_in(self, request, conference_slug=None, pk=None):
-        return self._read(registration_check_in(registration=self.get_object()))
+        result = registration_check_in(registration=self.get_object(), user=request.user)
+        return Response(CheckInResultSerializer(result).data)
 
     @extend_schema(
         summary=gettext_lazy("Cancel a registration"),
