@@ -30,6 +30,7 @@ from conferences.models import (
     AgendaItem,
     Award,
     AwardCategory,
+    Certificate,
     Conference,
     ConferenceRole,
     Invitation,
@@ -44,6 +45,9 @@ from conferences.services.agenda import agenda_item_create
 from conferences.services.agenda_publishing import agenda_publish
 from conferences.services.awards import award_create, award_decision_create
 from conferences.services.call_for_papers import call_for_papers_update
+from conferences.services.ceremony import ceremony_advance, ceremony_batches_set
+from conferences.services.certificate_generation import certificates_generate
+from conferences.services.check_in import registration_check_in
 from conferences.services.common import validated_save
 from conferences.services.conferences import conference_create, conference_publish, conference_role_grant
 from conferences.services.invitations import invitation_create
@@ -307,6 +311,15 @@ class _ConferenceBuilder:
         self.agenda(conference)
         agenda_publish(conference=conference, actor=organizer)
         self.awards(conference)
+        self.ceremony(conference)
+        # The first batch is on stage, so the stage screen shows it after `make demo`.
+        ceremony_advance(conference=conference, user=organizer, direction=1)
+        self.door(conference, organizer)
+        certificates_generate(
+            conference=conference,
+            kinds=[Certificate.Kind.ATTENDANCE, Certificate.Kind.SPEAKER, Certificate.Kind.AWARD],
+            user=organizer,
+        )
         self.backdate(conference)
         return conference
 
@@ -533,6 +546,33 @@ class _ConferenceBuilder:
                 **recipient,
             )
 
+    def ceremony(self, conference: Conference) -> None:
+        awards = list(Award.objects.filter(decision__conference=conference).order_by("ceremony_order"))
+        ceremony_batches_set(
+            conference=conference,
+            batches=[
+                {
+                    "title": spec["title"],
+                    "presenter": spec["presenter"],
+                    "award_ids": [awards[n - 1].pk for n in spec["awards"]],
+                }
+                for spec in self.scenario["ceremony"]
+            ],
+        )
+
+    def door(self, conference: Conference, organizer) -> None:
+        """Check the delegates in as they arrive, through the one check-in rule; a few stay away."""
+        spec = self.scenario["check_in"]
+        arrival = self.local(spec["first_at"])
+        registrations = Registration.objects.filter(
+            conference=conference, status=Registration.Status.CONFIRMED
+        ).order_by("pk")
+        for index, registration in enumerate(registrations):
+            if index % spec["absent_every"] == spec["absent_every"] - 1:
+                continue
+            registration_check_in(registration=registration, user=organizer, now=arrival)
+            arrival += datetime.timedelta(seconds=spec["seconds_apart"])
+
     def notices(self, conference: Conference) -> None:
         """Write the scenario's notices to every registered delegate, through the outbox."""
         delegates = [
@@ -557,5 +597,8 @@ class _ConferenceBuilder:
         Paper.objects.filter(conference=conference).update(
             submitted_at=self.local(timeline["papers_submitted_at"]),
             decided_at=self.local(timeline["papers_decided_at"]),
+        )
+        Certificate.objects.filter(conference=conference).update(
+            issued_at=self.local(self.scenario["check_in"]["certificates_issued_at"])
         )
         conference.refresh_from_db()

@@ -16,6 +16,7 @@ A person or award that ever had a certificate of the kind, even a revoked one, g
 none from generation: revocation is deliberate, and certificate_reissue replaces one.
 """
 
+import functools
 import logging
 
 from django.conf import settings
@@ -209,7 +210,7 @@ def certificates_generate(*, conference: Conference, kinds: list[str], user) -> 
         if not pending:
             job_finish(job_id=job.pk, result=_result(job.pk, conference=locked))
         else:
-            transaction.on_commit(lambda: _dispatch(job.pk, pending))
+            transaction.on_commit(functools.partial(_dispatch, job.pk, pending))
     job.refresh_from_db()
     return job
 

@@ -10,6 +10,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from conferences import demo
 from conferences.models import (
@@ -301,7 +302,40 @@ def test_load_demo_writes_notices_to_delegates_one_sent_at_once_one_held(django_
 
     received = [c for c in callbacks if c.func is _send_received]
     assert len(received) == 5
-    assert len(callbacks) == len(deliveries) + 2 + len(received) + len(confirming)
+    # The certificates of the day: one dispatch of the job's chunks to the workers.
+    from conferences.services.certificate_generation import _dispatch
+
+    assert sum(1 for c in callbacks if getattr(c, "func", None) is _dispatch) == 1
+    assert len(callbacks) == len(deliveries) + 3 + len(received) + len(confirming)
     with django_capture_on_commit_callbacks() as again:
         load_demo()
     assert again == []
+
+
+@pytest.mark.django_db
+def test_load_demo_runs_the_day_ceremony_door_and_certificates(django_capture_on_commit_callbacks, client):
+    from conferences.models import CeremonyState, Certificate, Job
+
+    with django_capture_on_commit_callbacks(execute=True):
+        load_demo()
+    conference = Conference.objects.get()
+    confirmed = Registration.objects.filter(conference=conference, status=Registration.Status.CONFIRMED)
+    arrived = confirmed.filter(checked_in_at__isnull=False)
+
+    state = CeremonyState.objects.select_related("current_batch").get(conference=conference)
+    assert (state.current_batch.position, state.current_batch.awards.count()) == (1, 3)
+    # Every seventh delegate stays away; the others were checked in by the organizer from 07:15.
+    assert arrived.count() == confirmed.count() - confirmed.count() // 7
+    first = timezone.localtime(arrived.order_by("checked_in_at").first().checked_in_at, HANOI)
+    assert (first.date(), first.hour, first.minute) == (datetime.date(2021, 4, 9), 7, 15)
+    assert set(arrived.values_list("checked_in_by__username", flat=True)) == {"bantochuc"}
+    # The certificates of the day, rendered by the job's chunks: one file each.
+    certificates = Certificate.objects.filter(conference=conference)
+    counts = {kind: certificates.filter(kind=kind).count() for kind in Certificate.Kind.values}
+    assert counts == {"attendance": arrived.count(), "speaker": 5, "award": 4}
+    assert not certificates.filter(file="").exists()
+    job = Job.objects.get(conference=conference)
+    assert (job.status, job.done, job.total) == (Job.Status.DONE, certificates.count(), certificates.count())
+    award = certificates.filter(kind="award").order_by("serial").first()
+    page = client.get(award.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200 and award.recipient_name in page.content.decode()
