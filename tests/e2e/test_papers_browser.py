@@ -110,7 +110,7 @@ def test_delegate_sends_a_paper_with_a_file_from_the_email_link_and_changes_it(
     confirmation = Notification.objects.get(
         kind="registration_confirmation", recipient_address="khai@skhcn.quangninh.gov.vn"
     )
-    link = re.search(r"https?://\S+/dai-bieu/[\w-]+/", confirmation.body_text)[0]
+    link = re.search(r"https?://\S+/dai-bieu/[\w.-]+/", confirmation.body_text)[0]
     assert link.startswith(live_server.url)
     pdf = paper_files.valid_pdf(text="Tham luan Quang Ninh", author="Sở KH&CN Quảng Ninh")
     pdf_path = tmp_path / "tham-luan-quang-ninh.pdf"
