@@ -26,6 +26,12 @@ def _fresh_guess_budget():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _english(client):
+    """Messages are asserted in English; the API answers in the language asked for."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 def url(conference, rest: str = "") -> str:
     return f"/api/v1/conferences/{conference.slug}/certificates/{rest}"
 
