@@ -135,7 +135,7 @@ def test_decision_document_pdf_and_another_conference_decision_is_404(api, confe
     other_decision, _other_awards = model_decision(other)
 
     pdf = api.get(f"{BASE}/award-decisions/{decision.pk}/document.pdf")
-    foreign = api.get(f"{BASE}/award-decisions/{other_decision.pk}/document.pdf")
+    foreign = api.get(f"{BASE}/award-decisions/{other_decision.pk}/document.pdf", HTTP_ACCEPT_LANGUAGE="en")
 
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert pdf["Content-Disposition"] == 'inline; filename="quyet-dinh-01-2021.pdf"'
