@@ -6,6 +6,7 @@ download built on it can leak them.
 """
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Prefetch
@@ -23,7 +24,7 @@ from conferences.models import (
     ReviewerConflict,
     ReviewerInvitation,
 )
-from conferences.selectors.review_stats import PaperReviewStats, paper_review_stats
+from conferences.selectors.review_stats import NO_FIGURES, review_figures
 from core.text import fold
 
 NOT_STARTED = "not_started"
@@ -123,8 +124,7 @@ def _paper_seen(paper: Paper, *, blind: bool) -> ReviewerPaper:
     return ReviewerPaper(**seen)
 
 
-@dataclass(frozen=True)
-class ReviewerAssignmentRow:
+class ReviewerAssignmentRow(NamedTuple):
     paper_id: int
     title: str
     topic: str
@@ -135,26 +135,27 @@ class ReviewerAssignmentRow:
 
 def reviewer_assignment_rows(*, conference: Conference, reviewer) -> list[ReviewerAssignmentRow]:
     """The reviewer's assigned papers with how far their review is: two queries whatever the number."""
-    assignments = (
+    assigned = (
         ReviewAssignment.objects.filter(paper__conference=conference, reviewer=reviewer)
-        .select_related("paper__topic")
         .order_by("paper_id")
+        .values_list("paper_id", "paper__title", "paper__topic__label", "paper__status")
     )
     states = dict(
         Review.objects.filter(paper__conference=conference, reviewer=reviewer).values_list(
             "paper_id", "status"
         )
     )
+    labels = {value: str(label) for value, label in Paper.Status.choices}
     return [
         ReviewerAssignmentRow(
-            paper_id=a.paper_id,
-            title=a.paper.title,
-            topic=a.paper.topic.label if a.paper.topic else "",
-            paper_status=a.paper.status,
-            paper_status_label=a.paper.get_status_display(),
-            review_status=states.get(a.paper_id, NOT_STARTED),
+            paper_id,
+            title,
+            topic or "",
+            status,
+            labels.get(status, status),
+            states.get(paper_id, NOT_STARTED),
         )
-        for a in assignments
+        for paper_id, title, topic, status in assigned
     ]
 
 
@@ -241,22 +242,31 @@ def review_criteria(conference: Conference) -> list[ReviewCriterion]:
     return list(ReviewCriterion.objects.filter(conference=conference))
 
 
-@dataclass
-class RankingRow:
-    paper: Paper
-    stats: PaperReviewStats
+class RankingRow(NamedTuple):
+    """A paper of the ranking table with its figures: a plain tuple, a thousand are made per request."""
+
+    id: int
+    title: str
+    agency: str
+    agency_key: str  # the agency's folded name, for sorting and search
+    topic: str
+    status: str
+    assigned: int
+    done: int
+    mean: float | None
+    spread: float | None
+    disagreement: bool
+    recommendations: dict[str, int]
 
 
 SORTS = {
-    "id": lambda r: r.paper.pk,
-    "title": lambda r: fold(r.paper.title),
-    "agency": lambda r: (
-        r.paper.presenting_organization.search_name if r.paper.presenting_organization else ""
-    ),
-    "status": lambda r: r.paper.status,
-    "mean": lambda r: (r.stats.mean is not None, r.stats.mean or 0),
-    "spread": lambda r: (r.stats.spread is not None, r.stats.spread or 0),
-    "done": lambda r: (r.stats.done, r.stats.assigned),
+    "id": lambda r: r.id,
+    "title": lambda r: fold(r.title),
+    "agency": lambda r: r.agency_key,
+    "status": lambda r: r.status,
+    "mean": lambda r: (r.mean is not None, r.mean or 0),
+    "spread": lambda r: (r.spread is not None, r.spread or 0),
+    "done": lambda r: (r.done, r.assigned),
 }
 
 
@@ -319,32 +329,54 @@ def paper_ranking(
     """Every paper of the conference with its review figures, filtered and sorted; four or five queries.
 
     `margin` is the call's disagreement margin when the caller has read it already.
+    Papers are read as value tuples, not model instances: this runs on every
+    change of the review, over every paper of the conference.
     """
     if margin is None:
         margin = call_for_papers(conference).disagreement_margin
-    papers = Paper.objects.filter(conference=conference).select_related("presenting_organization", "topic")
+    papers = Paper.objects.filter(conference=conference)
     if status:
         papers = papers.filter(status=status)
     if topic:
         papers = papers.filter(topic_id=topic)
-    papers = list(papers.order_by("pk"))
+    papers = papers.order_by("pk").values_list(
+        "pk",
+        "title",
+        "presenting_organization__name",
+        "presenting_organization__search_name",
+        "topic__label",
+        "status",
+    )
     if q:
         needle = fold(q)
-        papers = [
-            p
-            for p in papers
-            if needle in fold(p.title)
-            or (p.presenting_organization and needle in p.presenting_organization.search_name)
-        ]
-    stats = paper_review_stats(conference_id=conference.pk, paper_ids=[p.pk for p in papers], margin=margin)
-    rows = [RankingRow(paper=p, stats=stats[p.pk]) for p in papers]
-    if disagreement:
-        rows = [r for r in rows if r.stats.disagreement]
-    if incomplete:
-        rows = [r for r in rows if r.stats.done < max(r.stats.assigned, 1)]
+        papers = [p for p in papers if needle in fold(p[1]) or (p[3] and needle in p[3])]
+    figures = review_figures(conference_id=conference.pk, margin=margin)
+    rows = []
+    append = rows.append
+    for pk, title, agency, agency_key, topic_label, paper_status in papers:
+        assigned, done, _scores, mean, spread, disagrees, recommendations = figures.get(pk, NO_FIGURES)
+        if disagreement and not disagrees:
+            continue
+        if incomplete and done >= max(assigned, 1):
+            continue
+        append(
+            RankingRow(
+                pk,
+                title,
+                agency or "",
+                agency_key or "",
+                topic_label or "",
+                paper_status,
+                assigned,
+                done,
+                mean,
+                spread,
+                disagrees,
+                recommendations,
+            )
+        )
     key = SORTS.get(sort.lstrip("-"), SORTS["mean"])
-    rows.sort(key=lambda r: r.paper.pk)
-    rows.sort(key=key, reverse=sort.startswith("-"))
+    rows.sort(key=key, reverse=sort.startswith("-"))  # stable: equal keys stay in the papers' order
     return rows
 
 

@@ -30,6 +30,7 @@ from conferences.selectors.paper_decisions import (
 )
 from conferences.services.audit import audit_record
 from conferences.services.notices import conference_notify, person_recipient
+from conferences.services.rsvp import delegate_notice_url
 from core.exceptions import ApplicationError
 from notifications.selectors import notifications_with_key_prefix
 from notifications.services import notification_cancel_waiting
@@ -201,27 +202,39 @@ def paper_decision_notices_write(*, paper_ids: Iterable[int]) -> int:
         recipients = _recipients(paper)
         if not recipients:
             continue
+        # Only the submitting delegate's letter carries their personal link (it can change the paper).
+        submitter_address = paper.registration.person.email.strip().lower() if paper.registration_id else ""
+        personal_url = delegate_notice_url(paper.registration) if paper.registration_id else ""
+        groups = [
+            ([r for r in recipients if r.address.strip().lower() == submitter_address], personal_url),
+            ([r for r in recipients if r.address.strip().lower() != submitter_address], ""),
+        ]
         with transaction.atomic():
             notification_cancel_waiting(key_prefix=paper_decision_prefix(paper.pk))
             call = getattr(paper.conference, "call_for_papers", None)
-            rows = conference_notify(
-                conference=paper.conference,
-                recipients=recipients,
-                kind=NoticeKind.PAPER_DECISION,
-                context={
-                    "conference": paper.conference,
-                    "paper": paper,
-                    "status": paper.status,
-                    "accepted": paper.status == Paper.Status.ACCEPTED,
-                    "revision_requested": paper.status == Paper.Status.REVISION_REQUESTED,
-                    "rejected": paper.status == Paper.Status.REJECTED,
-                    "revision_closes_at": call.revision_closes_at if call else None,
-                    "comments": _comments_to_authors(paper),
-                    "conference_url": settings.SITE_URL
-                    + reverse("conferences:detail", kwargs={"slug": paper.conference.slug}),
-                },
-                idempotency_key=key,
-            )
+            rows = []
+            for group, url in groups:
+                if not group:
+                    continue
+                rows += conference_notify(
+                    conference=paper.conference,
+                    recipients=group,
+                    kind=NoticeKind.PAPER_DECISION,
+                    context={
+                        "personal_url": url,
+                        "conference": paper.conference,
+                        "paper": paper,
+                        "status": paper.status,
+                        "accepted": paper.status == Paper.Status.ACCEPTED,
+                        "revision_requested": paper.status == Paper.Status.REVISION_REQUESTED,
+                        "rejected": paper.status == Paper.Status.REJECTED,
+                        "revision_closes_at": call.revision_closes_at if call else None,
+                        "comments": _comments_to_authors(paper),
+                        "conference_url": settings.SITE_URL
+                        + reverse("conferences:detail", kwargs={"slug": paper.conference.slug}),
+                    },
+                    idempotency_key=key,
+                )
         written += len(rows)
     return written
 

@@ -30,6 +30,7 @@ from conferences.services.notices import conference_notify, person_recipient
 
 # Decisions live in paper_decisions; callers that import them from here keep working.
 from conferences.services.paper_decisions import paper_decide, paper_decide_many  # noqa: F401
+from conferences.services.rsvp import delegate_notice_url
 from conferences.services.uploads import stored_files_removed_on_error, upload_inspect, upload_store
 from core.exceptions import ApplicationError
 from core.text import fold, nfc
@@ -237,23 +238,27 @@ def paper_received_notify(*, revision_id: int) -> int:
     presenter = PaperAuthor.objects.select_related("person").filter(paper=paper, is_presenter=True).first()
     if presenter is not None and presenter.person.email and presenter.person.email != people[0].email:
         people.append(presenter.person)
-    recipients = [person_recipient(person) for person in people if person.email]
-    if not recipients:
-        return 0
     conference = paper.conference
-    rows = conference_notify(
-        conference=conference,
-        recipients=recipients,
-        kind=NoticeKind.PAPER_RECEIVED,
-        context={
-            "conference": conference,
-            "paper": paper,
-            "revision": revision,
-            "conference_url": settings.SITE_URL + conference.get_absolute_url(),
-        },
-        idempotency_key=f"paper:{paper.pk}:received:{revision.number}",
-        hold=False,
-    )
+    personal_url = delegate_notice_url(paper.registration)
+    rows = []
+    # Only the submitter's confirmation carries their personal link: it can change the paper.
+    for index, person in enumerate(people):
+        if not person.email:
+            continue
+        rows += conference_notify(
+            conference=conference,
+            recipients=[person_recipient(person)],
+            kind=NoticeKind.PAPER_RECEIVED,
+            context={
+                "conference": conference,
+                "paper": paper,
+                "revision": revision,
+                "conference_url": settings.SITE_URL + conference.get_absolute_url(),
+                "personal_url": personal_url if index == 0 else "",
+            },
+            idempotency_key=f"paper:{paper.pk}:received:{revision.number}",
+            hold=False,
+        )
     return len(rows)
 
 

@@ -11,7 +11,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
@@ -25,7 +24,7 @@ from conferences.forms.reviews import (
     RankingFilterForm,
     ReviewerInviteForm,
 )
-from conferences.models import Organization, Paper, PaperRevision, Review, ReviewerInvitation
+from conferences.models import Organization, Paper, PaperRevision, ReviewerInvitation
 from conferences.selectors.review_stats import paper_review_stats
 from conferences.selectors.reviews import (
     call_for_papers,
@@ -52,6 +51,7 @@ from conferences.services.reviewers import (
     reviewer_remove,
 )
 from conferences.views.access import organized_conference
+from conferences.views.review_tables import ranking_rows_html
 from core.exceptions import ApplicationError
 from core.http import safe_next_url
 
@@ -252,75 +252,57 @@ def assignments_action(request, slug: str):
 RANKING_CACHE_SECONDS = 15 * 60
 
 
-def _ranking_lines(conference, rows) -> list[dict]:
-    """The rows as the template prints them: every label, link and figure made once here, not per cell."""
-    paper_url = reverse("conferences:organizer-paper", args=[conference.slug, 0])[: -len("0/")]
-    statuses = {value: str(label) for value, label in Paper.Status.choices}
-    recommendations = [(value, str(label)) for value, label in Review.Recommendation.choices]
-    separator = get_format("DECIMAL_SEPARATOR")
+def _ranking_key(kind: str, request, conference, stamp) -> str:
+    """A cache key over everything the fragment depends on, the filters as sent (not as cleaned)."""
+    sent = sorted((name, request.GET.getlist(name)) for name in RankingFilterForm.base_fields)
+    facts = (conference.pk, conference.slug, get_language(), bool(request.GET), sent, stamp)
+    return f"ranking-{kind}:" + hashlib.sha256(repr(facts).encode()).hexdigest()
 
-    def number(value) -> str:
-        return "–" if value is None else str(value).replace(".", separator)
 
-    lines = []
-    for row in rows:
-        paper, stats = row.paper, row.stats
-        counts = stats.recommendations
-        lines.append(
-            {
-                "id": paper.pk,
-                "url": f"{paper_url}{paper.pk}/",
-                "title": paper.title,
-                "agency": paper.presenting_organization.name if paper.presenting_organization else "",
-                "topic": paper.topic.label if paper.topic else "",
-                "status": paper.status,
-                "status_label": statuses.get(paper.status, paper.status),
-                "done": f"{stats.done}/{stats.assigned}",
-                "mean": number(stats.mean),
-                "spread": number(stats.spread),
-                "disagreement": stats.disagreement,
-                "recommendations": ", ".join(
-                    f"{label}: {counts[value]}" for value, label in recommendations if value in counts
-                ),
-            }
-        )
-    return lines
+def _ranking_table(request, conference, stamp) -> tuple[str, str]:
+    """The filter form's fields and the table's rows as HTML, for the request's filters and language.
+
+    The fields change only with the topics (stamp[4]), so they are cached apart too: a new review
+    rebuilds the rows, not the form.
+    """
+    form = RankingFilterForm(request.GET or None, conference=conference)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = paper_ranking(
+        conference=conference,
+        margin=stamp[-1],
+        status=filters.get("status", ""),
+        topic=filters["topic"].pk if filters.get("topic") else None,
+        disagreement=filters.get("disagreement", False),
+        incomplete=filters.get("incomplete", False),
+        q=filters.get("q", ""),
+        sort=filters.get("sort") or "-mean",
+    )
+    key = _ranking_key("filters", request, conference, stamp[4])
+    filters_html = cache.get(key)
+    if filters_html is None:
+        filters_html = render_to_string("conferences/organizer/_ranking_filters.html", {"form": form})
+        cache.set(key, filters_html, RANKING_CACHE_SECONDS)
+    return filters_html, ranking_rows_html(slug=conference.slug, rows=rows)
 
 
 @require_GET
 @login_required
 def ranking(request, slug: str):
     conference = organized_conference(request, slug, MANAGE_REVIEW)
-    form = RankingFilterForm(request.GET or None, conference=conference)
-    filters = form.cleaned_data if form.is_valid() else {}
-    query = {
-        "status": filters.get("status", ""),
-        "topic": filters["topic"].pk if filters.get("topic") else None,
-        "disagreement": filters.get("disagreement", False),
-        "incomplete": filters.get("incomplete", False),
-        "q": filters.get("q", ""),
-        "sort": filters.get("sort") or "-mean",
-    }
-    # The rendered rows are cached under everything they depend on; the stamp is read before the rows,
-    # so a change made meanwhile gives a new stamp (and new rows) on the next request. No CSRF token
-    # nor anything of the user is in the fragment: it is the same for every organizer.
+    # The filters and rows are cached under everything they depend on; the stamp is read before the
+    # rows, so a change made meanwhile gives a new stamp (and new rows) on the next request. No CSRF
+    # token nor anything of the user is in the fragments: they are the same for every organizer. A hit
+    # needs no form at all: the filters as sent are in the key.
     stamp = paper_ranking_stamp(conference=conference)
-    key = (
-        "ranking-rows:"
-        + hashlib.sha256(
-            repr((conference.pk, conference.slug, get_language(), sorted(query.items()), stamp)).encode()
-        ).hexdigest()
-    )
-    rows_html = cache.get(key)
-    if rows_html is None:
-        rows = paper_ranking(conference=conference, margin=stamp[-1], **query)
-        rows_html = render_to_string(
-            "conferences/organizer/_ranking_rows.html", {"rows": _ranking_lines(conference, rows)}
-        )
-        cache.set(key, rows_html, RANKING_CACHE_SECONDS)
+    key = _ranking_key("table", request, conference, stamp)
+    table = cache.get(key)
+    if table is None:
+        table = _ranking_table(request, conference, stamp)
+        cache.set(key, table, RANKING_CACHE_SECONDS)
+    filters_html, rows_html = table
     context = {
         "conference": conference,
-        "form": form,
+        "filters_html": mark_safe(filters_html),
         "rows_html": mark_safe(rows_html),
         "decisions": DECISIONS,
     }

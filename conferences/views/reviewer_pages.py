@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from conferences.forms.reviews import AcceptForm, ReviewForm
 from conferences.models import Conference, PaperRevision, Review
+from conferences.selectors.conferences import conference_ids_organized_by
 from conferences.selectors.reviews import (
     call_for_papers,
     paper_for_reviewer,
@@ -33,6 +34,7 @@ from conferences.services.reviewers import (
 )
 from conferences.services.reviews import review_save
 from conferences.views.links import guess_counted, guessing_blocked, link_invalid, too_many_guesses
+from conferences.views.review_tables import reviewer_rows_html
 from core.exceptions import ApplicationError
 
 SIGN_IN = reverse_lazy("conferences:sign-in")
@@ -40,12 +42,22 @@ reviewer_required = login_required(login_url=SIGN_IN)
 
 
 class SignInView(LoginView):
-    """The site's sign-in page; without a `next`, a reviewer lands on their papers."""
+    """The site's sign-in page; without a `next`, each lands where their work is.
+
+    A reviewer on their papers; an organizer of one conference on its page (its
+    organizer links), of several on the list of conferences.
+    """
 
     template_name = "conferences/reviewer/sign_in.html"
 
     def get_default_redirect_url(self):
-        return reverse("conferences:reviewer-home")
+        user = self.request.user
+        if reviewer_conferences(user=user).exists():
+            return reverse("conferences:reviewer-home")
+        organized = list(Conference.objects.filter(pk__in=conference_ids_organized_by(user=user))[:2])
+        if len(organized) == 1:
+            return organized[0].get_absolute_url()
+        return reverse("conferences:home")
 
 
 def _conference(request, slug: str) -> Conference:
@@ -69,7 +81,12 @@ def reviewer_home(request):
 def reviewer_papers(request, slug: str):
     conference = _conference(request, slug)
     rows = reviewer_assignment_rows(conference=conference, reviewer=request.user)
-    return render(request, "conferences/reviewer/papers.html", {"conference": conference, "rows": rows})
+    context = {
+        "conference": conference,
+        "rows": rows,
+        "rows_html": reviewer_rows_html(slug=conference.slug, rows=rows),
+    }
+    return render(request, "conferences/reviewer/papers.html", context)
 
 
 @reviewer_required

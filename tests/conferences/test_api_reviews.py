@@ -104,7 +104,10 @@ def test_a_reviewer_saves_then_submits_and_then_sees_the_others(conference, setu
 def test_a_reviewer_cannot_review_a_paper_not_assigned(conference, setup):
     other = paper_make(conference)
     response = _as(setup[1]).post(
-        f"/api/v1/conferences/{conference.slug}/papers/{other.pk}/reviews/", {"submit": False}, format="json"
+        f"/api/v1/conferences/{conference.slug}/papers/{other.pk}/reviews/",
+        {"submit": False},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
     )
 
     assert response.status_code == 400

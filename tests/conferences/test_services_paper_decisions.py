@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -6,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from conferences.models import AuditEntry, CallForPapers, Paper, PaperAuthor, PaperRevision, Review
+from conferences.selectors.invitations import registration_get_by_token
 from conferences.services.paper_decisions import (
     paper_decide,
     paper_decide_many,
@@ -15,6 +17,7 @@ from conferences.services.paper_decisions import (
 )
 from conferences.tasks import lock_revised_papers
 from core.exceptions import ApplicationError
+from core.tokens import token_new
 from notifications.models import Notification
 from notifications.services import notification_approve
 from tests.factories import PaperFactory, PersonFactory, RegistrationFactory, UserFactory
@@ -39,7 +42,7 @@ def paper_with_authors(conference, *, submitter_email=None, author_emails=None):
     if author_emails is None:
         author_emails = ("tg1@example.gov.vn",) if n == 0 else (f"tg1-{n}@example.gov.vn",)
     submitter = PersonFactory(email=submitter_email, full_name="Trần Thị Nộp")
-    registration = RegistrationFactory(conference=conference, person=submitter)
+    registration = RegistrationFactory(conference=conference, person=submitter, token_hash=token_new()[1])
     paper = PaperFactory(
         conference=conference, registration=registration, title="Kết quả áp dụng ISO tại Quảng Ninh"
     )
@@ -231,6 +234,15 @@ def test_decision_letters_are_held_with_comments_but_no_confidential_text(confer
     deadline = timezone.localtime(call.revision_closes_at).strftime("%H:%M %d/%m/%Y")
     assert deadline in body
     assert "Kết quả áp dụng ISO tại Quảng Ninh" in body
+    # The personal link (it can change the paper) is in the submitter's letter only, and opens their page.
+    link = derived_link(notices[0].body_text)
+    assert link and derived_link(notices[1].body_text) is None and "/dai-bieu/" not in notices[1].body_html
+    assert registration_get_by_token(token=link) == paper.registration
+
+
+def derived_link(text: str) -> str | None:
+    found = re.search(r"/dai-bieu/([\w.-]+)/", text)
+    return found[1] if found else None
 
 
 def test_a_new_decision_cancels_the_waiting_letter_of_the_previous_one(conference, run_commit_tasks):

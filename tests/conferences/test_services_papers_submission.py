@@ -1,6 +1,7 @@
 """A delegate's paper through their link: submit, edit (new revisions), withdraw, confirmation notice."""
 
 import datetime
+import re
 from pathlib import Path
 
 import pytest
@@ -416,3 +417,18 @@ def test_confirmation_is_written_once_per_revision_to_submitter_and_presenter(de
 
 def test_confirmation_task_returns_quietly_when_the_revision_is_gone():
     assert send_paper_received(987654) == 0
+
+
+def test_only_the_submitters_confirmation_carries_their_personal_link(delegate, run_commit_tasks, client):
+    presenter = AuthorInput(full_name="Ngô Thị Trình Bày", email="trinh-bay@so1.gov.vn")
+    with run_commit_tasks():
+        paper_submit(**submission(delegate, authors=[me(delegate), presenter], presenter_index=1))
+
+    mine = Notification.objects.get(kind="paper_received", recipient_address="dai-bieu-1@so1.gov.vn")
+    theirs = Notification.objects.get(kind="paper_received", recipient_address="trinh-bay@so1.gov.vn")
+    link = re.search(r"https?://\S+/dai-bieu/[\w.-]+/", mine.body_text)[0]
+    assert "/dai-bieu/" not in theirs.body_text and "/dai-bieu/" not in theirs.body_html
+    # The link opens the submitter's own page, with the paper on it.
+    page = client.get(link.split("://", 1)[1].split("/", 1)[1].join(["/", ""]))
+    assert page.status_code == 200
+    assert "Kết quả áp dụng TCVN ISO 9001" in page.content.decode()

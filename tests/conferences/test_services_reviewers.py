@@ -61,7 +61,8 @@ def test_reviewer_invite_stores_only_the_hash_and_mails_a_one_time_link(invite, 
     assert token not in invitation.token_hash and len(invitation.token_hash) == 64
     assert notice.kind == "reviewer_invitation"
     assert notice.state == Notification.State.PENDING
-    assert notice.subject == f"Invitation to review papers: {conference.title_vi}"
+    # Rendered in the invitee's language, Vietnamese by default.
+    assert notice.subject == f"Thư mời phản biện tham luận: {conference.title_vi}"
     assert f"/phan-bien/moi/{token}/" in notice.body_text
     assert invitation.expires_at - timezone.now() > datetime.timedelta(days=13)
 

@@ -13,7 +13,7 @@ from tests.conferences.review_helpers import (
     paper_make,
     reviewer_make,
 )
-from tests.factories import OrganizationFactory
+from tests.factories import ConferenceFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +44,30 @@ def test_the_reviewer_page_hides_authors_and_agency_in_blind_mode(client, confer
     assert page.status_code == 200
     assert paper.title in html and "Tóm tắt tham luận" in html
     assert AGENCY not in html and AUTHOR not in html
+
+
+def test_the_reviewer_and_organizer_pages_render_the_markdown_sanitised(
+    client, organizer_client, conference, reviewed
+):
+    paper, first, _second = reviewed
+    paper.abstract = "Tóm tắt **kết quả**."
+    paper.save(update_fields=["abstract"])
+    paper.current_revision.abstract = paper.abstract
+    paper.current_revision.body = "# Mở đầu\n\nNội dung <script>alert(1)</script>"
+    paper.current_revision.save(update_fields=["abstract", "body"])
+    Paper.objects.filter(pk=paper.pk).update(body=paper.current_revision.body)
+
+    # organizer_client is the same test client signed in as the organizer: it is asked first.
+    organizer_html = organizer_client.get(
+        reverse("conferences:organizer-paper", args=[conference.slug, paper.pk])
+    )
+    client.force_login(first)
+    reviewer_html = client.get(reverse("conferences:reviewer-paper", args=[conference.slug, paper.pk]))
+
+    reviewer_html, organizer_html = reviewer_html.content.decode(), organizer_html.content.decode()
+    assert "Tóm tắt <strong>kết quả</strong>." in reviewer_html and "**" not in reviewer_html
+    assert "<h2>Mở đầu</h2>" in reviewer_html and "<script>alert" not in reviewer_html
+    assert "Tóm tắt <strong>kết quả</strong>." in organizer_html
 
 
 def test_the_reviewer_page_shows_authors_when_the_review_is_not_blind(client, conference, reviewed):
@@ -147,6 +171,21 @@ def test_signing_in_lands_a_reviewer_on_their_papers(client, conference):
     assert client.get(response["Location"])["Location"] == reverse(
         "conferences:reviewer-papers", args=[conference.slug]
     )
+
+
+def test_signing_in_lands_an_organizer_on_their_conference_or_the_list(client, conference, organizer):
+    organizer.set_password("mat-khau-ban-to-chuc-2021")
+    organizer.save()
+    credentials = {"username": organizer.username, "password": "mat-khau-ban-to-chuc-2021"}
+
+    response = client.post(reverse("conferences:sign-in"), credentials)
+
+    assert response["Location"] == conference.get_absolute_url()
+    client.logout()
+    ConferenceRole.objects.create(
+        conference=ConferenceFactory(), user=organizer, role=ConferenceRole.Role.ORGANIZER
+    )
+    assert client.post(reverse("conferences:sign-in"), credentials)["Location"] == reverse("conferences:home")
 
 
 def test_the_accept_page_makes_an_account_and_signs_it_in(client, conference, organizer, run_commit_tasks):

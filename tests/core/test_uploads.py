@@ -25,7 +25,7 @@ def file_of(size: int) -> SimpleUploadedFile:
 
 
 def test_a_body_over_the_limit_stops_at_the_first_chunk_past_it(client):
-    response = client.post("/plain/", {"title": "Tham luận", "file": file_of(BIG)})
+    response = client.post("/plain/", {"title": "Tham luận", "file": file_of(BIG)}, HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 200
     report = response.json()
@@ -49,7 +49,9 @@ def test_a_file_within_the_limit_is_handed_to_the_view(client):
 
 
 def test_the_limit_counts_all_files_of_the_request(client):
-    response = client.post("/plain/", {"a": file_of(LIMIT // 2 + 1), "b": file_of(LIMIT // 2 + 1)})
+    response = client.post(
+        "/plain/", {"a": file_of(LIMIT // 2 + 1), "b": file_of(LIMIT // 2 + 1)}, HTTP_ACCEPT_LANGUAGE="en"
+    )
 
     assert response.json()["refusal"] == "The file is larger than the limit of 0.1 MB."
 
