@@ -247,14 +247,19 @@ def test_split_files_name_only_their_own_holder(conference, agency, award_certif
                     assert other.split()[-1].encode(encoding) not in data
 
 
-def test_split_files_carry_no_image_resources(conference, agency, award_certificate):
+def test_split_files_carry_only_the_image_of_their_own_qr_code(conference, agency, award_certificate):
     files = rendered([attend(conference, agency, name) for name in DELEGATES] + [award_certificate])
 
+    images = []
     for data in files:
-        resources = PdfReader(io.BytesIO(data)).pages[0]["/Resources"].get_object()
-        # The QR code and the emblem are vector paths in the page's own content: no image to share.
-        assert len(resources.get("/XObject", {})) == 0
-        assert b"/Subtype /Image" not in data
+        xobjects = PdfReader(io.BytesIO(data)).pages[0]["/Resources"]["/XObject"].get_object()
+        # The chunk's pages share one resources dictionary; each split file keeps only its QR code.
+        assert len(xobjects) == 1
+        [image] = [ref.get_object() for ref in xobjects.values()]
+        assert (image["/Subtype"], image["/Width"], image["/Interpolate"]) == ("/Image", 41, False)
+        assert data.count(b"/Subtype /Image") == 1
+        images.append(image.get_data())
+    assert len(set(images)) == 4
 
 
 @needs_zbar
