@@ -15,9 +15,9 @@ from core.models import CreatedModel, TimestampedModel
 RESERVED_SLUGS = frozenset(
     {
         "admin", "api", "ban", "cai-dat", "chuong-trinh", "chuyen", "co-quan", "cong-bo", "dai-bieu",
-        "dang-nhap", "danh-sach", "de-nghi-khen-thuong", "diem-danh", "dien-tu-tham-luan", "doi-gio",
-        "giay-moi", "gui",
-        "gui-da-chon", "gui-lai", "hoi-nghi", "i18n", "khen-thuong", "kich-ban", "le-trao-thuong", "lich-su",
+        "dang-nhap", "danh-sach", "de-nghi-khen-thuong", "diem-danh", "dien-tu-tham-luan", "doi-gio", "duyet",
+        "giay-moi", "gui", "gui-da-chon", "gui-lai", "hoi-nghi", "i18n", "khen-thuong", "khong-duyet",
+        "kich-ban", "le-trao-thuong", "lich-su",
         "loi-moi", "man-hinh", "media", "moi", "moi-hang-loat", "ngon-ngu", "nhac", "nhan-ban", "nhap",
         "phan-bien", "phan-cong", "quyet-dinh", "rut", "sap-xep", "static", "sua", "tep", "tham-luan", "them",
         "thong-bao", "thu-hoi", "thu-tu", "to-chuc", "tra-loi", "tra-loi-thay", "trang-thai", "xac-minh",
