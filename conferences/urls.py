@@ -4,6 +4,7 @@ from conferences.views import (
     agenda,
     agenda_editor,
     ceremony,
+    delegate_nominations,
     delegate_papers,
     delegates,
     imports,
@@ -15,9 +16,11 @@ from conferences.views import (
     organizer_check_in,
     organizer_exports,
     organizer_invitations,
+    organizer_nominations,
     organizer_outbox,
     organizer_paper_reports,
     organizer_reviews,
+    panel_nominations,
     public,
     reviewer_pages,
 )
@@ -38,6 +41,17 @@ urlpatterns = [
         name="delegate-certificate",
     ),
     path("dai-bieu/<str:token>/ve.pdf", delegates.delegate_e_ticket, name="delegate-e-ticket"),
+    # The agency's award nominations, by its delegate's personal link.
+    path(
+        "dai-bieu/<str:token>/de-nghi-khen-thuong/",
+        delegate_nominations.nominations,
+        name="delegate-nominations",
+    ),
+    path(
+        "dai-bieu/<str:token>/de-nghi-khen-thuong/<int:pk>/rut/",
+        delegate_nominations.nomination_withdraw_view,
+        name="delegate-nomination-withdraw",
+    ),
     # The delegate's papers, by their personal link.
     path("dai-bieu/<str:token>/tham-luan/moi/", delegate_papers.paper_new, name="delegate-paper-new"),
     path("dai-bieu/<str:token>/tham-luan/<int:pk>/", delegate_papers.paper_detail, name="delegate-paper"),
@@ -227,6 +241,33 @@ urlpatterns = [
     path("phan-bien/moi/<str:token>/", reviewer_pages.reviewer_accept, name="reviewer-accept"),
     path("phan-bien/<slug:slug>/", reviewer_pages.reviewer_papers, name="reviewer-papers"),
     path("phan-bien/<slug:slug>/<int:pk>/", reviewer_pages.reviewer_paper, name="reviewer-paper"),
+    # The evaluation panel of award nominations (the conference's reviewers).
+    path(
+        "phan-bien/<slug:slug>/de-nghi-khen-thuong/",
+        panel_nominations.panel_nominations,
+        name="panel-nominations",
+    ),
+    path(
+        "phan-bien/<slug:slug>/de-nghi-khen-thuong/<int:pk>/",
+        panel_nominations.panel_nomination,
+        name="panel-nomination",
+    ),
+    # Award nominations: the ranking, new ones, approval into a decision, rejection.
+    path(
+        "to-chuc/<slug:slug>/de-nghi-khen-thuong/",
+        organizer_nominations.nominations,
+        name="organizer-nominations",
+    ),
+    path(
+        "to-chuc/<slug:slug>/de-nghi-khen-thuong/duyet/",
+        organizer_nominations.nominations_approve_view,
+        name="organizer-nominations-approve",
+    ),
+    path(
+        "to-chuc/<slug:slug>/de-nghi-khen-thuong/<int:pk>/khong-duyet/",
+        organizer_nominations.nomination_reject_view,
+        name="organizer-nomination-reject",
+    ),
     path(
         "phan-bien/<slug:slug>/<int:pk>/tep/", reviewer_pages.reviewer_paper_file, name="reviewer-paper-file"
     ),

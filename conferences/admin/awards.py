@@ -13,6 +13,8 @@ from conferences.models import (
     CeremonyState,
     Certificate,
     Job,
+    Nomination,
+    NominationScore,
     Organization,
 )
 from conferences.services.awards import award_decision_create
@@ -217,3 +219,34 @@ class JobAdmin(ConferenceScopedAdminMixin, ReadOnlyAdmin):
     list_filter = ("kind", "status", "conference")
     list_select_related = ("conference", "created_by")
     date_hierarchy = "created_at"
+
+
+# Nominations and panel scores are written by services only (the deadline, the file checks, the panel
+# rule, approval into a decision): the admin shows them.
+@admin.register(Nomination)
+class NominationAdmin(ConferenceScopedAdminMixin, ReadOnlyAdmin):
+    list_display = (
+        "id",
+        "conference",
+        "category",
+        "nominee_organization",
+        "nominee_person",
+        "status",
+        "created_at",
+    )
+    list_filter = ("status", "conference")
+    list_select_related = ("conference", "category", "nominee_organization", "nominee_person")
+    date_hierarchy = "created_at"
+
+
+@admin.register(NominationScore)
+class NominationScoreAdmin(ConferenceScopedAdminMixin, ReadOnlyAdmin):
+    conference_lookup = "nomination__conference"
+    list_display = ("nomination", "reviewer", "status", "submitted_at")
+    list_filter = ("status",)
+    list_select_related = (
+        "nomination__category",
+        "nomination__nominee_organization",
+        "nomination__nominee_person",
+        "reviewer",
+    )

@@ -52,7 +52,7 @@ class ConferenceRoleInline(ConferenceScopedAdminMixin, admin.TabularInline):
 class ReviewCriterionInline(ConferenceScopedAdminMixin, admin.TabularInline):
     model = ReviewCriterion
     extra = 0
-    fields = ("position", "code", "label", "max_score")
+    fields = ("target", "position", "code", "label", "max_score")
 
 
 class ConferenceAdminForm(forms.ModelForm):

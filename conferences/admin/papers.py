@@ -116,8 +116,8 @@ class PaperRevisionAdmin(ConferenceScopedAdminMixin, ReadOnlyAdmin):
 
 @admin.register(ReviewCriterion)
 class ReviewCriterionAdmin(ConferenceScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("label", "code", "conference", "max_score", "weight", "position")
-    list_filter = ("conference",)
+    list_display = ("label", "code", "target", "conference", "max_score", "weight", "position")
+    list_filter = ("target", "conference")
     list_select_related = ("conference",)
     search_fields = ("label", "code")
     autocomplete_fields = ("conference",)

@@ -9,6 +9,7 @@ from conferences.api.views import (
     check_in,
     invitations,
     jobs,
+    nominations,
     notifications,
     organizations,
     paper_decisions,
@@ -41,6 +42,11 @@ router.register(
 )
 
 router.register(r"conferences/(?P<conference_slug>[-\w]+)/papers", papers.PaperViewSet, basename="paper")
+router.register(
+    r"conferences/(?P<conference_slug>[-\w]+)/nominations",
+    nominations.NominationViewSet,
+    basename="nomination",
+)
 router.register(
     r"conferences/(?P<conference_slug>[-\w]+)/certificates",
     certificates.CertificateViewSet,

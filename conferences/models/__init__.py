@@ -6,6 +6,7 @@ from .conference import Conference, ConferenceRole, Room
 from .document import DocumentKind, DocumentNumber, DocumentSequence
 from .invitation import Invitation, InvitationLink
 from .job import Job
+from .nomination import Nomination, NominationScore
 from .organization import Organization, Province
 from .paper import CallForPapers, FileKind, Paper, PaperAuthor, PaperRevision, PaperTopic
 from .person import Person
@@ -32,6 +33,8 @@ __all__ = [
     "Invitation",
     "InvitationLink",
     "Job",
+    "Nomination",
+    "NominationScore",
     "Organization",
     "Paper",
     "PaperAuthor",

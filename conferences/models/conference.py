@@ -15,8 +15,9 @@ from core.models import CreatedModel, TimestampedModel
 RESERVED_SLUGS = frozenset(
     {
         "admin", "api", "ban", "cai-dat", "chuong-trinh", "chuyen", "co-quan", "cong-bo", "dai-bieu",
-        "dang-nhap", "danh-sach", "diem-danh", "dien-tu-tham-luan", "doi-gio", "giay-moi", "gui",
-        "gui-da-chon", "gui-lai", "hoi-nghi", "i18n", "khen-thuong", "kich-ban", "le-trao-thuong", "lich-su",
+        "dang-nhap", "danh-sach", "de-nghi-khen-thuong", "diem-danh", "dien-tu-tham-luan", "doi-gio", "duyet",
+        "giay-moi", "gui", "gui-da-chon", "gui-lai", "hoi-nghi", "i18n", "khen-thuong", "khong-duyet",
+        "kich-ban", "le-trao-thuong", "lich-su",
         "loi-moi", "man-hinh", "media", "moi", "moi-hang-loat", "ngon-ngu", "nhac", "nhan-ban", "nhap",
         "phan-bien", "phan-cong", "quyet-dinh", "rut", "sap-xep", "static", "sua", "tep", "tham-luan", "them",
         "thong-bao", "thu-hoi", "thu-tu", "to-chuc", "tra-loi", "tra-loi-thay", "trang-thai", "xac-minh",
@@ -77,6 +78,7 @@ class Conference(TimestampedModel):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     rsvp_deadline = models.DateTimeField(_("RSVP deadline"), null=True, blank=True)
     paper_deadline = models.DateTimeField(_("paper deadline"), null=True, blank=True)
+    nomination_deadline = models.DateTimeField(_("award nomination deadline"), null=True, blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
     chair = models.ForeignKey(
         "conferences.Person",

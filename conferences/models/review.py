@@ -13,6 +13,12 @@ from .paper import Paper
 
 
 class ReviewCriterion(models.Model):
+    """A scored criterion of the conference's reviews: of papers, or of award nominations (the panel)."""
+
+    class Target(models.TextChoices):
+        PAPER = "paper", _("Papers")
+        NOMINATION = "nomination", _("Award nominations")
+
     conference = models.ForeignKey(
         "conferences.Conference", on_delete=models.CASCADE, related_name="review_criteria"
     )
@@ -26,13 +32,17 @@ class ReviewCriterion(models.Model):
         help_text=_("How much this criterion counts in a paper's weighted score."),
     )
     position = models.PositiveSmallIntegerField(pgettext_lazy("sort order", "position"), default=0)
+    # Papers' code reads only target="paper"; the nomination panel only target="nomination".
+    target = models.CharField(_("scores"), max_length=16, choices=Target.choices, default=Target.PAPER)
 
     class Meta:
         ordering = ["conference", "position", "code"]
         verbose_name = _("review criterion")
         verbose_name_plural = _("review criteria")
         constraints = [
-            models.UniqueConstraint(fields=["conference", "code"], name="review_criterion_unique_code"),
+            models.UniqueConstraint(
+                fields=["conference", "target", "code"], name="review_criterion_unique_target_code"
+            ),
             models.CheckConstraint(condition=models.Q(max_score__gt=0), name="review_criterion_max_positive"),
             models.CheckConstraint(condition=models.Q(weight__gt=0), name="review_criterion_weight_positive"),
         ]

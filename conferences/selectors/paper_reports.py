@@ -34,7 +34,11 @@ def _margin(conference: Conference) -> int:
 
 
 def review_criteria(*, conference: Conference) -> list[ReviewCriterion]:
-    return list(ReviewCriterion.objects.filter(conference=conference).order_by("position", "code"))
+    return list(
+        ReviewCriterion.objects.filter(conference=conference, target=ReviewCriterion.Target.PAPER).order_by(
+            "position", "code"
+        )
+    )
 
 
 def _papers(conference: Conference, paper_ids: Iterable[int] | None) -> QuerySet[Paper]:
@@ -154,7 +158,7 @@ def review_summary_stamp(*, conference: Conference) -> str:
         .first()
     )
     criteria = list(
-        ReviewCriterion.objects.filter(conference=conference)
+        ReviewCriterion.objects.filter(conference=conference, target=ReviewCriterion.Target.PAPER)
         .order_by("pk")
         .values_list("pk", "code", "label", "max_score", "weight", "position")
     )

@@ -38,7 +38,11 @@ def call_topics(conference: Conference) -> list[PaperTopic]:
 
 
 def call_criteria(conference: Conference) -> list[ReviewCriterion]:
-    return list(ReviewCriterion.objects.filter(conference=conference).order_by("position", "code"))
+    return list(
+        ReviewCriterion.objects.filter(conference=conference, target=ReviewCriterion.Target.PAPER).order_by(
+            "position", "code"
+        )
+    )
 
 
 @dataclasses.dataclass(frozen=True)

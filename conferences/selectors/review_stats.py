@@ -62,7 +62,9 @@ def review_figures(
     Three queries whatever the number of papers and reviews; papers without
     any assignment or review are missing from the result (see `NO_FIGURES`).
     """
-    scorer = weighted_scorer(list(ReviewCriterion.objects.filter(conference_id=conference_id)))
+    scorer = weighted_scorer(
+        list(ReviewCriterion.objects.filter(conference_id=conference_id, target=ReviewCriterion.Target.PAPER))
+    )
     assignments = ReviewAssignment.objects.filter(paper__conference_id=conference_id)
     submitted = Review.objects.filter(paper__conference_id=conference_id, status=Review.Status.SUBMITTED)
     if paper_ids is not None:

@@ -239,7 +239,7 @@ def user_display_name(user) -> str:
 
 
 def review_criteria(conference: Conference) -> list[ReviewCriterion]:
-    return list(ReviewCriterion.objects.filter(conference=conference))
+    return list(ReviewCriterion.objects.filter(conference=conference, target=ReviewCriterion.Target.PAPER))
 
 
 class RankingRow(NamedTuple):

@@ -200,7 +200,10 @@ def _criteria_replace(*, conference: Conference, rows: list[dict]) -> dict:
         raise ValidationError({"criteria": errors})
 
     existing = {
-        criterion.code: criterion for criterion in ReviewCriterion.objects.filter(conference=conference)
+        criterion.code: criterion
+        for criterion in ReviewCriterion.objects.filter(
+            conference=conference, target=ReviewCriterion.Target.PAPER
+        )
     }
     reviews = Review.objects.filter(paper__conference=conference)
     scored = {code for code in existing if reviews.filter(scores__has_key=code).exists()}
@@ -226,7 +229,9 @@ def _criteria_replace(*, conference: Conference, rows: list[dict]) -> dict:
             }
         )
     changed = _criteria_changed(existing, cleaned)
-    ReviewCriterion.objects.filter(conference=conference, code__in=removed).delete()
+    ReviewCriterion.objects.filter(
+        conference=conference, target=ReviewCriterion.Target.PAPER, code__in=removed
+    ).delete()
     for position, row in enumerate(cleaned):
         criterion = existing.get(row["code"]) or ReviewCriterion(conference=conference, code=row["code"])
         criterion.label, criterion.max_score, criterion.weight = row["label"], row["max_score"], row["weight"]

@@ -60,7 +60,9 @@ def review_save(
     )
     submit = submit or review.status == Review.Status.SUBMITTED
     scores = dict(scores or {})
-    criteria = list(ReviewCriterion.objects.filter(conference_id=paper.conference_id))
+    criteria = list(
+        ReviewCriterion.objects.filter(conference_id=paper.conference_id, target=ReviewCriterion.Target.PAPER)
+    )
     errors = {}
     score_errors = review_scores_errors(scores, criteria, complete=submit)
     if score_errors:

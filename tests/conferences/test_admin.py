@@ -33,6 +33,8 @@ from conferences.models import (
     Invitation,
     InvitationLink,
     Job,
+    Nomination,
+    NominationScore,
     Organization,
     Paper,
     PaperAuthor,
@@ -55,6 +57,7 @@ from conferences.services.conferences import conference_create, conference_role_
 from conferences.services.documents import document_number_allocate
 from conferences.services.invitation_sending import invitation_link_create, rsvp_link_expiry
 from conferences.services.invitations import invitation_create, registration_create
+from conferences.services.nominations import nomination_create
 from conferences.services.organizations import organization_create, person_create, province_upsert
 from conferences.services.papers import AuthorInput, paper_submit
 from conferences.services.reviews import review_submit
@@ -74,6 +77,8 @@ READ_ONLY_MODELS = {
     ReviewerInvitation,
     CeremonyState,
     Job,
+    Nomination,
+    NominationScore,
 }
 # A changelist with 30+ rows: session, user, counts, the page, the filters and date hierarchy.
 # An N+1 would cost 30 more queries, so this bound leaves no room for one.
@@ -193,6 +198,14 @@ def build_conference(i: int) -> dict:
         citation="Đã có thành tích xuất sắc trong xây dựng, áp dụng Hệ thống quản lý chất lượng",
         recipient_organization=department,
     )
+    nomination = nomination_create(
+        conference=conference,
+        category=category,
+        nominee_organization=department,
+        justification="Đã có thành tích xuất sắc trong áp dụng TCVN ISO 9001",
+        by_user=organizer,
+    )
+    NominationScore.objects.create(nomination=nomination, reviewer=reviewer, scores={}, comment="")
     batch = CeremonyBatch.objects.create(conference=conference, position=1, title="Đợt 1")
     CeremonyState.objects.create(conference=conference, current_batch=batch, step=1)
     Job.objects.create(conference=conference, kind=Job.Kind.CERTIFICATES, total=2, created_by=organizer)
@@ -671,6 +684,8 @@ CONFERENCE_OF = {
     CeremonyBatch: "conference",
     CeremonyState: "conference",
     Job: "conference",
+    Nomination: "conference",
+    NominationScore: "nomination__conference",
     DocumentNumber: ("invitation__conference", "award_decision__conference"),
 }
 SHARED_MODELS = {AwardCategory, DocumentSequence, Organization, Province}

@@ -1,0 +1,215 @@
+"""The nominations API: organizers rank, nominate, approve and reject; an agency's link sends its own."""
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from conferences.models import Award, Nomination
+from conferences.services.nominations import nomination_score_save
+from tests.conferences.nomination_helpers import (
+    CITATION,
+    JUSTIFICATION,
+    agency_link,
+    category_make,
+    decision_make,
+    nominate,
+    panel_criteria_make,
+)
+from tests.conferences.review_helpers import reviewer_make
+from tests.factories import OrganizationFactory
+from tests.paper_files import pdf_with_attachment, uploaded, valid_pdf
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+
+
+@pytest.fixture
+def conference_kwargs():
+    return {"publish": True}
+
+
+@pytest.fixture
+def api(organizer):
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_authenticate(organizer)
+    return client
+
+
+def delegate_client(token: str) -> APIClient:
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client.credentials(HTTP_AUTHORIZATION=f"Delegate {token}")
+    return client
+
+
+def url(conference, *rest) -> str:
+    return "/".join([f"/api/v1/conferences/{conference.slug}/nominations", *map(str, rest)]) + "/"
+
+
+def test_delegate_nominates_own_agency_with_a_file_and_lists_only_their_own(conference, organizer):
+    category = category_make()
+    registration, token, _colleague = agency_link(conference, 1)
+    nominate(conference, organizer, category, OrganizationFactory())  # Not theirs.
+
+    response = delegate_client(token).post(
+        url(conference),
+        {
+            "category": category.pk,
+            "nominee_organization": registration.organization_id,
+            "justification": JUSTIFICATION,
+            "file": uploaded(valid_pdf(), name="ho-so.pdf"),
+        },
+        format="multipart",
+    )
+
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["status"], body["nominated_by"], body["file_name"], body["file_kind"]) == (
+        "submitted",
+        "agency",
+        "ho-so.pdf",
+        "pdf",
+    )
+    assert body["nominating_agency"] == registration.organization.name
+    listed = delegate_client(token).get(url(conference)).json()
+    assert [row["id"] for row in listed] == [body["id"]]
+
+
+def test_delegate_nominating_another_agency_is_a_400(conference):
+    category = category_make()
+    _registration, token, _colleague = agency_link(conference, 1)
+    other = OrganizationFactory()
+
+    response = delegate_client(token).post(
+        url(conference),
+        {"category": category.pk, "nominee_organization": other.pk, "justification": JUSTIFICATION},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["extra"]["fields"] == {
+        "nominee_organization": ["Through your link you can nominate only your own agency."]
+    }
+    assert Nomination.objects.count() == 0
+
+
+def test_file_failing_the_checks_is_a_400_and_nothing_is_stored(conference, tmp_path):
+    category = category_make()
+    registration, token, _colleague = agency_link(conference, 1)
+
+    response = delegate_client(token).post(
+        url(conference),
+        {
+            "category": category.pk,
+            "nominee_organization": registration.organization_id,
+            "justification": JUSTIFICATION,
+            "file": uploaded(pdf_with_attachment()),
+        },
+        format="multipart",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["extra"]["fields"] == {
+        "file": ["The PDF contains embedded or attached files; send a PDF without attachments."]
+    }
+    assert Nomination.objects.count() == 0
+    assert [p for p in tmp_path.rglob("*") if p.is_file() and "nominations" in p.parts] == []
+
+
+def test_delegate_cannot_approve_nor_see_anothers_nomination(conference, organizer):
+    category = category_make()
+    _registration, token, _colleague = agency_link(conference, 1)
+    theirs = nominate(conference, organizer, category, OrganizationFactory())
+    client = delegate_client(token)
+
+    assert client.get(url(conference, theirs.pk)).status_code == 404
+    assert client.post(url(conference, theirs.pk, "withdraw")).status_code == 404
+    refused = client.post(
+        url(conference, "approve"),
+        {"nominations": [theirs.pk], "decision": decision_make(conference).pk, "citation": CITATION},
+        format="json",
+    )
+    assert refused.status_code == 403
+    theirs.refresh_from_db()
+    assert theirs.status == "submitted"
+
+
+def test_anonymous_is_refused(conference):
+    assert APIClient().get(url(conference)).status_code in (401, 403)
+
+
+def test_organizer_list_is_ranked_with_scores_in_bounded_queries(
+    api, conference, organizer, django_assert_max_num_queries
+):
+    panel_criteria_make(conference)
+    reviewers = [reviewer_make(conference) for _ in range(2)]
+    category = category_make()
+    nominations = [nominate(conference, organizer, category, OrganizationFactory()) for _ in range(8)]
+    for points, nomination in enumerate(nominations):
+        for reviewer in reviewers:
+            nomination_score_save(
+                nomination=nomination,
+                reviewer=reviewer,
+                scores={"thanh-tich": points, "anh-huong": 5},
+                submit=True,
+            )
+
+    with django_assert_max_num_queries(8):
+        response = api.get(url(conference))
+
+    rows = response.json()
+    assert [row["id"] for row in rows] == [n.pk for n in reversed(nominations)]
+    # (3*7/10 + 1*5/5) / 4 = 77.5 for the best, twice.
+    assert (rows[0]["mean_score"], rows[0]["scores"]) == (77.5, [77.5, 77.5])
+
+
+def test_organizer_approves_into_a_decision_and_rejects(api, conference, organizer):
+    category = category_make()
+    decision = decision_make(conference)
+    first = nominate(conference, organizer, category, OrganizationFactory())
+    second = nominate(conference, organizer, category, OrganizationFactory())
+    third = nominate(conference, organizer, category, OrganizationFactory())
+
+    response = api.post(
+        url(conference, "approve"),
+        {
+            "nominations": [second.pk, first.pk],
+            "decision": decision.pk,
+            "citation": CITATION,
+            "citations": {str(first.pk): "Đã có thành tích xuất sắc riêng"},
+        },
+        format="json",
+    )
+    rejected = api.post(url(conference, third.pk, "reject"))
+
+    assert response.status_code == 200, response.json()
+    assert sorted(row["status"] for row in response.json()) == ["approved", "approved"]
+    assert rejected.json()["status"] == "rejected"
+    awards = list(Award.objects.filter(decision=decision).order_by("ceremony_order"))
+    assert [(a.recipient_organization_id, a.citation) for a in awards] == [
+        (second.nominee_organization_id, CITATION),
+        (first.nominee_organization_id, "Đã có thành tích xuất sắc riêng"),
+    ]
+    first.refresh_from_db()
+    assert first.award == awards[1]
+
+
+def test_approve_with_another_conferences_decision_is_a_400(api, conference, organizer, host):
+    from tests.factories import conference_build
+
+    other = conference_build(host, slug="hoi-nghi-khac")
+    nomination = nominate(conference, organizer, category_make(), OrganizationFactory())
+
+    response = api.post(
+        url(conference, "approve"),
+        {"nominations": [nomination.pk], "decision": decision_make(other).pk, "citation": CITATION},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["extra"]["fields"] == {"decision": ["Choose a decision of this conference."]}
+    assert Award.objects.count() == 0

@@ -1,0 +1,167 @@
+"""The nomination pages: the organizers' ranking and approval, an agency's form, the panel's scores."""
+
+import pytest
+from django.core.cache import cache
+
+from conferences.models import Award, Nomination, NominationScore
+from conferences.services.nominations import nomination_score_save
+from tests.conferences.nomination_helpers import (
+    CITATION,
+    JUSTIFICATION,
+    agency_link,
+    category_make,
+    decision_make,
+    nominate,
+    panel_criteria_make,
+)
+from tests.conferences.review_helpers import reviewer_make
+from tests.factories import OrganizationFactory
+from tests.paper_files import executable_as_pdf, uploaded, valid_pdf
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+
+
+def test_organizer_page_ranks_in_bounded_queries(
+    organizer_client, conference, organizer, django_assert_max_num_queries
+):
+    panel_criteria_make(conference)
+    reviewer = reviewer_make(conference)
+    category = category_make()
+    for points in range(6):
+        nomination = nominate(conference, organizer, category, OrganizationFactory(name=f"Sở Thử {points}"))
+        nomination_score_save(
+            nomination=nomination,
+            reviewer=reviewer,
+            scores={"thanh-tich": points, "anh-huong": 5},
+            submit=True,
+        )
+    url = f"/to-chuc/{conference.slug}/de-nghi-khen-thuong/"
+
+    with django_assert_max_num_queries(14):
+        response = organizer_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.index("Sở Thử 5") < html.index("Sở Thử 0")
+    assert "62.5" in html  # (3*5/10 + 1) / 4
+
+
+def test_organizer_page_is_hidden_from_a_reviewer_of_the_draft_conference(client, conference, organizer):
+    nominate(conference, organizer, category_make(), OrganizationFactory())
+    client.force_login(reviewer_make(conference))
+    assert client.get(f"/to-chuc/{conference.slug}/de-nghi-khen-thuong/").status_code == 404
+
+
+def test_organizer_approves_selected_into_a_decision(organizer_client, conference, organizer):
+    category = category_make()
+    decision = decision_make(conference)
+    chosen = nominate(conference, organizer, category, OrganizationFactory())
+    left = nominate(conference, organizer, category, OrganizationFactory())
+
+    response = organizer_client.post(
+        f"/to-chuc/{conference.slug}/de-nghi-khen-thuong/duyet/",
+        {"nominations": [chosen.pk], "decision": decision.pk, "citation": CITATION},
+    )
+
+    assert response.status_code == 302
+    chosen.refresh_from_db()
+    left.refresh_from_db()
+    assert (chosen.status, left.status) == ("approved", "submitted")
+    assert Award.objects.get().citation == CITATION
+
+
+def test_agency_page_sends_a_nomination_of_a_colleague(client, conference):
+    category = category_make()
+    registration, token, colleague = agency_link(conference)
+    url = f"/dai-bieu/{token}/de-nghi-khen-thuong/"
+
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        url,
+        {
+            "category": category.pk,
+            "nominee": str(colleague.pk),
+            "justification": JUSTIFICATION,
+            "file": uploaded(valid_pdf(), name="ho-so.pdf"),
+        },
+    )
+
+    assert page.status_code == 200 and colleague.full_name in page.content.decode()
+    assert response.status_code == 302
+    nomination = Nomination.objects.get()
+    assert (nomination.nominee_person, nomination.nominated_by_registration) == (colleague, registration)
+    assert nomination.file_name == "ho-so.pdf"
+
+
+def test_agency_page_refuses_a_bad_file_and_stores_nothing(client, conference, tmp_path):
+    category = category_make()
+    _registration, token, _colleague = agency_link(conference)
+
+    response = client.post(
+        f"/dai-bieu/{token}/de-nghi-khen-thuong/",
+        {
+            "category": category.pk,
+            "nominee": "agency",
+            "justification": JUSTIFICATION,
+            "file": uploaded(executable_as_pdf()),
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 400
+    assert Nomination.objects.count() == 0
+    assert [p for p in tmp_path.rglob("*") if p.is_file() and "nominations" in p.parts] == []
+
+
+def test_agency_page_withdraws_its_own(client, conference):
+    category = category_make()
+    registration, token, _colleague = agency_link(conference)
+    from conferences.services.nominations import nomination_create
+
+    nomination = nomination_create(
+        conference=conference,
+        category=category,
+        nominee_organization=registration.organization,
+        justification=JUSTIFICATION,
+        by_registration=registration,
+    )
+
+    response = client.post(f"/dai-bieu/{token}/de-nghi-khen-thuong/{nomination.pk}/rut/")
+
+    assert response.status_code == 302
+    nomination.refresh_from_db()
+    assert nomination.status == "withdrawn"
+
+
+def test_panel_member_submits_scores(client, conference, organizer):
+    panel_criteria_make(conference)
+    reviewer = reviewer_make(conference)
+    nomination = nominate(conference, organizer, category_make(), OrganizationFactory())
+    client.force_login(reviewer)
+
+    listing = client.get(f"/phan-bien/{conference.slug}/de-nghi-khen-thuong/")
+    response = client.post(
+        f"/phan-bien/{conference.slug}/de-nghi-khen-thuong/{nomination.pk}/",
+        {"score_thanh-tich": "9", "score_anh-huong": "4", "comment": "Xứng đáng", "submit": ""},
+    )
+
+    assert listing.status_code == 200 and nomination.nominee_name in listing.content.decode()
+    assert response.status_code == 302
+    score = NominationScore.objects.get()
+    assert (score.scores, score.status, score.comment) == (
+        {"thanh-tich": 9, "anh-huong": 4},
+        "submitted",
+        "Xứng đáng",
+    )
+
+
+def test_panel_page_is_404_for_a_non_reviewer(client, conference, organizer):
+    nomination = nominate(conference, organizer, category_make(), OrganizationFactory())
+    client.force_login(organizer)
+    assert client.get(f"/phan-bien/{conference.slug}/de-nghi-khen-thuong/{nomination.pk}/").status_code == 404
