@@ -75,6 +75,7 @@ def build(count: int) -> list[int]:
 
     from conferences.models import Certificate, Conference, Organization, Person, Registration
     from conferences.services.conferences import conference_create
+    from core.ticket_codes import ticket_codes_distinct
 
     old = Conference.objects.filter(slug=SLUG)
     Certificate.objects.filter(conference__in=old).delete()
@@ -112,9 +113,16 @@ def build(count: int) -> list[int]:
         for n in range(count)
     )
     now = timezone.now()
+    codes = ticket_codes_distinct(len(people))
     registrations = Registration.objects.bulk_create(
-        Registration(conference=conference, person=p, organization=p.organization, checked_in_at=now)
-        for p in people
+        Registration(
+            conference=conference,
+            person=p,
+            organization=p.organization,
+            checked_in_at=now,
+            ticket_code=codes[n],
+        )
+        for n, p in enumerate(people)
     )
     certificates = Certificate.objects.bulk_create(
         Certificate(

@@ -32,6 +32,17 @@ def ticket_code_new() -> str:
     return "".join(ALPHABET[v] for v in [*values, _check_value(values)])
 
 
+def ticket_codes_distinct(count: int) -> list[str]:
+    """`count` fresh codes, no two alike: for rows written together (bulk_create skips nothing).
+
+    With 887 million codes, 3,000 drawn at once collide about once in 200 draws.
+    """
+    codes: set[str] = set()
+    while len(codes) < count:
+        codes.add(ticket_code_new())
+    return list(codes)
+
+
 def ticket_code_normalise(text: str) -> str:
     """Upper case, without separators: the form codes are stored and compared in."""
     return (text or "").translate(_SEPARATORS).upper()

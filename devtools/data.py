@@ -11,6 +11,7 @@ from conferences.services.agenda_publishing import agenda_publish
 from conferences.services.conferences import conference_create, conference_publish
 from conferences.services.organizations import organization_create
 from core.text import fold, vietnamese_name_sort_key
+from core.ticket_codes import ticket_codes_distinct
 from core.tokens import token_new
 
 HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
@@ -68,9 +69,15 @@ def agenda_at_scale(
         ]
     )
     token, token_hash = token_new()
+    codes = ticket_codes_distinct(registrations)
     Registration.objects.bulk_create(
         [
-            Registration(conference=conference, person=person, token_hash=token_hash if n == 0 else None)
+            Registration(
+                conference=conference,
+                person=person,
+                token_hash=token_hash if n == 0 else None,
+                ticket_code=codes[n],
+            )
             for n, person in enumerate(people[:registrations])
         ]
     )
