@@ -15,7 +15,6 @@ from playwright.sync_api import sync_playwright
 
 from conferences.models import Paper, PaperRevision, PaperTopic, Registration, Review
 from conferences.services.call_for_papers import call_for_papers_update
-from conferences.services.conferences import conference_create
 from conferences.services.invitation_sending import invitation_send
 from conferences.services.invitations import invitation_create
 from conferences.services.organizations import organization_create
@@ -28,12 +27,11 @@ from notifications.models import Notification
 from tests import paper_files
 from tests.conferences.paper_helpers import delegate_with_link, submission
 from tests.conferences.review_helpers import reviewer_make
-from tests.e2e.conftest import csp_reports, launch_chromium
+from tests.e2e.conftest import csp_reports, launch_chromium, model_conference
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-TITLE = "Hội nghị sơ kết thực hiện Quyết định số 19/2014/QĐ-TTg giai đoạn 2015-2020"
 PHONE = {"width": 390, "height": 844}
 PAPER_TITLE = "Kinh nghiệm chuyển đổi sang TCVN ISO 9001:2015 tại tỉnh Quảng Ninh"
 SECOND_TITLE = "Kinh nghiệm chuyển đổi sang TCVN ISO 9001:2015 tại tỉnh Quảng Ninh (bản sửa)"
@@ -41,27 +39,8 @@ NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
 
 
 def _conference(*, blind_review: bool = True):
-    host = organization_create(
-        name="Bộ Khoa học và Công nghệ",
-        code="BKHCN",
-        kind="ministry",
-        contact_emails=["vanphong@most.gov.vn"],
-    )
-    department = organization_create(
-        name="Sở Khoa học và Công nghệ tỉnh Quảng Ninh",
-        kind="department",
-        contact_emails=["vanthu@skhcn.quangninh.gov.vn"],
-    )
-    starts = timezone.localtime(timezone.now()).replace(hour=8, minute=0, second=0, microsecond=0)
-    starts += datetime.timedelta(days=20)
-    conference = conference_create(
-        title_vi=TITLE,
-        host=host,
-        starts_at=starts,
-        ends_at=starts + datetime.timedelta(hours=4),
-        venue_name="Hội trường tầng 1, 113 Trần Duy Hưng, Hà Nội",
-        rsvp_deadline=starts - datetime.timedelta(days=5),
-        paper_deadline=starts - datetime.timedelta(days=7),
+    conference, department = model_conference(
+        paper_deadline=lambda starts: starts - datetime.timedelta(days=7)
     )
     call_for_papers_update(
         conference=conference,

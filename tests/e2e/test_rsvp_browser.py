@@ -1,23 +1,18 @@
 """An agency answers its invitation in a real browser, from the link in its e-mail to the confirmation."""
 
-import datetime
 import re
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import sync_playwright
 
 from conferences.models import Invitation, Registration
-from conferences.services.conferences import conference_create
 from conferences.services.invitation_sending import invitation_send
 from conferences.services.invitations import invitation_create
-from conferences.services.organizations import organization_create
 from notifications.models import Notification
-from tests.e2e.conftest import csp_reports, launch_chromium
+from tests.e2e.conftest import TITLE, csp_reports, launch_chromium, model_conference
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-TITLE = "Hội nghị sơ kết thực hiện Quyết định số 19/2014/QĐ-TTg giai đoạn 2015-2020"
 SCREENSHOT = "/tmp/rsvp-e2e.png"
 FORM_SCREENSHOT = "/tmp/rsvp-e2e-form.png"
 DELEGATE_SCREENSHOT = "/tmp/rsvp-e2e-delegate.png"
@@ -26,27 +21,7 @@ DELEGATE_SCREENSHOT = "/tmp/rsvp-e2e-delegate.png"
 def test_agency_answers_from_the_email_link_in_a_browser(live_server, settings, chromium_path):
     # The e-mail must carry links to this live server, so the base URL is set before sending.
     settings.SITE_URL = live_server.url
-    host = organization_create(
-        name="Bộ Khoa học và Công nghệ",
-        code="BKHCN",
-        kind="ministry",
-        contact_emails=["vanphong@most.gov.vn"],
-    )
-    department = organization_create(
-        name="Sở Khoa học và Công nghệ tỉnh Quảng Ninh",
-        kind="department",
-        contact_emails=["vanthu@skhcn.quangninh.gov.vn"],
-    )
-    starts = timezone.localtime(timezone.now()).replace(hour=8, minute=0, second=0, microsecond=0)
-    starts += datetime.timedelta(days=20)
-    conference = conference_create(
-        title_vi=TITLE,
-        host=host,
-        starts_at=starts,
-        ends_at=starts + datetime.timedelta(hours=4),
-        venue_name="Hội trường tầng 1, 113 Trần Duy Hưng, Hà Nội",
-        rsvp_deadline=starts - datetime.timedelta(days=5),
-    )
+    conference, department = model_conference()
     invitation = invitation_create(
         conference=conference,
         organization=department,
