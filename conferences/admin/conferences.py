@@ -27,6 +27,7 @@ from conferences.services.conferences import (
     conference_validate,
 )
 from conferences.services.invitations import invitee_check
+from conferences.services.review_figures import review_figures_refresh
 from core.admin import FoldedSearchMixin, ReadOnlyAdmin
 from core.exceptions import ApplicationError
 
@@ -98,6 +99,11 @@ class ConferenceAdmin(ConferenceScopedAdminMixin, admin.ModelAdmin):
     )
     inlines = [RoomInline, ConferenceRoleInline, ReviewCriterionInline]
     actions = ["publish"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The criteria inline decides every review's weighted score (see the service).
+        review_figures_refresh(conference_id=form.instance.pk)
 
     def save_model(self, request, obj, form, change):
         # The services own the rules (dates, the moved RSVP deadline re-planning links and reminders).

@@ -13,6 +13,7 @@ from conferences.models import (
     CallForPapers,
     Paper,
     PaperAuthor,
+    PaperReviewFigures,
     PaperRevision,
     PaperTopic,
     Review,
@@ -23,6 +24,7 @@ from conferences.models import (
 )
 from conferences.services.call_for_papers import call_for_papers_validate
 from conferences.services.paper_decisions import paper_decide
+from conferences.services.review_figures import review_figures_refresh
 from core.admin import FoldedSearchMixin, ReadOnlyAdmin, ReadOnlyTabularInline
 from core.exceptions import ApplicationError
 
@@ -114,8 +116,26 @@ class PaperRevisionAdmin(ConferenceScopedAdminMixin, ReadOnlyAdmin):
     ordering = ("paper", "number")
 
 
+class RefreshesReviewFiguresMixin:
+    """The stored review figures follow a criterion's weight, maximum and existence (see the service)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        review_figures_refresh(conference_id=obj.conference_id)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        review_figures_refresh(conference_id=obj.conference_id)
+
+    def delete_queryset(self, request, queryset):
+        conferences = set(queryset.values_list("conference_id", flat=True))
+        super().delete_queryset(request, queryset)
+        for conference_id in conferences:
+            review_figures_refresh(conference_id=conference_id)
+
+
 @admin.register(ReviewCriterion)
-class ReviewCriterionAdmin(ConferenceScopedAdminMixin, admin.ModelAdmin):
+class ReviewCriterionAdmin(RefreshesReviewFiguresMixin, ConferenceScopedAdminMixin, admin.ModelAdmin):
     list_display = ("label", "code", "target", "conference", "max_score", "weight", "position")
     list_filter = ("target", "conference")
     list_select_related = ("conference",)
@@ -124,8 +144,10 @@ class ReviewCriterionAdmin(ConferenceScopedAdminMixin, admin.ModelAdmin):
     ordering = ("conference", "position", "code")
 
 
+# Reviews are written by their reviewers through review_save (assignment, score ranges, the paper's
+# state); the admin shows them.
 @admin.register(Review)
-class ReviewAdmin(ConferenceScopedAdminMixin, admin.ModelAdmin):
+class ReviewAdmin(ConferenceScopedAdminMixin, ReadOnlyAdmin):
     conference_lookup = "paper__conference"
     list_display = ("paper", "reviewer", "recommendation", "created_at", "updated_at")
     list_filter = ("recommendation", "paper__conference")
@@ -209,3 +231,15 @@ class ReviewerInvitationAdmin(ConferenceScopedAdminMixin, ReadOnlyAdmin):
     list_select_related = ("conference",)
     search_fields = ("full_name", "email")
     exclude = ("token_hash",)
+
+
+@admin.register(PaperReviewFigures)
+class PaperReviewFiguresAdmin(ConferenceScopedAdminMixin, ReadOnlyAdmin):
+    """Derived from the reviews by services.review_figures; shown, never edited."""
+
+    conference_lookup = "paper__conference"
+    list_display = ("paper", "assigned", "done", "mean", "spread")
+    list_filter = ("paper__conference",)
+    list_select_related = ("paper",)
+    search_fields = ("paper__title",)
+    ordering = ("paper",)

@@ -11,7 +11,14 @@ from .organization import Organization, Province
 from .paper import CallForPapers, FileKind, Paper, PaperAuthor, PaperRevision, PaperTopic
 from .person import Person
 from .registration import Registration
-from .review import Review, ReviewAssignment, ReviewCriterion, ReviewerConflict, ReviewerInvitation
+from .review import (
+    PaperReviewFigures,
+    Review,
+    ReviewAssignment,
+    ReviewCriterion,
+    ReviewerConflict,
+    ReviewerInvitation,
+)
 
 __all__ = [
     "AgendaItem",
@@ -38,6 +45,7 @@ __all__ = [
     "Organization",
     "Paper",
     "PaperAuthor",
+    "PaperReviewFigures",
     "PaperRevision",
     "PaperTopic",
     "Person",

@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from core.fields import NFCCharField, NFCTextField
 from core.models import CreatedModel, TimestampedModel
 from core.storage import private_storage
+from core.text import fold
 
 
 def _random_name(conference_id, filename: str) -> str:
@@ -159,6 +160,8 @@ class Paper(TimestampedModel):
         related_name="papers",
     )
     title = NFCCharField(_("title"), max_length=500)
+    # The title folded (no diacritics, lower case): the ranking table sorts and searches on it in SQL.
+    search_title = models.CharField(max_length=500, editable=False, default="")
     abstract = NFCTextField(_("abstract"), max_length=10_000, blank=True)
     body = NFCTextField(_("body"), max_length=200_000, blank=True)
     # The current revision's file (the same stored file; revisions are never changed).
@@ -233,6 +236,13 @@ class Paper(TimestampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        self.search_title = fold(self.title)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "title" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_title"}
+        super().save(*args, **kwargs)
 
 
 class PaperAuthor(models.Model):

@@ -224,3 +224,29 @@ class ReviewerInvitation(CreatedModel):
 
     def __str__(self) -> str:
         return f"{self.full_name} <{self.email}>"
+
+
+class PaperReviewFigures(models.Model):
+    """A paper's review figures as of its last review change, stored so the ranking table reads no review.
+
+    Derived data: `conferences.services.review_figures` writes it whenever a
+    review, an assignment or the paper criteria change, from the one computation
+    in `selectors.review_stats.review_figures`. Disagreement is not stored: it
+    compares the spread with the call's margin, which organizers may change.
+    """
+
+    paper = models.OneToOneField(
+        Paper, on_delete=models.CASCADE, primary_key=True, related_name="review_figures"
+    )
+    assigned = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    mean = models.FloatField(null=True)
+    spread = models.FloatField(null=True)
+    recommendations = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("review figures")
+        verbose_name_plural = _("review figures")
+
+    def __str__(self) -> str:
+        return f"{self.paper_id}: {self.done}/{self.assigned}, {self.mean}"

@@ -8,8 +8,9 @@ download built on it can leak them.
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db import connection
-from django.db.models import Prefetch
+from django.core.paginator import Page, Paginator
+from django.db.models import F, Prefetch, Q, Value
+from django.db.models.functions import Coalesce, Greatest
 
 from conferences.models import (
     CallForPapers,
@@ -17,14 +18,12 @@ from conferences.models import (
     ConferenceRole,
     Paper,
     PaperAuthor,
-    PaperTopic,
     Review,
     ReviewAssignment,
     ReviewCriterion,
     ReviewerConflict,
     ReviewerInvitation,
 )
-from conferences.selectors.review_stats import NO_FIGURES, review_figures
 from core.text import fold
 
 NOT_STARTED = "not_started"
@@ -259,60 +258,30 @@ class RankingRow(NamedTuple):
     recommendations: dict[str, int]
 
 
+RANKING_PAGE_SIZE = 100
+
+# Each sort as the SQL order of the figures the services store (see services.review_figures); the paper's
+# id breaks ties. Papers without figures yet count as nothing assigned and nothing done.
+_DONE, _ASSIGNED = Coalesce("review_figures__done", 0), Coalesce("review_figures__assigned", 0)
 SORTS = {
-    "id": lambda r: r.id,
-    "title": lambda r: fold(r.title),
-    "agency": lambda r: r.agency_key,
-    "status": lambda r: r.status,
-    "mean": lambda r: (r.mean is not None, r.mean or 0),
-    "spread": lambda r: (r.spread is not None, r.spread or 0),
-    "done": lambda r: (r.done, r.assigned),
+    "id": ["pk"],
+    "title": ["search_title"],
+    "agency": [Coalesce("presenting_organization__search_name", Value(""))],
+    "status": ["status"],
+    "mean": ["review_figures__mean"],
+    "spread": ["review_figures__spread"],
+    "done": [_DONE, _ASSIGNED],
 }
 
 
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def paper_ranking_stamp(*, conference: Conference) -> tuple:
-    """What changes whenever anything the ranking table shows changes, in one query; the margin last.
-
-    Papers (count, last change: edits, decisions and the revision round's
-    close all set updated_at), their agencies' last change, reviews (count,
-    last change), assignments (count, newest id: a removal lowers the count, an
-    addition raises the id), criteria (count, newest id, weights, maxima),
-    topics (count, newest id) and the call (last change, margin). Read it BEFORE
-    the rows: rows read later are at least as new as the stamp they are cached
-    under. A topic renamed or a criterion's code edited with nothing else
-    changed is missed (those rows keep no timestamp) until the entry expires.
-    Plain SQL: the ORM spent longer compiling this than the database running it.
-    """
-    paper, org = _table(Paper), _table(Paper._meta.get_field("presenting_organization").related_model)
-    review, assignment = _table(Review), _table(ReviewAssignment)
-    criterion, topic, call = _table(ReviewCriterion), _table(PaperTopic), _table(CallForPapers)
-    sql = f"""
-        SELECT
-          (SELECT COUNT(*) || '|' || COALESCE(CAST(MAX(p.updated_at) AS TEXT), '')
-                  || '|' || COALESCE(CAST(MAX(o.updated_at) AS TEXT), '')
-             FROM {paper} p LEFT JOIN {org} o ON o.id = p.presenting_organization_id
-            WHERE p.conference_id = %(c)s),
-          (SELECT COUNT(*) || '|' || COALESCE(CAST(MAX(r.updated_at) AS TEXT), '')
-             FROM {review} r JOIN {paper} p ON p.id = r.paper_id WHERE p.conference_id = %(c)s),
-          (SELECT COUNT(*) || '|' || COALESCE(MAX(a.id), 0)
-             FROM {assignment} a JOIN {paper} p ON p.id = a.paper_id WHERE p.conference_id = %(c)s),
-          (SELECT COUNT(*) || '|' || COALESCE(MAX(id), 0) || '|' || COALESCE(SUM(weight), 0)
-                  || '|' || COALESCE(SUM(max_score), 0)
-             FROM {criterion} WHERE conference_id = %(c)s),
-          (SELECT COUNT(*) || '|' || COALESCE(MAX(id), 0) FROM {topic} WHERE conference_id = %(c)s),
-          (SELECT CAST(updated_at AS TEXT) FROM {call} WHERE conference_id = %(c)s),
-          (SELECT disagreement_margin FROM {call} WHERE conference_id = %(c)s)
-    """  # table names come from the models; the one value is a parameter
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {"c": conference.pk})
-        values = tuple(cursor.fetchone())
-    if values[-1] is None:  # no call row yet: its defaults apply
-        values = (*values[:-1], CallForPapers(conference=conference).disagreement_margin)
-    return values
+def _ordering(sort: str) -> list:
+    descending = sort.startswith("-")
+    order = []
+    for key in SORTS.get(sort.lstrip("-"), SORTS["mean"]):
+        expression = F(key) if isinstance(key, str) else key
+        # A missing score sorts below every score, as in the ascending order it comes first.
+        order.append(expression.desc(nulls_last=True) if descending else expression.asc(nulls_first=True))
+    return [*order, "pk"]
 
 
 def paper_ranking(
@@ -324,60 +293,78 @@ def paper_ranking(
     incomplete: bool = False,
     q: str = "",
     sort: str = "-mean",
-    margin: int | None = None,
-) -> list[RankingRow]:
-    """Every paper of the conference with its review figures, filtered and sorted; four or five queries.
+    page: int | str | None = 1,
+    page_size: int = RANKING_PAGE_SIZE,
+) -> Page:
+    """One page of the conference's papers with their review figures, filtered and sorted in SQL.
 
-    `margin` is the call's disagreement margin when the caller has read it already.
-    Papers are read as value tuples, not model instances: this runs on every
-    change of the review, over every paper of the conference.
+    Three queries (the call's margin, the count, the page) whatever the number of papers and reviews:
+    the figures are stored per paper by the services that change them, so no review is read here.
+    The page's `object_list` holds `RankingRow`s.
     """
-    if margin is None:
-        margin = call_for_papers(conference).disagreement_margin
+    margin = call_for_papers(conference).disagreement_margin
     papers = Paper.objects.filter(conference=conference)
     if status:
         papers = papers.filter(status=status)
     if topic:
         papers = papers.filter(topic_id=topic)
-    papers = papers.order_by("pk").values_list(
+    if disagreement:
+        papers = papers.filter(review_figures__spread__gt=margin)
+    if incomplete:
+        # Not every review in: fewer done than assigned, or nothing assigned at all.
+        papers = papers.alias(done=_DONE, due=Greatest(_ASSIGNED, 1)).filter(done__lt=F("due"))
+    if q:
+        needle = fold(q)
+        papers = papers.filter(
+            Q(search_title__contains=needle) | Q(presenting_organization__search_name__contains=needle)
+        )
+    total = papers.count()  # before the select's joins, which a count does not need
+    rows = papers.order_by(*_ordering(sort)).values_list(
         "pk",
         "title",
         "presenting_organization__name",
         "presenting_organization__search_name",
         "topic__label",
         "status",
+        "review_figures__assigned",
+        "review_figures__done",
+        "review_figures__mean",
+        "review_figures__spread",
+        "review_figures__recommendations",
     )
-    if q:
-        needle = fold(q)
-        papers = [p for p in papers if needle in fold(p[1]) or (p[3] and needle in p[3])]
-    figures = review_figures(conference_id=conference.pk, margin=margin)
-    rows = []
-    append = rows.append
-    for pk, title, agency, agency_key, topic_label, paper_status in papers:
-        assigned, done, _scores, mean, spread, disagrees, recommendations = figures.get(pk, NO_FIGURES)
-        if disagreement and not disagrees:
-            continue
-        if incomplete and done >= max(assigned, 1):
-            continue
-        append(
-            RankingRow(
-                pk,
-                title,
-                agency or "",
-                agency_key or "",
-                topic_label or "",
-                paper_status,
-                assigned,
-                done,
-                mean,
-                spread,
-                disagrees,
-                recommendations,
-            )
+    paginator = Paginator(rows, page_size)
+    paginator.count = total  # a cached property: the count above is the one the pages need
+    page = paginator.get_page(page)
+    page.object_list = [
+        RankingRow(
+            pk,
+            title,
+            agency or "",
+            agency_key or "",
+            topic_label or "",
+            paper_status,
+            assigned or 0,
+            done or 0,
+            mean,
+            spread,
+            spread is not None and spread > margin,
+            recommendations or {},
         )
-    key = SORTS.get(sort.lstrip("-"), SORTS["mean"])
-    rows.sort(key=key, reverse=sort.startswith("-"))  # stable: equal keys stay in the papers' order
-    return rows
+        for (
+            pk,
+            title,
+            agency,
+            agency_key,
+            topic_label,
+            paper_status,
+            assigned,
+            done,
+            mean,
+            spread,
+            recommendations,
+        ) in page.object_list
+    ]
+    return page
 
 
 def paper_for_organizer(*, conference: Conference, pk: int) -> Paper | None:

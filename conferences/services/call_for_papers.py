@@ -20,6 +20,7 @@ from conferences.models import (
     ReviewCriterion,
 )
 from conferences.services.audit import audit_record
+from conferences.services.review_figures import review_figures_refresh
 from core.text import fold, nfc
 
 UNSET: Any = object()
@@ -240,6 +241,8 @@ def _criteria_replace(*, conference: Conference, rows: list[dict]) -> dict:
     added = [code for code in codes if code not in existing]
     if not added and not removed and not changed:
         return {}
+    # Weights and the set of criteria decide every review's weighted score.
+    review_figures_refresh(conference_id=conference.pk)
     return {"added": added, "removed": removed, "now": cleaned}
 
 

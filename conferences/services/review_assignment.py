@@ -26,6 +26,7 @@ from conferences.models import (
 )
 from conferences.selectors.reviews import conference_reviewer_ids
 from conferences.services.assignment_algorithm import assign, eligible_counts
+from conferences.services.review_figures import review_figures_refresh
 from core.exceptions import ApplicationError
 
 # Papers waiting for reviews; a draft, decided or withdrawn paper gets no reviewer.
@@ -160,7 +161,9 @@ def review_assign_many(
                 )
     if errors:
         raise ValidationError({"assignments": errors})
-    return ReviewAssignment.objects.bulk_create(new)
+    made = ReviewAssignment.objects.bulk_create(new)
+    review_figures_refresh(conference_id=conference.pk, paper_ids={a.paper_id for a in made})
+    return made
 
 
 def review_assign(*, paper: Paper, reviewer, assigned_by) -> ReviewAssignment:
@@ -179,6 +182,7 @@ def review_unassign(*, paper: Paper, reviewer) -> None:
     deleted, _rows = ReviewAssignment.objects.filter(paper=paper, reviewer=reviewer).delete()
     if not deleted:
         raise ApplicationError(_("This paper is not assigned to this reviewer."))
+    review_figures_refresh(conference_id=paper.conference_id, paper_ids=[paper.pk])
 
 
 def _lock(conference: Conference) -> CallForPapers:
@@ -219,6 +223,7 @@ def review_auto_assign(*, conference: Conference, assigned_by) -> AutoAssignResu
         ],
         batch_size=1000,
     )
+    review_figures_refresh(conference_id=conference.pk, paper_ids={p for p, _r in new})
     counts: dict[int, int] = defaultdict(int)
     for paper_id, _reviewer in [*existing, *new]:
         counts[paper_id] += 1

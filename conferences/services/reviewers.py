@@ -35,6 +35,7 @@ from conferences.models import (
 from conferences.services.common import validated_save
 from conferences.services.conferences import conference_role_grant
 from conferences.services.notices import conference_notify
+from conferences.services.review_figures import review_figures_refresh
 from core.exceptions import ApplicationError
 from core.text import nfc
 from core.tokens import token_hash, token_new
@@ -246,11 +247,12 @@ def reviewer_remove(*, conference: Conference, reviewer) -> int:
     Review.objects.filter(
         paper__conference=conference, reviewer=reviewer, status=Review.Status.DRAFT
     ).delete()
-    dropped, _rows = (
-        ReviewAssignment.objects.filter(paper__conference=conference, reviewer=reviewer)
-        .exclude(paper_id__in=reviewed)
-        .delete()
+    assignments = ReviewAssignment.objects.filter(paper__conference=conference, reviewer=reviewer).exclude(
+        paper_id__in=reviewed
     )
+    papers = list(assignments.values_list("paper_id", flat=True))
+    dropped, _rows = assignments.delete()
+    review_figures_refresh(conference_id=conference.pk, paper_ids=papers)
     return dropped
 
 
@@ -281,11 +283,12 @@ def reviewer_conflict_add(
         | Q(pk__in=PaperAuthor.objects.filter(person__organization=organization).values("paper_id"))
     )
     reviewed = Review.objects.filter(reviewer=reviewer, status=Review.Status.SUBMITTED).values("paper_id")
-    dropped, _rows = (
-        ReviewAssignment.objects.filter(reviewer=reviewer, paper__in=papers)
-        .exclude(paper_id__in=reviewed)
-        .delete()
+    assignments = ReviewAssignment.objects.filter(reviewer=reviewer, paper__in=papers).exclude(
+        paper_id__in=reviewed
     )
+    dropped_papers = list(assignments.values_list("paper_id", flat=True))
+    dropped, _rows = assignments.delete()
+    review_figures_refresh(conference_id=conference.pk, paper_ids=dropped_papers)
     return conflict, dropped
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from conferences.models import Paper, Review, ReviewAssignment, ReviewCriterion
 from conferences.services.common import validated_save
+from conferences.services.review_figures import review_figures_refresh
 from core.exceptions import ApplicationError
 from core.text import nfc
 
@@ -78,6 +79,8 @@ def review_save(
     if submit and review.status != Review.Status.SUBMITTED:
         review.status, review.submitted_at = Review.Status.SUBMITTED, timezone.now()
     validated_save(review)
+    if submit:  # drafts do not count in the figures
+        review_figures_refresh(conference_id=paper.conference_id, paper_ids=[paper.pk])
     if submit and paper.status == Paper.Status.SUBMITTED:
         Paper.objects.filter(pk=paper.pk, status=Paper.Status.SUBMITTED).update(
             status=Paper.Status.UNDER_REVIEW, updated_at=timezone.now()

@@ -1,19 +1,14 @@
 """Organizer pages of the review: reviewers, assignments, the ranking table, a paper, decisions."""
 
-import hashlib
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from conferences.forms.reviews import (
@@ -31,7 +26,6 @@ from conferences.selectors.reviews import (
     open_reviewer_invitations,
     paper_for_organizer,
     paper_ranking,
-    paper_ranking_stamp,
     review_criteria,
     reviewer_rows,
 )
@@ -249,61 +243,27 @@ def assignments_action(request, slug: str):
 # The ranking table, a paper, decisions ---------------------------------------------------
 
 
-RANKING_CACHE_SECONDS = 15 * 60
-
-
-def _ranking_key(kind: str, request, conference, stamp) -> str:
-    """A cache key over everything the fragment depends on, the filters as sent (not as cleaned)."""
-    sent = sorted((name, request.GET.getlist(name)) for name in RankingFilterForm.base_fields)
-    facts = (conference.pk, conference.slug, get_language(), bool(request.GET), sent, stamp)
-    return f"ranking-{kind}:" + hashlib.sha256(repr(facts).encode()).hexdigest()
-
-
-def _ranking_table(request, conference, stamp) -> tuple[str, str]:
-    """The filter form's fields and the table's rows as HTML, for the request's filters and language.
-
-    The fields change only with the topics (stamp[4]), so they are cached apart too: a new review
-    rebuilds the rows, not the form.
-    """
+@require_GET
+@login_required
+def ranking(request, slug: str):
+    conference = organized_conference(request, slug, MANAGE_REVIEW)
     form = RankingFilterForm(request.GET or None, conference=conference)
     filters = form.cleaned_data if form.is_valid() else {}
-    rows = paper_ranking(
+    page = paper_ranking(
         conference=conference,
-        margin=stamp[-1],
         status=filters.get("status", ""),
         topic=filters["topic"].pk if filters.get("topic") else None,
         disagreement=filters.get("disagreement", False),
         incomplete=filters.get("incomplete", False),
         q=filters.get("q", ""),
         sort=filters.get("sort") or "-mean",
+        page=request.GET.get("page"),
     )
-    key = _ranking_key("filters", request, conference, stamp[4])
-    filters_html = cache.get(key)
-    if filters_html is None:
-        filters_html = render_to_string("conferences/organizer/_ranking_filters.html", {"form": form})
-        cache.set(key, filters_html, RANKING_CACHE_SECONDS)
-    return filters_html, ranking_rows_html(slug=conference.slug, rows=rows)
-
-
-@require_GET
-@login_required
-def ranking(request, slug: str):
-    conference = organized_conference(request, slug, MANAGE_REVIEW)
-    # The filters and rows are cached under everything they depend on; the stamp is read before the
-    # rows, so a change made meanwhile gives a new stamp (and new rows) on the next request. No CSRF
-    # token nor anything of the user is in the fragments: they are the same for every organizer. A hit
-    # needs no form at all: the filters as sent are in the key.
-    stamp = paper_ranking_stamp(conference=conference)
-    key = _ranking_key("table", request, conference, stamp)
-    table = cache.get(key)
-    if table is None:
-        table = _ranking_table(request, conference, stamp)
-        cache.set(key, table, RANKING_CACHE_SECONDS)
-    filters_html, rows_html = table
     context = {
         "conference": conference,
-        "filters_html": mark_safe(filters_html),
-        "rows_html": mark_safe(rows_html),
+        "form": form,
+        "page_obj": page,
+        "rows_html": ranking_rows_html(slug=conference.slug, rows=page.object_list),
         "decisions": DECISIONS,
     }
     return render(request, "conferences/organizer/papers.html", context)

@@ -20,6 +20,7 @@ from conferences.models import (
     ReviewAssignment,
     ReviewCriterion,
 )
+from conferences.services.review_figures import review_figures_refresh
 from tests.factories import OrganizationFactory, PaperFactory, PersonFactory, UserFactory
 
 
@@ -83,8 +84,10 @@ def paper_make(
 
 
 def assign(paper, *reviewers):
+    """Assign directly (no eligibility checks), and store the figures as the assignment service does."""
     for reviewer in reviewers:
         ReviewAssignment.objects.create(paper=paper, reviewer=reviewer)
+    review_figures_refresh(conference_id=paper.conference_id, paper_ids=[paper.pk])
 
 
 def criteria_make(conference):
@@ -115,6 +118,7 @@ def bulk_review_load(conference, *, papers=1000, reviewers=30, per_paper=3, seed
         Paper(
             conference=conference,
             title=f"Tham luận số {n}",
+            search_title=f"tham luan so {n}",  # bulk_create skips save(), which folds the title
             presenting_organization=agencies[n % len(agencies)],
             status=Paper.Status.UNDER_REVIEW,
             submitted_at=now,
@@ -138,4 +142,5 @@ def bulk_review_load(conference, *, papers=1000, reviewers=30, per_paper=3, seed
             )
     ReviewAssignment.objects.bulk_create(assignments, batch_size=2000)
     Review.objects.bulk_create(reviews, batch_size=2000)
+    review_figures_refresh(conference_id=conference.pk)
     return rows, users
