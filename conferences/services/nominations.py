@@ -29,7 +29,8 @@ from conferences.models import (
     Registration,
 )
 from conferences.models.nomination import JUSTIFICATION_MAX_LENGTH
-from conferences.selectors.nominations import nomination_criteria
+from conferences.selectors.nominations import OWN_NOMINATION, nomination_conflicts, nomination_criteria
+from conferences.selectors.review_conflicts import CONFLICT, OWN_AGENCY
 from conferences.services.awards import award_create
 from conferences.services.common import validated_save
 from conferences.services.reviews import review_scores_errors
@@ -156,21 +157,38 @@ def nomination_withdraw(
     return nomination
 
 
+_SCORE_REFUSALS = {
+    OWN_AGENCY: lambda: _("A panel member cannot score a nomination of their own agency."),
+    OWN_NOMINATION: lambda: _("A panel member cannot score their own nomination."),
+    CONFLICT: lambda: _("The panel member declared a conflict with this nomination's agency."),
+}
+
+
 @transaction.atomic
 def nomination_score_save(
     *, nomination: Nomination, reviewer, scores: dict | None, comment: str = "", submit: bool
 ) -> NominationScore:
     """Save a panel member's scores of a nomination as a draft, or submit them (then every score is due).
 
-    The panel is the conference's reviewers. Scores are whole numbers from 0 to each criterion's
-    maximum, as in paper reviews. A submitted score may be edited while the nomination is
-    undecided, and stays submitted.
+    The panel is the conference's reviewers, less those the papers' agency rule bars from this
+    nomination (its agency is theirs, or they declared a conflict with it). Scores are whole
+    numbers from 0 to each criterion's maximum, as in paper reviews. A submitted score may be
+    edited while the nomination is undecided, and stays submitted.
     """
-    nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+    nomination = (
+        Nomination.objects.select_for_update(of=("self",))
+        .select_related("nominee_person")
+        .get(pk=nomination.pk)
+    )
     if not ConferenceRole.objects.filter(
         conference_id=nomination.conference_id, user=reviewer, role=ConferenceRole.Role.REVIEWER
     ).exists():
         raise ApplicationError(_("Only the conference's reviewers sit on the evaluation panel."))
+    reason = nomination_conflicts(
+        conference=nomination.conference, nominations=[nomination], reviewer_id=reviewer.pk
+    ).get(nomination.pk)
+    if reason:
+        raise ApplicationError(_SCORE_REFUSALS[reason]())
     if nomination.status != Nomination.Status.SUBMITTED:
         raise ApplicationError(_("This nomination is decided or withdrawn: its scores can no longer change."))
     score = NominationScore.objects.filter(

@@ -9,9 +9,17 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from conferences.documents.award_decision import render_award_decision
-from conferences.models import Award, Nomination, NominationScore, Review, ReviewCriterion
+from conferences.models import (
+    Award,
+    Nomination,
+    NominationScore,
+    Person,
+    Review,
+    ReviewCriterion,
+    ReviewerConflict,
+)
 from conferences.selectors.ceremony import award_decision_get
-from conferences.selectors.nominations import nominations_ranking
+from conferences.selectors.nominations import nominations_for_panel, nominations_ranking
 from conferences.selectors.review_stats import review_figures
 from conferences.services.nominations import (
     nomination_create,
@@ -20,6 +28,7 @@ from conferences.services.nominations import (
     nomination_withdraw,
     nominations_approve,
 )
+from conferences.services.organizations import person_create
 from core.exceptions import ApplicationError
 from tests.conferences.nomination_helpers import (
     CITATION,
@@ -312,6 +321,64 @@ def test_reviewer_of_another_conference_cannot_score(conference, organizer, host
 
     with pytest.raises(ApplicationError):
         nomination_score_save(nomination=nomination, reviewer=outsider, scores={}, submit=False)
+
+
+def test_panel_member_cannot_score_their_own_agencys_nomination(conference, organizer):
+    panel_criteria_make(conference)
+    agency = OrganizationFactory()
+    insider = reviewer_make(conference, organization=agency)
+    of_agency = nominate(conference, organizer, category_make(), agency)
+    of_its_person = nomination_create(
+        conference=conference,
+        category=category_make("giay-khen"),
+        nominee_person=person_create(full_name="Lê Văn Cán Bộ", organization=agency),
+        justification=JUSTIFICATION,
+        by_user=organizer,
+    )
+
+    for nomination in (of_agency, of_its_person):
+        with pytest.raises(ApplicationError) as caught:
+            nomination_score_save(nomination=nomination, reviewer=insider, scores={}, submit=False)
+        assert caught.value.message == "A panel member cannot score a nomination of their own agency."
+    assert NominationScore.objects.count() == 0
+    assert nominations_for_panel(conference=conference, reviewer=insider) == []
+
+
+def test_panel_member_cannot_score_an_agency_they_declared_a_conflict_with(conference, organizer):
+    panel_criteria_make(conference)
+    agency, other = OrganizationFactory(), OrganizationFactory()
+    member = reviewer_make(conference, organization=OrganizationFactory())
+    ReviewerConflict.objects.create(conference=conference, reviewer=member, organization=agency)
+    barred = nominate(conference, organizer, category_make(), agency)
+    allowed = nominate(conference, organizer, barred.category, other)
+
+    with pytest.raises(ApplicationError) as caught:
+        nomination_score_save(nomination=barred, reviewer=member, scores={}, submit=False)
+    nomination_score_save(nomination=allowed, reviewer=member, scores={"thanh-tich": 3}, submit=False)
+
+    assert caught.value.message == "The panel member declared a conflict with this nomination's agency."
+    assert [n.pk for n, _score in nominations_for_panel(conference=conference, reviewer=member)] == [
+        allowed.pk
+    ]
+    assert list(NominationScore.objects.values_list("nomination_id", flat=True)) == [allowed.pk]
+
+
+def test_panel_member_cannot_score_their_own_nomination(conference, organizer):
+    panel_criteria_make(conference)
+    member = reviewer_make(conference)  # No agency: only the person rule can bar them.
+    nomination = nomination_create(
+        conference=conference,
+        category=category_make(),
+        nominee_person=Person.objects.get(user=member),
+        justification=JUSTIFICATION,
+        by_user=organizer,
+    )
+
+    with pytest.raises(ApplicationError) as caught:
+        nomination_score_save(nomination=nomination, reviewer=member, scores={}, submit=False)
+
+    assert caught.value.message == "A panel member cannot score their own nomination."
+    assert nominations_for_panel(conference=conference, reviewer=member) == []
 
 
 def test_ranking_orders_by_weighted_mean_of_submitted_scores(conference, organizer):

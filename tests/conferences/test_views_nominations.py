@@ -165,3 +165,25 @@ def test_panel_page_is_404_for_a_non_reviewer(client, conference, organizer):
     nomination = nominate(conference, organizer, category_make(), OrganizationFactory())
     client.force_login(organizer)
     assert client.get(f"/phan-bien/{conference.slug}/de-nghi-khen-thuong/{nomination.pk}/").status_code == 404
+
+
+def test_panel_pages_hide_a_nomination_of_the_members_own_agency(client, conference, organizer):
+    agency = OrganizationFactory(name="Sở Khoa học và Công nghệ tỉnh Quảng Ninh")
+    member = reviewer_make(conference, organization=agency)
+    own = nominate(conference, organizer, category_make(), agency)
+    other = nominate(
+        conference, organizer, own.category, OrganizationFactory(name="Sở Tư pháp tỉnh Nam Định")
+    )
+    client.force_login(member)
+
+    listing = client.get(f"/phan-bien/{conference.slug}/de-nghi-khen-thuong/")
+    page = client.get(f"/phan-bien/{conference.slug}/de-nghi-khen-thuong/{own.pk}/")
+    post = client.post(
+        f"/phan-bien/{conference.slug}/de-nghi-khen-thuong/{own.pk}/", {"score_thanh-tich": "9", "submit": ""}
+    )
+
+    assert listing.status_code == 200
+    assert other.nominee_name in listing.content.decode()
+    assert own.nominee_name not in listing.content.decode()
+    assert (page.status_code, post.status_code) == (404, 404)
+    assert NominationScore.objects.count() == 0
