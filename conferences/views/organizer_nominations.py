@@ -7,8 +7,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from conferences.exports.nomination_files import nomination_file_response
 from conferences.forms.awards import errors_into_form
 from conferences.forms.nominations import ApproveForm, OrganizerNominationForm
 from conferences.models import AwardDecision
@@ -120,3 +121,14 @@ def nomination_reject_view(request, slug: str, pk: int):
     else:
         messages.success(request, _("The nomination is rejected."))
     return redirect("conferences:organizer-nominations", slug=conference.slug)
+
+
+@login_required
+@require_GET
+def nomination_file_view(request, slug: str, pk: int):
+    """The nomination's supporting file, as sent."""
+    conference = organized_conference(request, slug, MANAGE_NOMINATIONS)
+    nomination = nomination_get(conference=conference, pk=pk)
+    if nomination is None:
+        raise Http404
+    return nomination_file_response(nomination=nomination)

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from conferences.exports.nomination_files import nomination_file_response
 from conferences.forms.nominations import NominationScoreForm
 from conferences.models import Conference, Nomination
 from conferences.selectors.nominations import (
@@ -92,3 +93,14 @@ def panel_nomination(request, slug: str, pk: int):
         "editable": nomination.status == Nomination.Status.SUBMITTED,
     }
     return render(request, "conferences/reviewer/nomination.html", context, status=status)
+
+
+@require_GET
+@reviewer_required
+def panel_nomination_file(request, slug: str, pk: int):
+    """The supporting file of a nomination this member may score (others are a 404)."""
+    conference = _conference(request, slug)
+    nomination = panel_nomination_get(conference=conference, reviewer=request.user, pk=pk)
+    if nomination is None:
+        raise Http404
+    return nomination_file_response(nomination=nomination)

@@ -213,3 +213,35 @@ def test_approve_with_another_conferences_decision_is_a_400(api, conference, org
     assert response.status_code == 400
     assert response.json()["extra"]["fields"] == {"decision": ["Choose a decision of this conference."]}
     assert Award.objects.count() == 0
+
+
+def test_organizer_and_the_sending_link_download_the_file_others_get_404(conference, organizer, api):
+    from conferences.services.nominations import nomination_create
+
+    registration, token, _colleague = agency_link(conference, 1)
+    _other, other_token, _c = agency_link(conference, 2)
+    pdf = valid_pdf()
+    nomination = nomination_create(
+        conference=conference,
+        category=category_make(),
+        nominee_organization=registration.organization,
+        justification=JUSTIFICATION,
+        upload=uploaded(pdf, name="Hồ sơ.pdf"),
+        by_registration=registration,
+    )
+    without = nominate(conference, organizer, category_make("giay-khen"), OrganizationFactory())
+
+    by_organizer = api.get(url(conference, nomination.pk, "file"))
+    by_link = delegate_client(token).get(url(conference, nomination.pk, "file"))
+    by_other_link = delegate_client(other_token).get(url(conference, nomination.pk, "file"))
+    no_file = api.get(url(conference, without.pk, "file"))
+
+    for response in (by_organizer, by_link):
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == pdf
+        assert response["Content-Disposition"].startswith('attachment; filename="Ho-so.pdf"; ')
+    assert by_other_link.status_code == 404
+    assert (no_file.status_code, no_file.json()["message"]) == (
+        404,
+        "This nomination has no supporting file.",
+    )

@@ -187,3 +187,86 @@ def test_panel_pages_hide_a_nomination_of_the_members_own_agency(client, confere
     assert own.nominee_name not in listing.content.decode()
     assert (page.status_code, post.status_code) == (404, 404)
     assert NominationScore.objects.count() == 0
+
+
+# The supporting file ----------------------------------------------------------------------------------
+
+
+def _nomination_with_file(conference):
+    from conferences.services.nominations import nomination_create
+
+    registration, token, _colleague = agency_link(conference)
+    pdf = valid_pdf()
+    nomination = nomination_create(
+        conference=conference,
+        category=category_make(),
+        nominee_organization=registration.organization,
+        justification=JUSTIFICATION,
+        upload=uploaded(pdf, name="Hồ sơ Quảng Ninh.pdf"),
+        by_registration=registration,
+    )
+    return nomination, token, pdf
+
+
+def _assert_the_file(response, pdf: bytes) -> None:
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == pdf
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="Ho-so-Quang-Ninh.pdf"; '
+        "filename*=UTF-8''H%E1%BB%93%20s%C6%A1%20Qu%E1%BA%A3ng%20Ninh.pdf"
+    )
+    assert response["Cache-Control"].startswith("private, no-store")
+
+
+def test_organizer_downloads_a_nominations_file_linked_from_the_page(organizer_client, conference):
+    nomination, _token, pdf = _nomination_with_file(conference)
+    file_url = f"/to-chuc/{conference.slug}/de-nghi-khen-thuong/{nomination.pk}/tep/"
+
+    page = organizer_client.get(f"/to-chuc/{conference.slug}/de-nghi-khen-thuong/")
+
+    assert f'href="{file_url}"' in page.content.decode()
+    _assert_the_file(organizer_client.get(file_url), pdf)
+
+
+def test_panel_member_downloads_the_file_of_a_nomination_they_may_score(client, conference):
+    nomination, _token, pdf = _nomination_with_file(conference)
+    client.force_login(reviewer_make(conference, organization=OrganizationFactory()))
+    file_url = f"/phan-bien/{conference.slug}/de-nghi-khen-thuong/{nomination.pk}/tep/"
+
+    page = client.get(f"/phan-bien/{conference.slug}/de-nghi-khen-thuong/{nomination.pk}/")
+
+    assert f'href="{file_url}"' in page.content.decode()
+    _assert_the_file(client.get(file_url), pdf)
+
+
+def test_panel_member_of_the_nominated_agency_gets_404_for_its_file(client, conference):
+    nomination, _token, _pdf = _nomination_with_file(conference)
+    client.force_login(reviewer_make(conference, organization=nomination.nominee_organization))
+
+    response = client.get(f"/phan-bien/{conference.slug}/de-nghi-khen-thuong/{nomination.pk}/tep/")
+
+    assert response.status_code == 404
+
+
+def test_agency_downloads_its_nominations_file_and_another_agency_gets_404(client, conference):
+    nomination, token, pdf = _nomination_with_file(conference)
+    _other, other_token, _colleague = agency_link(conference, number=2)
+    file_url = f"/dai-bieu/{token}/de-nghi-khen-thuong/{nomination.pk}/tep/"
+
+    page = client.get(f"/dai-bieu/{token}/de-nghi-khen-thuong/")
+    theirs = client.get(file_url)
+    others = client.get(f"/dai-bieu/{other_token}/de-nghi-khen-thuong/{nomination.pk}/tep/")
+
+    assert f'href="{file_url}"' in page.content.decode()
+    _assert_the_file(theirs, pdf)
+    assert others.status_code == 404
+
+
+def test_non_organizer_gets_404_for_a_nominations_file(client, conference):
+    nomination, _token, _pdf = _nomination_with_file(conference)
+    client.force_login(reviewer_make(conference))
+
+    response = client.get(f"/to-chuc/{conference.slug}/de-nghi-khen-thuong/{nomination.pk}/tep/")
+
+    assert response.status_code in (403, 404)

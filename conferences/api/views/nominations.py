@@ -8,6 +8,7 @@ lists, sends and withdraws only the nominations sent through that link.
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -26,6 +27,7 @@ from conferences.api.views.papers import (
     IsOrganizerOrDelegate,
     _delegate,
 )
+from conferences.exports.nomination_files import nomination_file_response
 from conferences.models import Nomination
 from conferences.selectors.nominations import (
     nomination_get,
@@ -40,7 +42,7 @@ from conferences.services.nominations import (
     nomination_withdraw,
     nominations_approve,
 )
-from core.api import ERRORS
+from core.api import ERRORS, JSON_ERRORS
 from core.uploads import UploadSizeLimitedViewMixin, raise_if_upload_refused
 
 
@@ -152,6 +154,18 @@ class NominationViewSet(UploadSizeLimitedViewMixin, ConferenceFromUrlMixin, view
             **serializer.service_kwargs(),
         )
         return self._read(nomination, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=gettext_lazy("Download a nomination's supporting file"),
+        description=gettext_lazy("Organizers, and the delegate link that sent the nomination."),
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **JSON_ERRORS},
+    )
+    @action(detail=True, methods=["get"], url_path="file", url_name="file")
+    def file(self, request, conference_slug: str, pk=None):
+        nomination = self._nomination(pk)
+        if not nomination.file:
+            raise NotFound(_("This nomination has no supporting file."))
+        return nomination_file_response(nomination=nomination)
 
     @extend_schema(
         summary=gettext_lazy("Withdraw a nomination"),
