@@ -33,6 +33,10 @@ from conferences.selectors.nominations import OWN_NOMINATION, nomination_conflic
 from conferences.selectors.review_conflicts import CONFLICT, OWN_AGENCY
 from conferences.services.awards import award_create
 from conferences.services.common import validated_save
+from conferences.services.nomination_notices import (
+    nomination_decisions_dispatch,
+    nomination_received_dispatch,
+)
 from conferences.services.reviews import review_scores_errors
 from conferences.services.uploads import stored_files_removed_on_error, upload_inspect, upload_store
 from core.exceptions import ApplicationError
@@ -122,6 +126,7 @@ def nomination_create(
             raise ValidationError(
                 {"__all__": _duplicate_message(organization=nominee_organization is not None)}
             ) from exc
+        nomination_received_dispatch(nomination)
     return nomination
 
 
@@ -266,6 +271,7 @@ def nominations_approve(
         nomination.decided_at, nomination.decided_by = moment, user
         nomination.save(update_fields=["award", "status", "decided_at", "decided_by", "updated_at"])
         approved.append(nomination)
+    nomination_decisions_dispatch(approved)
     return approved
 
 
@@ -278,4 +284,5 @@ def nomination_reject(*, nomination: Nomination, user) -> Nomination:
     nomination.status = Nomination.Status.REJECTED
     nomination.decided_at, nomination.decided_by = timezone.now(), user
     nomination.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])
+    nomination_decisions_dispatch([nomination])
     return nomination
