@@ -279,6 +279,11 @@ urlpatterns = [
         name="organizer-nomination-reject",
     ),
     path(
+        "to-chuc/<slug:slug>/de-nghi-khen-thuong/tieu-chi/",
+        organizer_nominations.nomination_criteria_view,
+        name="organizer-nomination-criteria",
+    ),
+    path(
         "to-chuc/<slug:slug>/de-nghi-khen-thuong/<int:pk>/tep/",
         organizer_nominations.nomination_file_view,
         name="organizer-nomination-file",

@@ -27,11 +27,13 @@ from conferences.models import (
     Organization,
     Person,
     Registration,
+    ReviewCriterion,
 )
 from conferences.models.nomination import JUSTIFICATION_MAX_LENGTH
 from conferences.selectors.nominations import OWN_NOMINATION, nomination_conflicts, nomination_criteria
 from conferences.selectors.review_conflicts import CONFLICT, OWN_AGENCY
 from conferences.services.awards import award_create
+from conferences.services.call_for_papers import review_criteria_replace
 from conferences.services.common import validated_save
 from conferences.services.nomination_notices import (
     nomination_decisions_dispatch,
@@ -160,6 +162,17 @@ def nomination_withdraw(
     nomination.decided_by = by_user
     nomination.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])
     return nomination
+
+
+@transaction.atomic
+def nomination_criteria_replace(*, conference: Conference, rows: list[dict]) -> dict:
+    """Set the panel's criteria (code, label, max_score, weight; in order) with the papers' rules.
+
+    Those of the call for papers' criteria: a criterion the panel has scored can be neither
+    removed nor rescaled. Return what changed ({} for nothing).
+    """
+    locked = Conference.objects.select_for_update().get(pk=conference.pk)
+    return review_criteria_replace(conference=locked, target=ReviewCriterion.Target.NOMINATION, rows=rows)
 
 
 _SCORE_REFUSALS = {

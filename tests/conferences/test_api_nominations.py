@@ -245,3 +245,21 @@ def test_organizer_and_the_sending_link_download_the_file_others_get_404(confere
         404,
         "This nomination has no supporting file.",
     )
+
+
+def test_organizer_reads_and_replaces_the_panels_criteria_others_are_refused(conference, organizer, api):
+    _registration, token, _colleague = agency_link(conference)
+    rows = [{"code": "thanh-tich", "label": "Thành tích", "max_score": 10, "weight": 3}]
+
+    put = api.put(url(conference, "criteria"), rows, format="json")
+    bad = api.put(url(conference, "criteria"), [{**rows[0], "weight": 0}], format="json")
+    got = api.get(url(conference, "criteria"))
+    by_link = delegate_client(token).put(url(conference, "criteria"), [], format="json")
+
+    assert (put.status_code, put.json()) == (200, rows)
+    assert bad.status_code == 400
+    assert bad.json()["extra"]["fields"]["criteria"] == [
+        "Criterion 1: the weight is a whole number from 1 to 100."
+    ]
+    assert got.json() == rows
+    assert by_link.status_code == 403

@@ -19,10 +19,11 @@ from conferences.models import (
     ReviewerConflict,
 )
 from conferences.selectors.ceremony import award_decision_get
-from conferences.selectors.nominations import nominations_for_panel, nominations_ranking
+from conferences.selectors.nominations import nomination_criteria, nominations_for_panel, nominations_ranking
 from conferences.selectors.review_stats import review_figures
 from conferences.services.nominations import (
     nomination_create,
+    nomination_criteria_replace,
     nomination_reject,
     nomination_score_save,
     nomination_withdraw,
@@ -561,3 +562,67 @@ def test_scores_cannot_change_once_approved(conference, organizer):
 
     with pytest.raises(ApplicationError):
         nomination_score_save(nomination=nomination, reviewer=reviewer, scores={}, submit=False)
+
+
+# The panel's criteria ----------------------------------------------------------------------------------
+
+PANEL_ROWS = [
+    {"code": "thanh-tich", "label": "Thành tích", "max_score": 10, "weight": 3},
+    {"code": "anh-huong", "label": "Ảnh hưởng", "max_score": 5, "weight": 1},
+]
+
+
+def test_nomination_criteria_replace_sets_the_panels_criteria_and_leaves_the_papers(conference):
+    criteria_make(conference)  # Paper criteria "noi-dung", "trinh-bay".
+
+    nomination_criteria_replace(conference=conference, rows=PANEL_ROWS)
+
+    panel = ReviewCriterion.objects.filter(conference=conference, target=ReviewCriterion.Target.NOMINATION)
+    assert list(panel.order_by("position").values_list("code", "label", "max_score", "weight")) == [
+        ("thanh-tich", "Thành tích", 10, 3),
+        ("anh-huong", "Ảnh hưởng", 5, 1),
+    ]
+    papers = ReviewCriterion.objects.filter(conference=conference, target=ReviewCriterion.Target.PAPER)
+    assert sorted(papers.values_list("code", flat=True)) == ["noi-dung", "trinh-bay"]
+
+
+def test_nomination_criteria_scored_by_the_panel_cannot_be_removed_or_rescaled(conference, organizer):
+    nomination_criteria_replace(conference=conference, rows=PANEL_ROWS)
+    reviewer = reviewer_make(conference)
+    nomination = nominate(conference, organizer, category_make(), OrganizationFactory())
+    nomination_score_save(nomination=nomination, reviewer=reviewer, scores={"thanh-tich": 7}, submit=False)
+
+    with pytest.raises(ValidationError) as removed:
+        nomination_criteria_replace(conference=conference, rows=PANEL_ROWS[1:])
+    with pytest.raises(ValidationError) as rescaled:
+        nomination_criteria_replace(conference=conference, rows=[{**PANEL_ROWS[0], "max_score": 20}])
+    changed = nomination_criteria_replace(
+        conference=conference, rows=[{**PANEL_ROWS[0], "label": "Thành tích nổi bật", "weight": 2}]
+    )
+
+    assert removed.value.message_dict == {
+        "criteria": ["Reviews already score “thanh-tich”: that criterion cannot be removed."]
+    }
+    assert rescaled.value.message_dict == {
+        "criteria": ["Reviews already score “thanh-tich”: its maximum score cannot change."]
+    }
+    assert changed["removed"] == ["anh-huong"]
+    assert [(c.code, c.label, c.weight) for c in nomination_criteria(conference)] == [
+        ("thanh-tich", "Thành tích nổi bật", 2)
+    ]
+
+
+def test_nomination_criteria_are_validated_like_the_papers(conference):
+    with pytest.raises(ValidationError) as caught:
+        nomination_criteria_replace(
+            conference=conference,
+            rows=[{"code": "a", "label": "A", "max_score": 0, "weight": 1}, {"code": "", "label": "B"}],
+        )
+
+    assert caught.value.message_dict == {
+        "criteria": [
+            "Criterion 1: the maximum score is a whole number from 1 to 1000.",
+            "Criterion 2: give a code and a label.",
+        ]
+    }
+    assert ReviewCriterion.objects.count() == 0

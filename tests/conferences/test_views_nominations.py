@@ -3,7 +3,7 @@
 import pytest
 from django.core.cache import cache
 
-from conferences.models import Award, Nomination, NominationScore
+from conferences.models import Award, Nomination, NominationScore, ReviewCriterion
 from conferences.services.nominations import nomination_score_save
 from tests.conferences.nomination_helpers import (
     CITATION,
@@ -270,3 +270,69 @@ def test_non_organizer_gets_404_for_a_nominations_file(client, conference):
     response = client.get(f"/to-chuc/{conference.slug}/de-nghi-khen-thuong/{nomination.pk}/tep/")
 
     assert response.status_code in (403, 404)
+
+
+# The panel's criteria on the organizers' page ------------------------------------------------------------
+
+
+def _criteria_post(rows):
+    data = {
+        "criteria-TOTAL_FORMS": str(len(rows)),
+        "criteria-INITIAL_FORMS": "0",
+        "criteria-MIN_NUM_FORMS": "0",
+        "criteria-MAX_NUM_FORMS": "50",
+    }
+    for index, row in enumerate(rows):
+        data.update({f"criteria-{index}-{key}": value for key, value in row.items()})
+    return data
+
+
+def test_organizer_sets_the_panels_criteria_from_the_nominations_page(organizer_client, conference):
+    url = f"/to-chuc/{conference.slug}/de-nghi-khen-thuong/tieu-chi/"
+
+    response = organizer_client.post(
+        url,
+        _criteria_post(
+            [
+                {"code": "thanh-tich", "label": "Thành tích", "max_score": "10", "weight": "3"},
+                {"code": "", "label": "", "max_score": "", "weight": ""},
+            ]
+        ),
+    )
+    page = organizer_client.get(f"/to-chuc/{conference.slug}/de-nghi-khen-thuong/")
+
+    assert response.status_code == 302
+    assert [(c.code, c.label, c.max_score, c.weight, c.target) for c in ReviewCriterion.objects.all()] == [
+        ("thanh-tich", "Thành tích", 10, 3, "nomination")
+    ]
+    assert 'value="thanh-tich"' in page.content.decode()
+
+
+def test_organizer_page_refuses_removing_a_scored_criterion(organizer_client, conference, organizer):
+    panel_criteria_make(conference)
+    nomination = nominate(conference, organizer, category_make(), OrganizationFactory())
+    nomination_score_save(
+        nomination=nomination, reviewer=reviewer_make(conference), scores={"thanh-tich": 5}, submit=False
+    )
+
+    response = organizer_client.post(
+        f"/to-chuc/{conference.slug}/de-nghi-khen-thuong/tieu-chi/",
+        _criteria_post([{"code": "anh-huong", "label": "Ảnh hưởng", "max_score": "5", "weight": "1"}]),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 400
+    assert "that criterion cannot be removed" in response.content.decode()
+    assert ReviewCriterion.objects.count() == 2
+
+
+def test_a_panel_member_cannot_change_the_criteria(client, conference):
+    client.force_login(reviewer_make(conference))
+
+    response = client.post(
+        f"/to-chuc/{conference.slug}/de-nghi-khen-thuong/tieu-chi/",
+        _criteria_post([{"code": "x", "label": "X", "max_score": "5", "weight": "1"}]),
+    )
+
+    assert response.status_code in (403, 404)
+    assert ReviewCriterion.objects.count() == 0

@@ -20,6 +20,7 @@ from conferences.api.serializers.nominations import (
     NominationSerializer,
     NominationWriteSerializer,
 )
+from conferences.api.serializers.papers import CriterionSerializer
 from conferences.api.throttling import ClientScopedRateThrottle, PersonalLinkGuessThrottle
 from conferences.api.views.papers import (
     AUTHENTICATION,
@@ -30,6 +31,7 @@ from conferences.api.views.papers import (
 from conferences.exports.nomination_files import nomination_file_response
 from conferences.models import Nomination
 from conferences.selectors.nominations import (
+    nomination_criteria,
     nomination_get,
     nomination_of_registration,
     nominations_of_registration,
@@ -38,6 +40,7 @@ from conferences.selectors.nominations import (
 from conferences.services.nominations import (
     MAX_FILE_BYTES,
     nomination_create,
+    nomination_criteria_replace,
     nomination_reject,
     nomination_withdraw,
     nominations_approve,
@@ -89,7 +92,7 @@ class NominationViewSet(UploadSizeLimitedViewMixin, ConferenceFromUrlMixin, view
     permission_classes = [IsOrganizerOrDelegate]
     throttle_classes = [ClientScopedRateThrottle, PersonalLinkGuessThrottle]
     throttle_scope = "rsvp"
-    http_method_names = ["get", "post", "head", "options"]
+    http_method_names = ["get", "post", "put", "head", "options"]
     serializer_class = NominationSerializer
     queryset = Nomination.objects.none()
     pagination_class = None
@@ -166,6 +169,31 @@ class NominationViewSet(UploadSizeLimitedViewMixin, ConferenceFromUrlMixin, view
         if not nomination.file:
             raise NotFound(_("This nomination has no supporting file."))
         return nomination_file_response(nomination=nomination)
+
+    @extend_schema(
+        methods=["GET"],
+        summary=gettext_lazy("The panel's criteria (organizers)"),
+        responses={200: CriterionSerializer(many=True), **ERRORS},
+    )
+    @extend_schema(
+        methods=["PUT"],
+        summary=gettext_lazy("Replace the panel's criteria (organizers)"),
+        description=gettext_lazy(
+            "The list in order, with the call for papers' rules: a criterion the panel has scored can be "
+            "neither removed nor given another maximum score."
+        ),
+        request=CriterionSerializer(many=True),
+        responses={200: CriterionSerializer(many=True), **ERRORS},
+    )
+    @action(detail=False, methods=["get", "put"])
+    def criteria(self, request, conference_slug: str):
+        self._organizer_only()
+        if request.method == "PUT":
+            serializer = CriterionSerializer(data=request.data, many=True)
+            serializer.is_valid(raise_exception=True)
+            rows = [dict(row) for row in serializer.validated_data]
+            nomination_criteria_replace(conference=self.conference, rows=rows)
+        return Response(CriterionSerializer(nomination_criteria(self.conference), many=True).data)
 
     @extend_schema(
         summary=gettext_lazy("Withdraw a nomination"),
