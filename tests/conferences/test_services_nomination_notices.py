@@ -44,7 +44,7 @@ def test_a_nomination_sent_by_link_is_confirmed_at_once_to_its_delegate(conferen
     assert registration.organization.name in notice.subject
     assert delegate_notice_url(registration) in notice.body_text
     assert nomination.category.name_vi in notice.body_text
-    # VI-RECEIVED
+    assert "đã nhận được đề nghị khen thưởng" in notice.body_text
 
 
 def test_the_receipt_task_run_twice_writes_one_notice(conference, run_commit_tasks):
@@ -79,8 +79,7 @@ def test_approval_writes_a_held_notice_naming_the_decision(conference, organizer
     notice = Notification.objects.get(kind=NoticeKind.NOMINATION_DECISION)
     assert notice.state == Notification.State.HELD
     assert notice.recipient_address == registration.person.email
-    assert decision.document.formatted in notice.body_text
-    assert "ngày 05 tháng 4 năm 2021" in notice.body_text
+    assert f"Quyết định số {decision.document.formatted} ngày 05 tháng 4 năm 2021" in notice.body_text
     assert CITATION in notice.body_text
     assert delegate_notice_url(registration) in notice.body_text
     nomination_decision_notify(nomination_id=nomination.pk)  # Run again: nothing more.
@@ -96,7 +95,7 @@ def test_rejection_writes_a_held_notice_saying_so(conference, organizer, run_com
     notice = Notification.objects.get(kind=NoticeKind.NOMINATION_DECISION)
     assert notice.state == Notification.State.HELD
     assert registration.organization.name in notice.subject
-    # VI-REJECTED
+    assert "không được chấp thuận" in notice.body_text
     assert CITATION not in notice.body_text
 
 
