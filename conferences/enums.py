@@ -14,9 +14,17 @@ class NoticeKind(models.TextChoices):
     REVIEWER_INVITATION = "reviewer_invitation", _("Invitation to review papers")
     AGENDA_CHANGE = "agenda_change", _("Change to the agenda")
     CERTIFICATE = "certificate", _("Certificate issued")
+    NOMINATION_RECEIVED = "nomination_received", _("Award nomination received (to the nominating agency)")
+    NOMINATION_DECISION = "nomination_decision", _("Decision on an award nomination")
 
 
 # Bulk sends wait for an organizer's approval; personal confirmations go at once.
 HELD_BY_DEFAULT = frozenset(
-    {NoticeKind.ANNOUNCEMENT, NoticeKind.INVITATION, NoticeKind.CERTIFICATE, NoticeKind.PAPER_DECISION}
+    {
+        NoticeKind.ANNOUNCEMENT,
+        NoticeKind.INVITATION,
+        NoticeKind.CERTIFICATE,
+        NoticeKind.PAPER_DECISION,
+        NoticeKind.NOMINATION_DECISION,
+    }
 )

@@ -11,6 +11,7 @@ from conferences.services.invitation_sending import (
     invitation_send_drafts,
     rsvp_reminders_replan,
 )
+from conferences.services.nomination_notices import nomination_decision_notify, nomination_received_notify
 from conferences.services.paper_decisions import paper_decision_notices_write, revision_rounds_close_due
 from conferences.services.papers import paper_received_notify
 from conferences.services.rsvp import registration_confirmation_send
@@ -116,3 +117,15 @@ def render_certificate_chunk(job_id: int, certificate_ids: list[int]) -> int:
 def send_registration_confirmation(registration_id: int, token_hash: str) -> int:
     """Render a new delegate's e-ticket and write their confirmation (safe to run twice)."""
     return registration_confirmation_send(registration_id=registration_id, token_hash=token_hash)
+
+
+@shared_task(acks_late=True)
+def send_nomination_received(nomination_id: int) -> int:
+    """Write the receipt of a nomination to the agency that sent it (safe to run twice)."""
+    return nomination_received_notify(nomination_id=nomination_id)
+
+
+@shared_task(acks_late=True)
+def write_nomination_decision_notices(nomination_ids: list[int]) -> int:
+    """Write the held decision notices of these nominations to their agencies (safe to run twice)."""
+    return sum(nomination_decision_notify(nomination_id=pk) for pk in nomination_ids)

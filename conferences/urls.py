@@ -52,6 +52,11 @@ urlpatterns = [
         delegate_nominations.nomination_withdraw_view,
         name="delegate-nomination-withdraw",
     ),
+    path(
+        "dai-bieu/<str:token>/de-nghi-khen-thuong/<int:pk>/tep/",
+        delegate_nominations.nomination_file_view,
+        name="delegate-nomination-file",
+    ),
     # The delegate's papers, by their personal link.
     path("dai-bieu/<str:token>/tham-luan/moi/", delegate_papers.paper_new, name="delegate-paper-new"),
     path("dai-bieu/<str:token>/tham-luan/<int:pk>/", delegate_papers.paper_detail, name="delegate-paper"),
@@ -252,6 +257,11 @@ urlpatterns = [
         panel_nominations.panel_nomination,
         name="panel-nomination",
     ),
+    path(
+        "phan-bien/<slug:slug>/de-nghi-khen-thuong/<int:pk>/tep/",
+        panel_nominations.panel_nomination_file,
+        name="panel-nomination-file",
+    ),
     # Award nominations: the ranking, new ones, approval into a decision, rejection.
     path(
         "to-chuc/<slug:slug>/de-nghi-khen-thuong/",
@@ -267,6 +277,16 @@ urlpatterns = [
         "to-chuc/<slug:slug>/de-nghi-khen-thuong/<int:pk>/khong-duyet/",
         organizer_nominations.nomination_reject_view,
         name="organizer-nomination-reject",
+    ),
+    path(
+        "to-chuc/<slug:slug>/de-nghi-khen-thuong/tieu-chi/",
+        organizer_nominations.nomination_criteria_view,
+        name="organizer-nomination-criteria",
+    ),
+    path(
+        "to-chuc/<slug:slug>/de-nghi-khen-thuong/<int:pk>/tep/",
+        organizer_nominations.nomination_file_view,
+        name="organizer-nomination-file",
     ),
     path(
         "phan-bien/<slug:slug>/<int:pk>/tep/", reviewer_pages.reviewer_paper_file, name="reviewer-paper-file"

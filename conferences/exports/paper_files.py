@@ -1,4 +1,5 @@
-"""A paper revision's file as a download, and the blind copy reviewers get.
+"""A paper revision's file as a download, and the blind copy reviewers get; stored_file_response
+serves any uploaded file (nominations use it too).
 
 Who may download is NOT decided here: the calling view or API action checks access (an
 organizer of the conference, the paper's own delegate link, an assigned reviewer) and
@@ -85,15 +86,29 @@ def paper_file_response(*, revision: PaperRevision, blind: bool) -> HttpResponse
     extension = EXTENSIONS.get(kind, "")
     neutral = f"tham-luan-{revision.paper_id}-v{revision.number}{extension}"
     content_type = CONTENT_TYPES.get(kind, "application/octet-stream")
-    if blind:
-        with revision.file.open("rb") as stored:
-            data = stored.read()
-        data = scrubbed_pdf(data) if kind == FileKind.PDF.value else scrubbed_docx(data)
-        response = HttpResponse(data, content_type=content_type)
-        name = neutral
-    else:
-        response = FileResponse(revision.file.open("rb"), content_type=content_type)
-        name = unicodedata.normalize("NFC", revision.file_name or neutral)
+    if not blind:
+        return stored_file_response(
+            file=revision.file, kind=kind, name=revision.file_name, neutral_name=neutral
+        )
+    with revision.file.open("rb") as stored:
+        data = stored.read()
+    data = scrubbed_pdf(data) if kind == FileKind.PDF.value else scrubbed_docx(data)
+    return _attachment(HttpResponse(data, content_type=content_type), neutral, extension)
+
+
+def stored_file_response(*, file, kind: str, name: str, neutral_name: str) -> FileResponse:
+    """An uploaded PDF or DOCX (a paper's, a nomination's) as an attachment, under the uploader's name.
+
+    `name` is the name as sent (folded to ASCII plus its UTF-8 form, RFC 5987), `neutral_name`
+    the one used when it is empty. The caller has checked who may read it and that there is a file.
+    """
+    kind = kind or FileKind.PDF.value
+    response = FileResponse(file.open("rb"), content_type=CONTENT_TYPES.get(kind, "application/octet-stream"))
+    name = unicodedata.normalize("NFC", name or neutral_name)
+    return _attachment(response, name, EXTENSIONS.get(kind, ""))
+
+
+def _attachment(response: HttpResponse, name: str, extension: str) -> HttpResponse:
     response["Content-Disposition"] = content_disposition(name, fallback_extension=extension)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

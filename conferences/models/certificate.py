@@ -49,6 +49,16 @@ class Certificate(models.Model):
     award = models.OneToOneField(
         "conferences.Award", on_delete=models.PROTECT, null=True, blank=True, related_name="certificate"
     )
+    # The decision that granted an award certificate, kept when a reissue hands the award over to
+    # the replacement: the revoked one's verify page still names who granted it.
+    award_decision = models.ForeignKey(
+        "conferences.AwardDecision",
+        verbose_name=_("award decision"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     serial = models.CharField(_("serial"), max_length=32, unique=True)
     verification_code = models.CharField(_("verification code"), max_length=32, unique=True)
     issued_at = models.DateTimeField(_("issued at"))

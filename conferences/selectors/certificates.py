@@ -33,7 +33,7 @@ def certificate_get_by_code(*, code: str) -> Certificate | None:
             "recipient_person",
             "recipient_organization",
             "award__category",
-            "award__decision__document__issuer",
+            "award_decision__document__issuer",
         )
         .filter(verification_code=verification_code_normalize(code))
         .first()
@@ -41,10 +41,13 @@ def certificate_get_by_code(*, code: str) -> Certificate | None:
 
 
 def certificate_issuer(certificate: Certificate) -> dict:
-    """Who granted it: an award's decision (its issuer and number), else the conference's host."""
-    award = certificate.award
-    if award is not None:
-        decision = award.decision
+    """Who granted it: an award's decision (its issuer and number), else the conference's host.
+
+    The decision is the one recorded on the certificate, so a revoked award certificate whose
+    award went to its replacement still names its own issuer.
+    """
+    decision = certificate.award_decision
+    if decision is not None:
         return {
             "name": decision.issuer.name,
             "decision": decision.document.formatted,

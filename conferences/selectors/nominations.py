@@ -14,7 +14,10 @@ from conferences.models import (
     Registration,
     ReviewCriterion,
 )
+from conferences.selectors.review_conflicts import agency_conflicts
 from conferences.selectors.review_stats import weighted_scorer
+
+OWN_NOMINATION = "own_nomination"
 
 
 @dataclass(frozen=True)
@@ -112,16 +115,52 @@ def panel_member(*, conference: Conference, user) -> bool:
     ).exists()
 
 
+def nomination_conflicts(
+    *, conference: Conference, nominations: list[Nomination], reviewer_id: int
+) -> dict[int, str]:
+    """The nominations this panel member may not score, with why (the papers' agency rule).
+
+    A nomination belongs to the nominated agency, or to the nominated person's agency; a member
+    never scores their own agency's nomination, one of an agency they declared a conflict with,
+    or their own. Needs the nominations with nominee_person loaded; two queries.
+    """
+    agencies = {
+        n.pk: {
+            n.nominee_organization_id or (n.nominee_person.organization_id if n.nominee_person_id else None)
+        }
+        - {None}
+        for n in nominations
+    }
+    barred = agency_conflicts(conference=conference, agencies=agencies, reviewer_ids=[reviewer_id])
+    reasons = {item: reason for (item, _user), reason in barred.items()}
+    for n in nominations:
+        if n.nominee_person_id and n.nominee_person.user_id == reviewer_id:
+            reasons[n.pk] = OWN_NOMINATION
+    return reasons
+
+
 def nominations_for_panel(
     *, conference: Conference, reviewer
 ) -> list[tuple[Nomination, NominationScore | None]]:
-    """The nominations the panel scores (submitted ones), each with this member's own score if any."""
+    """The nominations this member scores: submitted ones, less those they may not judge; with their score."""
     nominations = list(_nominations(conference).filter(status=Nomination.Status.SUBMITTED).order_by("id"))
+    barred = nomination_conflicts(conference=conference, nominations=nominations, reviewer_id=reviewer.pk)
+    nominations = [n for n in nominations if n.pk not in barred]
     own = {
         score.nomination_id: score
         for score in NominationScore.objects.filter(nomination__conference=conference, reviewer=reviewer)
     }
     return [(nomination, own.get(nomination.pk)) for nomination in nominations]
+
+
+def panel_nomination_get(*, conference: Conference, reviewer, pk) -> Nomination | None:
+    """A nomination this member may open: not withdrawn and not one they may not judge."""
+    nomination = _nominations(conference).exclude(status=Nomination.Status.WITHDRAWN).filter(pk=pk).first()
+    if nomination is None or nomination_conflicts(
+        conference=conference, nominations=[nomination], reviewer_id=reviewer.pk
+    ):
+        return None
+    return nomination
 
 
 def nomination_score_of(*, nomination: Nomination, reviewer) -> NominationScore | None:

@@ -13,6 +13,7 @@ from conferences.models import (
     CallForPapers,
     Conference,
     FileKind,
+    NominationScore,
     Paper,
     PaperRevision,
     PaperTopic,
@@ -121,7 +122,9 @@ def call_for_papers_update(
         if topic_changes:
             changes["topics"] = topic_changes
     if criteria is not None:
-        criterion_changes = _criteria_replace(conference=conference, rows=criteria)
+        criterion_changes = review_criteria_replace(
+            conference=conference, target=ReviewCriterion.Target.PAPER, rows=criteria
+        )
         if criterion_changes:
             changes["criteria"] = criterion_changes
     if changes:
@@ -177,7 +180,13 @@ def _topics_replace(*, conference: Conference, labels: list[str]) -> dict:
     return {"added": added, "removed": [topic.label for topic in removed]}
 
 
-def _criteria_replace(*, conference: Conference, rows: list[dict]) -> dict:
+def review_criteria_replace(*, conference: Conference, target: str, rows: list[dict]) -> dict:
+    """Replace the conference's criteria of `target` (papers' or the award panel's) by `rows`, in order.
+
+    The one validation of criteria for both. A criterion that scores already use (reviews of
+    papers, the panel's scores of nominations) can be neither removed nor rescaled; label and
+    weight may change. Return what changed ({} for nothing). The caller holds the lock.
+    """
     cleaned, errors = [], []
     for index, row in enumerate(rows, start=1):
         code = slugify(str(row.get("code") or ""))[:32]
@@ -202,11 +211,12 @@ def _criteria_replace(*, conference: Conference, rows: list[dict]) -> dict:
 
     existing = {
         criterion.code: criterion
-        for criterion in ReviewCriterion.objects.filter(
-            conference=conference, target=ReviewCriterion.Target.PAPER
-        )
+        for criterion in ReviewCriterion.objects.filter(conference=conference, target=target)
     }
-    reviews = Review.objects.filter(paper__conference=conference)
+    if target == ReviewCriterion.Target.NOMINATION:
+        reviews = NominationScore.objects.filter(nomination__conference=conference)
+    else:
+        reviews = Review.objects.filter(paper__conference=conference)
     scored = {code for code in existing if reviews.filter(scores__has_key=code).exists()}
     removed = [code for code in existing if code not in codes]
     blocked = [code for code in removed if code in scored]
@@ -230,11 +240,11 @@ def _criteria_replace(*, conference: Conference, rows: list[dict]) -> dict:
             }
         )
     changed = _criteria_changed(existing, cleaned)
-    ReviewCriterion.objects.filter(
-        conference=conference, target=ReviewCriterion.Target.PAPER, code__in=removed
-    ).delete()
+    ReviewCriterion.objects.filter(conference=conference, target=target, code__in=removed).delete()
     for position, row in enumerate(cleaned):
-        criterion = existing.get(row["code"]) or ReviewCriterion(conference=conference, code=row["code"])
+        criterion = existing.get(row["code"]) or ReviewCriterion(
+            conference=conference, target=target, code=row["code"]
+        )
         criterion.label, criterion.max_score, criterion.weight = row["label"], row["max_score"], row["weight"]
         criterion.position = position
         criterion.save()

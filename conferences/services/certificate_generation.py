@@ -320,7 +320,29 @@ def _store(job_id: int, rendered: list[tuple[Certificate, bytes]]) -> list[int]:
         job_advance(job_id=job_id, by=len(stored))
     for _pk, name in lost:  # Stored by a run that was quicker: this copy is not needed.
         field.storage.delete(name)
+    serials = {certificate.pk: certificate.serial for certificate, _name in saved}
+    _unrecorded_copies_removed(field.storage, [(serials[pk], name) for pk, name in stored])
     return [pk for pk, _name in stored]
+
+
+def _unrecorded_copies_removed(storage, recorded: list[tuple[str, str]]) -> None:
+    """Delete every other file of each (serial, recorded name): copies no certificate points to.
+
+    A worker killed after saving a file but before recording it leaves that file behind, and
+    the run that resumes saves under the same name plus the storage's random suffix
+    (SERIAL_ab12cd3.pdf); so the run that records a certificate's file removes the rest.
+    One listing per folder.
+    """
+    by_folder: dict[str, list[tuple[str, str]]] = {}
+    for serial, name in recorded:
+        folder, _slash, base = name.rpartition("/")
+        by_folder.setdefault(folder, []).append((serial, base))
+    for folder, kept in by_folder.items():
+        _dirs, files = storage.listdir(folder)
+        for serial, keep in kept:
+            for file in files:
+                if file != keep and (file == f"{serial}.pdf" or file.startswith(f"{serial}_")):
+                    storage.delete(f"{folder}/{file}")
 
 
 def _finish_if_complete(job: Job) -> None:

@@ -53,6 +53,7 @@ def _unsaved(
         recipient_name=recipient_name,
         registration=registration,
         award=award,
+        award_decision_id=award.decision_id if award else None,
         serial=_serial(conference, sequence),
         verification_code=_verification_code(),
         issued_at=now,

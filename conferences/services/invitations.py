@@ -1,5 +1,5 @@
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -8,6 +8,11 @@ from conferences.selectors.people import person_is_visible_to_organizer
 from conferences.services.common import validated_save
 from core.exceptions import ApplicationError
 from core.text import nfc
+from core.ticket_codes import ticket_code_new
+
+# Draws of a ticket code before giving up: with 887 million codes, a second clash in a row
+# means something other than chance, and the delegate is asked to try again.
+TICKET_CODE_ATTEMPTS = 5
 
 
 def _is_host(conference: Conference, organization: Organization) -> bool:
@@ -180,7 +185,33 @@ def registration_create(
     registration.full_name, registration.position = nfc(full_name), nfc(position)
     registration.phone = (phone or "").strip()
     registration.status = Registration.Status.CONFIRMED
-    return validated_save(registration)
+    if registration.pk is not None:
+        return validated_save(registration)
+    return _saved_with_a_free_ticket_code(registration)
+
+
+def _saved_with_a_free_ticket_code(registration: Registration) -> Registration:
+    """Insert a new registration, drawing its random ticket code again while another delegate holds it.
+
+    The clash is left to the unique constraint (a check first would still race a concurrent
+    insert); each attempt runs in a savepoint, so a refused insert leaves the transaction usable.
+    """
+    registration.full_clean(exclude=["ticket_code"])
+    for _attempt in range(TICKET_CODE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                registration.save()
+        except IntegrityError:
+            taken = Registration.objects.filter(
+                conference_id=registration.conference_id, ticket_code=registration.ticket_code
+            ).exists()
+            if not taken:
+                raise
+            registration.pk = None
+            registration.ticket_code = ticket_code_new()
+        else:
+            return registration
+    raise ApplicationError(_("No free ticket code could be drawn: please try again."))
 
 
 @transaction.atomic

@@ -27,11 +27,18 @@ from conferences.models import (
     Organization,
     Person,
     Registration,
+    ReviewCriterion,
 )
 from conferences.models.nomination import JUSTIFICATION_MAX_LENGTH
-from conferences.selectors.nominations import nomination_criteria
+from conferences.selectors.nominations import OWN_NOMINATION, nomination_conflicts, nomination_criteria
+from conferences.selectors.review_conflicts import CONFLICT, OWN_AGENCY
 from conferences.services.awards import award_create
+from conferences.services.call_for_papers import review_criteria_replace
 from conferences.services.common import validated_save
+from conferences.services.nomination_notices import (
+    nomination_decisions_dispatch,
+    nomination_received_dispatch,
+)
 from conferences.services.reviews import review_scores_errors
 from conferences.services.uploads import stored_files_removed_on_error, upload_inspect, upload_store
 from core.exceptions import ApplicationError
@@ -121,6 +128,7 @@ def nomination_create(
             raise ValidationError(
                 {"__all__": _duplicate_message(organization=nominee_organization is not None)}
             ) from exc
+        nomination_received_dispatch(nomination)
     return nomination
 
 
@@ -157,20 +165,48 @@ def nomination_withdraw(
 
 
 @transaction.atomic
+def nomination_criteria_replace(*, conference: Conference, rows: list[dict]) -> dict:
+    """Set the panel's criteria (code, label, max_score, weight; in order) with the papers' rules.
+
+    Those of the call for papers' criteria: a criterion the panel has scored can be neither
+    removed nor rescaled. Return what changed ({} for nothing).
+    """
+    locked = Conference.objects.select_for_update().get(pk=conference.pk)
+    return review_criteria_replace(conference=locked, target=ReviewCriterion.Target.NOMINATION, rows=rows)
+
+
+_SCORE_REFUSALS = {
+    OWN_AGENCY: lambda: _("A panel member cannot score a nomination of their own agency."),
+    OWN_NOMINATION: lambda: _("A panel member cannot score their own nomination."),
+    CONFLICT: lambda: _("The panel member declared a conflict with this nomination's agency."),
+}
+
+
+@transaction.atomic
 def nomination_score_save(
     *, nomination: Nomination, reviewer, scores: dict | None, comment: str = "", submit: bool
 ) -> NominationScore:
     """Save a panel member's scores of a nomination as a draft, or submit them (then every score is due).
 
-    The panel is the conference's reviewers. Scores are whole numbers from 0 to each criterion's
-    maximum, as in paper reviews. A submitted score may be edited while the nomination is
-    undecided, and stays submitted.
+    The panel is the conference's reviewers, less those the papers' agency rule bars from this
+    nomination (its agency is theirs, or they declared a conflict with it). Scores are whole
+    numbers from 0 to each criterion's maximum, as in paper reviews. A submitted score may be
+    edited while the nomination is undecided, and stays submitted.
     """
-    nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+    nomination = (
+        Nomination.objects.select_for_update(of=("self",))
+        .select_related("nominee_person")
+        .get(pk=nomination.pk)
+    )
     if not ConferenceRole.objects.filter(
         conference_id=nomination.conference_id, user=reviewer, role=ConferenceRole.Role.REVIEWER
     ).exists():
         raise ApplicationError(_("Only the conference's reviewers sit on the evaluation panel."))
+    reason = nomination_conflicts(
+        conference=nomination.conference, nominations=[nomination], reviewer_id=reviewer.pk
+    ).get(nomination.pk)
+    if reason:
+        raise ApplicationError(_SCORE_REFUSALS[reason]())
     if nomination.status != Nomination.Status.SUBMITTED:
         raise ApplicationError(_("This nomination is decided or withdrawn: its scores can no longer change."))
     score = NominationScore.objects.filter(
@@ -248,6 +284,7 @@ def nominations_approve(
         nomination.decided_at, nomination.decided_by = moment, user
         nomination.save(update_fields=["award", "status", "decided_at", "decided_by", "updated_at"])
         approved.append(nomination)
+    nomination_decisions_dispatch(approved)
     return approved
 
 
@@ -260,4 +297,5 @@ def nomination_reject(*, nomination: Nomination, user) -> Nomination:
     nomination.status = Nomination.Status.REJECTED
     nomination.decided_at, nomination.decided_by = timezone.now(), user
     nomination.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])
+    nomination_decisions_dispatch([nomination])
     return nomination

@@ -2,7 +2,8 @@
 
 The one rule of who may review a paper lives in `forbidden_pairs`: a reviewer
 never gets a paper of their own agency (the presenting agency or an author's),
-of an agency they declared a conflict with, or one they wrote.
+of an agency they declared a conflict with (both judged by
+selectors.review_conflicts, shared with the award panel), or one they wrote.
 """
 
 from collections import defaultdict
@@ -22,8 +23,8 @@ from conferences.models import (
     Person,
     Review,
     ReviewAssignment,
-    ReviewerConflict,
 )
+from conferences.selectors.review_conflicts import CONFLICT, OWN_AGENCY, agency_conflicts
 from conferences.selectors.reviews import conference_reviewer_ids
 from conferences.services.assignment_algorithm import assign, eligible_counts
 from conferences.services.review_figures import review_figures_refresh
@@ -32,8 +33,6 @@ from core.exceptions import ApplicationError
 # Papers waiting for reviews; a draft, decided or withdrawn paper gets no reviewer.
 OPEN_STATUSES = (Paper.Status.SUBMITTED, Paper.Status.UNDER_REVIEW)
 
-OWN_AGENCY = "own_agency"
-CONFLICT = "conflict"
 OWN_PAPER = "own_paper"
 
 
@@ -72,23 +71,8 @@ def forbidden_pairs(
             agencies[paper_id].add(organization_id)
         if user_id:
             writers[paper_id].add(user_id)
-    own: dict[int, set[int]] = defaultdict(set)  # agency -> reviewers of that agency
-    for user_id, organization_id in Person.objects.filter(
-        user_id__in=reviewer_ids, organization__isnull=False
-    ).values_list("user_id", "organization_id"):
-        own[organization_id].add(user_id)
-    conflicted: dict[int, set[int]] = defaultdict(set)
-    for user_id, organization_id in ReviewerConflict.objects.filter(
-        conference=conference, reviewer_id__in=reviewer_ids
-    ).values_list("reviewer_id", "organization_id"):
-        conflicted[organization_id].add(user_id)
-    forbidden = {}
+    forbidden = agency_conflicts(conference=conference, agencies=agencies, reviewer_ids=reviewer_ids)
     for paper_id in paper_ids:
-        for organization_id in agencies[paper_id]:
-            for user_id in conflicted[organization_id]:
-                forbidden[(paper_id, user_id)] = CONFLICT
-            for user_id in own[organization_id]:
-                forbidden[(paper_id, user_id)] = OWN_AGENCY
         for user_id in writers[paper_id]:
             forbidden[(paper_id, user_id)] = OWN_PAPER
     return forbidden

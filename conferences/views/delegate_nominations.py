@@ -10,8 +10,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from conferences.exports.nomination_files import nomination_file_response
 from conferences.forms.awards import errors_into_form
 from conferences.forms.nominations import AgencyNominationForm
 from conferences.models import Person, Registration
@@ -86,3 +87,14 @@ def nomination_withdraw_view(request, registration: Registration, token: str, pk
     else:
         messages.success(request, _("Your nomination is withdrawn."))
     return redirect("conferences:delegate-nominations", token=token)
+
+
+@never_cache
+@require_GET
+@opened_by_link(registration_get_by_token)
+def nomination_file_view(request, registration: Registration, token: str, pk: int):
+    """The supporting file of a nomination sent through this link."""
+    nomination = nomination_of_registration(registration=registration, pk=pk)
+    if nomination is None:
+        raise Http404
+    return nomination_file_response(nomination=nomination)

@@ -7,15 +7,18 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from conferences.exports.nomination_files import nomination_file_response
 from conferences.forms.awards import errors_into_form
 from conferences.forms.nominations import ApproveForm, OrganizerNominationForm
+from conferences.forms.papers import CriterionFormSet, criteria_from
 from conferences.models import AwardDecision
 from conferences.selectors.nominations import nomination_criteria, nomination_get, nominations_ranking
 from conferences.services.nominations import (
     MAX_FILE_BYTES,
     nomination_create,
+    nomination_criteria_replace,
     nomination_reject,
     nominations_approve,
 )
@@ -30,13 +33,33 @@ def _decisions(conference):
     return AwardDecision.objects.filter(conference=conference).select_related("document__issuer")
 
 
-def _page(request, conference, *, form=None, approve_form=None, status=200):
+def _criteria_formset(criteria):
+    """The panel's criteria as the call for papers' criteria formset, two empty rows to add more."""
+    initial = [
+        {"code": c.code, "label": c.label, "max_score": c.max_score, "weight": c.weight} for c in criteria
+    ]
+    return CriterionFormSet(prefix="criteria", initial=initial)
+
+
+def _page(
+    request,
+    conference,
+    *,
+    form=None,
+    approve_form=None,
+    criteria_formset=None,
+    criteria_errors=(),
+    status=200,
+):
+    criteria = nomination_criteria(conference)
     context = {
         "conference": conference,
         "ranking": nominations_ranking(conference),
-        "criteria": nomination_criteria(conference),
+        "criteria": criteria,
         "form": form or OrganizerNominationForm(conference=conference),
         "approve_form": approve_form or ApproveForm(decisions=_decisions(conference)),
+        "criteria_formset": criteria_formset or _criteria_formset(criteria),
+        "criteria_errors": criteria_errors,
     }
     return render(request, "conferences/organizer/nominations.html", context, status=status)
 
@@ -120,3 +143,32 @@ def nomination_reject_view(request, slug: str, pk: int):
     else:
         messages.success(request, _("The nomination is rejected."))
     return redirect("conferences:organizer-nominations", slug=conference.slug)
+
+
+@login_required
+@require_GET
+def nomination_file_view(request, slug: str, pk: int):
+    """The nomination's supporting file, as sent."""
+    conference = organized_conference(request, slug, MANAGE_NOMINATIONS)
+    nomination = nomination_get(conference=conference, pk=pk)
+    if nomination is None:
+        raise Http404
+    return nomination_file_response(nomination=nomination)
+
+
+@login_required
+@require_POST
+def nomination_criteria_view(request, slug: str):
+    """Replace the panel's criteria: a row left empty removes its criterion, unless the panel scored it."""
+    conference = organized_conference(request, slug, MANAGE_NOMINATIONS)
+    formset = CriterionFormSet(request.POST, prefix="criteria")
+    errors = []
+    if formset.is_valid():
+        try:
+            nomination_criteria_replace(conference=conference, rows=criteria_from(formset))
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, _("The panel's criteria have been saved."))
+            return redirect("conferences:organizer-nominations", slug=conference.slug)
+    return _page(request, conference, criteria_formset=formset, criteria_errors=errors, status=400)

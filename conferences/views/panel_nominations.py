@@ -11,13 +11,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from conferences.exports.nomination_files import nomination_file_response
 from conferences.forms.nominations import NominationScoreForm
 from conferences.models import Conference, Nomination
 from conferences.selectors.nominations import (
     nomination_criteria,
-    nomination_get,
     nomination_score_of,
     nominations_for_panel,
+    panel_nomination_get,
 )
 from conferences.selectors.reviews import reviewer_conference_get
 from conferences.services.nominations import nomination_score_save
@@ -47,8 +48,9 @@ def panel_nominations(request, slug: str):
 @reviewer_required
 def panel_nomination(request, slug: str, pk: int):
     conference = _conference(request, slug)
-    nomination = nomination_get(conference=conference, pk=pk)
-    if nomination is None or nomination.status == Nomination.Status.WITHDRAWN:
+    # A nomination the member may not judge (own agency, declared conflict) is not theirs to see.
+    nomination = panel_nomination_get(conference=conference, reviewer=request.user, pk=pk)
+    if nomination is None:
         raise Http404
     criteria = nomination_criteria(conference)
     score = nomination_score_of(nomination=nomination, reviewer=request.user)
@@ -91,3 +93,14 @@ def panel_nomination(request, slug: str, pk: int):
         "editable": nomination.status == Nomination.Status.SUBMITTED,
     }
     return render(request, "conferences/reviewer/nomination.html", context, status=status)
+
+
+@require_GET
+@reviewer_required
+def panel_nomination_file(request, slug: str, pk: int):
+    """The supporting file of a nomination this member may score (others are a 404)."""
+    conference = _conference(request, slug)
+    nomination = panel_nomination_get(conference=conference, reviewer=request.user, pk=pk)
+    if nomination is None:
+        raise Http404
+    return nomination_file_response(nomination=nomination)

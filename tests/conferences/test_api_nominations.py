@@ -213,3 +213,53 @@ def test_approve_with_another_conferences_decision_is_a_400(api, conference, org
     assert response.status_code == 400
     assert response.json()["extra"]["fields"] == {"decision": ["Choose a decision of this conference."]}
     assert Award.objects.count() == 0
+
+
+def test_organizer_and_the_sending_link_download_the_file_others_get_404(conference, organizer, api):
+    from conferences.services.nominations import nomination_create
+
+    registration, token, _colleague = agency_link(conference, 1)
+    _other, other_token, _c = agency_link(conference, 2)
+    pdf = valid_pdf()
+    nomination = nomination_create(
+        conference=conference,
+        category=category_make(),
+        nominee_organization=registration.organization,
+        justification=JUSTIFICATION,
+        upload=uploaded(pdf, name="Hồ sơ.pdf"),
+        by_registration=registration,
+    )
+    without = nominate(conference, organizer, category_make("giay-khen"), OrganizationFactory())
+
+    by_organizer = api.get(url(conference, nomination.pk, "file"))
+    by_link = delegate_client(token).get(url(conference, nomination.pk, "file"))
+    by_other_link = delegate_client(other_token).get(url(conference, nomination.pk, "file"))
+    no_file = api.get(url(conference, without.pk, "file"))
+
+    for response in (by_organizer, by_link):
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == pdf
+        assert response["Content-Disposition"].startswith('attachment; filename="Ho-so.pdf"; ')
+    assert by_other_link.status_code == 404
+    assert (no_file.status_code, no_file.json()["message"]) == (
+        404,
+        "This nomination has no supporting file.",
+    )
+
+
+def test_organizer_reads_and_replaces_the_panels_criteria_others_are_refused(conference, organizer, api):
+    _registration, token, _colleague = agency_link(conference)
+    rows = [{"code": "thanh-tich", "label": "Thành tích", "max_score": 10, "weight": 3}]
+
+    put = api.put(url(conference, "criteria"), rows, format="json")
+    bad = api.put(url(conference, "criteria"), [{**rows[0], "weight": 0}], format="json")
+    got = api.get(url(conference, "criteria"))
+    by_link = delegate_client(token).put(url(conference, "criteria"), [], format="json")
+
+    assert (put.status_code, put.json()) == (200, rows)
+    assert bad.status_code == 400
+    assert bad.json()["extra"]["fields"]["criteria"] == [
+        "Criterion 1: the weight is a whole number from 1 to 100."
+    ]
+    assert got.json() == rows
+    assert by_link.status_code == 403

@@ -258,6 +258,30 @@ def test_chunk_that_loses_the_race_removes_its_copy(
     assert os.listdir(folder) == [f"{certificate.serial}.pdf"]
 
 
+def test_file_of_a_worker_killed_before_recording_it_is_removed_by_the_resumed_run(
+    conference, organizer, django_capture_on_commit_callbacks, fake_renderer
+):
+    from django.core.files.base import ContentFile
+
+    checked_in(conference, 2)
+    with django_capture_on_commit_callbacks():
+        job = certificates_generate(conference=conference, kinds=["attendance"], user=organizer)
+    first, second = Certificate.objects.order_by("serial")
+    storage = first.file.storage
+    # The killed worker saved the first certificate's file (half written) and recorded nothing.
+    orphan = storage.save(f"certificates/{conference.pk}/{first.serial}.pdf", ContentFile(b"%PDF-1.7 trunc"))
+
+    certificate_chunk_render(job_id=job.pk, certificate_ids=job.params["ids"])
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    folder = storage.path(f"certificates/{conference.pk}")
+    assert sorted(os.listdir(folder)) == sorted(os.path.basename(c.file.name) for c in (first, second))
+    assert first.file.name != orphan
+    with first.file.open("rb") as recorded:
+        assert b"trunc" not in recorded.read()
+
+
 def test_render_failure_fails_the_job_and_a_rerun_finishes_it(
     conference, organizer, run_commit_tasks, fake_renderer
 ):

@@ -152,3 +152,49 @@ def test_a_person_registers_once_per_conference():
         registration_create(conference=registration.conference, person=registration.person)
 
     assert Registration.objects.count() == 1
+
+
+def _first_ticket_code(monkeypatch, code: str) -> None:
+    """The next new Registration is born with `code` (the field's default draws it)."""
+    field = Registration._meta.get_field("ticket_code")
+    monkeypatch.setattr(field, "_get_default", lambda: code)  # What get_default() calls, cached.
+    assert Registration().ticket_code == code
+
+
+def test_registration_create_draws_again_when_its_ticket_code_is_taken(monkeypatch):
+    taken = RegistrationFactory()
+    _first_ticket_code(monkeypatch, taken.ticket_code)
+
+    drawn = []
+    monkeypatch.setattr(
+        "conferences.services.invitations.ticket_code_new", lambda: drawn.append("K7PQ4XM") or "K7PQ4XM"
+    )
+
+    registration = registration_create(conference=taken.conference, person=PersonFactory())
+
+    registration.refresh_from_db()
+    assert drawn == ["K7PQ4XM"]
+    assert registration.ticket_code == "K7PQ4XM"
+    assert Registration.objects.filter(conference=taken.conference).count() == 2
+
+
+def test_registration_create_gives_up_after_repeated_ticket_code_clashes(monkeypatch):
+    taken = RegistrationFactory()
+    _first_ticket_code(monkeypatch, taken.ticket_code)
+    monkeypatch.setattr("conferences.services.invitations.ticket_code_new", lambda: taken.ticket_code)
+
+    with pytest.raises(ApplicationError) as caught:
+        registration_create(conference=taken.conference, person=PersonFactory())
+
+    assert caught.value.message == "No free ticket code could be drawn: please try again."
+    assert Registration.objects.count() == 1
+
+
+def test_the_same_ticket_code_in_another_conference_is_no_clash(monkeypatch):
+    taken = RegistrationFactory()
+    _first_ticket_code(monkeypatch, taken.ticket_code)
+    monkeypatch.setattr("conferences.services.invitations.ticket_code_new", lambda: "never-used")
+
+    registration = registration_create(conference=ConferenceFactory(), person=PersonFactory())
+
+    assert registration.ticket_code == taken.ticket_code

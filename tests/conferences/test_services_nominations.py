@@ -9,17 +9,27 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from conferences.documents.award_decision import render_award_decision
-from conferences.models import Award, Nomination, NominationScore, Review, ReviewCriterion
+from conferences.models import (
+    Award,
+    Nomination,
+    NominationScore,
+    Person,
+    Review,
+    ReviewCriterion,
+    ReviewerConflict,
+)
 from conferences.selectors.ceremony import award_decision_get
-from conferences.selectors.nominations import nominations_ranking
+from conferences.selectors.nominations import nomination_criteria, nominations_for_panel, nominations_ranking
 from conferences.selectors.review_stats import review_figures
 from conferences.services.nominations import (
     nomination_create,
+    nomination_criteria_replace,
     nomination_reject,
     nomination_score_save,
     nomination_withdraw,
     nominations_approve,
 )
+from conferences.services.organizations import person_create
 from core.exceptions import ApplicationError
 from tests.conferences.nomination_helpers import (
     CITATION,
@@ -314,6 +324,64 @@ def test_reviewer_of_another_conference_cannot_score(conference, organizer, host
         nomination_score_save(nomination=nomination, reviewer=outsider, scores={}, submit=False)
 
 
+def test_panel_member_cannot_score_their_own_agencys_nomination(conference, organizer):
+    panel_criteria_make(conference)
+    agency = OrganizationFactory()
+    insider = reviewer_make(conference, organization=agency)
+    of_agency = nominate(conference, organizer, category_make(), agency)
+    of_its_person = nomination_create(
+        conference=conference,
+        category=category_make("giay-khen"),
+        nominee_person=person_create(full_name="Lê Văn Cán Bộ", organization=agency),
+        justification=JUSTIFICATION,
+        by_user=organizer,
+    )
+
+    for nomination in (of_agency, of_its_person):
+        with pytest.raises(ApplicationError) as caught:
+            nomination_score_save(nomination=nomination, reviewer=insider, scores={}, submit=False)
+        assert caught.value.message == "A panel member cannot score a nomination of their own agency."
+    assert NominationScore.objects.count() == 0
+    assert nominations_for_panel(conference=conference, reviewer=insider) == []
+
+
+def test_panel_member_cannot_score_an_agency_they_declared_a_conflict_with(conference, organizer):
+    panel_criteria_make(conference)
+    agency, other = OrganizationFactory(), OrganizationFactory()
+    member = reviewer_make(conference, organization=OrganizationFactory())
+    ReviewerConflict.objects.create(conference=conference, reviewer=member, organization=agency)
+    barred = nominate(conference, organizer, category_make(), agency)
+    allowed = nominate(conference, organizer, barred.category, other)
+
+    with pytest.raises(ApplicationError) as caught:
+        nomination_score_save(nomination=barred, reviewer=member, scores={}, submit=False)
+    nomination_score_save(nomination=allowed, reviewer=member, scores={"thanh-tich": 3}, submit=False)
+
+    assert caught.value.message == "The panel member declared a conflict with this nomination's agency."
+    assert [n.pk for n, _score in nominations_for_panel(conference=conference, reviewer=member)] == [
+        allowed.pk
+    ]
+    assert list(NominationScore.objects.values_list("nomination_id", flat=True)) == [allowed.pk]
+
+
+def test_panel_member_cannot_score_their_own_nomination(conference, organizer):
+    panel_criteria_make(conference)
+    member = reviewer_make(conference)  # No agency: only the person rule can bar them.
+    nomination = nomination_create(
+        conference=conference,
+        category=category_make(),
+        nominee_person=Person.objects.get(user=member),
+        justification=JUSTIFICATION,
+        by_user=organizer,
+    )
+
+    with pytest.raises(ApplicationError) as caught:
+        nomination_score_save(nomination=nomination, reviewer=member, scores={}, submit=False)
+
+    assert caught.value.message == "A panel member cannot score their own nomination."
+    assert nominations_for_panel(conference=conference, reviewer=member) == []
+
+
 def test_ranking_orders_by_weighted_mean_of_submitted_scores(conference, organizer):
     panel_criteria_make(conference)
     one, two = reviewer_make(conference), reviewer_make(conference)
@@ -494,3 +562,67 @@ def test_scores_cannot_change_once_approved(conference, organizer):
 
     with pytest.raises(ApplicationError):
         nomination_score_save(nomination=nomination, reviewer=reviewer, scores={}, submit=False)
+
+
+# The panel's criteria ----------------------------------------------------------------------------------
+
+PANEL_ROWS = [
+    {"code": "thanh-tich", "label": "Thành tích", "max_score": 10, "weight": 3},
+    {"code": "anh-huong", "label": "Ảnh hưởng", "max_score": 5, "weight": 1},
+]
+
+
+def test_nomination_criteria_replace_sets_the_panels_criteria_and_leaves_the_papers(conference):
+    criteria_make(conference)  # Paper criteria "noi-dung", "trinh-bay".
+
+    nomination_criteria_replace(conference=conference, rows=PANEL_ROWS)
+
+    panel = ReviewCriterion.objects.filter(conference=conference, target=ReviewCriterion.Target.NOMINATION)
+    assert list(panel.order_by("position").values_list("code", "label", "max_score", "weight")) == [
+        ("thanh-tich", "Thành tích", 10, 3),
+        ("anh-huong", "Ảnh hưởng", 5, 1),
+    ]
+    papers = ReviewCriterion.objects.filter(conference=conference, target=ReviewCriterion.Target.PAPER)
+    assert sorted(papers.values_list("code", flat=True)) == ["noi-dung", "trinh-bay"]
+
+
+def test_nomination_criteria_scored_by_the_panel_cannot_be_removed_or_rescaled(conference, organizer):
+    nomination_criteria_replace(conference=conference, rows=PANEL_ROWS)
+    reviewer = reviewer_make(conference)
+    nomination = nominate(conference, organizer, category_make(), OrganizationFactory())
+    nomination_score_save(nomination=nomination, reviewer=reviewer, scores={"thanh-tich": 7}, submit=False)
+
+    with pytest.raises(ValidationError) as removed:
+        nomination_criteria_replace(conference=conference, rows=PANEL_ROWS[1:])
+    with pytest.raises(ValidationError) as rescaled:
+        nomination_criteria_replace(conference=conference, rows=[{**PANEL_ROWS[0], "max_score": 20}])
+    changed = nomination_criteria_replace(
+        conference=conference, rows=[{**PANEL_ROWS[0], "label": "Thành tích nổi bật", "weight": 2}]
+    )
+
+    assert removed.value.message_dict == {
+        "criteria": ["Reviews already score “thanh-tich”: that criterion cannot be removed."]
+    }
+    assert rescaled.value.message_dict == {
+        "criteria": ["Reviews already score “thanh-tich”: its maximum score cannot change."]
+    }
+    assert changed["removed"] == ["anh-huong"]
+    assert [(c.code, c.label, c.weight) for c in nomination_criteria(conference)] == [
+        ("thanh-tich", "Thành tích nổi bật", 2)
+    ]
+
+
+def test_nomination_criteria_are_validated_like_the_papers(conference):
+    with pytest.raises(ValidationError) as caught:
+        nomination_criteria_replace(
+            conference=conference,
+            rows=[{"code": "a", "label": "A", "max_score": 0, "weight": 1}, {"code": "", "label": "B"}],
+        )
+
+    assert caught.value.message_dict == {
+        "criteria": [
+            "Criterion 1: the maximum score is a whole number from 1 to 1000.",
+            "Criterion 2: give a code and a label.",
+        ]
+    }
+    assert ReviewCriterion.objects.count() == 0

@@ -7,6 +7,7 @@ from django.test import Client
 
 from conferences.models import Certificate
 from conferences.services.agenda_publishing import agenda_publish
+from conferences.services.certificate_generation import certificate_reissue
 from conferences.services.certificates import certificate_issue, certificate_revoke
 from tests.factories import (
     AgendaItemFactory,
@@ -310,6 +311,27 @@ def test_certificate_verification_shows_a_revoked_certificate_as_revoked(client,
     assert '<div class="result valid">' not in content
     assert "This certificate has been revoked." in content
     assert "Cấp nhầm người nhận." in content
+
+
+def test_revoked_award_certificate_still_names_its_decisions_issuer_after_a_reissue(
+    client, conference, organizer, fake_renderer
+):
+    ministry = OrganizationFactory(name="Bộ Nội vụ")
+    award = AwardFactory(decision=AwardDecisionFactory(conference=conference, issuer=ministry))
+    old = certificate_issue(
+        conference=conference,
+        kind=Certificate.Kind.AWARD,
+        recipient_organization=award.recipient_organization,
+        award=award,
+    )
+
+    new = certificate_reissue(certificate=old, user=organizer, reason="Sai tên cơ quan")
+
+    for certificate in (old, new):
+        content = client.get(f"/xac-minh/{certificate.verification_code}/").content.decode()
+        assert "Bộ Nội vụ" in content
+        assert award.decision.document.formatted in content
+        assert conference.host.name not in content
 
 
 def test_certificate_verification_of_an_unknown_code_is_404(client, certificate):

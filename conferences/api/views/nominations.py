@@ -8,6 +8,7 @@ lists, sends and withdraws only the nominations sent through that link.
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -19,6 +20,7 @@ from conferences.api.serializers.nominations import (
     NominationSerializer,
     NominationWriteSerializer,
 )
+from conferences.api.serializers.papers import CriterionSerializer
 from conferences.api.throttling import ClientScopedRateThrottle, PersonalLinkGuessThrottle
 from conferences.api.views.papers import (
     AUTHENTICATION,
@@ -26,8 +28,10 @@ from conferences.api.views.papers import (
     IsOrganizerOrDelegate,
     _delegate,
 )
+from conferences.exports.nomination_files import nomination_file_response
 from conferences.models import Nomination
 from conferences.selectors.nominations import (
+    nomination_criteria,
     nomination_get,
     nomination_of_registration,
     nominations_of_registration,
@@ -36,11 +40,12 @@ from conferences.selectors.nominations import (
 from conferences.services.nominations import (
     MAX_FILE_BYTES,
     nomination_create,
+    nomination_criteria_replace,
     nomination_reject,
     nomination_withdraw,
     nominations_approve,
 )
-from core.api import ERRORS
+from core.api import ERRORS, JSON_ERRORS
 from core.uploads import UploadSizeLimitedViewMixin, raise_if_upload_refused
 
 
@@ -87,7 +92,7 @@ class NominationViewSet(UploadSizeLimitedViewMixin, ConferenceFromUrlMixin, view
     permission_classes = [IsOrganizerOrDelegate]
     throttle_classes = [ClientScopedRateThrottle, PersonalLinkGuessThrottle]
     throttle_scope = "rsvp"
-    http_method_names = ["get", "post", "head", "options"]
+    http_method_names = ["get", "post", "put", "head", "options"]
     serializer_class = NominationSerializer
     queryset = Nomination.objects.none()
     pagination_class = None
@@ -152,6 +157,43 @@ class NominationViewSet(UploadSizeLimitedViewMixin, ConferenceFromUrlMixin, view
             **serializer.service_kwargs(),
         )
         return self._read(nomination, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=gettext_lazy("Download a nomination's supporting file"),
+        description=gettext_lazy("Organizers, and the delegate link that sent the nomination."),
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **JSON_ERRORS},
+    )
+    @action(detail=True, methods=["get"], url_path="file", url_name="file")
+    def file(self, request, conference_slug: str, pk=None):
+        nomination = self._nomination(pk)
+        if not nomination.file:
+            raise NotFound(_("This nomination has no supporting file."))
+        return nomination_file_response(nomination=nomination)
+
+    @extend_schema(
+        methods=["GET"],
+        summary=gettext_lazy("The panel's criteria (organizers)"),
+        responses={200: CriterionSerializer(many=True), **ERRORS},
+    )
+    @extend_schema(
+        methods=["PUT"],
+        summary=gettext_lazy("Replace the panel's criteria (organizers)"),
+        description=gettext_lazy(
+            "The list in order, with the call for papers' rules: a criterion the panel has scored can be "
+            "neither removed nor given another maximum score."
+        ),
+        request=CriterionSerializer(many=True),
+        responses={200: CriterionSerializer(many=True), **ERRORS},
+    )
+    @action(detail=False, methods=["get", "put"])
+    def criteria(self, request, conference_slug: str):
+        self._organizer_only()
+        if request.method == "PUT":
+            serializer = CriterionSerializer(data=request.data, many=True)
+            serializer.is_valid(raise_exception=True)
+            rows = [dict(row) for row in serializer.validated_data]
+            nomination_criteria_replace(conference=self.conference, rows=rows)
+        return Response(CriterionSerializer(nomination_criteria(self.conference), many=True).data)
 
     @extend_schema(
         summary=gettext_lazy("Withdraw a nomination"),
