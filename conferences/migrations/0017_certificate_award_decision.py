@@ -26,7 +26,7 @@ def award_decisions_recorded(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conferences', '0015_nominations'),
+        ('conferences', '0016_paper_review_figures'),
     ]
 
     operations = [
