@@ -116,3 +116,12 @@ def render_certificate_chunk(job_id: int, certificate_ids: list[int]) -> int:
 def send_registration_confirmation(registration_id: int, token_hash: str) -> int:
     """Render a new delegate's e-ticket and write their confirmation (safe to run twice)."""
     return registration_confirmation_send(registration_id=registration_id, token_hash=token_hash)
+
+
+@shared_task(acks_late=True, soft_time_limit=300, time_limit=360)
+def build_proceedings(job_id: int) -> int | None:
+    """Render and store a proceedings build (on the documents queue; safe to run twice)."""
+    from conferences.services.proceedings import proceedings_build_run
+
+    built = proceedings_build_run(job_id=job_id)
+    return built.pk if built else None

@@ -10,6 +10,7 @@ from .nomination import Nomination, NominationScore
 from .organization import Organization, Province
 from .paper import CallForPapers, FileKind, Paper, PaperAuthor, PaperRevision, PaperTopic
 from .person import Person
+from .proceedings import PaperFigure, Proceedings
 from .registration import Registration
 from .review import Review, ReviewAssignment, ReviewCriterion, ReviewerConflict, ReviewerInvitation
 
@@ -38,9 +39,11 @@ __all__ = [
     "Organization",
     "Paper",
     "PaperAuthor",
+    "PaperFigure",
     "PaperRevision",
     "PaperTopic",
     "Person",
+    "Proceedings",
     "Province",
     "Registration",
     "Review",
