@@ -19,10 +19,12 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from conferences.models import Conference, Job, Proceedings
+from conferences.models import Conference, Job, PaperFigure, Proceedings
 from conferences.selectors.jobs import STALE_AFTER
 from conferences.selectors.proceedings import proceedings_input_hash, proceedings_inputs, proceedings_stored
 from conferences.services.jobs import job_create, job_fail, job_finish, job_start
+from conferences.services.uploads import figure_inspect
+from core.text import nfc
 
 logger = logging.getLogger(__name__)
 
@@ -171,9 +173,32 @@ def _render_and_store(job: Job, inputs, input_hash: str, render_book) -> Proceed
 
 def conference_foreword_update(*, conference: Conference, foreword: str) -> Conference:
     """Set the proceedings' foreword (Markdown, sanitised when it is printed)."""
-    from core.text import nfc
-
     conference.proceedings_foreword = nfc(foreword, multiline=True) or ""
     conference.full_clean(validate_unique=False, validate_constraints=False)
     Conference.objects.filter(pk=conference.pk).update(proceedings_foreword=conference.proceedings_foreword)
     return conference
+
+
+FIGURE_MAX_BYTES = 10 * 1024 * 1024
+
+
+def paper_figure_add(*, paper, upload, caption: str = "") -> PaperFigure:
+    """Check an uploaded image (the upload checks of papers' files) and add it to the paper's figures."""
+
+    inspected = figure_inspect(upload, max_bytes=FIGURE_MAX_BYTES)
+    figure = PaperFigure(
+        paper=paper,
+        caption=nfc(caption, multiline=False) or "",
+        position=paper.figures.count(),
+        width=inspected.width,
+        height=inspected.height,
+        sha256=inspected.sha256,
+    )
+    figure.full_clean(exclude=["image"])
+    figure.image.save(f"figure{inspected.extension}", ContentFile(inspected.data), save=False)
+    try:
+        figure.save()
+    except Exception:
+        figure.image.storage.delete(figure.image.name)
+        raise
+    return figure

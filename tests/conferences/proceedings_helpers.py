@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from conferences.models import AgendaItem, FileKind, Paper, PaperRevision
 from conferences.services.agenda_publishing import agenda_publish
-from tests.factories import PaperFactory, agenda_item_build
+from tests.factories import AgendaItemFactory, PaperFactory
 
 BODY = """## Mở đầu
 
@@ -51,12 +51,18 @@ def accepted_paper(
 
 
 def publish_agenda_of(conference, papers: list[Paper]):
-    """Publish an agenda presenting these papers in this order, one 15-minute slot each."""
+    """Publish an agenda presenting these papers in this order, in equal slots of the conference's time."""
+    slot = (conference.ends_at - conference.starts_at) / max(len(papers), 1)
     for index, paper in enumerate(papers):
-        minutes = 8 * 60 + index * 15
-        start = divmod(minutes, 60)
-        end = divmod(minutes + 15, 60)
-        agenda_item_build(conference, start, end, paper.title[:400], kind=AgendaItem.Kind.PAPER, paper=paper)
+        starts_at = conference.starts_at + index * slot
+        AgendaItemFactory(
+            conference=conference,
+            starts_at=starts_at,
+            ends_at=starts_at + slot,
+            title=paper.title[:400],
+            kind=AgendaItem.Kind.PAPER,
+            paper=paper,
+        )
     return agenda_publish(conference=conference)
 
 

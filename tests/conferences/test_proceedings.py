@@ -210,3 +210,36 @@ def test_print_variant_has_bleed_and_crop_marks(conference):
     )
     trim = float(printed.pages[0].trimbox.width)
     assert trim == pytest.approx(float(standard.pages[0].mediabox.width), abs=1)
+
+
+def test_awards_annex_and_paper_figures_are_printed(conference):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from conferences.services.proceedings import paper_figure_add
+    from tests.factories import AwardFactory
+
+    award = AwardFactory(
+        decision__conference=conference,
+        recipient_organization=OrganizationFactory(name="Sở Khoa học và Công nghệ Đồng Tháp"),
+        citation="Đã có thành tích xuất sắc trong áp dụng ISO 9001",
+    )
+    image = io.BytesIO()
+    Image.new("RGB", (800, 400), "teal").save(image, format="PNG")
+    paper = conference.papers.get(title__startswith="Ưu tiên")
+    paper_figure_add(
+        paper=paper, upload=SimpleUploadedFile("h.png", image.getvalue()), caption="Số hồ sơ mỗi năm"
+    )
+    pdf = _pdf(_build(conference))
+    texts = page_texts(pdf)
+    whole = " ".join(" ".join(texts).split())
+    assert f"Quyết định số {award.decision.document.formatted}" in whole
+    assert "Sở Khoa học và Công nghệ Đồng Tháp" in whole
+    assert "Đã có thành tích xuất sắc trong áp dụng ISO 9001" in whole
+    assert "Hình 1. Số hồ sơ mỗi năm" in whole
+    assert "Phụ lục: Khen thưởng" in [t for _level, t, _page in outline_titles(pdf)]
+    reader = PdfReader(io.BytesIO(pdf))
+    figure_page = next(i for i, t in enumerate(texts) if "Hình 1. Số hồ sơ mỗi năm" in " ".join(t.split()))
+    resources = reader.pages[figure_page]["/Resources"]
+    images = [x for x in resources.get("/XObject", {}).values() if x.get_object()["/Subtype"] == "/Image"]
+    assert images
