@@ -287,6 +287,8 @@ SPECTACULAR_SETTINGS = {
         "CertificateKindEnum": "conferences.models.Certificate.Kind",
         "JobKindEnum": "conferences.models.Job.Kind",
         "JobStatusEnum": "conferences.models.Job.Status",
+        "ProceedingsKindEnum": "conferences.models.Proceedings.Kind",
+        "ProceedingsVariantEnum": "conferences.models.Proceedings.Variant",
     },
 }
 
