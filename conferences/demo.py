@@ -38,6 +38,7 @@ from conferences.models import (
     Paper,
     PaperTopic,
     Person,
+    Proceedings,
     Province,
     Registration,
 )
@@ -60,6 +61,7 @@ from conferences.services.organizations import (
 )
 from conferences.services.paper_decisions import paper_decide_many
 from conferences.services.papers import AuthorInput, paper_submit
+from conferences.services.proceedings import conference_foreword_update, proceedings_build
 from conferences.services.review_assignment import review_auto_assign
 from conferences.services.reviews import review_submit
 from conferences.services.rsvp import DelegateInput, rsvp_submit
@@ -318,6 +320,14 @@ class _ConferenceBuilder:
         certificates_generate(
             conference=conference,
             kinds=[Certificate.Kind.ATTENDANCE, Certificate.Kind.SPEAKER, Certificate.Kind.AWARD],
+            user=organizer,
+        )
+        conference_foreword_update(conference=conference, foreword=self.scenario["proceedings"]["foreword"])
+        # Built by the worker when this commits, so the book is there to download after `make demo`.
+        proceedings_build(
+            conference=conference,
+            kind=Proceedings.Kind.BOOK,
+            variant=Proceedings.Variant.STANDARD,
             user=organizer,
         )
         self.backdate(conference)

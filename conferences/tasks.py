@@ -129,3 +129,12 @@ def send_nomination_received(nomination_id: int) -> int:
 def write_nomination_decision_notices(nomination_ids: list[int]) -> int:
     """Write the held decision notices of these nominations to their agencies (safe to run twice)."""
     return sum(nomination_decision_notify(nomination_id=pk) for pk in nomination_ids)
+
+
+@shared_task(acks_late=True, soft_time_limit=300, time_limit=360)
+def build_proceedings(job_id: int) -> int | None:
+    """Render and store a proceedings build (on the documents queue; safe to run twice)."""
+    from conferences.services.proceedings import proceedings_build_run
+
+    built = proceedings_build_run(job_id=job_id)
+    return built.pk if built else None

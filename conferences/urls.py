@@ -19,6 +19,7 @@ from conferences.views import (
     organizer_nominations,
     organizer_outbox,
     organizer_paper_reports,
+    organizer_proceedings,
     organizer_reviews,
     panel_nominations,
     public,
@@ -167,6 +168,23 @@ urlpatterns = [
         "to-chuc/<slug:slug>/giay-chung-nhan/<int:pk>/tep.pdf",
         organizer_certificates.certificate_file,
         name="organizer-certificate-file",
+    ),
+    # The proceedings (kỷ yếu): the foreword, builds as jobs, every build's file.
+    path("to-chuc/<slug:slug>/ky-yeu/", organizer_proceedings.proceedings, name="organizer-proceedings"),
+    path(
+        "to-chuc/<slug:slug>/ky-yeu/tao/",
+        organizer_proceedings.proceedings_build_view,
+        name="organizer-proceedings-build",
+    ),
+    path(
+        "to-chuc/<slug:slug>/ky-yeu/loi-noi-dau/",
+        organizer_proceedings.proceedings_foreword_view,
+        name="organizer-proceedings-foreword",
+    ),
+    path(
+        "to-chuc/<slug:slug>/ky-yeu/<int:pk>/tep.pdf",
+        organizer_proceedings.proceedings_download,
+        name="organizer-proceedings-download",
     ),
     # The door: check-in by typed code or camera scan, and the live counts.
     path("to-chuc/<slug:slug>/diem-danh/", organizer_check_in.check_in, name="organizer-check-in"),

@@ -60,3 +60,48 @@ def vietnamese_name_sort_key(full_name: str) -> str:
         return ""
     family, *middle_and_given = parts
     return " ".join([*reversed(middle_and_given), family])
+
+
+# Vietnamese alphabetical order: ă and â follow a, đ follows d, ê follows e, ô and ơ follow o,
+# ư follows u (f, j, w, z sit where the Latin alphabet has them, for foreign names).
+_ALPHABET = [
+    "a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "f", "g", "h", "i", "j", "k", "l", "m", "n",
+    "o", "ô", "ơ", "p", "q", "r", "s", "t", "u", "ư", "v", "w", "x", "y", "z",
+]  # fmt: skip
+_LETTER_RANK = {letter: index for index, letter in enumerate(_ALPHABET)}
+# Tones in dictionary order: none, huyền, hỏi, ngã, sắc, nặng.
+_TONE_RANK = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+_LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn: part of the letter
+
+
+def _collation_parts(word: str) -> tuple[str, str]:
+    letters, tones = [], []
+    for char in unicodedata.normalize("NFC", word.casefold()):
+        decomposed = unicodedata.normalize("NFD", char)
+        base = decomposed[0]
+        marks = decomposed[1:]
+        letter = unicodedata.normalize("NFC", base + "".join(m for m in marks if m in _LETTER_MARKS))
+        tone = next((_TONE_RANK[m] for m in marks if m in _TONE_RANK), 0)
+        rank = _LETTER_RANK.get(letter)
+        # A letter outside the alphabet (a digit, another script) sorts after it, by its code point.
+        letters.append(chr(0x100 + rank) if rank is not None else chr(0x1000 + ord(base)))
+        tones.append(str(tone))
+    return "".join(letters), "".join(tones)
+
+
+def vietnamese_collation_key(text: str) -> str:
+    """Return a key that sorts text the Vietnamese way: "Đào" after "Dương", "Ưng" after "Uông".
+
+    Letters decide first (with đ after d, ư after u, ...), then the tones, in dictionary order.
+    """
+    parts = [_collation_parts(word) for word in (text or "").split()]
+    return "\x01".join(p[0] for p in parts) + "\x00" + "\x01".join(p[1] for p in parts)
+
+
+def vietnamese_name_collation_key(full_name: str) -> str:
+    """Return the collation key of a name read given name first, then middle, then family name."""
+    words = (full_name or "").split()
+    if not words:
+        return ""
+    family, *middle_and_given = words
+    return vietnamese_collation_key(" ".join([*reversed(middle_and_given), family]))

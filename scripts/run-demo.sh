@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 HOST_PORT="${DEMO_ADDRESS:-127.0.0.1:8000}"
 
-$PY -m celery -A config worker --beat --loglevel=INFO --concurrency=2 \
+$PY -m celery -A config worker --beat --loglevel=INFO --concurrency=2 -Q celery,documents \
   --schedule=var/celerybeat-schedule --hostname="demo@%h" &
 worker=$!
 trap 'kill "$worker" 2>/dev/null || true; wait "$worker" 2>/dev/null || true' EXIT INT TERM

@@ -18,4 +18,5 @@ from conferences.admin import (  # noqa: F401 (imported to register their ModelA
     documents,
     organizations,
     papers,
+    proceedings,
 )

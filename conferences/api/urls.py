@@ -14,6 +14,7 @@ from conferences.api.views import (
     organizations,
     paper_decisions,
     papers,
+    proceedings,
     reviews,
     rsvp,
 )
@@ -74,6 +75,16 @@ urlpatterns = [
     ),
     path("rsvp/<str:token>/", rsvp.RsvpView.as_view(), name="rsvp"),
     path("jobs/<int:pk>/", jobs.JobView.as_view(), name="job"),
+    path(
+        "conferences/<slug:conference_slug>/proceedings/",
+        proceedings.ProceedingsView.as_view(),
+        name="proceedings",
+    ),
+    path(
+        "conferences/<slug:conference_slug>/proceedings/<int:pk>/download/",
+        proceedings.ProceedingsDownloadView.as_view(),
+        name="proceedings-download",
+    ),
     path(
         "certificates/verify/<str:code>/",
         certificates.CertificateVerifyView.as_view(),

@@ -10,6 +10,7 @@ from .nomination import Nomination, NominationScore
 from .organization import Organization, Province
 from .paper import CallForPapers, FileKind, Paper, PaperAuthor, PaperRevision, PaperTopic
 from .person import Person
+from .proceedings import PaperFigure, Proceedings
 from .registration import Registration
 from .review import (
     PaperReviewFigures,
@@ -45,10 +46,12 @@ __all__ = [
     "Organization",
     "Paper",
     "PaperAuthor",
+    "PaperFigure",
     "PaperReviewFigures",
     "PaperRevision",
     "PaperTopic",
     "Person",
+    "Proceedings",
     "Province",
     "Registration",
     "Review",

@@ -61,6 +61,12 @@ class Conference(TimestampedModel):
         help_text=_("The document under review, e.g. Quyết định số 19/2014/QĐ-TTg."),
     )
     description = NFCTextField(_("description"), max_length=10_000, blank=True)
+    proceedings_foreword = NFCTextField(
+        _("proceedings foreword"),
+        max_length=20_000,
+        blank=True,
+        help_text=_("Markdown, printed at the front of the proceedings (Lời nói đầu)."),
+    )
     review_period_start = models.PositiveSmallIntegerField(
         _("review period from (year)"), null=True, blank=True
     )

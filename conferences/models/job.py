@@ -16,6 +16,7 @@ class Job(TimestampedModel):
 
     class Kind(models.TextChoices):
         CERTIFICATES = "certificates", _("Certificate generation")
+        PROCEEDINGS = "proceedings", _("Proceedings build")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -299,6 +299,60 @@ def safe_file_name(name: str | None, *, kind: str) -> str:
     return f"{stem or 'paper'}{extension}"
 
 
+# Figures -----------------------------------------------------------------------------------
+
+# A figure is printed at most a page wide: more pixels only make the book heavy and slow.
+FIGURE_MAX_SIDE = 2000
+# Decoding is refused above this many pixels (a 50,000 x 50,000 image would need gigabytes).
+FIGURE_MAX_PIXELS = 40_000_000
+
+
+@dataclass(frozen=True)
+class InspectedFigure:
+    data: bytes  # re-encoded: no metadata, nothing but pixels
+    extension: str  # ".png" or ".jpg"
+    width: int
+    height: int
+    sha256: str
+
+
+def figure_inspect(upload: UploadedFile, *, max_bytes: int) -> InspectedFigure:
+    """Return the uploaded image re-encoded for printing, or raise ValidationError({"file": [why]}).
+
+    Only PNG and JPEG, judged by their bytes (no SVG: it can name external files and
+    entities); the pixel count is checked from the header before anything is decoded; the
+    image is decoded, scaled down to FIGURE_MAX_SIDE and written anew, so what reaches
+    WeasyPrint is plain pixels.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    _size, _digest, head = _measure(upload, max_bytes=max_bytes)
+    if not (head.startswith(b"\x89PNG\r\n\x1a\n") or head.startswith(b"\xff\xd8\xff")):
+        _refuse(_("The figure is not a PNG or JPEG image."))
+    try:
+        with Image.open(upload) as image:
+            if image.width * image.height > FIGURE_MAX_PIXELS:
+                _refuse(_("The figure has too many pixels (at most %(count)s million).") % {"count": 40})
+            image.load()
+            keep_alpha = image.format == "PNG"
+            image = image.convert("RGBA" if keep_alpha else "RGB")
+            image.thumbnail((FIGURE_MAX_SIDE, FIGURE_MAX_SIDE))
+            out = io.BytesIO()
+            image.save(out, format="PNG" if keep_alpha else "JPEG", **({} if keep_alpha else {"quality": 85}))
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError):
+        _refuse(_("The figure cannot be read as an image."))
+    finally:
+        upload.seek(0)
+    data = out.getvalue()
+    return InspectedFigure(
+        data=data,
+        extension=".png" if keep_alpha else ".jpg",
+        width=image.width,
+        height=image.height,
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
 # Storage -----------------------------------------------------------------------------------
 
 _stored_names: contextvars.ContextVar[list | None] = contextvars.ContextVar(

@@ -38,10 +38,12 @@ from conferences.models import (
     Organization,
     Paper,
     PaperAuthor,
+    PaperFigure,
     PaperReviewFigures,
     PaperRevision,
     PaperTopic,
     Person,
+    Proceedings,
     Province,
     Registration,
     Review,
@@ -82,6 +84,8 @@ READ_ONLY_MODELS = {
     Job,
     Nomination,
     NominationScore,
+    PaperFigure,
+    Proceedings,
 }
 # A changelist with 30+ rows: session, user, counts, the page, the filters and date hierarchy.
 # An N+1 would cost 30 more queries, so this bound leaves no room for one.
@@ -212,6 +216,11 @@ def build_conference(i: int) -> dict:
     batch = CeremonyBatch.objects.create(conference=conference, position=1, title="Đợt 1")
     CeremonyState.objects.create(conference=conference, current_batch=batch, step=1)
     Job.objects.create(conference=conference, kind=Job.Kind.CERTIFICATES, total=2, created_by=organizer)
+    job = Job.objects.create(conference=conference, kind=Job.Kind.PROCEEDINGS, total=1, created_by=organizer)
+    Proceedings.objects.create(
+        conference=conference, version=1, input_hash="0" * 64, file="x.pdf", pages=3, size=1, job=job
+    )
+    PaperFigure.objects.create(paper=paper, image="f.png", width=1, height=1, sha256="0" * 64)
     certificate_issue(
         conference=conference,
         kind=Certificate.Kind.ATTENDANCE,
@@ -677,6 +686,8 @@ CONFERENCE_OF = {
     Paper: "conference",
     PaperAuthor: "paper__conference",
     PaperRevision: "paper__conference",
+    PaperFigure: "paper__conference",
+    Proceedings: "conference",
     ReviewCriterion: "conference",
     Review: "paper__conference",
     PaperReviewFigures: "paper__conference",

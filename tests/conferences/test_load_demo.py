@@ -306,7 +306,11 @@ def test_load_demo_writes_notices_to_delegates_one_sent_at_once_one_held(django_
     from conferences.services.certificate_generation import _dispatch
 
     assert sum(1 for c in callbacks if getattr(c, "func", None) is _dispatch) == 1
-    assert len(callbacks) == len(deliveries) + 3 + len(received) + len(confirming)
+    # The proceedings: one build sent to the documents queue.
+    from conferences.services import proceedings
+
+    assert sum(1 for c in callbacks if getattr(c, "func", None) is proceedings._dispatch) == 1
+    assert len(callbacks) == len(deliveries) + 4 + len(received) + len(confirming)
     with django_capture_on_commit_callbacks() as again:
         load_demo()
     assert again == []
@@ -334,8 +338,13 @@ def test_load_demo_runs_the_day_ceremony_door_and_certificates(django_capture_on
     counts = {kind: certificates.filter(kind=kind).count() for kind in Certificate.Kind.values}
     assert counts == {"attendance": arrived.count(), "speaker": 5, "award": 4}
     assert not certificates.filter(file="").exists()
-    job = Job.objects.get(conference=conference)
+    job = Job.objects.get(conference=conference, kind=Job.Kind.CERTIFICATES)
     assert (job.status, job.done, job.total) == (Job.Status.DONE, certificates.count(), certificates.count())
+    # The proceedings of the model case, built by its job: the five papers and the foreword.
+    book = conference.proceedings.get()
+    assert (book.kind, book.variant, book.version) == ("book", "standard", 1)
+    assert book.pages > 10 and book.job.status == Job.Status.DONE
+    assert "năm năm" in conference.proceedings_foreword
     award = certificates.filter(kind="award").order_by("serial").first()
     page = client.get(award.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200 and award.recipient_name in page.content.decode()

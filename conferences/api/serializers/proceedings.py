@@ -1,0 +1,40 @@
+"""The proceedings over the API: a build request, and each stored build with its download address."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
+from rest_framework import serializers
+
+from conferences.models import Proceedings
+
+
+class ProceedingsBuildSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Proceedings.Kind.choices, default=Proceedings.Kind.BOOK)
+    variant = serializers.ChoiceField(
+        choices=Proceedings.Variant.choices, default=Proceedings.Variant.STANDARD
+    )
+
+
+class ProceedingsSerializer(serializers.ModelSerializer):
+    download = serializers.SerializerMethodField(help_text=gettext_lazy("The PDF of this build."))
+    job = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Proceedings
+        fields = [
+            "id",
+            "kind",
+            "variant",
+            "version",
+            "input_hash",
+            "pages",
+            "size",
+            "job",
+            "created_at",
+            "download",
+        ]
+        read_only_fields = fields
+
+    def get_download(self, build: Proceedings) -> str:
+        return reverse(
+            "api:proceedings-download", kwargs={"conference_slug": build.conference.slug, "pk": build.pk}
+        )

@@ -1,0 +1,204 @@
+"""Building the proceedings (kỷ yếu) and the book of abstracts as jobs, and storing each build.
+
+proceedings_build decides in the request: it gathers the inputs and hashes them; a stored
+book of the same hash, kind and variant is returned at once (no job, no render). Otherwise it
+records a Job and, when that commits, sends one task to the ``documents`` queue, so a long
+render never waits in front of notices. The task renders, stores the file and records the
+build; it can run twice: the unique (conference, kind, variant, hash) row is written once and
+a second copy of the file is deleted.
+"""
+
+import functools
+import logging
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from conferences.models import Conference, Job, PaperFigure, Proceedings
+from conferences.selectors.jobs import STALE_AFTER
+from conferences.selectors.proceedings import proceedings_input_hash, proceedings_inputs, proceedings_stored
+from conferences.services.jobs import job_create, job_fail, job_finish, job_start
+from conferences.services.uploads import figure_inspect
+from core.text import nfc
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BuildStarted:
+    """Either the stored book of unchanged inputs (job None) or the job that builds a new one."""
+
+    proceedings: Proceedings | None
+    job: Job | None
+
+
+def _cleaned(kind: str, variant: str) -> tuple[str, str]:
+    if kind not in Proceedings.Kind.values:
+        raise ValidationError({"kind": _("Unknown kind of book: %(kind)s.") % {"kind": kind}})
+    if variant not in Proceedings.Variant.values:
+        raise ValidationError({"variant": _("Unknown variant: %(variant)s.") % {"variant": variant}})
+    return kind, variant
+
+
+def _active_job(conference: Conference, kind: str, variant: str) -> Job | None:
+    from django.utils import timezone
+
+    return (
+        Job.objects.filter(
+            conference=conference,
+            kind=Job.Kind.PROCEEDINGS,
+            status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+            updated_at__gte=timezone.now() - STALE_AFTER,
+            params__kind=kind,
+            params__variant=variant,
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def proceedings_build(*, conference: Conference, kind: str, variant: str, user) -> BuildStarted:
+    """Return the stored book of unchanged inputs, or start (or join) the job that builds it."""
+    kind, variant = _cleaned(kind, variant)
+    input_hash = proceedings_input_hash(proceedings_inputs(conference=conference, kind=kind))
+    stored = proceedings_stored(conference=conference, kind=kind, variant=variant, input_hash=input_hash)
+    if stored is not None:
+        return BuildStarted(proceedings=stored, job=None)
+    with transaction.atomic():
+        locked = Conference.objects.select_for_update().get(pk=conference.pk)
+        active = _active_job(locked, kind, variant)
+        if active is not None:  # Two clicks make one job.
+            return BuildStarted(proceedings=None, job=active)
+        job = job_create(
+            conference=locked,
+            kind=Job.Kind.PROCEEDINGS,
+            total=1,
+            params={"kind": kind, "variant": variant, "input_hash": input_hash},
+            user=user,
+        )
+        transaction.on_commit(functools.partial(_dispatch, job.pk))
+    job.refresh_from_db()
+    return BuildStarted(proceedings=None, job=job)
+
+
+def _dispatch(job_id: int) -> None:
+    from conferences.tasks import build_proceedings
+
+    build_proceedings.delay(job_id)  # Routed to the documents queue (CELERY_TASK_ROUTES).
+
+
+def _result(proceedings: Proceedings) -> dict:
+    return {
+        "url": proceedings_download_url(proceedings),
+        "proceedings": proceedings.pk,
+        "version": proceedings.version,
+        "pages": proceedings.pages,
+    }
+
+
+def proceedings_download_url(proceedings: Proceedings) -> str:
+    return reverse(
+        "conferences:organizer-proceedings-download",
+        kwargs={"slug": proceedings.conference.slug, "pk": proceedings.pk},
+    )
+
+
+def _version_for(conference: Conference, kind: str, input_hash: str) -> int:
+    """The same inputs keep their version in every variant; new inputs take the next number."""
+    same = Proceedings.objects.filter(conference=conference, kind=kind, input_hash=input_hash).first()
+    if same is not None:
+        return same.version
+    latest = Proceedings.objects.filter(conference=conference, kind=kind).aggregate(v=Max("version"))["v"]
+    return (latest or 0) + 1
+
+
+def proceedings_build_run(*, job_id: int) -> Proceedings | None:
+    """Render and store the job's book (in the worker); the stored one if these inputs were built already."""
+    from conferences.documents.proceedings import render_book
+
+    job = Job.objects.filter(pk=job_id, kind=Job.Kind.PROCEEDINGS).select_related("conference").first()
+    if job is None or job.status in (Job.Status.DONE, Job.Status.FAILED):
+        return None
+    job_start(job_id=job_id)
+    conference, kind, variant = job.conference, job.params["kind"], job.params["variant"]
+    try:
+        # The inputs as they are now: an edit made since the click is in the book.
+        inputs = proceedings_inputs(conference=conference, kind=kind)
+        input_hash = proceedings_input_hash(inputs)
+        stored = proceedings_stored(conference=conference, kind=kind, variant=variant, input_hash=input_hash)
+        if stored is None:
+            stored = _render_and_store(job, inputs, input_hash, render_book)
+    except Exception as exc:  # The organizer sees the error on the job.
+        logger.exception("Proceedings job %s failed", job_id)
+        job_fail(job_id=job_id, error=f"{type(exc).__name__}: {exc}")
+        return None
+    job_finish(job_id=job_id, result=_result(stored))
+    return stored
+
+
+def _render_and_store(job: Job, inputs, input_hash: str, render_book) -> Proceedings:
+    conference, kind, variant = job.conference, job.params["kind"], job.params["variant"]
+    version = _version_for(conference, kind, input_hash)
+    book = render_book(inputs, variant=variant, version=version)
+    field = Proceedings._meta.get_field("file")
+    draft = Proceedings(conference=conference, kind=kind, variant=variant)
+    name = field.storage.save(field.generate_filename(draft, "book.pdf"), ContentFile(book.pdf))
+    try:
+        with transaction.atomic():
+            Conference.objects.select_for_update().get(pk=conference.pk)
+            return Proceedings.objects.create(
+                conference=conference,
+                kind=kind,
+                variant=variant,
+                # Taken again under the lock: a build of other inputs may have taken the number meanwhile.
+                version=_version_for(conference, kind, input_hash),
+                input_hash=input_hash,
+                file=name,
+                pages=book.pages,
+                size=len(book.pdf),
+                job=job,
+                created_by=job.created_by,
+            )
+    except IntegrityError:  # Another run stored these inputs first: keep its file, drop this copy.
+        field.storage.delete(name)
+        return Proceedings.objects.get(
+            conference=conference, kind=kind, variant=variant, input_hash=input_hash
+        )
+
+
+def conference_foreword_update(*, conference: Conference, foreword: str) -> Conference:
+    """Set the proceedings' foreword (Markdown, sanitised when it is printed)."""
+    conference.proceedings_foreword = nfc(foreword, multiline=True) or ""
+    conference.full_clean(validate_unique=False, validate_constraints=False)
+    Conference.objects.filter(pk=conference.pk).update(proceedings_foreword=conference.proceedings_foreword)
+    return conference
+
+
+FIGURE_MAX_BYTES = 10 * 1024 * 1024
+
+
+def paper_figure_add(*, paper, upload, caption: str = "") -> PaperFigure:
+    """Check an uploaded image (the upload checks of papers' files) and add it to the paper's figures."""
+
+    inspected = figure_inspect(upload, max_bytes=FIGURE_MAX_BYTES)
+    figure = PaperFigure(
+        paper=paper,
+        caption=nfc(caption, multiline=False) or "",
+        position=paper.figures.count(),
+        width=inspected.width,
+        height=inspected.height,
+        sha256=inspected.sha256,
+    )
+    figure.full_clean(exclude=["image"])
+    figure.image.save(f"figure{inspected.extension}", ContentFile(inspected.data), save=False)
+    try:
+        figure.save()
+    except Exception:
+        figure.image.storage.delete(figure.image.name)
+        raise
+    return figure
