@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Prefetch, Q, Value
+from django.db.models import F, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 
 from conferences.models import (
@@ -298,18 +298,22 @@ def paper_ranking(
 ) -> Page:
     """One page of the conference's papers with their review figures, filtered and sorted in SQL.
 
-    Three queries (the call's margin, the count, the page) whatever the number of papers and reviews:
+    Two queries (the count, the page) whatever the number of papers and reviews:
     the figures are stored per paper by the services that change them, so no review is read here.
     The page's `object_list` holds `RankingRow`s.
     """
-    margin = call_for_papers(conference).disagreement_margin
+    # The call's margin comes with the rows (a constant subquery, read once), not in a query of its own.
+    call_margin = Coalesce(
+        Subquery(CallForPapers.objects.filter(conference=conference).values("disagreement_margin")[:1]),
+        Value(CallForPapers._meta.get_field("disagreement_margin").default),
+    )
     papers = Paper.objects.filter(conference=conference)
     if status:
         papers = papers.filter(status=status)
     if topic:
         papers = papers.filter(topic_id=topic)
     if disagreement:
-        papers = papers.filter(review_figures__spread__gt=margin)
+        papers = papers.filter(review_figures__spread__gt=call_margin)
     if incomplete:
         # Not every review in: fewer done than assigned, or nothing assigned at all.
         papers = papers.alias(done=_DONE, due=Greatest(_ASSIGNED, 1)).filter(done__lt=F("due"))
@@ -319,18 +323,23 @@ def paper_ranking(
             Q(search_title__contains=needle) | Q(presenting_organization__search_name__contains=needle)
         )
     total = papers.count()  # before the select's joins, which a count does not need
-    rows = papers.order_by(*_ordering(sort)).values_list(
-        "pk",
-        "title",
-        "presenting_organization__name",
-        "presenting_organization__search_name",
-        "topic__label",
-        "status",
-        "review_figures__assigned",
-        "review_figures__done",
-        "review_figures__mean",
-        "review_figures__spread",
-        "review_figures__recommendations",
+    rows = (
+        papers.annotate(margin=call_margin)
+        .order_by(*_ordering(sort))
+        .values_list(
+            "pk",
+            "title",
+            "presenting_organization__name",
+            "presenting_organization__search_name",
+            "topic__label",
+            "status",
+            "review_figures__assigned",
+            "review_figures__done",
+            "review_figures__mean",
+            "review_figures__spread",
+            "review_figures__recommendations",
+            "margin",
+        )
     )
     paginator = Paginator(rows, page_size)
     paginator.count = total  # a cached property: the count above is the one the pages need
@@ -362,6 +371,7 @@ def paper_ranking(
             mean,
             spread,
             recommendations,
+            margin,
         ) in page.object_list
     ]
     return page
