@@ -31,6 +31,7 @@ SLOTS = ("holder", "agency", "serial", "code", "url")
 STYLES = ("holder", "agency", "codes", "code", "url")
 _HEX_GROUP = re.compile(rb"<([0-9a-fA-F]*)>")
 _TM = re.compile(rb"^[-\d.]+ [-\d.]+ [-\d.]+ [-\d.]+ ([-\d.]+) ([-\d.]+) Tm$")
+_DO = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s+Do\b")
 _TF = re.compile(rb"^/(\S+) ([-\d.]+) Tf$")
 
 
@@ -278,15 +279,17 @@ class StaticPage:
 
     def __init__(self, reader, index: int):
         from pypdf import PdfReader, PdfWriter
-        from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject
+        from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
         writer = PdfWriter()
         page = writer.add_page(reader.pages[index])
-        opening = DecodedStreamObject()
-        opening.set_data(b"q\n")  # the face's own operators leave the page's matrix flipped: restore it
-        contents = page.get("/Contents")
-        refs = contents if isinstance(contents, list) else [contents]
-        page[NameObject("/Contents")] = ArrayObject([writer._add_object(opening), *refs])
+        # The face's own operators leave the page's matrix flipped: saved and restored around them,
+        # the holder's lines start from the page's own.
+        operators = reader.pages[index].get_contents().get_data()
+        drawn = set(_DO.findall(operators))
+        face = DecodedStreamObject()
+        face.set_data(b"q\n" + operators + b"\nQ\n")
+        page.replace_contents(face.flate_encode())
         buffer = io.BytesIO()
         writer.write(buffer)
         self.head = buffer.getvalue().rstrip(b"\n") + b"\n"
@@ -300,12 +303,14 @@ class StaticPage:
         # The page as each file rewrites it: the same, plus its own stream and QR code (numbers
         # size, size + 1).
         own = page.get_object()
-        own[NameObject("/Contents")] = ArrayObject([*own["/Contents"], _ref(self.size)])
-        resources = own["/Resources"].get_object()
-        from pypdf.generic import DictionaryObject
-
-        resources = DictionaryObject(dict(resources.items()))
-        resources[NameObject("/XObject")] = DictionaryObject({NameObject("/qr"): _ref(self.size + 1)})
+        contents = own.raw_get("/Contents")
+        own[NameObject("/Contents")] = ArrayObject([contents, _ref(self.size)])
+        resources = DictionaryObject(dict(own["/Resources"].get_object().items()))
+        # Only what the face draws (the document's resources are shared by all its pages; the static
+        # layer draws no image, its QR code is a placeholder box), and the file's own QR code.
+        xobjects = resources["/XObject"].get_object() if "/XObject" in resources else {}
+        kept = {name: ref for name, ref in xobjects.items() if name[1:].encode() in drawn}
+        resources[NameObject("/XObject")] = DictionaryObject({**kept, NameObject("/qr"): _ref(self.size + 1)})
         own[NameObject("/Resources")] = resources
         buffer = io.BytesIO()
         own.write_to_stream(buffer)
@@ -315,7 +320,7 @@ class StaticPage:
         """This page with a certificate's lines, QR code and metadata: a complete one-page PDF."""
         size, image = qr
         stream = (
-            b"Q\nq\n1 0 0 -1 0 %.6f cm\n0.75 0 0 0.75 0 0 cm\n" % self.height
+            b"q\n1 0 0 -1 0 %.6f cm\n0.75 0 0 0.75 0 0 cm\n" % self.height
             + b"q\n%.4f 0 0 %.4f %.4f %.4f cm\n"
             % (qr_box.width, -qr_box.height, qr_box.x, qr_box.y + qr_box.height)
             + b"/qr Do\nQ\n"
