@@ -1,29 +1,32 @@
 """Certificate faces (attendance, speaker, award) as one single-page PDF each, made fast.
 
-A WeasyPrint render call costs a fixed part per document (set-up, font subsetting, writing the
-file). So `render_certificate_pdfs` lays out about 100 faces as ONE HTML document, one face per page
-(named pages give each kind its paper size), and splits the PDF into one file per page with pypdf.
-Each split file keeps only what its page draws: its own QR code image (WeasyPrint writes one
-resources dictionary for all pages) and the chunk's subset fonts.
+WeasyPrint's cost is per box and line of text it lays out, and per document. So
+`render_certificate_pdfs` works in chunks of about 100 certificates, each laid out as ONE small
+document: the chunk's distinct faces once, with the holder's own lines as placeholders, and an
+atlas of their characters; each certificate's file is then its face's page plus its own lines and
+QR code printed over it (`certificate_layers.py`). A certificate whose line would not fit on one
+line of its placeholder goes the whole-face way (`render_whole_faces`): whole faces as one
+document, one face per page (named pages give each kind its paper size), split into one file per
+page with pypdf, each file keeping only what its page draws (its own QR code image; WeasyPrint
+writes one resources dictionary for all pages) and the chunk's subset fonts.
 
 The faces are laid out flat, which is what WeasyPrint does fastest (profiled, see the README):
 block elements, the bottom lines and QR code absolutely positioned with fixed widths, no table,
-float, flex, inline-block or shrink-to-fit width; the QR code a tiny PNG rather than SVG paths; no
-`id` on the faces (WeasyPrint tracks every id as a link target, page after page); the page check
-reads the box tree instead.
+float, flex, inline-block or shrink-to-fit width; no `id` on the faces (WeasyPrint tracks every id
+as a link target, page after page); the page check reads the box tree instead.
 
 Two ways to use both cores:
 - inside Celery (prefork workers), send one task per chunk of ids; each task
   calls `certificates_for_rendering(ids=...)` and `render_certificate_pdfs`, and
   two worker processes then render two chunks at once;
 - outside Celery (the benchmark, a management command), call
-  `render_certificate_chunks_parallel(ids, workers=2)`: it starts fresh processes
-  (spawn, never fork: forking after WeasyPrint's set-up has crashed workers), each
-  of which sets Django up once and renders whole chunks.
+  `render_certificate_chunks_parallel(ids, workers=2)`: this process and fresh ones
+  (spawn, never fork: forking after WeasyPrint's set-up has crashed workers) take
+  chunks from one queue.
 
-Every chunk must come out with exactly one page per certificate: a face that
-overflows onto a second page would shift every later certificate onto the wrong
-file, so it raises `CertificateLayoutError` naming the certificate.
+Every face must come out on exactly one page: a face that overflows onto a second page would
+shift every later certificate onto the wrong file, so it raises `CertificateLayoutError` naming
+the certificate.
 """
 
 import io
