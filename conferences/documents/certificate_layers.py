@@ -26,7 +26,6 @@ import re
 import zlib
 from dataclasses import dataclass
 
-SLOTS = ("holder", "agency", "serial", "code", "url")
 # The styles of the holder's lines: the atlas has one line of each, with the classes of the face.
 STYLES = ("holder", "agency", "codes", "code", "url")
 _HEX_GROUP = re.compile(rb"<([0-9a-fA-F]*)>")
@@ -44,7 +43,7 @@ class Slot:
     baseline: float
     size: float
     centred: bool
-    color: tuple
+    color: tuple  # sRGB, 0 to 1
 
 
 @dataclass(frozen=True)
@@ -120,7 +119,7 @@ def read_slots(page) -> tuple[dict[str, Slot], Box | None]:
             baseline=text.position_y + text.baseline,
             size=style["font_size"],
             centred=style["text_align_all"] == "center",
-            color=tuple(style["color"]),
+            color=tuple(style["color"].to("srgb").coordinates),  # opaque: the faces print no alpha
         )
     return slots, qr
 
