@@ -184,11 +184,12 @@ def read_atlas(reader, page_index: int, positions: dict[float, str], spacing, li
     fonts = page["/Resources"]["/Font"].get_object()
     widths = {}
     for name in {font for style in chars.values() for font, _gid in filter(None, style.values())}:
-        widths[name] = _widths(fonts[f"/{name}"].get_object())
+        widths[name] = glyph_widths(fonts[f"/{name}"].get_object())
     return Glyphs(chars=chars, widths=widths, spacing=spacing)
 
 
-def _widths(font) -> "_Widths":
+def glyph_widths(font) -> "_Widths":
+    """A CID font's glyph widths (1/1000 em) from its /W array, /DW for the others."""
     descendant = font["/DescendantFonts"][0].get_object()
     default = float(descendant.get("/DW", 1000))
     widths: dict[int, float] = {}

@@ -416,3 +416,37 @@ def test_chunks_over_two_processes_give_each_certificate_its_own_file(conference
     assert list(files) == ids
     for n, pk in enumerate(ids):
         assert f"Nguyễn Văn Thử {n}" in text_of(files[pk])
+
+
+def test_a_chunk_whose_atlas_cannot_be_read_is_laid_out_whole(conference, agency, monkeypatch):
+    from conferences.documents import certificate_layers
+
+    monkeypatch.setattr(certificate_layers, "read_atlas", lambda *args: None)
+    certificates = [attend(conference, agency, name) for name in DELEGATES]
+
+    files = rendered(certificates)
+
+    for certificate, data in zip(certificates, files, strict=True):
+        reader = PdfReader(io.BytesIO(data), strict=True)
+        assert len(reader.pages) == 1 and certificate.recipient_name in text_of(data)
+        assert reader.metadata.title == f"Giấy chứng nhận tham dự – {certificate.serial}"
+
+
+def test_glyph_widths_are_read_in_both_forms_of_a_fonts_width_array():
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject
+
+    from conferences.documents.certificate_layers import glyph_widths
+
+    numbers = [NumberObject(n) for n in (3, 250, 17, 20, 500)]
+    descendant = DictionaryObject(
+        {
+            NameObject("/DW"): NumberObject(1000),
+            # 3: [250] (one width from glyph 3), then 17 20 500 (glyphs 17 to 20, each 500 wide)
+            NameObject("/W"): ArrayObject([numbers[0], ArrayObject([numbers[1]]), *numbers[2:]]),
+        }
+    )
+    font = DictionaryObject({NameObject("/DescendantFonts"): ArrayObject([descendant])})
+
+    widths = glyph_widths(font)
+
+    assert (widths[3], widths[17], widths[20], widths[4], widths[21]) == (250, 500, 500, 1000, 1000)
