@@ -39,7 +39,6 @@ from django.utils.safestring import mark_safe
 from conferences.documents.certificate_faces import (
     CHUNK_SIZE,
     award_pages,
-    certificate_context,
     certificate_faces,
     certificate_metadata,
     qr_code,
@@ -47,8 +46,6 @@ from conferences.documents.certificate_faces import (
 )
 from conferences.documents.rendering import render_document
 from conferences.models import Certificate
-
-__all__ = ["CertificateLayoutError", "certificate_context", "render_certificate_pdfs"]
 
 STYLESHEET = "css/certificates.css"
 CHUNK_TEMPLATE = "documents/certificates/chunk.html"
