@@ -1,12 +1,16 @@
-"""Certificate benchmark: 1,000 attendance certificates rendered three ways, and the split files checked.
+"""Certificate benchmark: 1,000 attendance certificates rendered four ways, and the files checked.
 
     .venv/bin/python benchmarks/certificates.py [--count 1000] [--runs 3] [--workers 2] [--strict]
 
-(1) one WeasyPrint render call per certificate, in this process (a one-face chunk each: the same
-    template, stylesheet, shared fonts and split as the others, so only the batching differs);
-(2) `render_certificate_pdfs`: chunks of 100 faces as one document, split with pypdf, in this process;
-(3) `render_certificate_chunks_parallel`: the same chunks over --workers spawned processes (their
-    start-up, about a second each, is inside the time).
+(1) the baseline: one WeasyPrint render call per certificate, in this process, of the whole face
+    (`render_whole_faces` with one certificate: the same templates, stylesheet, shared fonts and
+    pypdf split as before the layers);
+(w) whole faces in chunks of 100 as one document, split with pypdf, in this process (the way before
+    the layers, for reference);
+(2) `render_certificate_pdfs`, what the Celery job runs: per chunk of 100, the static layer and atlas
+    laid out once, each certificate's own lines and QR code printed over its page, in this process;
+(3) `render_certificate_chunks_parallel`: the same over --workers processes, this one and the ones
+    it spawns (their start-up, about a second, is inside the time).
 Each way runs --runs times over all --count certificates (no extrapolation); the median wall time
 and CPU time (this process and its children) are printed per certificate, with the ratio (3) vs (1)
 (target >= 10x), peak memory of the whole job (max resident set of this process plus the largest of
@@ -206,6 +210,7 @@ def main() -> int:
     from conferences.documents.certificates import (
         render_certificate_chunks_parallel,
         render_certificate_pdfs,
+        render_whole_faces,
     )
     from conferences.selectors.certificates import certificates_for_rendering
 
@@ -214,11 +219,16 @@ def main() -> int:
     certificates = certificates_for_rendering(ids=ids)
     print(f"built {len(ids):,} attendance certificates in {time.perf_counter() - started:.1f} s")
     render_certificate_pdfs(certificates[:1])  # fonts and stylesheet set up before any clock runs
+    render_whole_faces(certificates[:1])
+    print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores, shared with other work)")
 
     results = {}
     ways = {
-        "(1) one render call each": lambda: [render_certificate_pdfs([c])[0] for c in certificates],
-        "(2) chunks of 100, 1 process": lambda: render_certificate_pdfs(certificates),
+        "(1) one render call each": lambda: [render_whole_faces([c])[0] for c in certificates],
+        "(w) whole faces, chunks of 100": lambda: [
+            f for n in range(0, len(certificates), 100) for f in render_whole_faces(certificates[n : n + 100])
+        ],
+        "(2) layers, chunks of 100": lambda: render_certificate_pdfs(certificates),
         f"(3) chunks of 100, {args.workers} processes": lambda: render_certificate_chunks_parallel(
             ids, workers=args.workers
         ),
@@ -232,9 +242,10 @@ def main() -> int:
             f"  ({wall:.1f} s for {len(ids):,}, median of {args.runs})"
         )
     names = list(results)
-    ratio = results[names[0]][0] / results[names[2]][0]
-    ratio_chunks = results[names[0]][0] / results[names[1]][0]
-    files = results[names[2]][2]
+    ratio = results[names[0]][0] / results[names[3]][0]
+    ratio_chunks = results[names[0]][0] / results[names[2]][0]
+    ratio_cpu = results[names[0]][1] / results[names[3]][1]
+    files = results[names[3]][2]
     sizes = sorted(len(data) for data in files.values())
     memory = peak_mb()
     checks = check_files(files, certificates)
@@ -253,7 +264,11 @@ def main() -> int:
             )
         )
     )
-    print(f"ratio (3) vs (1): {ratio:.1f}x (target >= {TARGET_RATIO:.0f}x); (2) vs (1): {ratio_chunks:.1f}x")
+    print(
+        f"ratio (3) vs (1): {ratio:.1f}x wall (target >= {TARGET_RATIO:.0f}x), {ratio_cpu:.1f}x CPU;"
+        f" (2) vs (1): {ratio_chunks:.1f}x wall"
+    )
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
     print(f"peak memory: {memory:.0f} MB (this process + its largest child; target < {MEMORY_LIMIT_MB} MB)")
     print(
         f"split file: median {sizes[len(sizes) // 2] / 1024:.1f} KB (min {sizes[0] / 1024:.1f},"

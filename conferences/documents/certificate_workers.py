@@ -26,3 +26,20 @@ def render_ids(ids: list[int]) -> list[tuple[int, bytes]]:
 
     certificates = certificates_for_rendering(ids=ids)
     return list(zip([c.pk for c in certificates], render_certificate_pdfs(certificates), strict=True))
+
+
+def serve(database_name: str | None, chunks, results) -> None:
+    """Set up, then render chunks from the `chunks` queue until it hands out None.
+
+    Each result goes to `results` as (chunk number, pairs) or, if rendering failed,
+    (chunk number, None, the error's text), which the caller raises.
+    """
+    import traceback
+
+    setup(database_name)
+    while (task := chunks.get()) is not None:
+        number, ids = task
+        try:
+            results.put((number, render_ids(ids)))
+        except Exception:
+            results.put((number, None, traceback.format_exc()))

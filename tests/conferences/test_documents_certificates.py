@@ -8,11 +8,8 @@ import unicodedata
 import pytest
 from pypdf import PdfReader
 
-from conferences.documents.certificates import (
-    CertificateLayoutError,
-    certificate_context,
-    render_certificate_pdfs,
-)
+from conferences.documents.certificate_faces import certificate_context
+from conferences.documents.certificates import CertificateLayoutError, render_certificate_pdfs
 from conferences.models import Certificate, PaperAuthor
 from conferences.selectors.certificates import certificates_for_rendering
 from conferences.services.certificates import certificate_issue
@@ -312,3 +309,144 @@ def test_an_nfd_name_prints_as_nfc(conference, agency):
 
     raw = " ".join(PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
     assert "Nguyễn Thị Ánh Tuyết" in raw
+
+
+# The two layers: each face laid out once per chunk, each holder's own lines printed over it --------
+
+
+def raster(data: bytes, tmp_path, name: str):
+    """The page printed at 50 dpi by poppler, as a greyscale image."""
+    from PIL import Image
+
+    pdf = tmp_path / f"{name}.pdf"
+    pdf.write_bytes(data)
+    subprocess.run(["pdftoppm", "-r", "50", "-gray", "-singlefile", pdf, tmp_path / name], check=True)
+    return Image.open(tmp_path / f"{name}.pgm")
+
+
+def test_a_chunk_of_one_conference_lays_its_face_out_once(conference, agency, monkeypatch):
+    from conferences.documents import certificates
+
+    laid_out = []
+    render = certificates.render_document
+
+    def counting(html, **kwargs):
+        document = render(html, **kwargs)
+        laid_out.append(len(document.pages))
+        return document
+
+    monkeypatch.setattr(certificates, "render_document", counting)
+    people = [*DELEGATES, "Lê Thu Hằng", "Võ Đức Thắng"]
+
+    files = rendered([attend(conference, agency, name) for name in people])
+
+    assert laid_out == [2]  # the one face of the chunk and the atlas: no whole face, no page per holder
+    assert [text_of(data).count(AGENCY) for data in files] == [1] * 5
+    for name, data in zip(people, files, strict=True):
+        assert name in text_of(data)
+
+
+def test_a_layered_file_looks_like_the_whole_face(conference, agency, tmp_path):
+    from PIL import ImageChops
+
+    from conferences.documents.certificates import render_whole_faces
+
+    [certificate] = certificates_for_rendering(ids=[attend(conference, agency, "Nguyễn Thị Ánh Tuyết").pk])
+
+    [layered] = render_certificate_pdfs([certificate])
+    [whole] = render_whole_faces([certificate])
+
+    first, second = raster(layered, tmp_path, "layered"), raster(whole, tmp_path, "whole")
+    assert first.size == second.size
+    pixels = first.size[0] * first.size[1]
+    ink = [first.histogram()[:128], second.histogram()[:128]]
+    differing = ImageChops.difference(first, second).histogram()[96:]
+    # The same face, lines and QR code in the same places. The layer prints the holder's name without
+    # Pango's kerning, so the centred name may sit up to a point aside (about 0.3% of the pixels at
+    # 50 dpi); a line missing or misplaced changes far more, and the amount of ink.
+    assert sum(differing) < pixels * 0.004
+    assert abs(sum(ink[0]) - sum(ink[1])) < sum(ink[1]) * 0.03
+
+
+def test_pdftotext_reads_a_layered_face_in_order_with_its_diacritics(conference, agency, tmp_path):
+    certificate = attend(conference, agency, "Đặng Văn Hưởng")
+    [data] = rendered([certificate])
+    (tmp_path / "face.pdf").write_bytes(data)
+
+    text = subprocess.run(
+        ["pdftotext", tmp_path / "face.pdf", "-"], capture_output=True, text=True, check=True
+    ).stdout
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+
+    start = lines.index("Chứng nhận")
+    assert lines[start + 1 : start + 3] == ["Đặng Văn Hưởng", AGENCY]
+    assert lines[start + 3].startswith("Đã tham dự Hội nghị sơ kết Quyết định 19")
+    assert f"Số: {certificate.serial}" in lines
+    assert f"Mã xác minh: {certificate.verification_code}" in lines
+
+
+def test_a_name_too_long_for_one_line_is_laid_out_whole_the_rest_layered(conference, agency, monkeypatch):
+    from conferences.documents import certificates
+
+    whole = []
+    render_whole = certificates.render_whole_faces
+
+    def recording(chunk, faces=None):
+        whole.append([c.recipient_name for c in chunk])
+        return render_whole(chunk, faces)
+
+    monkeypatch.setattr(certificates, "render_whole_faces", recording)
+    long_name = "Công Tằng Tôn Nữ Thị " + " ".join(["Phương Quỳnh Hương"] * 9)  # two lines even at fit-5
+
+    files = rendered([attend(conference, agency, "Đặng Văn Hưởng"), attend(conference, agency, long_name)])
+
+    assert whole == [[long_name]]
+    assert "Đặng Văn Hưởng" in text_of(files[0]) and long_name in text_of(files[1])
+    assert [len(PdfReader(io.BytesIO(data), strict=True).pages) for data in files] == [1, 1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_chunks_over_two_processes_give_each_certificate_its_own_file(conference, agency):
+    from conferences.documents.certificates import render_certificate_chunks_parallel
+
+    ids = [attend(conference, agency, f"Nguyễn Văn Thử {n}").pk for n in range(5)]
+
+    files = render_certificate_chunks_parallel(ids, workers=2, chunk=2)
+
+    assert list(files) == ids
+    for n, pk in enumerate(ids):
+        assert f"Nguyễn Văn Thử {n}" in text_of(files[pk])
+
+
+def test_a_chunk_whose_atlas_cannot_be_read_is_laid_out_whole(conference, agency, monkeypatch):
+    from conferences.documents import certificate_layers
+
+    monkeypatch.setattr(certificate_layers, "read_atlas", lambda *args: None)
+    certificates = [attend(conference, agency, name) for name in DELEGATES]
+
+    files = rendered(certificates)
+
+    for certificate, data in zip(certificates, files, strict=True):
+        reader = PdfReader(io.BytesIO(data), strict=True)
+        assert len(reader.pages) == 1 and certificate.recipient_name in text_of(data)
+        assert reader.metadata.title == f"Giấy chứng nhận tham dự – {certificate.serial}"
+
+
+def test_glyph_widths_are_read_in_both_forms_of_a_fonts_width_array():
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject
+
+    from conferences.documents.certificate_layers import glyph_widths
+
+    numbers = [NumberObject(n) for n in (3, 250, 17, 20, 500)]
+    descendant = DictionaryObject(
+        {
+            NameObject("/DW"): NumberObject(1000),
+            # 3: [250] (one width from glyph 3), then 17 20 500 (glyphs 17 to 20, each 500 wide)
+            NameObject("/W"): ArrayObject([numbers[0], ArrayObject([numbers[1]]), *numbers[2:]]),
+        }
+    )
+    font = DictionaryObject({NameObject("/DescendantFonts"): ArrayObject([descendant])})
+
+    widths = glyph_widths(font)
+
+    assert (widths[3], widths[17], widths[20], widths[4], widths[21]) == (250, 500, 500, 1000, 1000)
