@@ -89,3 +89,13 @@ def render_pdf(template_name: str, context: dict, *, language: str = "vi") -> by
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
     with _fewer_collections():
         return document.write_pdf(stylesheets=[stylesheet], font_config=fonts)
+
+
+def documents_warm_up() -> None:
+    """Load WeasyPrint, the fonts and the stylesheet now, by rendering a one-page document.
+
+    A process's first PDF otherwise pays for them (about 0.5 s of CPU): run in
+    each worker process as it starts, the first agenda after publishing does not.
+    Not before a fork: WeasyPrint initialised in a parent has crashed forked children.
+    """
+    render_pdf("documents/base.html", {"issuer": {"name": "Hội nghị"}})

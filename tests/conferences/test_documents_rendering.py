@@ -62,3 +62,26 @@ def test_threshold_is_restored_when_a_render_fails():
         assert gc.get_threshold()[0] == rendering.RENDER_GC_THRESHOLD
         raise RuntimeError
     assert gc.get_threshold() == before
+
+
+def test_a_starting_worker_process_loads_the_renderer_before_its_first_task():
+    from celery.signals import worker_process_init
+
+    import conferences.tasks  # noqa: F401  (connects the warm-up)
+
+    rendering._shared.cache_clear()
+    worker_process_init.send(sender=None)
+    assert rendering._shared.cache_info().currsize == 1
+
+
+def test_a_warm_up_that_fails_is_logged_and_the_worker_starts(monkeypatch, caplog):
+    from celery.signals import worker_process_init
+
+    import conferences.tasks  # noqa: F401
+
+    def broken():
+        raise OSError("no fonts")
+
+    monkeypatch.setattr(rendering, "documents_warm_up", broken)
+    worker_process_init.send(sender=None)
+    assert "Could not warm up the PDF renderer." in caplog.text
