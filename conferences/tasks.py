@@ -3,6 +3,7 @@
 import logging
 
 from celery import shared_task
+from celery.signals import worker_process_init
 
 from conferences.services.agenda_publishing import agenda_version_prepare
 from conferences.services.conferences import conference_close_finished
@@ -18,6 +19,17 @@ from conferences.services.rsvp import registration_confirmation_send
 from conferences.services.stalled import stalled_work_redispatch
 
 logger = logging.getLogger(__name__)
+
+
+@worker_process_init.connect
+def _documents_warm_up(**kwargs) -> None:
+    """Each worker process loads WeasyPrint as it starts, so no task's first PDF waits for it."""
+    from conferences.documents.rendering import documents_warm_up
+
+    try:
+        documents_warm_up()
+    except Exception:  # A document that cannot render fails in its own task, with its own error.
+        logger.exception("Could not warm up the PDF renderer.")
 
 
 @shared_task

@@ -4,6 +4,7 @@ Import after Django is set up: these builders write through the models and servi
 """
 
 import datetime
+import math
 import zoneinfo
 
 from conferences.models import AgendaItem, Conference, Paper, Person, Registration, Room
@@ -31,27 +32,33 @@ def agenda_at_scale(
     items: int = 300,
     registrations: int = 3000,
     papers: int = 0,
+    rooms: int = 3,
+    days: int = 3,
 ) -> tuple[Conference, str]:
     """Build a published conference with a published agenda; return it and one speaker's personal link.
 
-    Items run in three rooms at once over three days, each with two speakers of its own
+    Items run in `rooms` rooms at once, in 15-minute slots spread evenly over `days`
+    days (three and three by default), each with two speakers of its own
     and a chair; the first `papers` items present an accepted paper. The host and the
     conference are made by the services, the other rows go in with bulk_create; the
     agenda is published once with agenda_publish.
     """
+    slots_per_day = math.ceil(math.ceil(items / rooms) / days)
+    if slots_per_day > SLOTS_PER_DAY:
+        raise ValueError(f"{items} items do not fit in {rooms} rooms over {days} days.")
     conference = conference_create(
         slug=slug,
         host=organization_create(name=f"Bộ Khoa học và Công nghệ ({slug})", code=host_code),
         title_vi="Hội nghị sơ kết 5 năm thực hiện Quyết định số 19/2014/QĐ-TTg",
         title_en="Five-year review of Decision 19/2014/QĐ-TTg",
         starts_at=local(2021, 4, 8, 8, 0),
-        ends_at=local(2021, 4, 10, 17, 0),
+        ends_at=local(2021, 4, 8 + days - 1, 17, 0),
         venue_name="Hội trường Bộ Khoa học và Công nghệ",
         venue_address="113 Trần Duy Hưng, Hà Nội",
     )
     conference = conference_publish(conference=conference)
-    rooms = Room.objects.bulk_create(
-        [Room(conference=conference, name=f"Phòng {n}01", position=n) for n in range(1, 4)]
+    room_rows = Room.objects.bulk_create(
+        [Room(conference=conference, name=f"Phòng {n}01", position=n) for n in range(1, rooms + 1)]
     )
     names = [
         f"Nguyễn Văn {GIVEN_NAMES[n % 10]} {slug} {n}" for n in range(max(registrations, 2 * items + 30))
@@ -93,15 +100,14 @@ def agenda_at_scale(
     )
     rows = []
     for n in range(items):
-        slot = n // 3
-        day, minute = divmod(slot, SLOTS_PER_DAY)
+        day, minute = divmod(n // rooms, slots_per_day)
         starts_at = local(2021, 4, 8 + day, 8, 0) + datetime.timedelta(minutes=15 * minute)
         rows.append(
             AgendaItem(
                 conference=conference,
                 starts_at=starts_at,
                 ends_at=starts_at + datetime.timedelta(minutes=15),
-                room=rooms[n % 3],
+                room=room_rows[n % rooms],
                 kind=AgendaItem.Kind.PAPER if n < papers else AgendaItem.Kind.REPORT,
                 title=f"Tham luận số {n + 1}: kết quả xây dựng, áp dụng hệ thống quản lý chất lượng tại Sở",
                 description="Đánh giá 5 năm thực hiện Quyết định số 19/2014/QĐ-TTg, giai đoạn 2015 - 2020.",

@@ -5,7 +5,11 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from conferences.documents.award_decision import award_decision_filename, render_award_decision
+from conferences.documents.award_decision import (
+    award_decision_context,
+    award_decision_filename,
+    render_award_decision,
+)
 from conferences.documents.ceremony_running_sheet import render_ceremony_running_sheet
 from conferences.selectors.ceremony import award_decision_get, ceremony_running_order
 from tests.conferences.ceremony_helpers import (
@@ -17,6 +21,7 @@ from tests.conferences.ceremony_helpers import (
     model_decision,
     two_batches,
 )
+from tests.conferences.document_helpers import grid_tables
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +66,17 @@ def test_decision_pdf_reads_back_with_its_number_grounds_articles_and_annex(conf
     assert f"2 {HAI_PHONG}" in annex
     assert f"3 {PERSON}, Phó Giám đốc {PERSON_CITATION}" in annex
     assert award_decision_filename(decision) == "quyet-dinh-01-2021.pdf"
+
+
+def test_annex_has_fixed_columns_as_wide_as_before(conference):
+    decision, _awards = model_decision(conference)
+    decision = award_decision_get(conference=conference, pk=decision.pk)
+
+    [(layout, widths)] = grid_tables("documents/award_decision.html", award_decision_context(decision))
+
+    assert layout == "fixed"
+    # 12 mm of number plus padding and borders; 38 % for the recipient, as the cells said before.
+    assert widths == [0.096, 0.38, 0.524]
 
 
 def test_decision_for_one_recipient_names_it_in_article_1(conference):

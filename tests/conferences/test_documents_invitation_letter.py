@@ -7,11 +7,12 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from conferences.documents.invitation_letter import render_invitation_letter
+from conferences.documents.invitation_letter import invitation_letter_context, render_invitation_letter
 from conferences.models import AgendaVersion, DocumentKind, DocumentNumber
 from conferences.services.conferences import conference_create
 from conferences.services.invitations import invitation_create
 from conferences.services.organizations import organization_create, person_create
+from tests.conferences.document_helpers import grid_tables
 from tests.factories import local
 
 pytestmark = pytest.mark.django_db
@@ -139,6 +140,14 @@ def test_letter_attaches_the_published_agenda_as_its_second_page(invitation):
     assert "Thời gian: Sáng thứ Sáu, ngày 09 tháng 4 năm 2021" in agenda
     assert "Địa điểm: Hội trường tầng 1, số 113 Trần Duy Hưng, Hà Nội" in agenda
     assert agenda.startswith("BỘ KHOA HỌC VÀ CÔNG NGHỆ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+
+
+def test_attached_agenda_has_fixed_columns(invitation):
+    publish_agenda(invitation.conference)
+
+    tables = grid_tables("documents/invitation_letter.html", invitation_letter_context(invitation))
+
+    assert tables == [("fixed", [0.18, 0.49, 0.33])]
 
 
 def test_agenda_page_has_its_number_at_the_top_and_the_first_page_none(invitation):

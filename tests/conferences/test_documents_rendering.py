@@ -1,10 +1,13 @@
 """Rendering a document to PDF: the Decree 30 header, its Vietnamese text and typeface."""
 
 import datetime
+import gc
 import io
 
+import pytest
 from pypdf import PdfReader
 
+from conferences.documents import rendering
 from conferences.documents.rendering import render_pdf
 from conferences.models import Organization
 
@@ -43,3 +46,42 @@ def test_header_renders_with_vietnamese_text_intact():
     assert "Hà Nội, ngày 05 tháng 01 năm 2021" in text
     # The Decree 30 typeface (a Times New Roman twin), not a silent fallback.
     assert pdf_fonts(data) >= {"Liberation-Serif-Bold", "Liberation-Serif-Italic"}
+
+
+def test_rendering_collects_garbage_less_often_and_restores_the_threshold(monkeypatch):
+    seen = []
+    monkeypatch.setattr(gc, "get_threshold", lambda: (700, 10, 10))
+    monkeypatch.setattr(gc, "set_threshold", lambda *threshold: seen.append(threshold))
+    render_pdf("documents/base.html", {"issuer": Organization(name="Bộ Khoa học và Công nghệ")})
+    assert seen == [(rendering.RENDER_GC_THRESHOLD, 10, 10), (700, 10, 10)]
+
+
+def test_threshold_is_restored_when_a_render_fails():
+    before = gc.get_threshold()
+    with pytest.raises(RuntimeError), rendering._fewer_collections():
+        assert gc.get_threshold()[0] == rendering.RENDER_GC_THRESHOLD
+        raise RuntimeError
+    assert gc.get_threshold() == before
+
+
+def test_a_starting_worker_process_loads_the_renderer_before_its_first_task():
+    from celery.signals import worker_process_init
+
+    import conferences.tasks  # noqa: F401  (connects the warm-up)
+
+    rendering._shared.cache_clear()
+    worker_process_init.send(sender=None)
+    assert rendering._shared.cache_info().currsize == 1
+
+
+def test_a_warm_up_that_fails_is_logged_and_the_worker_starts(monkeypatch, caplog):
+    from celery.signals import worker_process_init
+
+    import conferences.tasks  # noqa: F401
+
+    def broken():
+        raise OSError("no fonts")
+
+    monkeypatch.setattr(rendering, "documents_warm_up", broken)
+    worker_process_init.send(sender=None)
+    assert "Could not warm up the PDF renderer." in caplog.text
