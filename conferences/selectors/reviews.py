@@ -258,7 +258,7 @@ class RankingRow(NamedTuple):
     recommendations: dict[str, int]
 
 
-RANKING_PAGE_SIZE = 100
+RANKING_PAGE_SIZE = 50
 
 # Each sort as the SQL order of the figures the services store (see services.review_figures); the paper's
 # id breaks ties. Papers without figures yet count as nothing assigned and nothing done.
