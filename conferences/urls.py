@@ -72,6 +72,21 @@ urlpatterns = [
         name="delegate-paper-withdraw",
     ),
     path(
+        "dai-bieu/<str:token>/tham-luan/<int:pk>/hinh/",
+        delegate_papers.paper_figure_new,
+        name="delegate-paper-figure-new",
+    ),
+    path(
+        "dai-bieu/<str:token>/tham-luan/<int:pk>/hinh/<int:figure_id>/",
+        delegate_papers.paper_figure_image,
+        name="delegate-paper-figure",
+    ),
+    path(
+        "dai-bieu/<str:token>/tham-luan/<int:pk>/hinh/<int:figure_id>/xoa/",
+        delegate_papers.paper_figure_delete,
+        name="delegate-paper-figure-delete",
+    ),
+    path(
         "dai-bieu/<str:token>/tham-luan/<int:pk>/tep/<int:number>/",
         delegate_papers.paper_download,
         name="delegate-paper-file",
@@ -338,6 +353,11 @@ urlpatterns = [
         name="organizer-papers-decide",
     ),
     path("to-chuc/<slug:slug>/tham-luan/<int:pk>/", organizer_reviews.paper_detail, name="organizer-paper"),
+    path(
+        "to-chuc/<slug:slug>/tham-luan/<int:pk>/hinh/<int:figure_id>/",
+        organizer_reviews.paper_figure_image,
+        name="organizer-paper-figure",
+    ),
     path(
         "to-chuc/<slug:slug>/tham-luan/<int:pk>/ban/<int:number>/tep/",
         organizer_reviews.paper_revision_file,

@@ -13,6 +13,7 @@ from conferences.api.views import (
     notifications,
     organizations,
     paper_decisions,
+    paper_figures,
     papers,
     proceedings,
     reviews,
@@ -142,6 +143,16 @@ urlpatterns = [
         "conferences/<slug:conference_slug>/papers/<int:pk>/reviews/",
         reviews.PaperReviewsView.as_view(),
         name="paper-reviews",
+    ),
+    path(
+        "conferences/<slug:conference_slug>/papers/<int:pk>/figures/",
+        paper_figures.PaperFigureListView.as_view(),
+        name="paper-figures",
+    ),
+    path(
+        "conferences/<slug:conference_slug>/papers/<int:pk>/figures/<int:figure_id>/",
+        paper_figures.PaperFigureDetailView.as_view(),
+        name="paper-figure",
     ),
     path(
         "conferences/<slug:conference_slug>/papers/<int:pk>/decision/",

@@ -200,3 +200,18 @@ def scrubbed_docx(data: bytes) -> bytes:
             clean.compress_type = zipfile.ZIP_DEFLATED
             target.writestr(clean, content)
     return output.getvalue()
+
+
+def figure_image_response(figure) -> FileResponse:
+    """A paper's figure shown in the page: pixels re-encoded at upload, served under its own type.
+
+    The caller has already checked that the requester may read the paper.
+    """
+    jpeg = figure.image.name.endswith(".jpg")
+    response = FileResponse(figure.image.open("rb"), content_type="image/jpeg" if jpeg else "image/png")
+    response["Content-Disposition"] = (
+        f'inline; filename="hinh-{figure.paper_id}-{figure.pk}.{"jpg" if jpeg else "png"}"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

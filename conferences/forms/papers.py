@@ -101,7 +101,14 @@ def presenter_index(form: PaperForm, formset) -> int:
     return kept.index(chosen) if chosen in kept else -1
 
 
-def errors_to_form(error: ValidationError, form: PaperForm) -> None:
+class PaperFigureForm(forms.Form):
+    """A figure the delegate adds to their paper; the service judges the image."""
+
+    file = forms.FileField(label=_("Image (PNG or JPEG)"), allow_empty_file=True, max_length=1000)
+    caption = forms.CharField(label=_("Caption"), required=False, max_length=500)
+
+
+def errors_to_form(error: ValidationError, form: forms.Form) -> None:
     """Put the service's field errors next to their inputs; the others on top of the form."""
     for field, messages in error.message_dict.items():
         target = field if field in form.fields and field != "presenter" else None

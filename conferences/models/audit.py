@@ -25,6 +25,7 @@ class AuditEntry(CreatedModel):
         CERTIFICATES_GENERATED = "certificates.generated", _("Certificates generated")
         CERTIFICATE_REVOKED = "certificate.revoked", _("Certificate revoked")
         CERTIFICATE_REISSUED = "certificate.reissued", _("Certificate reissued")
+        PROCEEDINGS_BUILD_STARTED = "proceedings.build_started", _("Proceedings build started")
         REGISTRATION_CHECKED_IN = "registration.checked_in", _("Checked in at the door")
 
     conference = models.ForeignKey(

@@ -231,3 +231,8 @@ def proceedings_stored(
     return Proceedings.objects.filter(
         conference=conference, kind=kind, variant=variant, input_hash=input_hash
     ).first()
+
+
+def paper_figures(paper) -> list[PaperFigure]:
+    """A paper's figures in the order the book prints and numbers them (Hình 1, Hình 2...)."""
+    return list(PaperFigure.objects.filter(paper=paper).order_by("position", "id"))

@@ -17,13 +17,17 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conferences.models import Conference, Job, PaperFigure, Proceedings
+from conferences.models import AuditEntry, Conference, Job, Paper, PaperFigure, Proceedings, Registration
 from conferences.selectors.jobs import STALE_AFTER
+from conferences.selectors.papers import call_for_papers_get, paper_edit_state
 from conferences.selectors.proceedings import proceedings_input_hash, proceedings_inputs, proceedings_stored
+from conferences.services.audit import audit_record
 from conferences.services.jobs import job_create, job_fail, job_finish, job_start
-from conferences.services.uploads import figure_inspect
+from conferences.services.uploads import figure_inspect, stored_file_remember, stored_files_removed_on_error
+from core.exceptions import ApplicationError
 from core.text import nfc
 
 logger = logging.getLogger(__name__)
@@ -46,8 +50,6 @@ def _cleaned(kind: str, variant: str) -> tuple[str, str]:
 
 
 def _active_job(conference: Conference, kind: str, variant: str) -> Job | None:
-    from django.utils import timezone
-
     return (
         Job.objects.filter(
             conference=conference,
@@ -81,9 +83,41 @@ def proceedings_build(*, conference: Conference, kind: str, variant: str, user) 
             params={"kind": kind, "variant": variant, "input_hash": input_hash},
             user=user,
         )
+        # As certificate generation: a build that renders is recorded; a stored book returned is not.
+        audit_record(
+            action=AuditEntry.Action.PROCEEDINGS_BUILD_STARTED,
+            target=job,
+            conference=locked,
+            actor=user,
+            data={"kind": kind, "variant": variant, "input_hash": input_hash},
+        )
         transaction.on_commit(functools.partial(_dispatch, job.pk))
     job.refresh_from_db()
     return BuildStarted(proceedings=None, job=job)
+
+
+def proceedings_jobs_resume(*, stalled_before) -> int:
+    """Send again the builds still queued or running that stopped moving before `stalled_before`.
+
+    A broker that lost the task, or a worker that died for good, leaves a job that this
+    sweep (beat) sends again. The task can run twice (one stored row per inputs), so a build
+    that is merely slow costs at most a second render. Return how many jobs were sent again.
+    """
+    jobs = list(
+        Job.objects.filter(
+            kind=Job.Kind.PROCEEDINGS,
+            status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+            updated_at__lt=stalled_before,
+        ).values_list("pk", flat=True)
+    )
+    sent = 0
+    for job_id in jobs:
+        # Conditional: of two sweeps at once, one sends the job; the next sweep waits a full
+        # period again. The task runs a running job too (proceedings_build_run).
+        if Job.objects.filter(pk=job_id, updated_at__lt=stalled_before).update(updated_at=timezone.now()):
+            _dispatch(job_id)
+            sent += 1
+    return sent
 
 
 def _dispatch(job_id: int) -> None:
@@ -182,23 +216,62 @@ def conference_foreword_update(*, conference: Conference, foreword: str) -> Conf
 FIGURE_MAX_BYTES = 10 * 1024 * 1024
 
 
-def paper_figure_add(*, paper, upload, caption: str = "") -> PaperFigure:
-    """Check an uploaded image (the upload checks of papers' files) and add it to the paper's figures."""
+def _figures_changeable(paper: Paper, registration: Registration | None) -> Paper:
+    """The paper's row, locked, if its figures may change now; else an ApplicationError.
 
+    A delegate's link changes the figures of the papers it sent, when paper_edit_state lets it
+    change the paper: figures print with the locked final version, so never after the lock,
+    and only while the text that refers to them may change. Without a link (the demo, the
+    benchmarks, an organizer's import) no state is asked.
+    """
+    locked = Paper.objects.select_for_update().select_related("conference").get(pk=paper.pk)
+    if registration is not None:
+        if locked.registration_id != registration.pk:
+            raise ApplicationError(_("Only the delegate who sent this paper can change its figures."))
+        state = paper_edit_state(locked, call_for_papers_get(locked.conference))
+        if not state.can_edit:
+            raise ApplicationError(state.reason or _("This paper can no longer be changed."))
+    return locked
+
+
+def paper_figure_add(
+    *, paper: Paper, upload, caption: str = "", registration: Registration | None = None
+) -> PaperFigure:
+    """Check an uploaded image (the upload checks of papers' files) and add it last to the paper's figures.
+
+    The book prints a paper's figures after its text, numbered in order ("Hình 1", "Hình 2"...).
+    With `registration`, the delegate's link that sent the paper (see _figures_changeable).
+    The image is judged before anything is written; its file is deleted if the row is not.
+    """
     inspected = figure_inspect(upload, max_bytes=FIGURE_MAX_BYTES)
-    figure = PaperFigure(
-        paper=paper,
-        caption=nfc(caption, multiline=False) or "",
-        position=paper.figures.count(),
-        width=inspected.width,
-        height=inspected.height,
-        sha256=inspected.sha256,
-    )
-    figure.full_clean(exclude=["image"])
-    figure.image.save(f"figure{inspected.extension}", ContentFile(inspected.data), save=False)
-    try:
+    with stored_files_removed_on_error(), transaction.atomic():
+        locked = _figures_changeable(paper, registration)
+        last = locked.figures.aggregate(p=Max("position"))["p"]
+        figure = PaperFigure(
+            paper=locked,
+            caption=nfc(caption, multiline=False) or "",
+            position=0 if last is None else last + 1,
+            width=inspected.width,
+            height=inspected.height,
+            sha256=inspected.sha256,
+        )
+        figure.full_clean(exclude=["image"])
+        figure.image.save(f"figure{inspected.extension}", ContentFile(inspected.data), save=False)
+        stored_file_remember(figure.image)
         figure.save()
-    except Exception:
-        figure.image.storage.delete(figure.image.name)
-        raise
     return figure
+
+
+def paper_figure_remove(*, paper: Paper, figure_id: int, registration: Registration | None = None) -> None:
+    """Remove one of the paper's figures; its file goes once the removal is committed.
+
+    The figures after it move up one number in the book.
+    """
+    with transaction.atomic():
+        locked = _figures_changeable(paper, registration)
+        figure = PaperFigure.objects.filter(paper=locked, pk=figure_id).first()
+        if figure is None:
+            raise ApplicationError(_("This paper has no such figure."), extra={"figure": figure_id})
+        storage, name = figure.image.storage, figure.image.name
+        figure.delete()
+        transaction.on_commit(functools.partial(storage.delete, name))

@@ -1,9 +1,10 @@
 """Work a task was sent for but never did (the broker lost it, a worker died for good): sent again.
 
-Publishing an agenda and sending an invitation decide in the request and leave
-the slow half to a task sent on commit. A task that never runs would leave the
-page saying "being prepared" for ever; beat runs this sweep, and both tasks
-are safe to run twice, so sending one again that is merely slow costs nothing.
+Publishing an agenda, sending an invitation, generating certificates and building the
+proceedings decide in the request and leave the slow half to a task sent on commit. A task
+that never runs would leave the page saying "being prepared" for ever; beat runs this sweep,
+and every such task is safe to run twice, so sending one again that is merely slow costs
+nothing.
 """
 
 import datetime
@@ -22,7 +23,7 @@ LETTER_BATCH = 200
 
 
 def stalled_work_redispatch(*, now: datetime.datetime | None = None) -> dict[str, int]:
-    """Send again the tasks of agenda versions, invitation letters and certificate jobs stalled too long."""
+    """Send again the tasks of agenda versions, letters, certificate and proceedings jobs stalled too long."""
     from conferences.tasks import prepare_agenda_version, send_invitation_letter
 
     now = now or timezone.now()
@@ -50,6 +51,13 @@ def stalled_work_redispatch(*, now: datetime.datetime | None = None) -> dict[str
         # Held for approval whatever the first request asked: an organizer sees it before it goes.
         send_invitation_letter.delay(invitation_id, send, True)
     from conferences.services.certificate_generation import certificate_jobs_resume
+    from conferences.services.proceedings import proceedings_jobs_resume
 
     jobs = certificate_jobs_resume(stalled_before=stalled_before)
-    return {"agenda_versions": len(versions), "letters": len(missing), "certificate_jobs": jobs}
+    builds = proceedings_jobs_resume(stalled_before=stalled_before)
+    return {
+        "agenda_versions": len(versions),
+        "letters": len(missing),
+        "certificate_jobs": jobs,
+        "proceedings_jobs": builds,
+    }

@@ -372,14 +372,19 @@ def upload_store(*, revision: PaperRevision, upload: UploadedFile, inspected: In
     revision.file_kind = inspected.kind
     revision.file_size = inspected.size
     revision.file_sha256 = inspected.sha256
+    stored_file_remember(revision.file)
+
+
+def stored_file_remember(field_file) -> None:
+    """Inside stored_files_removed_on_error(), have this just-saved file deleted if the block fails."""
     stored = _stored_names.get()
     if stored is not None:
-        stored.append((revision.file.storage, revision.file.name))
+        stored.append((field_file.storage, field_file.name))
 
 
 @contextlib.contextmanager
 def stored_files_removed_on_error() -> Iterator[None]:
-    """Delete the files upload_store saved inside this block if the block raises.
+    """Delete the files upload_store (or stored_file_remember) saved inside this block if it raises.
 
     Wrap the transaction that writes the rows: a rolled-back submission leaves no file.
     """

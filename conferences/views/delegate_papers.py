@@ -1,4 +1,5 @@
-"""The delegate's paper pages, opened by their personal link: send, read, change, withdraw, download.
+"""The delegate's paper pages, opened by their personal link: send, read, change, withdraw, download,
+and the figures the proceedings print with the paper.
 
 A link sees and changes only the papers sent through it (Paper.registration); another paper
 is a 404. Whether a paper may still change is paper_edit_state's answer, the service's own.
@@ -8,13 +9,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from conferences.exports.paper_files import paper_file_response
+from conferences.exports.paper_files import figure_image_response, paper_file_response
 from conferences.forms.papers import (
     AuthorFormSet,
+    PaperFigureForm,
     PaperForm,
     author_initial,
     authors_from,
@@ -32,7 +35,9 @@ from conferences.selectors.papers import (
     paper_reviews_for_author,
     paper_revision_get,
 )
+from conferences.selectors.proceedings import paper_figures
 from conferences.services.papers import paper_edit, paper_submit, paper_withdraw
+from conferences.services.proceedings import FIGURE_MAX_BYTES, paper_figure_add, paper_figure_remove
 from conferences.views.links import opened_by_link
 from core.exceptions import ApplicationError
 from core.uploads import MB, upload_refusal, upload_size_limited
@@ -143,11 +148,7 @@ def paper_change(request, registration: Registration, token: str, pk: int):
     return _form_page(request, registration=registration, token=token, paper=paper, service=edit)
 
 
-@never_cache
-@require_http_methods(["GET"])
-@opened_by_link(registration_get_by_token)
-def paper_detail(request, registration: Registration, token: str, pk: int):
-    paper = _own_paper(registration, pk)
+def _detail_page(request, *, registration, token, paper, figure_form=None, status=200):
     call = call_for_papers_get(registration.conference)
     context = {
         "registration": registration,
@@ -159,8 +160,80 @@ def paper_detail(request, registration: Registration, token: str, pk: int):
         "authors": list(paper.authorships.all()),
         "edit": paper_edit_state(paper, call),
         "reviews": paper_reviews_for_author(paper),
+        "figures": paper_figures(paper),
+        "figure_form": figure_form or PaperFigureForm(),
+        "figure_max_mb": FIGURE_MAX_BYTES // MB,
     }
-    return render(request, "conferences/delegate_papers/paper_detail.html", context)
+    return render(request, "conferences/delegate_papers/paper_detail.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET"])
+@opened_by_link(registration_get_by_token)
+def paper_detail(request, registration: Registration, token: str, pk: int):
+    paper = _own_paper(registration, pk)
+    return _detail_page(request, registration=registration, token=token, paper=paper)
+
+
+@never_cache
+@upload_size_limited(FIGURE_MAX_BYTES)
+@require_POST
+@opened_by_link(registration_get_by_token)
+def paper_figure_new(request, registration: Registration, token: str, pk: int):
+    paper = _own_paper(registration, pk)
+    form = PaperFigureForm(request.POST, request.FILES)
+    refused = upload_refusal(request)
+    if refused:
+        form.is_valid()
+        form.add_error("file", refused)
+    elif form.is_valid():
+        try:
+            figure = paper_figure_add(
+                paper=paper,
+                upload=form.cleaned_data["file"],
+                caption=form.cleaned_data["caption"],
+                registration=registration,
+            )
+        except ValidationError as exc:
+            errors_to_form(exc, form)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            number = paper_figures(paper).index(figure) + 1
+            messages.success(
+                request,
+                _("The figure has been added. The book prints it after your text as “Hình %(n)d”.")
+                % {"n": number},
+            )
+            return redirect(reverse("conferences:delegate-paper", args=[token, paper.pk]) + "#figures")
+    return _detail_page(
+        request, registration=registration, token=token, paper=paper, figure_form=form, status=400
+    )
+
+
+@never_cache
+@require_http_methods(["GET"])
+@opened_by_link(registration_get_by_token)
+def paper_figure_image(request, registration: Registration, token: str, pk: int, figure_id: int):
+    paper = _own_paper(registration, pk)
+    figure = next((f for f in paper_figures(paper) if f.pk == figure_id), None)
+    if figure is None:
+        raise Http404
+    return figure_image_response(figure)
+
+
+@never_cache
+@require_POST
+@opened_by_link(registration_get_by_token)
+def paper_figure_delete(request, registration: Registration, token: str, pk: int, figure_id: int):
+    paper = _own_paper(registration, pk)
+    try:
+        paper_figure_remove(paper=paper, figure_id=figure_id, registration=registration)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The figure has been removed; the figures after it moved up one number."))
+    return redirect(reverse("conferences:delegate-paper", args=[token, paper.pk]) + "#figures")
 
 
 @never_cache

@@ -19,7 +19,8 @@ from conferences.forms.reviews import (
     RankingFilterForm,
     ReviewerInviteForm,
 )
-from conferences.models import Organization, Paper, PaperRevision, ReviewerInvitation
+from conferences.models import Organization, Paper, PaperFigure, PaperRevision, ReviewerInvitation
+from conferences.selectors.proceedings import paper_figures
 from conferences.selectors.review_stats import paper_review_stats
 from conferences.selectors.reviews import (
     call_for_papers,
@@ -287,6 +288,7 @@ def paper_detail(request, slug: str, pk: int):
         "criteria": review_criteria(conference),
         "reviewers": [r for r in reviewer_rows(conference=conference) if r.user_id not in assigned],
         "decisions": DECISIONS,
+        "figures": paper_figures(paper),
     }
     return render(request, "conferences/organizer/paper_detail.html", context)
 
@@ -302,6 +304,18 @@ def paper_revision_file(request, slug: str, pk: int, number: int):
     if not revision.file:
         raise Http404
     return paper_file_response(revision=revision, blind=False)
+
+
+@require_GET
+@login_required
+def paper_figure_image(request, slug: str, pk: int, figure_id: int):
+    """A figure the paper prints with in the proceedings, for the organizers."""
+    from conferences.exports.paper_files import figure_image_response
+
+    conference = organized_conference(request, slug, MANAGE_REVIEW)
+    return figure_image_response(
+        get_object_or_404(PaperFigure, paper__conference=conference, paper_id=pk, pk=figure_id)
+    )
 
 
 @require_POST

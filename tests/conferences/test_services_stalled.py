@@ -49,9 +49,10 @@ def test_a_lost_publish_task_is_sent_again_and_prepares_the_version_once(django_
         "agenda_versions": 0,
         "letters": 0,
         "certificate_jobs": 0,
+        "proceedings_jobs": 0,
     }  # Not stalled yet: the worker may be slow.
-    assert first == {"agenda_versions": 1, "letters": 0, "certificate_jobs": 0}
-    assert second == {"agenda_versions": 0, "letters": 0, "certificate_jobs": 0}
+    assert first == {"agenda_versions": 1, "letters": 0, "certificate_jobs": 0, "proceedings_jobs": 0}
+    assert second == {"agenda_versions": 0, "letters": 0, "certificate_jobs": 0, "proceedings_jobs": 0}
     version.refresh_from_db()
     assert version.prepared_at is not None
 
@@ -68,8 +69,8 @@ def test_a_lost_letter_is_written_once_and_held_for_an_organizer(
     second = stalled_work_redispatch()
 
     assert (first, second) == (
-        {"agenda_versions": 0, "letters": 1, "certificate_jobs": 0},
-        {"agenda_versions": 0, "letters": 0, "certificate_jobs": 0},
+        {"agenda_versions": 0, "letters": 1, "certificate_jobs": 0, "proceedings_jobs": 0},
+        {"agenda_versions": 0, "letters": 0, "certificate_jobs": 0, "proceedings_jobs": 0},
     )
     letters = notices(invitation)
     assert sorted(letters.values_list("recipient_address", flat=True)) == [
@@ -93,7 +94,12 @@ def test_the_sweep_leaves_written_revoked_and_old_sends_alone(
     Invitation.objects.filter(pk__in=[written.pk, revoked.pk]).update(sent_at=timezone.now() - LONG_AGO)
     Invitation.objects.filter(pk=old.pk).update(sent_at=local(2021, 4, 1, 8, 0))
 
-    assert stalled_work_redispatch() == {"agenda_versions": 0, "letters": 0, "certificate_jobs": 0}
+    assert stalled_work_redispatch() == {
+        "agenda_versions": 0,
+        "letters": 0,
+        "certificate_jobs": 0,
+        "proceedings_jobs": 0,
+    }
     assert notices(written).count() == 2
     assert notices(revoked).count() == notices(old).count() == 0
 
@@ -107,6 +113,11 @@ def test_the_sweep_reads_the_letters_of_many_sends_in_a_fixed_number_of_queries(
     Invitation.objects.update(sent_at=timezone.now() - LONG_AGO)
 
     # Stalled versions, candidate invitations, the notices under their keys, stalled certificate
-    # jobs: however many sends.
-    with django_assert_max_num_queries(4):
-        assert stalled_work_redispatch() == {"agenda_versions": 0, "letters": 0, "certificate_jobs": 0}
+    # and proceedings jobs: however many sends.
+    with django_assert_max_num_queries(5):
+        assert stalled_work_redispatch() == {
+            "agenda_versions": 0,
+            "letters": 0,
+            "certificate_jobs": 0,
+            "proceedings_jobs": 0,
+        }

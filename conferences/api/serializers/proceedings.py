@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
-from conferences.models import Proceedings
+from conferences.models import PaperFigure, Proceedings
 
 
 class ProceedingsBuildSerializer(serializers.Serializer):
@@ -38,3 +38,26 @@ class ProceedingsSerializer(serializers.ModelSerializer):
         return reverse(
             "api:proceedings-download", kwargs={"conference_slug": build.conference.slug, "pk": build.pk}
         )
+
+
+class PaperFigureSerializer(serializers.ModelSerializer):
+    number = serializers.SerializerMethodField(
+        help_text=gettext_lazy(
+            "The number the book prints it under (“Hình 1” ...): refer to it so in the text."
+        )
+    )
+
+    class Meta:
+        model = PaperFigure
+        fields = ["id", "number", "caption", "width", "height", "created_at"]
+        read_only_fields = fields
+
+    def get_number(self, figure: PaperFigure) -> int:
+        return self.context["numbers"][figure.pk]
+
+
+class PaperFigureUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        allow_empty_file=True, help_text=gettext_lazy("A PNG or JPEG image, at most 10 MB.")
+    )
+    caption = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
