@@ -26,7 +26,7 @@ from conferences.api.views.papers import (
     AUTHENTICATION,
     ConferenceFromUrlMixin,
     IsOrganizerOrDelegate,
-    _delegate,
+    request_delegate,
 )
 from conferences.exports.nomination_files import nomination_file_response
 from conferences.models import Nomination
@@ -102,12 +102,12 @@ class NominationViewSet(UploadSizeLimitedViewMixin, ConferenceFromUrlMixin, view
 
     def get_throttles(self):
         # Delegates share the personal-link budget; organizers' signed-in calls are not throttled here.
-        if _delegate(self.request) is None and self.request.user.is_authenticated:
+        if request_delegate(self.request) is None and self.request.user.is_authenticated:
             return []
         return super().get_throttles()
 
     def _nomination(self, pk) -> Nomination:
-        registration = _delegate(self.request)
+        registration = request_delegate(self.request)
         if registration is not None:
             nomination = nomination_of_registration(registration=registration, pk=pk)
         else:
@@ -117,7 +117,7 @@ class NominationViewSet(UploadSizeLimitedViewMixin, ConferenceFromUrlMixin, view
         return nomination
 
     def _organizer_only(self) -> None:
-        if _delegate(self.request) is not None or not self.is_organizer:
+        if request_delegate(self.request) is not None or not self.is_organizer:
             raise PermissionDenied(_("Only the conference's organizers can do this."))
 
     def _read(self, nomination: Nomination, code: int = status.HTTP_200_OK) -> Response:
@@ -126,12 +126,12 @@ class NominationViewSet(UploadSizeLimitedViewMixin, ConferenceFromUrlMixin, view
         return Response(NominationSerializer(nomination, context=context).data, status=code)
 
     def _ranking_context(self) -> dict:
-        if _delegate(self.request) is not None:
+        if request_delegate(self.request) is not None:
             return {}
         return {"ranking": {row.nomination.pk: row for row in nominations_ranking(self.conference)}}
 
     def list(self, request, conference_slug: str):
-        registration = _delegate(request)
+        registration = request_delegate(request)
         if registration is not None:
             nominations = nominations_of_registration(registration)
             return Response(NominationSerializer(nominations, many=True).data)
@@ -145,7 +145,7 @@ class NominationViewSet(UploadSizeLimitedViewMixin, ConferenceFromUrlMixin, view
         return self._read(self._nomination(pk))
 
     def create(self, request, conference_slug: str):
-        registration = _delegate(request)
+        registration = request_delegate(request)
         data = request.data  # Parsed first: the size limit marks the request while parsing.
         raise_if_upload_refused(request)
         serializer = NominationWriteSerializer(data=data)
@@ -204,7 +204,7 @@ class NominationViewSet(UploadSizeLimitedViewMixin, ConferenceFromUrlMixin, view
     @action(detail=True, methods=["post"])
     def withdraw(self, request, conference_slug: str, pk=None):
         nomination = self._nomination(pk)
-        registration = _delegate(request)
+        registration = request_delegate(request)
         nomination_withdraw(
             nomination=nomination,
             by_registration=registration,

@@ -19,7 +19,7 @@ from conferences.api.views.papers import (
     AUTHENTICATION,
     ConferenceFromUrlMixin,
     IsOrganizerOrDelegate,
-    _delegate,
+    request_delegate,
 )
 from conferences.models import Paper
 from conferences.selectors.papers import paper_get_for_organizers, paper_of_registration
@@ -40,12 +40,12 @@ class _PaperFiguresBase(UploadSizeLimitedViewMixin, ConferenceFromUrlMixin, APIV
 
     def get_throttles(self):
         # As the papers' endpoints: delegates share the personal-link budget, organizers are not throttled.
-        if _delegate(self.request) is None and self.request.user.is_authenticated:
+        if request_delegate(self.request) is None and self.request.user.is_authenticated:
             return []
         return super().get_throttles()
 
     def _paper(self, pk: int) -> Paper:
-        registration = _delegate(self.request)
+        registration = request_delegate(self.request)
         if registration is not None:
             paper = paper_of_registration(registration=registration, pk=pk)
         else:
@@ -55,7 +55,7 @@ class _PaperFiguresBase(UploadSizeLimitedViewMixin, ConferenceFromUrlMixin, APIV
         return paper
 
     def _delegate_only(self):
-        registration = _delegate(self.request)
+        registration = request_delegate(self.request)
         if registration is None:
             raise PermissionDenied(
                 _("Figures are sent by the delegate who sent the paper, through their link.")

@@ -52,14 +52,15 @@ from core.uploads import MB, UploadSizeLimitedViewMixin, raise_if_upload_refused
 AUTHENTICATION = [DelegateTokenAuthentication, TokenAuthentication, SessionAuthentication]
 
 
-def _delegate(request) -> Registration | None:
+def request_delegate(request) -> Registration | None:
+    """The registration whose delegate link authenticated the request (`Authorization: Delegate`), if any."""
     return request.auth if isinstance(request.auth, Registration) else None
 
 
 class ConferenceFromUrlMixin:
     @cached_property
     def conference(self) -> Conference:
-        registration = _delegate(self.request)
+        registration = request_delegate(self.request)
         if registration is not None:
             if registration.conference.slug != self.kwargs["conference_slug"]:
                 raise NotFound(_("No such conference."))
@@ -127,7 +128,7 @@ class IsOrganizerOrDelegate(BasePermission):
     message = gettext_lazy("Only the conference's organizers or a delegate with their link can do this.")
 
     def has_permission(self, request, view) -> bool:
-        return _delegate(request) is not None or view.is_organizer
+        return request_delegate(request) is not None or view.is_organizer
 
 
 _PAPER_EXAMPLE = OpenApiExample(
@@ -205,7 +206,7 @@ class PaperViewSet(UploadSizeLimitedViewMixin, ConferenceFromUrlMixin, viewsets.
 
     def get_throttles(self):
         # Delegates share the personal-link budget; organizers' signed-in calls are not throttled here.
-        if _delegate(self.request) is None and self.request.user.is_authenticated:
+        if request_delegate(self.request) is None and self.request.user.is_authenticated:
             return []
         return super().get_throttles()
 
@@ -223,7 +224,7 @@ class PaperViewSet(UploadSizeLimitedViewMixin, ConferenceFromUrlMixin, viewsets.
         }
 
     def _paper(self, pk) -> Paper:
-        registration = _delegate(self.request)
+        registration = request_delegate(self.request)
         if registration is not None:
             paper = paper_of_registration(registration=registration, pk=pk)
         else:
@@ -237,13 +238,13 @@ class PaperViewSet(UploadSizeLimitedViewMixin, ConferenceFromUrlMixin, viewsets.
         return Response(PaperSerializer(paper, context=self._context([paper])).data, status=code)
 
     def _registration_only(self) -> Registration:
-        registration = _delegate(self.request)
+        registration = request_delegate(self.request)
         if registration is None:
             raise PermissionDenied(_("Papers are sent by delegates, through their personal link."))
         return registration
 
     def list(self, request, conference_slug: str):
-        registration = _delegate(request)
+        registration = request_delegate(request)
         if registration is not None:
             papers = papers_of_registration(registration)
             return Response(PaperSerializer(papers, many=True, context=self._context(papers)).data)
@@ -314,7 +315,7 @@ class PaperViewSet(UploadSizeLimitedViewMixin, ConferenceFromUrlMixin, viewsets.
         paper = self._paper(pk)
         serializer = WithdrawSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        registration = _delegate(request)
+        registration = request_delegate(request)
         paper_withdraw(
             paper=paper,
             registration=registration,
