@@ -11,6 +11,7 @@ from conferences.models import Job, Organization, Proceedings
 from conferences.services.proceedings import proceedings_build
 from tests.conferences.proceedings_helpers import (
     accepted_paper,
+    images_drawn,
     outline_titles,
     page_texts,
     publish_agenda_of,
@@ -240,6 +241,4 @@ def test_awards_annex_and_paper_figures_are_printed(conference):
     assert "Phụ lục: Khen thưởng" in [t for _level, t, _page in outline_titles(pdf)]
     reader = PdfReader(io.BytesIO(pdf))
     figure_page = next(i for i, t in enumerate(texts) if "Hình 1. Số hồ sơ mỗi năm" in " ".join(t.split()))
-    resources = reader.pages[figure_page]["/Resources"]
-    images = [x for x in resources.get("/XObject", {}).values() if x.get_object()["/Subtype"] == "/Image"]
-    assert images
+    assert images_drawn(reader.pages[figure_page])
