@@ -242,3 +242,21 @@ def test_awards_annex_and_paper_figures_are_printed(conference):
     reader = PdfReader(io.BytesIO(pdf))
     figure_page = next(i for i, t in enumerate(texts) if "Hình 1. Số hồ sơ mỗi năm" in " ".join(t.split()))
     assert images_drawn(reader.pages[figure_page])
+
+
+def test_input_hash_follows_every_delegate_field_the_annex_prints(conference):
+    from conferences.selectors.proceedings import proceedings_input_hash
+
+    registration = RegistrationFactory(conference=conference, person=PersonFactory(full_name="Lê Văn Ưng"))
+    before = proceedings_input_hash(conference=conference, kind="book")
+    abstracts = proceedings_input_hash(conference=conference, kind="abstracts")
+    assert proceedings_input_hash(conference=conference, kind="book") == before
+
+    type(registration).objects.filter(pk=registration.pk).update(position="Phó Giám đốc Sở")
+    assert proceedings_input_hash(conference=conference, kind="book") != before
+    # The book of abstracts prints no delegates: its hash stays.
+    assert proceedings_input_hash(conference=conference, kind="abstracts") == abstracts
+    changed = proceedings_input_hash(conference=conference, kind="book")
+    agency = OrganizationFactory(name="Sở Tư pháp tỉnh Điện Biên")
+    type(registration).objects.filter(pk=registration.pk).update(organization=agency)
+    assert proceedings_input_hash(conference=conference, kind="book") != changed
