@@ -7,6 +7,7 @@ set up already, takes chunks from the same queue while the others start (about a
 so no chunk waits for a process that is still starting.
 """
 
+import contextlib
 import importlib
 
 
@@ -29,17 +30,27 @@ def _handler(path: str):
     return getattr(importlib.import_module(module), name)
 
 
-def serve(database_name: str | None, handler: str, chunks, results) -> None:
+def serve(database_name: str | None, handler: str, chunks, results, parent: int | None = None) -> None:
     """Set up, then run `handler` ("module:function") on chunks from `chunks` until it hands out None.
 
     Each result goes to `results` as (chunk number, result) or, if the handler failed,
     (chunk number, None, the error's text), which the caller raises.
     """
+    import os
+    import queue
     import traceback
 
     setup(database_name)
     function = _handler(handler)
-    while (task := chunks.get()) is not None:
+    while True:
+        try:
+            task = chunks.get(timeout=1)
+        except queue.Empty:
+            if parent is not None and os.getppid() != parent:
+                return  # the caller is gone (a worker killed): no orphan waits for ever
+            continue
+        if task is None:
+            return
         number, payload = task
         try:
             results.put((number, function(payload)))
@@ -47,27 +58,45 @@ def serve(database_name: str | None, handler: str, chunks, results) -> None:
             results.put((number, None, traceback.format_exc()))
 
 
-def _may_have_children() -> bool:
+@contextlib.contextmanager
+def _children_allowed():
+    """Let a Celery prefork worker (which billiard marks daemonic) start the helpers.
+
+    multiprocessing refuses children to a daemonic process because it may be ended without
+    cleaning up and leave them behind. These helpers are killed when the chunks are done, or
+    when rendering fails, and end by themselves when their parent is gone (`serve`), so the
+    rule's reason does not hold, and the build in a worker gets the second core.
+    """
     import multiprocessing
 
-    # A daemonic process (a prefork pool's worker) may not start processes of its own.
-    return not multiprocessing.current_process().daemon
+    current = multiprocessing.current_process()
+    config = current._config
+    saved = dict(config)
+    config["daemon"] = False
+    # billiard's own authentication key refuses to be pickled by multiprocessing's spawn: the same bytes.
+    config["authkey"] = multiprocessing.process.AuthenticationString(bytes(current.authkey))
+    try:
+        yield
+    finally:
+        config.clear()
+        config.update(saved)
 
 
 def run_chunks(payloads: list, *, handler: str, workers: int = 2) -> list:
     """Run `handler` ("module:function", importable in a fresh process) on each payload; results in order.
 
-    Over `workers` processes, this one included; in this process alone when there is one chunk,
-    one worker, or this process may not start others.
+    Over `workers` processes, this one included (in a Celery worker too); in this process alone
+    when there is one chunk or one worker.
     """
     import multiprocessing
+    import os
     import queue
 
     from django.db import connections
 
     function = _handler(handler)
     helpers = min(workers - 1, len(payloads) - 1)
-    if helpers < 1 or not _may_have_children():
+    if helpers < 1:
         return [function(payload) for payload in payloads]
     results: dict[int, object] = {}
     context = multiprocessing.get_context("spawn")
@@ -75,12 +104,15 @@ def run_chunks(payloads: list, *, handler: str, workers: int = 2) -> list:
     for task in enumerate(payloads):
         tasks.put(task)
     database_name = str(connections["default"].settings_dict["NAME"])
-    processes = [
-        context.Process(target=serve, args=(database_name, handler, tasks, done), daemon=True)
-        for _n in range(helpers)
-    ]
-    for process in processes:
-        process.start()
+    with _children_allowed():  # a process takes its parent's configuration when it is made
+        processes = [
+            context.Process(
+                target=serve, args=(database_name, handler, tasks, done, os.getpid()), daemon=True
+            )
+            for _n in range(helpers)
+        ]
+        for process in processes:
+            process.start()
     try:
         while True:
             try:
