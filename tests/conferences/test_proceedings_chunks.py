@@ -72,13 +72,16 @@ def _books(conference, variant="standard"):
     return whole, chunked
 
 
-def test_chunked_book_reads_exactly_as_the_book_in_one_piece(conference):
-    whole, chunked = _books(conference)
+@pytest.mark.parametrize("variant", ["standard", "print"])
+def test_chunked_book_reads_exactly_as_the_book_in_one_piece(conference, variant):
+    whole, chunked = _books(conference, variant)
 
     assert chunked.pages == whole.pages == len(PdfReader(io.BytesIO(chunked.pdf)).pages)
     texts = page_texts(chunked.pdf)
     assert texts == page_texts(whole.pdf)
     assert outline_titles(chunked.pdf) == outline_titles(whole.pdf)
+    first, joined = PdfReader(io.BytesIO(whole.pdf)).pages[-1], PdfReader(io.BytesIO(chunked.pdf)).pages[-1]
+    assert (first.mediabox, first.trimbox) == (joined.mediabox, joined.trimbox)
 
 
 def test_chunked_book_numbers_pages_continuously_and_its_toc_and_bookmarks_point_at_the_titles(conference):
