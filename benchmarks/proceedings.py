@@ -9,12 +9,14 @@ a published agenda presenting them, a foreword, an annex of awards and one of --
 delegates of agencies of every kind: about 330 pages.
 
 Each run builds the book from nothing (stored builds are deleted first) in a process started
-fresh (spawn), as a Celery worker process does, and prints wall seconds, CPU seconds, pages,
-pages per second, the peak memory of that process tree (max resident set of the process and
-its children, getrusage) and the file size; the medians follow. The baseline, measured in the
-same run, is WeasyPrint alone writing the same HTML (no stored inputs, no uploaded pages laid
-in): the ratio shows what the build adds. Then an unchanged rebuild, as the organizer's click
-makes it (gather the inputs, hash them, find the stored book): target under 1 s.
+fresh (spawn), as a Celery worker process does; a book this large is laid out in chunks over
+that process and one it spawns. It prints wall seconds, CPU seconds of the whole process tree
+(the build's process and the processes it started, getrusage), pages, pages per second, the
+peak memory of the tree (the sum of the resident sets of its processes, sampled every 50 ms
+from /proc) and the file size; the medians follow. The baseline, measured in the same run, is
+WeasyPrint alone writing the same HTML in one process (no stored inputs, no uploaded pages laid
+in): the ratio shows what the build gains. Then an unchanged rebuild, as the organizer's click
+makes it (hash the inputs, find the stored book): target under 1 s.
 
 Targets (2-core machine): a build under 30 s and 800 MB; the unchanged rebuild under 1 s.
 SQLite in a temporary HOINGHI_VAR_DIR by default, or the PostgreSQL database named by DATABASE_URL.
@@ -221,7 +223,12 @@ def _child_build(var_dir: str, conference_id: int, baseline: bool, queue) -> Non
     from conferences.services.proceedings import proceedings_build_run
 
     conference = Conference.objects.get(pk=conference_id)
-    cpu0, wall0 = time.process_time(), time.perf_counter()
+
+    def tree_cpu() -> float:  # this process and the ones it started and waited for
+        own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+    cpu0, wall0 = tree_cpu(), time.perf_counter()
     if baseline:
         from django.template.loader import render_to_string
         from django.utils import translation
@@ -250,22 +257,44 @@ def _child_build(var_dir: str, conference_id: int, baseline: bool, queue) -> Non
         assert build is not None, job.error
         pages, size = build.pages, build.size
         Proceedings.objects.filter(pk=build.pk).delete()
-    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    wall, cpu = time.perf_counter() - wall0, tree_cpu() - cpu0
     django.db.connections.close_all()
     queue.put({"wall": wall, "cpu": cpu, "pages": pages, "size": size})
 
 
+def _tree_rss_kb(pid: int) -> int:
+    """The resident memory of a process and all its descendants (KB), from /proc."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            with open(f"/proc/{current}/status") as status:
+                total += next((int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0)
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    pending += [int(child) for child in children.read().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
 def _spawned(var_dir, conference_id, baseline) -> dict:
+    import queue as queues
+
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     process = context.Process(target=_child_build, args=(var_dir, conference_id, baseline, queue))
     process.start()
-    result = queue.get()
+    peak = 0
+    while True:  # the tree's peak: processes rendering at once add up (getrusage gives only the largest)
+        peak = max(peak, _tree_rss_kb(process.pid))
+        try:
+            result = queue.get(timeout=0.05)
+            break
+        except queues.Empty:
+            continue
     process.join()
-    # ru_maxrss of children is the largest child's peak (KB): each build runs in one child, no grandchildren.
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    result["peak_mb"] = max(peak, before) / 1024
+    result["peak_mb"] = peak / 1024
     return result
 
 
@@ -288,7 +317,10 @@ def main() -> int:
     t0 = time.perf_counter()
     conference_id = build_data(args)
     print(f"database: {database}; data made in {time.perf_counter() - t0:.1f} s")
-    print("machine: 2 cores, shared with other work while this ran: figures vary between runs\n")
+    print(
+        f"machine: 2 cores, shared with other work while this ran (load {os.getloadavg()[0]:.1f}): "
+        "figures vary between runs\n"
+    )
 
     builds, baselines = [], []
     for run in range(1, args.runs + 1):
@@ -300,7 +332,8 @@ def main() -> int:
             f"run {run}: build {built['wall']:.1f} s wall, {built['cpu']:.1f} s CPU, {built['pages']} pages, "
             f"{built['pages'] / built['wall']:.1f} pages/s, peak {built['peak_mb']:.0f} MB, "
             f"{built['size'] / 1e6:.1f} MB file | "
-            f"WeasyPrint alone {base['wall']:.1f} s wall, {base['cpu']:.1f} s CPU"
+            f"WeasyPrint alone (one process) {base['wall']:.1f} s wall, {base['cpu']:.1f} s CPU, "
+            f"peak {base['peak_mb']:.0f} MB"
         )
     wall = statistics.median(b["wall"] for b in builds)
     cpu = statistics.median(b["cpu"] for b in builds)
@@ -331,12 +364,13 @@ def main() -> int:
     assert Proceedings.objects.filter(conference=conference).count() == 1
 
     print(
-        f"\nmedian of {args.runs}: {wall:.1f} s wall, {cpu:.1f} s CPU for {pages} pages "
+        f"\nmedian of {args.runs}: {wall:.1f} s wall, {cpu:.1f} s CPU (process tree) for {pages} pages "
         f"({pages / wall:.1f} pages/s), peak {peak:.0f} MB, file {builds[0]['size'] / 1e6:.1f} MB "
         f"(target < {TARGET_SECONDS:.0f} s and < {TARGET_MB} MB)"
     )
     print(f"ratio build / WeasyPrint alone: {wall / base_wall:.2f} ({base_wall:.1f} s)")
     print(f"unchanged rebuild: {rebuild * 1000:.0f} ms median of 5 (target < {TARGET_REBUILD_SECONDS:.0f} s)")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     missed = wall >= TARGET_SECONDS or peak >= TARGET_MB or rebuild >= TARGET_REBUILD_SECONDS
     if missed:
         print("TARGET MISSED")

@@ -257,60 +257,13 @@ def render_certificate_chunks_parallel(
     set up already, takes chunks from the same queue meanwhile, so no chunk waits for a process
     that is still starting.
     """
-    import multiprocessing
-    import queue
-
-    from django.db import connections
-
-    from conferences.documents import certificate_workers
+    from conferences.documents.workers import run_chunks
 
     ids = list(ids)
     chunks = [ids[n : n + chunk] for n in range(0, len(ids), chunk)]
-    helpers = min(workers - 1, len(chunks) - 1)
     results: dict[int, bytes] = {}
-    if helpers < 1:
-        for ids_of_chunk in chunks:
-            results.update(certificate_workers.render_ids(ids_of_chunk))
-        return results
-    context = multiprocessing.get_context("spawn")
-    tasks, done = context.Queue(), context.Queue()
-    for task in enumerate(chunks):
-        tasks.put(task)
-    database_name = str(connections["default"].settings_dict["NAME"])
-    processes = [
-        context.Process(target=certificate_workers.serve, args=(database_name, tasks, done), daemon=True)
-        for _n in range(helpers)
-    ]
-    for process in processes:
-        process.start()
-    try:
-        mine = 0
-        while True:
-            try:
-                _number, ids_of_chunk = tasks.get(timeout=0.05)
-            except queue.Empty:
-                break  # the queue hands chunks out in order: empty means every chunk is taken
-            results.update(certificate_workers.render_ids(ids_of_chunk))
-            mine += 1
-        for _n in range(len(chunks) - mine):
-            results.update(_helper_result(done, processes))
-    finally:
-        for process in processes:
-            process.kill()  # a helper still starting has taken nothing
-            process.join()
+    for pairs in run_chunks(
+        chunks, handler="conferences.documents.certificate_workers:render_ids", workers=workers
+    ):
+        results.update(pairs)
     return {pk: results[pk] for pk in ids if pk in results}
-
-
-def _helper_result(done, processes) -> list[tuple[int, bytes]]:
-    import queue
-
-    while True:
-        try:
-            number, pairs, *error = done.get(timeout=1)
-        except queue.Empty:
-            if not any(process.is_alive() for process in processes):
-                raise RuntimeError("The processes rendering certificate chunks stopped.") from None
-            continue
-        if pairs is None:
-            raise RuntimeError(f"Rendering certificate chunk {number} failed:\n{error[0]}")
-        return pairs

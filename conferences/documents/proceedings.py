@@ -1,11 +1,18 @@
 """The proceedings (kỷ yếu) and the book of abstracts, from the same inputs and the same code.
 
-One HTML document, laid out once by the shared renderer, because the table of contents
-needs the real page numbers (``target-counter``). A paper that exists only as an uploaded
-PDF gets as many empty placeholder pages as it has pages, carrying the running header, the
-page number, its bookmark and its table-of-contents anchor; pypdf then lays each uploaded
-page under its placeholder (scaled into the space between header and page number), so its
-own fonts are kept and every page reference stays right.
+A paper that exists only as an uploaded PDF gets as many empty placeholder pages as it has
+pages, carrying the running header, the page number, its bookmark and its table-of-contents
+anchor; pypdf then lays each uploaded page under its placeholder (scaled into the space between
+header and page number), so its own fonts are kept and every page reference stays right.
+
+A large book is laid out in parts over two processes (`render_book_in_chunks`): its body (agenda,
+papers, annexes) in chunks that break at page breaks, without headers, page numbers or
+bookmarks, since a chunk cannot know the page it starts on; then one front document: cover,
+foreword and table of contents, followed by one near-empty page per body page carrying that
+page's titles, hidden. Those titles set the running header, make the bookmarks and are the
+targets of the table of contents' `target-counter`, so WeasyPrint numbers and heads every page
+as in one document, and each body page is laid under its front page as a form XObject. The
+PDF/A variant and small books are laid out as one document.
 """
 
 import base64
@@ -119,6 +126,9 @@ def book_context(inputs: BookInputs, *, variant: str, version: int, readers: dic
         "agenda_days": _agenda_days(inputs.agenda) if inputs.agenda and not abstracts_only else [],
         "show_rooms": bool(inputs.agenda) and len({i["room"] for i in inputs.agenda.items}) > 1,
         "papers_title": "Các tham luận" if not abstracts_only else "Tóm tắt các tham luận",
+        "show_front": True,
+        "show_body": True,
+        "show_papers_part": True,
         "papers": papers,
         "awards": inputs.awards,
         "award_decisions": _award_decisions(inputs.awards),
@@ -127,16 +137,28 @@ def book_context(inputs: BookInputs, *, variant: str, version: int, readers: dic
     }
 
 
-def render_book(inputs: BookInputs, *, variant: str, version: int) -> RenderedBook:
-    """Lay out and write the book of inputs.kind in this variant; uploaded papers' pages laid in."""
-    readers = {}
-    if inputs.kind == Proceedings.Kind.BOOK:
-        readers = {paper.pk: _uploaded_reader(paper) for paper in inputs.papers if paper.pdf}
+def _readers(inputs: BookInputs) -> dict:
+    if inputs.kind != Proceedings.Kind.BOOK:
+        return {}
+    return {paper.pk: _uploaded_reader(paper) for paper in inputs.papers if paper.pdf}
+
+
+def _html(context: dict) -> str:
     with translation.override("vi"):
-        html = render_to_string(
-            "documents/proceedings.html",
-            book_context(inputs, variant=variant, version=version, readers=readers),
-        )
+        return render_to_string("documents/proceedings.html", context)
+
+
+def render_book(inputs: BookInputs, *, variant: str, version: int, chunks: int | None = None) -> RenderedBook:
+    """Lay out and write the book of inputs.kind in this variant; uploaded papers' pages laid in.
+
+    A book of PARALLEL_MIN_PAPERS papers or more (or with `chunks` given) is laid out in chunks
+    over RENDER_WORKERS processes; the PDF/A variant and the book of abstracts in one piece.
+    """
+    may_split = variant != Proceedings.Variant.PDFA and inputs.kind == Proceedings.Kind.BOOK
+    if may_split and (chunks or len(inputs.papers) >= PARALLEL_MIN_PAPERS):
+        return render_book_in_chunks(inputs, variant=variant, version=version, chunks=chunks)
+    readers = _readers(inputs)
+    html = _html(book_context(inputs, variant=variant, version=version, readers=readers))
     document = render_document(html, stylesheet=STYLESHEET)
     placeholders = _placeholder_pages(document)
     options = {"pdf_variant": PDFA_VARIANT} if variant == Proceedings.Variant.PDFA else {}
@@ -145,6 +167,159 @@ def render_book(inputs: BookInputs, *, variant: str, version: int) -> RenderedBo
     if placeholders:
         pdf = _lay_in_uploaded_pages(pdf, placeholders, readers)
     return RenderedBook(pdf=pdf, pages=pages)
+
+
+# A book in chunks over processes ----------------------------------------------------------------
+
+# Below this many papers one process lays the book out faster than two start up.
+PARALLEL_MIN_PAPERS = 30
+RENDER_WORKERS = 2
+# Chunks per process: more than one, so a process that started late or drew short chunks takes more.
+CHUNKS_PER_WORKER = 2
+
+
+def _blocks(context: dict) -> list[tuple[str, object, int]]:
+    """The body's parts in order, each (kind, item, weight); a page break stands between any two.
+
+    The weight estimates layout work (characters to lay out), to cut chunks of equal work.
+    """
+    blocks: list[tuple[str, object, int]] = []
+    if context["agenda_days"]:
+        blocks.append(("agenda", None, 150 * sum(len(day["items"]) for day in context["agenda_days"])))
+    blocks.append(("papers_part", None, 100))
+    for paper in context["papers"]:
+        weight = (
+            len(paper["abstract"])
+            + len(paper.get("body_html", ""))
+            + 3000 * len(paper.get("figure_images", []))
+        )
+        blocks.append(("paper", paper, weight + 500 * len(paper["placeholder_pages"])))
+    if context["awards"]:
+        blocks.append(("awards", None, 400 * len(context["awards"])))
+    if context["participant_groups"]:
+        blocks.append(("participants", None, 120 * context["participant_count"]))
+    return blocks
+
+
+def _cut(blocks: list, count: int) -> list[list]:
+    """Consecutive runs of blocks of about equal weight, at most `count` of them."""
+    total = sum(weight for _kind, _item, weight in blocks) or 1
+    runs: list[list] = [[]]
+    done = 0
+    for block in blocks:
+        if runs[-1] and done >= total * len(runs) / count and len(runs) < count:
+            runs.append([])
+        runs[-1].append(block)
+        done += block[2]
+    return runs
+
+
+def _chunk_context(context: dict, run: list) -> dict:
+    kinds = {kind for kind, _item, _weight in run}
+    return {
+        **context,
+        "show_front": False,
+        "body_chunk": True,
+        "agenda_days": context["agenda_days"] if "agenda" in kinds else [],
+        "show_papers_part": "papers_part" in kinds,
+        "papers": [item for kind, item, _weight in run if kind == "paper"],
+        "awards": context["awards"] if "awards" in kinds else [],
+        "participant_groups": context["participant_groups"] if "participants" in kinds else [],
+    }
+
+
+def render_body_chunk(html: str) -> tuple[bytes, list[list[str]]]:
+    """Lay out and write one chunk of the body (in a pool process); return its PDF and each page's anchors."""
+    document = render_document(html, stylesheet=STYLESHEET)
+    return document.write_pdf(), [list(page.anchors) for page in document.pages]
+
+
+def _marks(context: dict) -> dict[str, dict]:
+    """Anchor -> the title it opens: the parts' and papers' titles the front pages carry, hidden."""
+    marks = {
+        "agenda": {"part": True, "title": "Chương trình hội nghị"},
+        "papers": {"part": True, "title": context["papers_title"]},
+        "annex-awards": {"part": True, "title": "Phụ lục: Khen thưởng"},
+        "annex-participants": {"part": True, "title": "Phụ lục: Danh sách đại biểu"},
+    }
+    for paper in context["papers"]:
+        marks[f"paper-{paper['pk']}"] = {"part": False, "title": paper["title"]}
+    return {anchor: {**mark, "anchor": anchor} for anchor, mark in marks.items()}
+
+
+def render_book_in_chunks(
+    inputs: BookInputs,
+    *,
+    variant: str,
+    version: int,
+    chunks: int | None = None,
+    workers: int = RENDER_WORKERS,
+) -> RenderedBook:
+    """The book laid out in chunks over `workers` processes, then numbered, headed and joined (see above)."""
+    from conferences.documents.workers import run_chunks
+
+    readers = _readers(inputs)
+    context = book_context(inputs, variant=variant, version=version, readers=readers)
+    runs = [run for run in _cut(_blocks(context), chunks or workers * CHUNKS_PER_WORKER) if run]
+    htmls = [_html(_chunk_context(context, run)) for run in runs]
+    rendered = run_chunks(
+        htmls, handler="conferences.documents.proceedings:render_body_chunk", workers=workers
+    )
+    marks = _marks(context)
+    body_anchors = [anchors for _pdf, page_anchors in rendered for anchors in page_anchors]
+    stamp_pages, seen = [], set()
+    for anchors in body_anchors:  # A section's anchor is on every page it spans: its first one opens it.
+        stamp_pages.append([marks[a] for a in anchors if a in marks and a not in seen])
+        seen.update(anchors)
+    front = render_document(
+        _html({**context, "show_body": False, "stamp_pages": stamp_pages}), stylesheet=STYLESHEET
+    )
+    first_body_page = len(front.pages) - len(body_anchors)
+    if first_body_page < 1:
+        raise RuntimeError("The front document of the book lost pages.")
+    placeholders = {}
+    for index, anchors in enumerate(body_anchors):
+        for anchor in anchors:
+            if anchor.startswith("upload-"):
+                _prefix, paper_id, page_number = anchor.split("-")
+                placeholders[first_body_page + index] = (int(paper_id), int(page_number))
+    uploaded = {index: readers[paper].pages[number] for index, (paper, number) in placeholders.items()}
+    pdf = _join(front.write_pdf(), [pdf for pdf, _anchors in rendered], first_body_page, uploaded)
+    return RenderedBook(pdf=pdf, pages=len(front.pages))
+
+
+def _join(front_pdf: bytes, body_pdfs: list[bytes], first_body_page: int, uploaded: dict) -> bytes:
+    """Lay each body page, as a form XObject, under its page of the front document.
+
+    `uploaded`: page index -> an uploaded PDF's page, laid under that placeholder page. The
+    front document's catalog is kept: its outline, metadata, language and the table of contents'
+    links. The body pages' web links come along.
+    """
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, NameObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(front_pdf)))
+    index = first_body_page
+    for body_pdf in body_pdfs:
+        for source in PdfReader(io.BytesIO(body_pdf)).pages:
+            target = writer.pages[index]
+            under = (
+                [(uploaded[index], _uploaded_matrix(target, uploaded[index]))] if index in uploaded else []
+            )
+            _lay_under(writer, target, [*under, (source, None)])
+            links = [a.get_object() for a in source.get("/Annots", [])]
+            links = [a for a in links if a.get("/A", {}).get("/S") == "/URI"]
+            if links:
+                annots = target.get("/Annots")
+                annots = ArrayObject(annots.get_object() if annots is not None else [])
+                annots.extend(writer._add_object(a.clone(writer, ignore_fields=("/P",))) for a in links)
+                target[NameObject("/Annots")] = annots
+            index += 1
+    if index != len(writer.pages):
+        raise RuntimeError("The book's body and front pages do not match.")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def _placeholder_pages(document) -> dict[int, tuple[int, int]]:
@@ -159,22 +334,64 @@ def _placeholder_pages(document) -> dict[int, tuple[int, int]]:
 
 
 def _lay_in_uploaded_pages(pdf: bytes, placeholders: dict[int, tuple[int, int]], readers: dict) -> bytes:
-    from pypdf import PdfReader, PdfWriter, Transformation
+    from pypdf import PdfReader, PdfWriter
 
     # The catalog is cloned (outline, XMP metadata, output intent): bookmarks and PDF/A marks stay.
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
     for index, (paper_id, page_number) in placeholders.items():
-        target = writer.pages[index]
         source = readers[paper_id].pages[page_number]
-        width, height = float(target.mediabox.width), float(target.mediabox.height)
-        src_box = source.mediabox
-        src_width, src_height = float(src_box.width), float(src_box.height)
-        available = height - _HEADER_BAND - _FOOTER_BAND
-        scale = min(width / src_width, available / src_height)
-        dx = (width - src_width * scale) / 2 - float(src_box.left) * scale
-        dy = _FOOTER_BAND + (available - src_height * scale) / 2 - float(src_box.bottom) * scale
-        # Under the placeholder's own drawing: the running header and page number stay on top.
-        target.merge_transformed_page(source, Transformation().scale(scale).translate(dx, dy), over=False)
+        target = writer.pages[index]
+        _lay_under(writer, target, [(source, _uploaded_matrix(target, source))])
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _uploaded_matrix(target, source) -> tuple[float, ...]:
+    """The uploaded page scaled into the space between the placeholder's header and page number."""
+    width, height = float(target.mediabox.width), float(target.mediabox.height)
+    src_box = source.mediabox
+    src_width, src_height = float(src_box.width), float(src_box.height)
+    available = height - _HEADER_BAND - _FOOTER_BAND
+    scale = min(width / src_width, available / src_height)
+    dx = (width - src_width * scale) / 2 - float(src_box.left) * scale
+    dy = _FOOTER_BAND + (available - src_height * scale) / 2 - float(src_box.bottom) * scale
+    return (scale, 0, 0, scale, dx, dy)
+
+
+def _lay_under(writer, target, sources: list) -> None:
+    """Draw each (page, matrix or None) source, as a form XObject, under the target page's own drawing.
+
+    The running header and page number stay on top. A form XObject keeps the source's content
+    stream and resources as they are: nothing is parsed or renamed (pypdf's merge_page parses
+    every operator, about 0.3 s an uploaded page).
+    """
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+
+    resources = DictionaryObject(target["/Resources"].get_object())  # its own: WeasyPrint shares one
+    xobjects = DictionaryObject(resources.get("/XObject", DictionaryObject()).get_object())
+    drawing = []
+    for number, (source, matrix) in enumerate(sources):
+        contents = source.get_contents()
+        form = DecodedStreamObject()
+        form.set_data(contents.get_data() if contents is not None else b"")
+        form.update(
+            {
+                NameObject("/Type"): NameObject("/XObject"),
+                NameObject("/Subtype"): NameObject("/Form"),
+                NameObject("/BBox"): source.mediabox,
+                NameObject("/Resources"): source.get("/Resources", DictionaryObject()).clone(writer),
+            }
+        )
+        name = f"/HnUnder{number}"
+        xobjects[NameObject(name)] = writer._add_object(form.flate_encode())
+        place = " ".join(f"{value:.4f}" for value in matrix) + " cm " if matrix else ""
+        drawing.append(f"q {place}{name} Do Q\n")
+    resources[NameObject("/XObject")] = xobjects
+    target[NameObject("/Resources")] = resources
+    under = DecodedStreamObject()
+    under.set_data("".join(drawing).encode())
+    contents = target.get("/Contents")
+    contents = contents.get_object() if contents is not None else ArrayObject()
+    existing = list(contents) if isinstance(contents, ArrayObject) else [target["/Contents"]]
+    target[NameObject("/Contents")] = ArrayObject([writer._add_object(under), *existing])

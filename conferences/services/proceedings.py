@@ -67,7 +67,7 @@ def _active_job(conference: Conference, kind: str, variant: str) -> Job | None:
 def proceedings_build(*, conference: Conference, kind: str, variant: str, user) -> BuildStarted:
     """Return the stored book of unchanged inputs, or start (or join) the job that builds it."""
     kind, variant = _cleaned(kind, variant)
-    input_hash = proceedings_input_hash(proceedings_inputs(conference=conference, kind=kind))
+    input_hash = proceedings_input_hash(conference=conference, kind=kind)
     stored = proceedings_stored(conference=conference, kind=kind, variant=variant, input_hash=input_hash)
     if stored is not None:
         return BuildStarted(proceedings=stored, job=None)
@@ -161,9 +161,11 @@ def proceedings_build_run(*, job_id: int) -> Proceedings | None:
     job_start(job_id=job_id)
     conference, kind, variant = job.conference, job.params["kind"], job.params["variant"]
     try:
-        # The inputs as they are now: an edit made since the click is in the book.
+        # The inputs as they are now: an edit made since the click is in the book. Hashed before
+        # they are read: an edit in between makes a book newer than its hash, which the next
+        # click rebuilds, never an old book under a new hash.
+        input_hash = proceedings_input_hash(conference=conference, kind=kind)
         inputs = proceedings_inputs(conference=conference, kind=kind)
-        input_hash = proceedings_input_hash(inputs)
         stored = proceedings_stored(conference=conference, kind=kind, variant=variant, input_hash=input_hash)
         if stored is None:
             stored = _render_and_store(job, inputs, input_hash, render_book)

@@ -90,3 +90,19 @@ def outline_titles(pdf: bytes) -> list[tuple[int, str, int]]:
 
     walk(reader.outline, 1)
     return found
+
+
+def images_drawn(page) -> list:
+    """The images a page draws, those inside its form XObjects (a joined book's body pages) too."""
+    found = []
+
+    def walk(resources):
+        for xobject in resources.get("/XObject", {}).values():
+            xobject = xobject.get_object()
+            if xobject["/Subtype"] == "/Image":
+                found.append(xobject)
+            elif xobject["/Subtype"] == "/Form" and "/Resources" in xobject:
+                walk(xobject["/Resources"].get_object())
+
+    walk(page["/Resources"].get_object())
+    return found

@@ -11,6 +11,7 @@ from conferences.models import Job, Organization, Proceedings
 from conferences.services.proceedings import proceedings_build
 from tests.conferences.proceedings_helpers import (
     accepted_paper,
+    images_drawn,
     outline_titles,
     page_texts,
     publish_agenda_of,
@@ -240,6 +241,22 @@ def test_awards_annex_and_paper_figures_are_printed(conference):
     assert "Phụ lục: Khen thưởng" in [t for _level, t, _page in outline_titles(pdf)]
     reader = PdfReader(io.BytesIO(pdf))
     figure_page = next(i for i, t in enumerate(texts) if "Hình 1. Số hồ sơ mỗi năm" in " ".join(t.split()))
-    resources = reader.pages[figure_page]["/Resources"]
-    images = [x for x in resources.get("/XObject", {}).values() if x.get_object()["/Subtype"] == "/Image"]
-    assert images
+    assert images_drawn(reader.pages[figure_page])
+
+
+def test_input_hash_follows_every_delegate_field_the_annex_prints(conference):
+    from conferences.selectors.proceedings import proceedings_input_hash
+
+    registration = RegistrationFactory(conference=conference, person=PersonFactory(full_name="Lê Văn Ưng"))
+    before = proceedings_input_hash(conference=conference, kind="book")
+    abstracts = proceedings_input_hash(conference=conference, kind="abstracts")
+    assert proceedings_input_hash(conference=conference, kind="book") == before
+
+    type(registration).objects.filter(pk=registration.pk).update(position="Phó Giám đốc Sở")
+    assert proceedings_input_hash(conference=conference, kind="book") != before
+    # The book of abstracts prints no delegates: its hash stays.
+    assert proceedings_input_hash(conference=conference, kind="abstracts") == abstracts
+    changed = proceedings_input_hash(conference=conference, kind="book")
+    agency = OrganizationFactory(name="Sở Tư pháp tỉnh Điện Biên")
+    type(registration).objects.filter(pk=registration.pk).update(organization=agency)
+    assert proceedings_input_hash(conference=conference, kind="book") != changed
