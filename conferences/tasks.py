@@ -23,11 +23,18 @@ logger = logging.getLogger(__name__)
 
 @worker_process_init.connect
 def _documents_warm_up(**kwargs) -> None:
-    """Each worker process loads WeasyPrint as it starts, so no task's first PDF waits for it."""
+    """Each worker process loads WeasyPrint as it starts, so no task's first PDF waits for it.
+
+    And starts the helpers it keeps for long documents' chunks (settings.DOCUMENT_RENDER_HELPERS).
+    """
+    from django.conf import settings
+
     from conferences.documents.rendering import documents_warm_up
+    from conferences.documents.workers import keep_helpers
 
     try:
         documents_warm_up()
+        keep_helpers(settings.DOCUMENT_RENDER_HELPERS)
     except Exception:  # A document that cannot render fails in its own task, with its own error.
         logger.exception("Could not warm up the PDF renderer.")
 

@@ -373,6 +373,10 @@ LOGGING = {
 # Documents and invitations -------------------------------------------------------------
 # The place line of documents ("Hà Nội, ngày ... tháng ... năm ...").
 DOCUMENT_PLACE = os.environ.get("DOCUMENT_PLACE", "Hà Nội")
+# Helper processes each Celery worker process keeps, warm, to lay out a long document's chunks on
+# another core (conferences/documents/workers.py); 0 lays every document out in the worker alone.
+# Each costs about 100 MB of memory and a second of start-up, once.
+DOCUMENT_RENDER_HELPERS = env_int("DOCUMENT_RENDER_HELPERS", 1)
 # The drafting unit after "Lưu: VT," in "Nơi nhận".
 DOCUMENT_DRAFTING_UNIT = os.environ.get("DOCUMENT_DRAFTING_UNIT", "")
 # Who signs invitation letters: "KT. BỘ TRƯỞNG" / "THỨ TRƯỞNG" / name.

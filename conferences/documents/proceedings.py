@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from conferences.documents.joining import lay_pages_under, lay_under
 from conferences.documents.rendering import render_document
 from conferences.models import Proceedings
 from conferences.selectors.proceedings import BookInputs
@@ -201,19 +202,6 @@ def _blocks(context: dict) -> list[tuple[str, object, int]]:
     return blocks
 
 
-def _cut(blocks: list, count: int) -> list[list]:
-    """Consecutive runs of blocks of about equal weight, at most `count` of them."""
-    total = sum(weight for _kind, _item, weight in blocks) or 1
-    runs: list[list] = [[]]
-    done = 0
-    for block in blocks:
-        if runs[-1] and done >= total * len(runs) / count and len(runs) < count:
-            runs.append([])
-        runs[-1].append(block)
-        done += block[2]
-    return runs
-
-
 def _chunk_context(context: dict, run: list) -> dict:
     kinds = {kind for kind, _item, _weight in run}
     return {
@@ -256,11 +244,17 @@ def render_book_in_chunks(
     workers: int = RENDER_WORKERS,
 ) -> RenderedBook:
     """The book laid out in chunks over `workers` processes, then numbered, headed and joined (see above)."""
-    from conferences.documents.workers import run_chunks
+    from conferences.documents.workers import consecutive_runs, run_chunks
 
     readers = _readers(inputs)
     context = book_context(inputs, variant=variant, version=version, readers=readers)
-    runs = [run for run in _cut(_blocks(context), chunks or workers * CHUNKS_PER_WORKER) if run]
+    runs = [
+        run
+        for run in consecutive_runs(
+            _blocks(context), chunks or workers * CHUNKS_PER_WORKER, weight=lambda block: block[2]
+        )
+        if run
+    ]
     htmls = [_html(_chunk_context(context, run)) for run in runs]
     rendered = run_chunks(
         htmls, handler="conferences.documents.proceedings:render_body_chunk", workers=workers
@@ -284,42 +278,14 @@ def render_book_in_chunks(
                 _prefix, paper_id, page_number = anchor.split("-")
                 placeholders[first_body_page + index] = (int(paper_id), int(page_number))
     uploaded = {index: readers[paper].pages[number] for index, (paper, number) in placeholders.items()}
-    pdf = _join(front.write_pdf(), [pdf for pdf, _anchors in rendered], first_body_page, uploaded)
+    pdf = lay_pages_under(
+        front.write_pdf(),
+        [pdf for pdf, _anchors in rendered],
+        first_body_page,
+        uploaded,
+        place=_uploaded_matrix,
+    )
     return RenderedBook(pdf=pdf, pages=len(front.pages))
-
-
-def _join(front_pdf: bytes, body_pdfs: list[bytes], first_body_page: int, uploaded: dict) -> bytes:
-    """Lay each body page, as a form XObject, under its page of the front document.
-
-    `uploaded`: page index -> an uploaded PDF's page, laid under that placeholder page. The
-    front document's catalog is kept: its outline, metadata, language and the table of contents'
-    links. The body pages' web links come along.
-    """
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ArrayObject, NameObject
-
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(front_pdf)))
-    index = first_body_page
-    for body_pdf in body_pdfs:
-        for source in PdfReader(io.BytesIO(body_pdf)).pages:
-            target = writer.pages[index]
-            under = (
-                [(uploaded[index], _uploaded_matrix(target, uploaded[index]))] if index in uploaded else []
-            )
-            _lay_under(writer, target, [*under, (source, None)])
-            links = [a.get_object() for a in source.get("/Annots", [])]
-            links = [a for a in links if a.get("/A", {}).get("/S") == "/URI"]
-            if links:
-                annots = target.get("/Annots")
-                annots = ArrayObject(annots.get_object() if annots is not None else [])
-                annots.extend(writer._add_object(a.clone(writer, ignore_fields=("/P",))) for a in links)
-                target[NameObject("/Annots")] = annots
-            index += 1
-    if index != len(writer.pages):
-        raise RuntimeError("The book's body and front pages do not match.")
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def _placeholder_pages(document) -> dict[int, tuple[int, int]]:
@@ -341,7 +307,7 @@ def _lay_in_uploaded_pages(pdf: bytes, placeholders: dict[int, tuple[int, int]],
     for index, (paper_id, page_number) in placeholders.items():
         source = readers[paper_id].pages[page_number]
         target = writer.pages[index]
-        _lay_under(writer, target, [(source, _uploaded_matrix(target, source))])
+        lay_under(writer, target, [(source, _uploaded_matrix(target, source))])
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -357,41 +323,3 @@ def _uploaded_matrix(target, source) -> tuple[float, ...]:
     dx = (width - src_width * scale) / 2 - float(src_box.left) * scale
     dy = _FOOTER_BAND + (available - src_height * scale) / 2 - float(src_box.bottom) * scale
     return (scale, 0, 0, scale, dx, dy)
-
-
-def _lay_under(writer, target, sources: list) -> None:
-    """Draw each (page, matrix or None) source, as a form XObject, under the target page's own drawing.
-
-    The running header and page number stay on top. A form XObject keeps the source's content
-    stream and resources as they are: nothing is parsed or renamed (pypdf's merge_page parses
-    every operator, about 0.3 s an uploaded page).
-    """
-    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
-
-    resources = DictionaryObject(target["/Resources"].get_object())  # its own: WeasyPrint shares one
-    xobjects = DictionaryObject(resources.get("/XObject", DictionaryObject()).get_object())
-    drawing = []
-    for number, (source, matrix) in enumerate(sources):
-        contents = source.get_contents()
-        form = DecodedStreamObject()
-        form.set_data(contents.get_data() if contents is not None else b"")
-        form.update(
-            {
-                NameObject("/Type"): NameObject("/XObject"),
-                NameObject("/Subtype"): NameObject("/Form"),
-                NameObject("/BBox"): source.mediabox,
-                NameObject("/Resources"): source.get("/Resources", DictionaryObject()).clone(writer),
-            }
-        )
-        name = f"/HnUnder{number}"
-        xobjects[NameObject(name)] = writer._add_object(form.flate_encode())
-        place = " ".join(f"{value:.4f}" for value in matrix) + " cm " if matrix else ""
-        drawing.append(f"q {place}{name} Do Q\n")
-    resources[NameObject("/XObject")] = xobjects
-    target[NameObject("/Resources")] = resources
-    under = DecodedStreamObject()
-    under.set_data("".join(drawing).encode())
-    contents = target.get("/Contents")
-    contents = contents.get_object() if contents is not None else ArrayObject()
-    existing = list(contents) if isinstance(contents, ArrayObject) else [target["/Contents"]]
-    target[NameObject("/Contents")] = ArrayObject([writer._add_object(under), *existing])

@@ -78,13 +78,18 @@ def render_document(html: str, *, stylesheet: str):
         return document.render(stylesheets=[shared_stylesheet(stylesheet)], font_config=fonts)
 
 
+def render_html(template_name: str, context: dict, *, language: str = "vi") -> str:
+    """A template of templates/documents/ as HTML, in the document's language."""
+    with translation.override(language):
+        return render_to_string(template_name, context)
+
+
 def render_pdf(template_name: str, context: dict, *, language: str = "vi") -> bytes:
     """Render a template from templates/documents/ to PDF bytes."""
     from weasyprint import HTML
 
     fonts, fetcher, stylesheet = _shared()
-    with translation.override(language):
-        html = render_to_string(template_name, context)
+    html = render_html(template_name, context, language=language)
     base_url = (Path(settings.BASE_DIR) / "static").as_uri() + "/"
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
     with _fewer_collections():
@@ -99,3 +104,8 @@ def documents_warm_up() -> None:
     Not before a fork: WeasyPrint initialised in a parent has crashed forked children.
     """
     render_pdf("documents/base.html", {"issuer": {"name": "Hội nghị"}})
+
+
+def documents_warm_up_chunk(_payload=None) -> None:
+    """documents_warm_up as a chunk handler (workers.keep_helpers warms its helpers with it)."""
+    documents_warm_up()

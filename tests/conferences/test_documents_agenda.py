@@ -1,12 +1,13 @@
 """The Chương trình PDF of a large published agenda: every item, both days, fixed columns."""
 
 import io
+import time
 
 import pytest
 from pypdf import PdfReader
 
 from conferences import tasks
-from conferences.documents.agenda import agenda_context, render_agenda_pdf
+from conferences.documents.agenda import LONG_AGENDA_ITEMS, agenda_context, render_agenda_pdf
 from conferences.models import AgendaVersion
 from devtools.data import agenda_at_scale
 from tests.conferences.document_helpers import grid_tables
@@ -52,3 +53,69 @@ def test_agenda_pdf_lists_every_item_with_its_room_and_both_days(version):
     for n in range(1, 49):
         assert f"Tham luận số {n}: kết quả xây dựng" in text
     assert "Phòng 801" in text
+
+
+@pytest.fixture
+def long_version(monkeypatch):
+    monkeypatch.setattr(tasks.prepare_agenda_version, "delay", lambda *args: None)
+    conference, _link = agenda_at_scale(
+        slug="ct-dai", host_code="BKHCN-CTD", items=LONG_AGENDA_ITEMS + 4, registrations=0, rooms=8, days=3
+    )
+    return AgendaVersion.objects.select_related("conference__host__parent").get(conference=conference)
+
+
+def _page_texts(pdf: bytes) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def test_a_long_agenda_starts_each_day_on_a_page_and_numbers_every_page_but_the_first(long_version):
+    pages = _page_texts(render_agenda_pdf(long_version))
+    text = " ".join(pages)
+
+    starts = [n for n, page in enumerate(pages) if "Thời gian: thứ" in page]
+    assert len(starts) == 3 and starts[0] == 0
+    for start in starts[1:]:  # the second and third days head pages of their own
+        assert pages[start].startswith("Thời gian: thứ"), pages[start][:40]
+    # The numbers are laid over the chunks' pages: their text comes last on each page.
+    for number, page in enumerate(pages[1:], start=2):
+        assert page.endswith(f" {number}"), page[-40:]
+    assert not pages[0].endswith(" 1")
+    assert text.count("CHƯƠNG TRÌNH") == 1 and text.count("Độc lập - Tự do - Hạnh phúc") == 1
+    assert text.count("Phiên bản 1, công bố") == 1 and "Phiên bản 1, công bố" in pages[-1]
+    for n in range(1, LONG_AGENDA_ITEMS + 5):
+        assert f"Tham luận số {n}: kết quả xây dựng" in text
+
+
+def test_a_long_agenda_is_the_same_document_with_or_without_a_helper(long_version):
+    from conferences.documents import workers
+
+    alone = render_agenda_pdf(long_version)
+    workers.keep_helpers(1, wait=60)
+    try:
+        helper = workers._kept.processes[0].pid
+        helped = render_agenda_pdf(long_version)
+        with_pids = workers.run_chunks(
+            [b"", b""], handler="tests.conferences.test_documents_agenda:chunk_process", kept_only=True
+        )
+    finally:
+        workers.stop_kept_helpers()
+
+    assert helped == alone
+    reader = PdfReader(io.BytesIO(helped))
+    assert reader.metadata.title == f"Chương trình – {long_version.conference.title_vi}"
+    assert helper in with_pids  # the helper the agenda's chunks go to does take chunks
+
+
+def chunk_process(_payload) -> int:
+    import os
+
+    time.sleep(0.5)
+    return os.getpid()
+
+
+def test_a_short_agenda_flows_from_day_to_day_in_one_piece(version):
+    pages = _page_texts(render_agenda_pdf(version))
+    second_day = next(n for n, page in enumerate(pages) if "thứ Sáu, ngày 09" in page)
+
+    assert "thứ Năm, ngày 08" not in pages[second_day]  # the first day ends on this page
+    assert pages[second_day].index("thứ Sáu") > 40

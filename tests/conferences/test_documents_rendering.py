@@ -64,14 +64,31 @@ def test_threshold_is_restored_when_a_render_fails():
     assert gc.get_threshold() == before
 
 
-def test_a_starting_worker_process_loads_the_renderer_before_its_first_task():
+def test_a_starting_worker_process_loads_the_renderer_and_keeps_its_helpers(settings):
     from celery.signals import worker_process_init
 
     import conferences.tasks  # noqa: F401  (connects the warm-up)
+    from conferences.documents import workers
 
+    settings.DOCUMENT_RENDER_HELPERS = 1
     rendering._shared.cache_clear()
+    try:
+        worker_process_init.send(sender=None)
+        assert rendering._shared.cache_info().currsize == 1
+        assert workers.kept_helpers() == 1
+    finally:
+        workers.stop_kept_helpers()
+
+
+def test_a_worker_process_may_keep_no_helpers(settings):
+    from celery.signals import worker_process_init
+
+    import conferences.tasks  # noqa: F401
+    from conferences.documents import workers
+
+    settings.DOCUMENT_RENDER_HELPERS = 0
     worker_process_init.send(sender=None)
-    assert rendering._shared.cache_info().currsize == 1
+    assert workers.kept_helpers() == 0
 
 
 def test_a_warm_up_that_fails_is_logged_and_the_worker_starts(monkeypatch, caplog):
