@@ -108,3 +108,37 @@ def test_running_sheet_lists_each_batch_its_presenter_and_recipients_in_reading_
     batch_2 = text.index("Đợt 2: Tập thể và cá nhân Trao thưởng: Thứ trưởng Trần Văn B")
     assert batch_1 < text.index(QUANG_NINH_CITATION) < batch_2 < text.index(HAI_PHONG) < text.index(PERSON)
     assert f"{PERSON}, Phó Giám đốc {PERSON_CITATION}" in text
+
+
+def test_a_batch_longer_than_a_page_starts_under_the_intro_with_no_recipient_cut(conference):
+    from conferences.services.awards import award_create
+    from conferences.services.ceremony import ceremony_batches_set
+    from conferences.services.organizations import organization_create
+    from tests.conferences.ceremony_helpers import awards_item
+
+    decision, awards = model_decision(conference)
+    awards += [
+        award_create(
+            decision=decision,
+            category=awards[0].category,
+            citation=f"{QUANG_NINH_CITATION} (lần {n})",
+            recipient_organization=organization_create(name=f"Sở Khoa học và Công nghệ tỉnh số {n}"),
+        )
+        for n in range(1, 15)
+    ]
+    ceremony_batches_set(
+        conference=conference,
+        agenda_item=awards_item(conference),
+        batches=[{"title": "Tập thể", "presenter": "Bộ trưởng", "award_ids": [award.pk for award in awards]}],
+    )
+
+    pages = pages_text(
+        render_ceremony_running_sheet(
+            conference=conference, batches=ceremony_running_order(conference=conference)
+        )
+    )
+
+    assert len(pages) >= 2
+    assert "Đợt 1: Tập thể Trao thưởng: Bộ trưởng" in pages[0]  # not pushed onto the next page
+    for n in range(1, 15):  # each recipient's name and citation on one page
+        assert any(f"tỉnh số {n} {QUANG_NINH_CITATION} (lần {n})" in page for page in pages), n
