@@ -142,3 +142,26 @@ def test_a_batch_longer_than_a_page_starts_under_the_intro_with_no_recipient_cut
     assert "Đợt 1: Tập thể Trao thưởng: Bộ trưởng" in pages[0]  # not pushed onto the next page
     for n in range(1, 15):  # each recipient's name and citation on one page
         assert any(f"tỉnh số {n} {QUANG_NINH_CITATION} (lần {n})" in page for page in pages), n
+
+
+def test_a_long_running_sheet_gives_each_batch_a_page_and_numbers_every_page_but_the_first(
+    conference, monkeypatch
+):
+    from conferences.documents import ceremony_running_sheet
+
+    monkeypatch.setattr(ceremony_running_sheet, "LONG_SHEET_AWARDS", 3)  # "long" from the model's three
+    _decision, awards = model_decision(conference)
+    two_batches(conference, awards)
+
+    pages = pages_text(
+        render_ceremony_running_sheet(
+            conference=conference, batches=ceremony_running_order(conference=conference)
+        )
+    )
+
+    assert len(pages) == 2
+    assert pages[0].count("KỊCH BẢN TRAO THƯỞNG") == 1 and "Đợt 1: Tập thể xuất sắc" in pages[0]
+    assert pages[1].startswith("Đợt 2: Tập thể và cá nhân Trao thưởng: Thứ trưởng Trần Văn B")
+    assert "KỊCH BẢN TRAO THƯỞNG" not in pages[1] and "Số đợt lên sân khấu: 2" in pages[0]
+    assert pages[1].endswith(" 2") and not pages[0].endswith(" 1")  # numbered by the frame over the chunks
+    assert HAI_PHONG in pages[1] and PERSON in pages[1] and QUANG_NINH_CITATION in pages[0]
