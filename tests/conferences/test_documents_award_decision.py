@@ -62,9 +62,14 @@ def test_decision_pdf_reads_back_with_its_number_grounds_articles_and_annex(conf
     assert (
         "(Kèm theo Quyết định số 01/QĐ-BKHCN ngày 05 tháng 4 năm 2021 của Bộ Khoa học và Công nghệ)" in annex
     )
-    assert f"1 {QUANG_NINH} {QUANG_NINH_CITATION}" in annex
+    # The collectives, then the individuals, each part numbered from 1 under its heading.
+    assert f"I. TẬP THỂ STT Tên tập thể, cá nhân Thành tích 1 {QUANG_NINH} {QUANG_NINH_CITATION}" in annex
     assert f"2 {HAI_PHONG}" in annex
-    assert f"3 {PERSON}, Phó Giám đốc {PERSON_CITATION}" in annex
+    assert (
+        f"II. CÁ NHÂN STT Tên tập thể, cá nhân Thành tích 1 {PERSON}, Phó Giám đốc {PERSON_CITATION}" in annex
+    )
+    assert annex.index(HAI_PHONG) < annex.index("II. CÁ NHÂN")
+    assert "(Danh sách có 3 tập thể, cá nhân)" in annex
     assert award_decision_filename(decision) == "quyet-dinh-01-2021.pdf"
 
 
@@ -72,11 +77,11 @@ def test_annex_has_fixed_columns_as_wide_as_before(conference):
     decision, _awards = model_decision(conference)
     decision = award_decision_get(conference=conference, pk=decision.pk)
 
-    [(layout, widths)] = grid_tables("documents/award_decision.html", award_decision_context(decision))
+    tables = grid_tables("documents/award_decision.html", award_decision_context(decision))
 
-    assert layout == "fixed"
-    # 12 mm of number plus padding and borders; 38 % for the recipient, as the cells said before.
-    assert widths == [0.096, 0.38, 0.524]
+    # One table per part (collectives, individuals): 12 mm of number plus padding and borders;
+    # 38 % for the recipient, as the cells said before.
+    assert tables == [("fixed", [0.096, 0.38, 0.524])] * 2
 
 
 def test_decision_for_one_recipient_names_it_in_article_1(conference):
@@ -165,3 +170,28 @@ def test_a_long_running_sheet_gives_each_batch_a_page_and_numbers_every_page_but
     assert "KỊCH BẢN TRAO THƯỞNG" not in pages[1] and "Số đợt lên sân khấu: 2" in pages[0]
     assert pages[1].endswith(" 2") and not pages[0].endswith(" 1")  # numbered by the frame over the chunks
     assert HAI_PHONG in pages[1] and PERSON in pages[1] and QUANG_NINH_CITATION in pages[0]
+
+
+def test_a_long_annex_starts_the_individuals_on_a_page_and_numbers_every_page_but_the_first(
+    conference, monkeypatch
+):
+    from conferences.documents import award_decision
+
+    monkeypatch.setattr(award_decision, "LONG_ANNEX_AWARDS", 3)  # "long" from the model's three
+    decision, _awards = model_decision(conference)
+
+    pages = pages_text(render_award_decision(award_decision_get(conference=conference, pk=decision.pk)))
+
+    individuals = next(n for n, page in enumerate(pages) if "II. CÁ NHÂN" in page)
+    assert pages[individuals].startswith(f"II. CÁ NHÂN STT Tên tập thể, cá nhân Thành tích 1 {PERSON}")
+    assert HAI_PHONG in pages[individuals - 1] and "I. TẬP THỂ" in pages[individuals - 1]
+    text = " ".join(pages)
+    assert text.count("Điều 1.") == 1 and text.count("DANH SÁCH") == 1 and "Số: 01/QĐ-BKHCN" in pages[0]
+    assert "(Danh sách có 3 tập thể, cá nhân)" in pages[-1] and "Danh sách có" not in pages[individuals - 1]
+    for number, page in enumerate(pages[1:], start=2):  # numbered by the frame laid over the chunks
+        assert page.endswith(f" {number}"), page[-40:]
+    assert not pages[0].endswith(" 1")
+    reader = PdfReader(
+        io.BytesIO(render_award_decision(award_decision_get(conference=conference, pk=decision.pk)))
+    )
+    assert reader.metadata.title == "Quyết định 01/QĐ-BKHCN"
