@@ -1,8 +1,8 @@
 """The agenda (Chương trình) of a published version as a Decree 30 document.
 
 An agenda of LONG_AGENDA_ITEMS items or more starts each day on a page of its own, and is laid
-out in chunks of days (documents/chunks.py): over this process and the helper a Celery worker
-keeps, or one after the other where there is none.
+out in chunks of days (documents/chunks.py) over this process and the helper a Celery worker
+keeps; in one piece where there is none.
 """
 
 import datetime
@@ -53,11 +53,8 @@ def agenda_context(version: AgendaVersion) -> dict:
 
 def render_agenda_pdf(version: AgendaVersion) -> bytes:
     context = agenda_context(version)
-    runs = consecutive_runs(context["days"], CHUNK_WORKERS, weight=lambda day: len(day["items"]))
-    if not context["day_per_page"] or len(runs) < 2:
+    if not context["day_per_page"]:
         return render_pdf(TEMPLATE, context)
-    return render_pdf_in_chunks(
-        TEMPLATE,
-        [{**context, "days": run} for run in runs],
-        title=f"Chương trình – {version.conference.title_vi}",
-    )
+    runs = consecutive_runs(context["days"], CHUNK_WORKERS, weight=lambda day: len(day["items"]))
+    title = f"Chương trình – {version.conference.title_vi}"
+    return render_pdf_in_chunks(TEMPLATE, context, [{"days": run} for run in runs], title=title)

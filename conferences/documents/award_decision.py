@@ -7,8 +7,8 @@ numbers differ per ministry and were not verified (domain/sample_documents.md).
 
 The annex lists the collectives, then the individuals, each part numbered from 1 under its
 heading ("I. TẬP THỂ", "II. CÁ NHÂN") when both are there. An annex of LONG_ANNEX_AWARDS
-recipients or more starts the individuals on a page of their own and is laid out in two chunks
-(documents/chunks.py), one part each.
+recipients or more starts the individuals on a page of their own, and is laid out in two chunks
+(documents/chunks.py), one part each, where a helper is kept.
 """
 
 import datetime
@@ -102,7 +102,7 @@ def render_award_decision(decision: AwardDecision) -> bytes:
     if not any(part["new_page"] for part in parts):
         return render_pdf(TEMPLATE, context)
     title = f"Quyết định {context['document_number']}"
-    return render_pdf_in_chunks(TEMPLATE, [{**context, "annex_parts": [part]} for part in parts], title=title)
+    return render_pdf_in_chunks(TEMPLATE, context, [{"annex_parts": [part]} for part in parts], title=title)
 
 
 def award_decision_filename(decision: AwardDecision) -> str:

@@ -47,11 +47,11 @@ def ceremony_running_sheet_context(*, conference: Conference, batches: list[Cere
 def render_ceremony_running_sheet(*, conference: Conference, batches: list[CeremonyBatch]) -> bytes:
     """`batches` from selectors.ceremony.ceremony_running_order (awards prefetched in reading order)."""
     context = ceremony_running_sheet_context(conference=conference, batches=batches)
-    runs = consecutive_runs(batches, CHUNK_WORKERS, weight=lambda batch: len(batch.awards.all()) + 1)
-    if not context["batch_per_page"] or len(runs) < 2:
+    if not context["batch_per_page"]:
         return render_pdf(TEMPLATE, context)
+    runs = consecutive_runs(batches, CHUNK_WORKERS, weight=lambda batch: len(batch.awards.all()) + 1)
     title = f"Kịch bản trao thưởng – {conference.title_vi}"
-    return render_pdf_in_chunks(TEMPLATE, [{**context, "batches": run} for run in runs], title=title)
+    return render_pdf_in_chunks(TEMPLATE, context, [{"batches": run} for run in runs], title=title)
 
 
 def ceremony_running_sheet_filename(conference: Conference) -> str:

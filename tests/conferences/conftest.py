@@ -32,3 +32,19 @@ def send(run_commit_tasks):
 def letter_key(invitation) -> str:
     """The idempotency key of the e-mails of the invitation's latest send."""
     return f"invitation:{invitation.pk}:sent:v{invitation.send_count}"
+
+
+@pytest.fixture(params=["alone", "with a kept helper"])
+def render_helper(request):
+    """Each long document both ways: laid out in one piece (a web process), and in chunks over a
+    helper kept as a Celery worker process keeps one (documents/chunks.py)."""
+    from conferences.documents import workers
+
+    if request.param == "alone":
+        yield 0
+        return
+    workers.keep_helpers(1, wait=60)
+    try:
+        yield workers.kept_helpers()
+    finally:
+        workers.stop_kept_helpers()

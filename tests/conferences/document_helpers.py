@@ -20,3 +20,13 @@ def grid_tables(template_name: str, context: dict) -> list[tuple[str, list[float
                 total = sum(box.column_widths)
                 tables.append((box.style["table_layout"], [round(w / total, 3) for w in box.column_widths]))
     return tables
+
+
+def laid_in_chunks(pdf: bytes) -> bool:
+    """Whether the PDF's pages are chunks laid under a page frame (documents/joining.py)."""
+    import io
+
+    from pypdf import PdfReader
+
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    return "/HnUnder0" in page["/Resources"].get_object().get("/XObject", {})

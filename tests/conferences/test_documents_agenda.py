@@ -10,7 +10,7 @@ from conferences import tasks
 from conferences.documents.agenda import LONG_AGENDA_ITEMS, agenda_context, render_agenda_pdf
 from conferences.models import AgendaVersion
 from devtools.data import agenda_at_scale
-from tests.conferences.document_helpers import grid_tables
+from tests.conferences.document_helpers import grid_tables, laid_in_chunks
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +68,9 @@ def _page_texts(pdf: bytes) -> list[str]:
     return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
-def test_a_long_agenda_starts_each_day_on_a_page_and_numbers_every_page_but_the_first(long_version):
+def test_a_long_agenda_starts_each_day_on_a_page_and_numbers_every_page_but_the_first(
+    long_version, render_helper
+):
     pages = _page_texts(render_agenda_pdf(long_version))
     text = " ".join(pages)
 
@@ -76,7 +78,7 @@ def test_a_long_agenda_starts_each_day_on_a_page_and_numbers_every_page_but_the_
     assert len(starts) == 3 and starts[0] == 0
     for start in starts[1:]:  # the second and third days head pages of their own
         assert pages[start].startswith("Thời gian: thứ"), pages[start][:40]
-    # The numbers are laid over the chunks' pages: their text comes last on each page.
+    # Laid over the chunks' pages, or in the page's margin: either way their text comes last.
     for number, page in enumerate(pages[1:], start=2):
         assert page.endswith(f" {number}"), page[-40:]
     assert not pages[0].endswith(" 1")
@@ -86,7 +88,7 @@ def test_a_long_agenda_starts_each_day_on_a_page_and_numbers_every_page_but_the_
         assert f"Tham luận số {n}: kết quả xây dựng" in text
 
 
-def test_a_long_agenda_is_the_same_document_with_or_without_a_helper(long_version):
+def test_a_long_agenda_has_the_same_pages_with_or_without_a_helper(long_version):
     from conferences.documents import workers
 
     alone = render_agenda_pdf(long_version)
@@ -94,16 +96,20 @@ def test_a_long_agenda_is_the_same_document_with_or_without_a_helper(long_versio
     try:
         helper = workers._kept.processes[0].pid
         helped = render_agenda_pdf(long_version)
-        with_pids = workers.run_chunks(
+        chunk_pids = workers.run_chunks(
             [b"", b""], handler="tests.conferences.test_documents_agenda:chunk_process", kept_only=True
         )
     finally:
         workers.stop_kept_helpers()
 
-    assert helped == alone
-    reader = PdfReader(io.BytesIO(helped))
-    assert reader.metadata.title == f"Chương trình – {long_version.conference.title_vi}"
-    assert helper in with_pids  # the helper the agenda's chunks go to does take chunks
+    assert laid_in_chunks(helped) and not laid_in_chunks(alone)
+    assert [sorted(page.split()) for page in _page_texts(helped)] == [
+        sorted(page.split()) for page in _page_texts(alone)
+    ]
+    for pdf in (alone, helped):
+        metadata = PdfReader(io.BytesIO(pdf)).metadata
+        assert metadata.title == f"Chương trình – {long_version.conference.title_vi}"
+    assert helper in chunk_pids  # the helper the agenda's chunks go to does take chunks
 
 
 def chunk_process(_payload) -> int:

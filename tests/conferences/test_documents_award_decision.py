@@ -21,7 +21,7 @@ from tests.conferences.ceremony_helpers import (
     model_decision,
     two_batches,
 )
-from tests.conferences.document_helpers import grid_tables
+from tests.conferences.document_helpers import grid_tables, laid_in_chunks
 
 pytestmark = pytest.mark.django_db
 
@@ -150,7 +150,7 @@ def test_a_batch_longer_than_a_page_starts_under_the_intro_with_no_recipient_cut
 
 
 def test_a_long_running_sheet_gives_each_batch_a_page_and_numbers_every_page_but_the_first(
-    conference, monkeypatch
+    conference, monkeypatch, render_helper
 ):
     from conferences.documents import ceremony_running_sheet
 
@@ -168,19 +168,22 @@ def test_a_long_running_sheet_gives_each_batch_a_page_and_numbers_every_page_but
     assert pages[0].count("KỊCH BẢN TRAO THƯỞNG") == 1 and "Đợt 1: Tập thể xuất sắc" in pages[0]
     assert pages[1].startswith("Đợt 2: Tập thể và cá nhân Trao thưởng: Thứ trưởng Trần Văn B")
     assert "KỊCH BẢN TRAO THƯỞNG" not in pages[1] and "Số đợt lên sân khấu: 2" in pages[0]
-    assert pages[1].endswith(" 2") and not pages[0].endswith(" 1")  # numbered by the frame over the chunks
+    assert pages[1].endswith(" 2") and not pages[0].endswith(" 1")
     assert HAI_PHONG in pages[1] and PERSON in pages[1] and QUANG_NINH_CITATION in pages[0]
 
 
 def test_a_long_annex_starts_the_individuals_on_a_page_and_numbers_every_page_but_the_first(
-    conference, monkeypatch
+    conference, monkeypatch, render_helper
 ):
     from conferences.documents import award_decision
 
     monkeypatch.setattr(award_decision, "LONG_ANNEX_AWARDS", 3)  # "long" from the model's three
     decision, _awards = model_decision(conference)
 
-    pages = pages_text(render_award_decision(award_decision_get(conference=conference, pk=decision.pk)))
+    pdf = render_award_decision(award_decision_get(conference=conference, pk=decision.pk))
+    pages = pages_text(pdf)
+
+    assert laid_in_chunks(pdf) == bool(render_helper)
 
     individuals = next(n for n, page in enumerate(pages) if "II. CÁ NHÂN" in page)
     assert pages[individuals].startswith(f"II. CÁ NHÂN STT Tên tập thể, cá nhân Thành tích 1 {PERSON}")
@@ -188,7 +191,7 @@ def test_a_long_annex_starts_the_individuals_on_a_page_and_numbers_every_page_bu
     text = " ".join(pages)
     assert text.count("Điều 1.") == 1 and text.count("DANH SÁCH") == 1 and "Số: 01/QĐ-BKHCN" in pages[0]
     assert "(Danh sách có 3 tập thể, cá nhân)" in pages[-1] and "Danh sách có" not in pages[individuals - 1]
-    for number, page in enumerate(pages[1:], start=2):  # numbered by the frame laid over the chunks
+    for number, page in enumerate(pages[1:], start=2):
         assert page.endswith(f" {number}"), page[-40:]
     assert not pages[0].endswith(" 1")
     reader = PdfReader(
