@@ -1,4 +1,4 @@
-"""Processes that render chunks of documents (certificates, the proceedings' body, a large agenda).
+"""Processes that render chunks of documents (certificates, the proceedings' body, long documents).
 
 Spawned, never forked: forking after WeasyPrint's set-up has crashed workers. A spawned process
 imports this module before Django is set up, so it imports nothing of Django or the app at module
@@ -10,7 +10,8 @@ Two kinds of helpers. `run_chunks` starts its own for one call and kills them af
 costs about a second of start-up, which a build of many seconds (proceedings, certificates) earns
 back. A worker process may also keep helpers for its whole life (`keep_helpers`, at Celery's
 worker_process_init): started once and warm, they make a document of about a second worth
-cutting in two (the agenda), which the start-up would otherwise cost more than it saves.
+cutting in two (documents/chunks.py), which the start-up would otherwise cost more than it saves;
+a call in a process that keeps helpers uses them rather than starting its own.
 """
 
 import contextlib
@@ -135,7 +136,7 @@ class _Helpers:
 WARM_UP = 0  # the run number of the helpers' warm-up, before any call's
 _runs = itertools.count(1)
 _kept: _Helpers | None = None
-# A threaded web server could render two documents at once: the second renders alone.
+# Two threads of one process may lay documents out at once: the second does without the kept helpers.
 _kept_lock = threading.Lock()
 
 
