@@ -28,3 +28,9 @@ HELD_BY_DEFAULT = frozenset(
         NoticeKind.NOMINATION_DECISION,
     }
 )
+
+
+class AccountNoticeKind(models.TextChoices):
+    """Notices about a person's account, not about a conference: written under the "account" scope."""
+
+    PASSWORD_RESET = "password_reset", _("Password reset link")

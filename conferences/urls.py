@@ -24,6 +24,8 @@ from conferences.views import (
     panel_nominations,
     public,
     reviewer_pages,
+    sign_in,
+    workspace,
 )
 
 app_name = "conferences"
@@ -274,7 +276,19 @@ urlpatterns = [
         name="agenda-item-delete",
     ),
     # Reviewing papers: the reviewer's pages, then the organizers' (reviewers, assignments, ranking).
-    path("dang-nhap/", reviewer_pages.SignInView.as_view(), name="sign-in"),
+    path("dang-nhap/", sign_in.SignInView.as_view(), name="sign-in"),
+    path("dang-xuat/", sign_in.SignOutView.as_view(), name="sign-out"),
+    path("quen-mat-khau/", sign_in.PasswordForgottenView.as_view(), name="password-reset"),
+    path("quen-mat-khau/da-gui/", sign_in.PasswordResetSentView.as_view(), name="password-reset-sent"),
+    path(
+        "dat-lai-mat-khau/<uidb64>/<token>/",
+        sign_in.PasswordResetNewView.as_view(),
+        name="password-reset-confirm",
+    ),
+    path(
+        "dat-lai-mat-khau/xong/", sign_in.PasswordResetCompleteView.as_view(), name="password-reset-complete"
+    ),
+    path("to-chuc/", workspace.workspace, name="workspace"),
     path("phan-bien/", reviewer_pages.reviewer_home, name="reviewer-home"),
     path("phan-bien/moi/<str:token>/", reviewer_pages.reviewer_accept, name="reviewer-accept"),
     path("phan-bien/<slug:slug>/", reviewer_pages.reviewer_papers, name="reviewer-papers"),

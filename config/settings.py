@@ -135,7 +135,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "conferences:sign-in"
+LOGIN_REDIRECT_URL = "conferences:workspace"
+# A password reset link works this long (Django's default is three days: long for a link sent by e-mail).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_HOURS", 24) * 3600
+# How often one client (address) may ask for a reset link per hour, and one account get one per window.
+PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5)
+PASSWORD_RESET_EMAIL_WINDOW_MINUTES = env_int("PASSWORD_RESET_EMAIL_WINDOW_MINUTES", 10)
 
 # Failed sign-ins (the admin, the API token endpoint, any sign-in through django.contrib.auth):
 # LOGIN_FAILURE_LIMIT failures for one account, or from one client address, lock that account

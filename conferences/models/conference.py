@@ -23,6 +23,8 @@ RESERVED_SLUGS = frozenset(
         "thong-bao", "thu-hoi", "thu-tu", "to-chuc", "tra-loi", "tra-loi-thay", "trang-thai", "xac-minh",
         "xac-nhan", "xem-truoc",
         "xoa", "xu-ly", "xung-dot",
+        # The account pages (conferences.views.sign_in).
+        "da-gui", "dang-xuat", "dat-lai-mat-khau", "mat-khau-moi", "quen-mat-khau", "xong",
     }
 )  # fmt: skip
 

@@ -1,5 +1,10 @@
+import datetime
+from dataclasses import dataclass
+
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from conferences.models import Conference, ConferenceRole, Invitation, Paper, Registration
 from core.exceptions import PermissionDeniedError
@@ -90,3 +95,83 @@ def conference_stats(*, conference: Conference) -> dict[str, int]:
         "registrations": row["n_registrations"] or 0,
         "papers": row["n_papers"] or 0,
     }
+
+
+# The dates a conference's team works towards, in the order they are named when two fall together.
+DEADLINE_FIELDS = {
+    "rsvp_deadline": gettext_lazy("RSVP deadline"),
+    "paper_deadline": gettext_lazy("Paper deadline"),
+    "nomination_deadline": gettext_lazy("Award nomination deadline"),
+    "starts_at": gettext_lazy("Opening"),
+}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    field: str
+    at: datetime.datetime
+
+    @property
+    def label(self) -> str:
+        return str(DEADLINE_FIELDS[self.field])
+
+
+@dataclass(frozen=True)
+class WorkspaceConference:
+    conference: Conference
+    roles: tuple[str, ...]  # ConferenceRole.Role values, organizer first
+    next_deadline: Deadline | None
+
+    @property
+    def is_organizer(self) -> bool:
+        return ConferenceRole.Role.ORGANIZER in self.roles
+
+    @property
+    def is_reviewer(self) -> bool:
+        return ConferenceRole.Role.REVIEWER in self.roles
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [str(ConferenceRole.Role(role).label) for role in self.roles]
+
+
+def next_deadline(conference: Conference, *, now: datetime.datetime) -> Deadline | None:
+    """The earliest of the conference's deadlines and its start that is still ahead, if any."""
+    ahead = [
+        Deadline(field=field, at=getattr(conference, field))
+        for field in DEADLINE_FIELDS
+        if getattr(conference, field) is not None and getattr(conference, field) > now
+    ]
+    # min() keeps the first of equal dates: DEADLINE_FIELDS' order names the one that matters first.
+    return min(ahead, key=lambda deadline: deadline.at, default=None)
+
+
+def workspace_conferences(*, user, now: datetime.datetime | None = None) -> list[WorkspaceConference]:
+    """The conferences the user organizes or reviews, with their roles and next deadline, in one query.
+
+    Those with a deadline ahead come first, the nearest first; the others
+    follow, the latest start first. Only the user's own roles count: being
+    staff or superuser lists nothing more (the admin lists everything).
+    """
+    if not user.is_authenticated:
+        return []
+    now = now or timezone.now()
+    roles_by_conference: dict[int, list[str]] = {}
+    conferences: dict[int, Conference] = {}
+    for role in ConferenceRole.objects.filter(user=user).select_related("conference").order_by("pk"):
+        conferences[role.conference_id] = role.conference
+        roles_by_conference.setdefault(role.conference_id, []).append(role.role)
+    order = list(ConferenceRole.Role)
+    rows = [
+        WorkspaceConference(
+            conference=conference,
+            roles=tuple(sorted(set(roles_by_conference[pk]), key=order.index)),
+            next_deadline=next_deadline(conference, now=now),
+        )
+        for pk, conference in conferences.items()
+    ]
+    upcoming = sorted((r for r in rows if r.next_deadline), key=lambda r: r.next_deadline.at)
+    past = sorted(
+        (r for r in rows if not r.next_deadline), key=lambda r: r.conference.starts_at, reverse=True
+    )
+    return upcoming + past

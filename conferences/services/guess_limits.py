@@ -32,6 +32,10 @@ class GuessLimit:
 # One budget for every personal link, whichever page or endpoint the guess went to.
 PERSONAL_LINKS = GuessLimit(key_prefix="link-guesses", setting="RSVP_GUESS_LIMIT")
 CERTIFICATE_CODES = GuessLimit(key_prefix="certificate-guesses", setting="CERTIFICATE_GUESS_LIMIT")
+# Every request for a reset link counts, found address or not, so the limit tells nothing about accounts.
+PASSWORD_RESETS = GuessLimit(
+    key_prefix="password-resets", setting="PASSWORD_RESET_LIMIT", window_seconds=3600
+)
 
 
 def guess_limit_reached(*, limit: GuessLimit, client: str) -> bool:

@@ -1,4 +1,4 @@
-"""The reviewer's pages: sign in, accept an invitation, the assigned papers, a paper and its review form.
+"""The reviewer's pages: accept an invitation, the assigned papers, a paper and its review form.
 
 A reviewer sees a paper only through selectors.reviews.paper_for_reviewer, so
 blind review holds on every page and download built here.
@@ -7,7 +7,6 @@ blind review holds on every page and download built here.
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -17,7 +16,6 @@ from django.views.decorators.http import require_GET
 
 from conferences.forms.reviews import AcceptForm, ReviewForm
 from conferences.models import Conference, PaperRevision, Review
-from conferences.selectors.conferences import conference_ids_organized_by
 from conferences.selectors.reviews import (
     call_for_papers,
     paper_for_reviewer,
@@ -39,25 +37,6 @@ from core.exceptions import ApplicationError
 
 SIGN_IN = reverse_lazy("conferences:sign-in")
 reviewer_required = login_required(login_url=SIGN_IN)
-
-
-class SignInView(LoginView):
-    """The site's sign-in page; without a `next`, each lands where their work is.
-
-    A reviewer on their papers; an organizer of one conference on its page (its
-    organizer links), of several on the list of conferences.
-    """
-
-    template_name = "conferences/reviewer/sign_in.html"
-
-    def get_default_redirect_url(self):
-        user = self.request.user
-        if reviewer_conferences(user=user).exists():
-            return reverse("conferences:reviewer-home")
-        organized = list(Conference.objects.filter(pk__in=conference_ids_organized_by(user=user))[:2])
-        if len(organized) == 1:
-            return organized[0].get_absolute_url()
-        return reverse("conferences:home")
 
 
 def _conference(request, slug: str) -> Conference:

@@ -287,7 +287,7 @@ def test_export_pages_are_for_organizers_only(conference, extension):
     url = f"/to-chuc/{conference.slug}/dai-bieu/danh-sach.{extension}"
     anonymous = Client().get(url)
     assert anonymous.status_code == 302
-    assert anonymous["Location"].startswith("/admin/login/?next=")
+    assert anonymous["Location"].startswith("/dang-nhap/?next=")
 
     outsider = Client()
     outsider.force_login(get_user_model().objects.create_user(username="khach", password=None))

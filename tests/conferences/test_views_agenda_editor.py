@@ -78,11 +78,11 @@ def test_anonymous_is_sent_to_the_login_page_and_changes_nothing(client, confere
     for url in (editor_url(conference), item_url(item), item_url(item, "xoa/"), item_url(item, "doi-gio/")):
         response = client.get(url)
         assert response.status_code == 302
-        assert response["Location"] == f"/admin/login/?next={url}"
+        assert response["Location"] == f"/dang-nhap/?next={url}"
     response = client.post(item_url(item, "xoa/"))
 
     assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/")
+    assert response["Location"].startswith("/dang-nhap/")
     assert AgendaItem.objects.filter(pk=item.pk).exists()
 
 

@@ -150,7 +150,7 @@ def test_anonymous_is_sent_to_the_login_page(conference, agencies):
     for name in GET_PAGES:
         response = client.get(urls(conference, invitation)[name])
         assert response.status_code == 302, name
-        assert response["Location"].startswith("/admin/login/?next=/to-chuc/so-ket-qd19/giay-moi/"), name
+        assert response["Location"].startswith("/dang-nhap/?next=/to-chuc/so-ket-qd19/giay-moi/"), name
     for name in POST_PAGES:
         assert client.post(urls(conference, invitation)[name]).status_code == 302, name
     invitation.refresh_from_db()

@@ -65,7 +65,7 @@ def test_anonymous_is_sent_to_the_login_page(client, conference):
     for url in (outbox_url(conference), detail_url(notice)):
         response = client.get(url)
         assert response.status_code == 302
-        assert response["Location"] == f"/admin/login/?next={url}"
+        assert response["Location"] == f"/dang-nhap/?next={url}"
 
 
 def test_anonymous_post_changes_nothing(client, conference):
@@ -74,7 +74,7 @@ def test_anonymous_post_changes_nothing(client, conference):
     response = client.post(bulk_url(conference), {"action": "approve", "ids": [str(notice.pk)]})
 
     assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/")
+    assert response["Location"].startswith("/dang-nhap/")
     notice.refresh_from_db()
     assert notice.state == State.HELD
 

@@ -167,25 +167,26 @@ def test_signing_in_lands_a_reviewer_on_their_papers(client, conference):
     )
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("conferences:reviewer-home")
-    assert client.get(response["Location"])["Location"] == reverse(
-        "conferences:reviewer-papers", args=[conference.slug]
-    )
+    assert response["Location"] == reverse("conferences:reviewer-papers", args=[conference.slug])
 
 
-def test_signing_in_lands_an_organizer_on_their_conference_or_the_list(client, conference, organizer):
+def test_signing_in_lands_an_organizer_on_the_workspace_with_one_conference_or_more(
+    client, conference, organizer
+):
     organizer.set_password("mat-khau-ban-to-chuc-2021")
     organizer.save()
     credentials = {"username": organizer.username, "password": "mat-khau-ban-to-chuc-2021"}
 
     response = client.post(reverse("conferences:sign-in"), credentials)
 
-    assert response["Location"] == conference.get_absolute_url()
+    assert response["Location"] == reverse("conferences:workspace")
     client.logout()
     ConferenceRole.objects.create(
         conference=ConferenceFactory(), user=organizer, role=ConferenceRole.Role.ORGANIZER
     )
-    assert client.post(reverse("conferences:sign-in"), credentials)["Location"] == reverse("conferences:home")
+    assert client.post(reverse("conferences:sign-in"), credentials)["Location"] == reverse(
+        "conferences:workspace"
+    )
 
 
 def test_the_accept_page_makes_an_account_and_signs_it_in(client, conference, organizer, run_commit_tasks):
