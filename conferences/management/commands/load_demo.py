@@ -75,6 +75,13 @@ class Command(BaseCommand):
             f"{counts['invitations_accepted']} accepted, {counts['invitations_declined']} declined; "
             f"papers in: {counts['papers']}"
         )
+        if upcoming.rsvp_deadline <= timezone.now():
+            self.stdout.write(
+                self.style.WARNING(
+                    "  its RSVP deadline has passed (it was loaded long ago): load the demo into a fresh "
+                    "database for a conference dated from today."
+                )
+            )
 
     def _personas(self, result, base_url: str, password: str) -> None:
         links = result.links
