@@ -40,9 +40,8 @@ from conferences.services.invitations import invitation_create
 from conferences.services.organizations import person_create
 from conferences.services.papers import AuthorInput, paper_submit
 from conferences.services.review_assignment import review_auto_assign
-from conferences.services.rsvp import DelegateInput, rsvp_submit
+from conferences.services.rsvp import DelegateInput, delegate_notice_path, rsvp_submit
 from core.text import fold, nfc
-from core.tokens import derived_token
 from notifications.selectors import notifications_with_key_prefix
 
 UPCOMING_FILE = Path(__file__).resolve().parent / "fixtures" / "demo_upcoming.toml"
@@ -218,12 +217,12 @@ class _UpcomingBuilder:
                 conference=conference, person__email=email, status=Registration.Status.CONFIRMED
             )
             presenter = registration.person
-            author = f"{presenter.full_name}, {registration.position}" if registration.position else ""
+            author = ", ".join(filter(None, [presenter.full_name, registration.position]))
             abstract = nfc(spec["abstract"].strip())
             pdf = render_paper_text_pdf(
                 organization=organization,
                 title=spec["title"],
-                authors=[author or presenter.full_name],
+                authors=[author],
                 abstract=abstract,
                 body=spec["body"],
                 conference_title=conference.title_vi,
@@ -268,7 +267,7 @@ def _rsvp_path_in_letter(invitation: Invitation) -> str:
 
 def persona_links(
     *, conference: Conference, upcoming: dict, base_url: str, ministries: dict, departments: dict
-):
+) -> PersonaLinks:
     """The link each persona opens on the demo host at base_url."""
     base_url = base_url.rstrip("/")
     personas = upcoming["personas"]
@@ -289,14 +288,7 @@ def persona_links(
         .exclude(token_hash=None)
         .first()
     )
-    delegate_path = (
-        reverse(
-            "conferences:delegate",
-            kwargs={"token": derived_token(ref=delegate.pk, secret_hash=delegate.token_hash)},
-        )
-        if delegate
-        else ""
-    )
+    delegate_path = delegate_notice_path(delegate) if delegate else ""
     return PersonaLinks(
         organizer_sign_in=signing_in(
             reverse("conferences:organizer-invitations", kwargs={"slug": conference.slug})
