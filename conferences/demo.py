@@ -24,6 +24,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils.text import slugify
 
+from conferences.demo_upcoming import PersonaLinks, persona_links, read_upcoming, upcoming_ensure
 from conferences.documents.paper_text import render_paper_text_pdf
 from conferences.enums import NoticeKind
 from conferences.models import (
@@ -90,6 +91,10 @@ class DemoResult:
     usernames: list[str]
     # False when an account existed with another password (e.g. changed since the first load).
     password_ok: bool
+    # The conference dated from the day of the first load, whose links are live (demo_upcoming.py).
+    upcoming: Conference
+    upcoming_created: bool
+    links: PersonaLinks
 
 
 def demo_password() -> str:
@@ -176,9 +181,15 @@ def departments_load(*, provinces: list[Province], spec: dict, email_domain: str
     }
 
 
-def load_demo(*, password: str, scenario: dict | None = None) -> DemoResult:
-    """Load agencies and, unless it exists, the demo conference; all or nothing."""
+def load_demo(
+    *, password: str, base_url: str, scenario: dict | None = None, upcoming: dict | None = None
+) -> DemoResult:
+    """Load agencies and, unless they exist, the demo conferences; all or nothing.
+
+    `base_url` is where the demo is served: the persona links are made for it.
+    """
     scenario = scenario or read_scenario()
+    upcoming = upcoming or read_upcoming()
     with transaction.atomic():
         provinces = provinces_load()
         ministries = ministries_load(email_domain=scenario["email_domain"], host=scenario["host"])
@@ -198,11 +209,27 @@ def load_demo(*, password: str, scenario: dict | None = None) -> DemoResult:
             conference = builder.build(accounts=accounts)
         else:
             roles_grant(conference, accounts)
+        next_conference, upcoming_created = upcoming_ensure(
+            main=scenario,
+            upcoming=upcoming,
+            accounts=accounts,
+            ministries=ministries,
+            departments=departments,
+        )
     return DemoResult(
         conference=conference,
         created=created,
         usernames=[user.get_username() for _role, user in accounts],
         password_ok=all(user.check_password(password) for _role, user in accounts),
+        upcoming=next_conference,
+        upcoming_created=upcoming_created,
+        links=persona_links(
+            conference=next_conference,
+            upcoming=upcoming,
+            base_url=base_url,
+            ministries=ministries,
+            departments=departments,
+        ),
     )
 
 

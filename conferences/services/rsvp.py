@@ -50,9 +50,18 @@ def delegate_notice_url(registration: Registration) -> str:
     "" when the registration has no personal link. The link is derived from the
     stored hash (`core.tokens.derived_token`), so it dies with the original.
     """
+    from django.conf import settings
+
+    path = delegate_notice_path(registration)
+    return settings.SITE_URL + path if path else ""
+
+
+def delegate_notice_path(registration: Registration) -> str:
+    """The path of delegate_notice_url, for a link on another host than SITE_URL (the demo's)."""
     if not registration.token_hash:
         return ""
-    return delegate_url(derived_token(ref=registration.pk, secret_hash=registration.token_hash))
+    token = derived_token(ref=registration.pk, secret_hash=registration.token_hash)
+    return reverse("conferences:delegate", kwargs={"token": token})
 
 
 def _clean_delegates(delegates: list[DelegateInput], quota: int) -> list[DelegateInput]:

@@ -32,6 +32,8 @@ from conferences.selectors.review_stats import paper_review_stats
 
 HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 PASSWORD = "mat-khau-demo-thu-nghiem"
+MODEL_CASE = "so-ket-quyet-dinh-19-2014"
+UPCOMING = "so-ket-quyet-dinh-19-2014-giai-doan-2021-2025"
 QUANG_NINH_CITATION = (
     "Đã có thành tích xuất sắc trong việc xây dựng, áp dụng Hệ thống quản lý chất lượng "
     "theo Tiêu chuẩn quốc gia TCVN ISO 9001 giai đoạn 2015 - 2020."
@@ -183,19 +185,22 @@ def test_load_demo_invites_every_agency_but_the_host_within_quotas():
     for delegates, quota, status in over_quota:
         assert delegates <= quota
         assert (delegates > 0) == (status == Invitation.Status.ACCEPTED)
-    registrations = Registration.objects.select_related("invitation", "person")
+    registrations = Registration.objects.filter(conference__slug=MODEL_CASE).select_related(
+        "invitation", "person"
+    )
     assert registrations.count() == 90
     for registration in registrations:
         assert registration.person.organization_id == registration.invitation.organization_id
     speakers = registrations.filter(role=Registration.Role.SPEAKER)
     assert speakers.count() == 5
-    assert Review.objects.filter(status=Review.Status.SUBMITTED).count() == 10
+    submitted = Review.objects.filter(paper__conference__slug=MODEL_CASE, status=Review.Status.SUBMITTED)
+    assert submitted.count() == 10
 
 
 @pytest.mark.django_db
 def test_load_demo_runs_the_call_for_papers_with_files_blind_reviews_and_decisions():
     load_demo()
-    conference = Conference.objects.get()
+    conference = Conference.objects.get(slug=MODEL_CASE)
     call = CallForPapers.objects.get(conference=conference)
     papers = list(Paper.objects.filter(conference=conference).select_related("current_revision", "topic"))
 
@@ -268,8 +273,9 @@ def test_load_demo_writes_notices_to_delegates_one_sent_at_once_one_held(django_
 
     with django_capture_on_commit_callbacks() as callbacks:
         load_demo()
-    delegates = Registration.objects.exclude(person__email="").count()
-    assert delegates > 0
+    delegates = Registration.objects.filter(conference__slug=MODEL_CASE).exclude(person__email="").count()
+    upcoming_delegates = Registration.objects.filter(conference__slug=UPCOMING).count()
+    assert (delegates, upcoming_delegates) == (90, 5)
     assert (
         Notification.objects.filter(kind="announcement", state=Notification.State.HELD).count() == delegates
     )
@@ -284,7 +290,7 @@ def test_load_demo_writes_notices_to_delegates_one_sent_at_once_one_held(django_
     from notifications.tasks import deliver_notifications
 
     confirming = [c for c in callbacks if c.func is _send_confirmation]
-    assert len(confirming) == delegates
+    assert len(confirming) == delegates + upcoming_delegates
     assert not Notification.objects.filter(kind="registration_confirmation").exists()
     pending = Notification.objects.filter(state=Notification.State.PENDING)
     announcement = {str(pk) for pk in pending.filter(kind="announcement").values_list("pk", flat=True)}
@@ -301,7 +307,7 @@ def test_load_demo_writes_notices_to_delegates_one_sent_at_once_one_held(django_
     from conferences.services.papers import _send_received
 
     received = [c for c in callbacks if c.func is _send_received]
-    assert len(received) == 5
+    assert len(received) == 5 + 1
     # The certificates of the day: one dispatch of the job's chunks to the workers.
     from conferences.services.certificate_generation import _dispatch
 
@@ -310,7 +316,12 @@ def test_load_demo_writes_notices_to_delegates_one_sent_at_once_one_held(django_
     from conferences.services import proceedings
 
     assert sum(1 for c in callbacks if getattr(c, "func", None) is proceedings._dispatch) == 1
-    assert len(callbacks) == len(deliveries) + 4 + len(received) + len(confirming)
+    # The upcoming conference's 84 letters: one task each, written by the worker after the load.
+    from conferences.tasks import send_invitation_letter
+
+    letters = [c for c in callbacks if getattr(c, "func", None) == send_invitation_letter.delay]
+    assert len(letters) == 84
+    assert len(callbacks) == len(deliveries) + 4 + len(received) + len(confirming) + len(letters)
     with django_capture_on_commit_callbacks() as again:
         load_demo()
     assert again == []
@@ -322,7 +333,7 @@ def test_load_demo_runs_the_day_ceremony_door_and_certificates(django_capture_on
 
     with django_capture_on_commit_callbacks(execute=True):
         load_demo()
-    conference = Conference.objects.get()
+    conference = Conference.objects.get(slug=MODEL_CASE)
     confirmed = Registration.objects.filter(conference=conference, status=Registration.Status.CONFIRMED)
     arrived = confirmed.filter(checked_in_at__isnull=False)
 
@@ -345,6 +356,12 @@ def test_load_demo_runs_the_day_ceremony_door_and_certificates(django_capture_on
     assert (book.kind, book.variant, book.version) == ("book", "standard", 1)
     assert book.pages > 10 and book.job.status == Job.Status.DONE
     assert "năm năm" in conference.proceedings_foreword
+    # The upcoming conference's letters, written by the worker: one e-mail per agency, held for approval.
+    from notifications.models import Notification
+
+    upcoming = Conference.objects.get(slug=UPCOMING)
+    letters = Notification.objects.filter(kind="invitation", scope=f"conference:{upcoming.pk}")
+    assert (letters.count(), set(letters.values_list("state", flat=True))) == (84, {"held"})
     award = certificates.filter(kind="award").order_by("serial").first()
     page = client.get(award.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200 and award.recipient_name in page.content.decode()
