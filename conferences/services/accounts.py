@@ -72,3 +72,14 @@ def password_reset_send(*, email: str, language: str, now: float | None = None) 
         )
         written += len(rows)
     return written
+
+
+def account_lockout_lift(*, username: str) -> int:
+    """Forget the failed sign-ins of this account (django-axes); return how many were forgotten.
+
+    Called once its owner has proved, through the reset link, that the mailbox
+    is theirs: the new password must work at once, not after the lockout.
+    """
+    from axes.utils import reset
+
+    return reset(username=username)

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from conferences.forms.accounts import PasswordForgottenForm
 from conferences.selectors.conferences import conference_ids_organized_by
 from conferences.selectors.reviews import reviewer_conferences
+from conferences.services.accounts import account_lockout_lift
 from conferences.services.guess_limits import PASSWORD_RESETS, guess_limit_reached, guess_miss_record
 from core.http import client_ip
 
@@ -94,6 +95,11 @@ class PasswordResetNewView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("conferences:password-reset-complete")
     # The token leaves the address bar for the session at once; this word replaces it in the URL.
     reset_url_token = "mat-khau-moi"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        account_lockout_lift(username=form.user.get_username())
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

@@ -82,6 +82,21 @@ def test_the_reset_link_is_delivered_through_the_outbox_and_sets_the_password(
     assert "Choose a new password" not in used.content.decode()
 
 
+def test_setting_a_new_password_lifts_the_accounts_sign_in_lockout(client, lan, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    for n in range(3):
+        client.post("/dang-nhap/", {"username": "lan", "password": f"sai-{n}"})
+    assert client.post("/dang-nhap/", {"username": "lan", "password": PASSWORD}).status_code == 429
+    password_reset_send(email="lan@soqn.gov.vn", language="en")
+    path = LINK.search(Notification.objects.get().body_text).group(1)
+
+    set_url = client.get(path, follow=True).redirect_chain[-1][0]
+    client.post(set_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    signed_in = client.post("/dang-nhap/", {"username": "lan", "password": NEW_PASSWORD})
+
+    assert signed_in.status_code == 302 and signed_in["Location"] == "/to-chuc/"
+
+
 def test_the_notice_is_in_the_language_of_the_page(client, lan, run_commit_tasks):
     ask(client, "lan@soqn.gov.vn")
 

@@ -193,6 +193,13 @@ OUR_PAGES = {
         reverse("conferences:notification", args=["so-ket-19", s["notice"].pk]),
     ),
     "import": lambda s: (_signed_in(UserFactory(is_staff=True)), reverse("conferences:organization-import")),
+    "sign in": lambda s: (Client(), reverse("conferences:sign-in")),
+    "sign out": lambda s: (_signed_in(s["organizer"]), reverse("conferences:sign-out")),
+    "password forgotten": lambda s: (Client(), reverse("conferences:password-reset")),
+    "password reset sent": lambda s: (Client(), reverse("conferences:password-reset-sent")),
+    "password reset link": lambda s: (Client(), "/dat-lai-mat-khau/MQ/khong-phai-ma-that/"),
+    "password reset complete": lambda s: (Client(), reverse("conferences:password-reset-complete")),
+    "workspace": lambda s: (_signed_in(s["organizer"]), reverse("conferences:workspace")),
 }
 OTHER_PAGES = {
     "admin sign-in": lambda s: (Client(), "/admin/login/"),
