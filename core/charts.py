@@ -1,0 +1,116 @@
+"""Small charts drawn on the server as inline SVG: no script, no CDN, readable by screen readers.
+
+Each function takes plain labels and numbers and returns safe markup: an `<svg role="img">` whose
+`<title>` names the chart and sums it up. Labels come from the database (agency and province
+names), so every text is escaped here; pages show the same numbers in a table beside the chart,
+which is what assistive technology and printing rely on.
+
+Colours and sizes are SVG presentation attributes, not `style` attributes: the site's
+Content-Security-Policy refuses inline styles.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+# Dark enough for 3:1 against white (WCAG 1.4.11, non-text contrast), told apart by more than hue.
+PALETTE = ("#1f4e79", "#a4161a", "#2b7a0b", "#7a4b00", "#5b2a86", "#00606b", "#444444", "#8a3b00")
+
+WIDTH = 480  # viewBox units; the chart scales to its container's width
+LABEL_SIZE = 13
+ROW_HEIGHT = 38  # a label line above a bar
+BAR_HEIGHT = 14
+MAX_LABEL = 56  # characters; longer labels are cut, the table beside the chart has them whole
+LEGEND_LABEL = 26  # a legend column is half the width
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: int
+
+
+def _label(text: str, limit: int = MAX_LABEL) -> str:
+    text = " ".join(str(text).split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return escape(text)
+
+
+def _svg(chart_id: str, title: str, height: int, body: list[str]) -> SafeString:
+    title_id = f"{escape(chart_id)}-title"
+    return mark_safe(
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{escape(chart_id)}" role="img" '
+        f'aria-labelledby="{title_id}" viewBox="0 0 {WIDTH} {height}" width="100%" '
+        f'preserveAspectRatio="xMinYMin meet" font-family="DejaVu Sans, Noto Sans, Arial, sans-serif" '
+        f'font-size="{LABEL_SIZE}"><title id="{title_id}">{escape(title)}</title>{"".join(body)}</svg>'
+    )
+
+
+def _summary(title: str, bars: Sequence[Bar]) -> str:
+    return f"{title}: " + "; ".join(f"{bar.label} {bar.value}" for bar in bars)
+
+
+def bar_chart(*, chart_id: str, title: str, bars: Sequence[Bar], empty: str = "") -> SafeString:
+    """A horizontal bar per label, each with its value at the bar's end, scaled to the largest value.
+
+    `chart_id` must be unique on the page (it prefixes the title's id); `empty` is shown
+    when there is no bar at all.
+    """
+    if not bars:
+        return _svg(chart_id, title, ROW_HEIGHT, [_text(0, 24, escape(empty or title), fill="#5a5a5a")])
+    largest = max(bar.value for bar in bars) or 1
+    value_room = 56  # room for the number right of the longest bar
+    scale = (WIDTH - value_room) / largest
+    body = []
+    for row, bar in enumerate(bars):
+        top = row * ROW_HEIGHT
+        length = max(bar.value * scale, 0)
+        colour = PALETTE[0]
+        body.append(_text(0, top + LABEL_SIZE + 2, _label(bar.label)))
+        body.append(
+            f'<rect x="0" y="{top + 19}" width="{length:.1f}" height="{BAR_HEIGHT}" fill="{colour}"></rect>'
+        )
+        body.append(_text(length + 6, top + 19 + BAR_HEIGHT - 2, str(int(bar.value)), weight="bold"))
+    return _svg(chart_id, _summary(title, bars), len(bars) * ROW_HEIGHT + 4, body)
+
+
+def stacked_bar(*, chart_id: str, title: str, bars: Sequence[Bar], empty: str = "") -> SafeString:
+    """One bar split into the parts of a whole (e.g. invitations by state), with a legend under it.
+
+    Parts of zero take no room but stay in the legend, so the legend always lists every state.
+    """
+    total = sum(bar.value for bar in bars)
+    body = []
+    if total:
+        left = 0.0
+        for index, bar in enumerate(bars):
+            width = WIDTH * bar.value / total
+            if width:
+                colour = PALETTE[index % len(PALETTE)]
+                body.append(
+                    f'<rect x="{left:.1f}" y="0" width="{width:.1f}" height="28" fill="{colour}">'
+                    f"<title>{_label(bar.label)}: {int(bar.value)}</title></rect>"
+                )
+            left += width
+    else:
+        body.append('<rect x="0" y="0" width="480" height="28" fill="#eeeeee"></rect>')
+        body.append(_text(8, 19, escape(empty or "0"), fill="#1b1b1b"))
+    # The legend: two columns of a colour square, the label and the value.
+    column_width = WIDTH / 2
+    for index, bar in enumerate(bars):
+        x = (index % 2) * column_width
+        y = 40 + (index // 2) * 22
+        body.append(
+            f'<rect x="{x:.1f}" y="{y}" width="12" height="12" fill="{PALETTE[index % len(PALETTE)]}"></rect>'
+        )
+        body.append(_text(x + 18, y + 11, f"{_label(bar.label, LEGEND_LABEL)}: {int(bar.value)}"))
+    height = 40 + ((len(bars) + 1) // 2) * 22
+    return _svg(chart_id, _summary(title, bars), height, body)
+
+
+def _text(x: float, y: float, escaped: str, *, fill: str = "#1b1b1b", weight: str = "") -> str:
+    weight_attribute = f' font-weight="{weight}"' if weight else ""
+    return f'<text x="{x:.1f}" y="{y}" fill="{fill}"{weight_attribute}>{escaped}</text>'
