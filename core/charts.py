@@ -18,12 +18,11 @@ from django.utils.safestring import SafeString, mark_safe
 # Dark enough for 3:1 against white (WCAG 1.4.11, non-text contrast), told apart by more than hue.
 PALETTE = ("#1f4e79", "#a4161a", "#2b7a0b", "#7a4b00", "#5b2a86", "#00606b", "#444444", "#8a3b00")
 
-WIDTH = 480  # viewBox units; the chart scales to its container's width
+WIDTH = 320  # viewBox units, about a dashboard card's width in pixels; the chart scales to its container
 LABEL_SIZE = 13
 ROW_HEIGHT = 38  # a label line above a bar
 BAR_HEIGHT = 14
-MAX_LABEL = 56  # characters; longer labels are cut, the table beside the chart has them whole
-LEGEND_LABEL = 26  # a legend column is half the width
+MAX_LABEL = 40  # characters; longer labels are cut, the table beside the chart has them whole
 
 
 @dataclass(frozen=True)
@@ -62,7 +61,7 @@ def bar_chart(*, chart_id: str, title: str, bars: Sequence[Bar], empty: str = ""
     if not bars:
         return _svg(chart_id, title, ROW_HEIGHT, [_text(0, 24, escape(empty or title), fill="#5a5a5a")])
     largest = max(bar.value for bar in bars) or 1
-    value_room = 56  # room for the number right of the longest bar
+    value_room = 40  # room for the number right of the longest bar
     scale = (WIDTH - value_room) / largest
     body = []
     for row, bar in enumerate(bars):
@@ -96,18 +95,15 @@ def stacked_bar(*, chart_id: str, title: str, bars: Sequence[Bar], empty: str = 
                 )
             left += width
     else:
-        body.append('<rect x="0" y="0" width="480" height="28" fill="#eeeeee"></rect>')
+        body.append(f'<rect x="0" y="0" width="{WIDTH}" height="28" fill="#eeeeee"></rect>')
         body.append(_text(8, 19, escape(empty or "0"), fill="#1b1b1b"))
-    # The legend: two columns of a colour square, the label and the value.
-    column_width = WIDTH / 2
+    # The legend: one line per part, a colour square, the label and the value.
     for index, bar in enumerate(bars):
-        x = (index % 2) * column_width
-        y = 40 + (index // 2) * 22
-        body.append(
-            f'<rect x="{x:.1f}" y="{y}" width="12" height="12" fill="{PALETTE[index % len(PALETTE)]}"></rect>'
-        )
-        body.append(_text(x + 18, y + 11, f"{_label(bar.label, LEGEND_LABEL)}: {int(bar.value)}"))
-    height = 40 + ((len(bars) + 1) // 2) * 22
+        y = 40 + index * 20
+        colour = PALETTE[index % len(PALETTE)]
+        body.append(f'<rect x="0" y="{y}" width="12" height="12" fill="{colour}"></rect>')
+        body.append(_text(18, y + 11, f"{_label(bar.label)}: {int(bar.value)}"))
+    height = 40 + len(bars) * 20
     return _svg(chart_id, _summary(title, bars), height, body)
 
 

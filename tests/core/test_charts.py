@@ -20,7 +20,7 @@ def test_bar_chart_draws_one_bar_per_label_scaled_to_the_largest():
     )
 
     rects = root.findall(f"{SVG}rect")
-    assert [float(rect.get("width")) for rect in rects] == [424.0, 212.0, 0.0]
+    assert [float(rect.get("width")) for rect in rects] == [280.0, 140.0, 0.0]
     assert texts(root) == ["Bộ", "10", "Sở", "5", "Khác", "0"]
 
 
@@ -58,7 +58,7 @@ def test_long_labels_are_cut_with_an_ellipsis():
     root = parse(bar_chart(chart_id="c", title="T", bars=[Bar("Ủy ban nhân dân " * 10, 1)]))
 
     label = texts(root)[0]
-    assert len(label) == 56
+    assert len(label) == 40
     assert label.endswith("…")
 
 
@@ -77,7 +77,7 @@ def test_stacked_bar_splits_the_width_and_lists_every_part_in_the_legend():
     )
 
     segments = [rect for rect in root.findall(f"{SVG}rect") if rect.get("height") == "28"]
-    assert [(float(r.get("x")), float(r.get("width"))) for r in segments] == [(0.0, 360.0), (360.0, 120.0)]
+    assert [(float(r.get("x")), float(r.get("width"))) for r in segments] == [(0.0, 240.0), (240.0, 80.0)]
     assert [segment.find(f"{SVG}title").text for segment in segments] == ["Sent: 3", "Accepted: 1"]
     assert texts(root) == ["Sent: 3", "Accepted: 1", "Revoked: 0"]
 
