@@ -38,17 +38,20 @@ def _label(text: str, limit: int = MAX_LABEL) -> str:
     return escape(text)
 
 
-def _svg(chart_id: str, title: str, height: int, body: list[str]) -> SafeString:
+def _svg(chart_id: str, title: str, height: int, body: list[str], width: int = WIDTH) -> SafeString:
     title_id = f"{escape(chart_id)}-title"
+    # Safe: the callers escape every text of `body`, and the id and title are escaped here.
     return mark_safe(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{escape(chart_id)}" role="img" '
-        f'aria-labelledby="{title_id}" viewBox="0 0 {WIDTH} {height}" width="100%" '
+        f'aria-labelledby="{title_id}" viewBox="0 0 {width} {height}" width="100%" '
         f'preserveAspectRatio="xMinYMin meet" font-family="DejaVu Sans, Noto Sans, Arial, sans-serif" '
         f'font-size="{LABEL_SIZE}"><title id="{title_id}">{escape(title)}</title>{"".join(body)}</svg>'
     )
 
 
 def _summary(title: str, bars: Sequence[Bar]) -> str:
+    if not bars:
+        return title
     return f"{title}: " + "; ".join(f"{bar.label} {bar.value}" for bar in bars)
 
 
@@ -67,10 +70,10 @@ def bar_chart(*, chart_id: str, title: str, bars: Sequence[Bar], empty: str = ""
     for row, bar in enumerate(bars):
         top = row * ROW_HEIGHT
         length = max(bar.value * scale, 0)
-        colour = PALETTE[0]
         body.append(_text(0, top + LABEL_SIZE + 2, _label(bar.label)))
         body.append(
-            f'<rect x="0" y="{top + 19}" width="{length:.1f}" height="{BAR_HEIGHT}" fill="{colour}"></rect>'
+            f'<rect x="0" y="{top + 19}" width="{length:.1f}" height="{BAR_HEIGHT}" '
+            f'fill="{PALETTE[0]}"></rect>'
         )
         body.append(_text(length + 6, top + 19 + BAR_HEIGHT - 2, str(int(bar.value)), weight="bold"))
     return _svg(chart_id, _summary(title, bars), len(bars) * ROW_HEIGHT + 4, body)
@@ -110,3 +113,74 @@ def stacked_bar(*, chart_id: str, title: str, bars: Sequence[Bar], empty: str = 
 def _text(x: float, y: float, escaped: str, *, fill: str = "#1b1b1b", weight: str = "") -> str:
     weight_attribute = f' font-weight="{weight}"' if weight else ""
     return f'<text x="{x:.1f}" y="{y}" fill="{fill}"{weight_attribute}>{escaped}</text>'
+
+
+@dataclass(frozen=True)
+class Tile:
+    label: str  # the full name: the tile's tooltip and the chart's title
+    short: str  # a few letters written on the tile
+    column: int
+    row: int
+    value: int
+
+
+# Fill and text colour per step, lightest for zero; each text colour keeps 4.5:1 on its fill.
+SHADES = (
+    ("#eeeeee", "#1b1b1b"),
+    ("#c6dbef", "#1b1b1b"),
+    ("#6baed6", "#1b1b1b"),
+    ("#2171b5", "#ffffff"),
+    ("#08306b", "#ffffff"),
+)
+TILE = 36
+
+
+def _step(value: int, largest: int) -> int:
+    """0 for nothing, else 1 to 4: the quarter of the largest value that `value` falls in."""
+    if value <= 0 or largest <= 0:
+        return 0
+    return min(len(SHADES) - 1, -(-4 * value // largest))
+
+
+def _step_ranges(largest: int) -> list[tuple[int, str]]:
+    ranges = [(0, "0")]
+    for step in range(1, len(SHADES)):
+        low, high = (step - 1) * largest // 4 + 1, step * largest // 4
+        if low <= high:
+            ranges.append((step, str(low) if low == high else f"{low}–{high}"))
+    return ranges
+
+
+def tile_map(
+    *, chart_id: str, title: str, tiles: Sequence[Tile], legend_at: tuple[int, int] = (0, 0)
+) -> SafeString:
+    """A tile map: one square per place at its (column, row), shaded by its value in four steps.
+
+    `legend_at` is the (column, row) of an empty corner where the legend of the steps goes.
+    The title lists the places with a value; zeros are told by the legend alone.
+    """
+    largest = max((tile.value for tile in tiles), default=0)
+    body = []
+    for tile in tiles:
+        fill, ink = SHADES[_step(tile.value, largest)]
+        x, y = tile.column * TILE, tile.row * TILE
+        body.append(
+            f"<g><title>{_label(tile.label)}: {int(tile.value)}</title>"
+            f'<rect x="{x}" y="{y}" width="{TILE - 2}" height="{TILE - 2}" fill="{fill}" stroke="#5a5a5a" '
+            f'stroke-width="0.5"></rect>'
+            f'<text x="{x + (TILE - 2) / 2:.1f}" y="{y + 21}" fill="{ink}" font-size="10" '
+            f'text-anchor="middle">{_label(tile.short, 4)}</text></g>'
+        )
+    legend_x, legend_y = legend_at[0] * TILE, legend_at[1] * TILE
+    for index, (step, text) in enumerate(_step_ranges(largest)):
+        fill, _ink = SHADES[step]
+        y = legend_y + index * 20
+        body.append(
+            f'<rect x="{legend_x}" y="{y}" width="14" height="14" fill="{fill}" stroke="#5a5a5a" '
+            f'stroke-width="0.5"></rect>'
+        )
+        body.append(_text(legend_x + 20, y + 12, escape(text)))
+    columns = max((tile.column for tile in tiles), default=0) + 1
+    rows = max((tile.row for tile in tiles), default=0) + 1
+    places = [Bar(tile.label, tile.value) for tile in sorted(tiles, key=lambda t: -t.value) if tile.value]
+    return _svg(chart_id, _summary(title, places), rows * TILE, body, width=max(columns * TILE, WIDTH))

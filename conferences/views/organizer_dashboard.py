@@ -9,13 +9,29 @@ from django.views.decorators.http import require_GET
 
 from conferences.selectors.dashboard import RSVP_ATTENTION_DAYS, Figure, conference_dashboard
 from conferences.views.access import organized_conference
-from core.charts import Bar, bar_chart, stacked_bar
+from conferences.views.province_tiles import PROVINCE_TILES
+from core.charts import Bar, Tile, bar_chart, stacked_bar, tile_map
 
 SEE_DASHBOARD = gettext_lazy("Only the organizers of this conference can see its dashboard.")
 
 
 def _bars(figures: list[Figure]) -> list[Bar]:
     return [Bar(label=figure.label, value=figure.count) for figure in figures]
+
+
+def _province_map(figures: list[Figure]):
+    """The delegates of each of the 63 provinces on a tile map (provinces keyed by their official code)."""
+    counts = {figure.key: figure.count for figure in figures}
+    tiles = [
+        Tile(label=name, short=short, column=column, row=row, value=counts.get(code, 0))
+        for code, (name, short, column, row) in PROVINCE_TILES.items()
+    ]
+    return tile_map(
+        chart_id="chart-province-map",
+        title=_("Delegates by province, on the map"),
+        tiles=tiles,
+        legend_at=(5, 18),
+    )
 
 
 @never_cache
@@ -44,6 +60,7 @@ def dashboard(request, slug: str):
             bars=_bars(figures.delegates_by_province),
             empty=nothing,
         ),
+        "province_map": _province_map(figures.delegates_by_province),
         "papers": stacked_bar(
             chart_id="chart-papers", title=_("Papers by state"), bars=_bars(figures.papers), empty=nothing
         ),

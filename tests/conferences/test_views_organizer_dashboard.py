@@ -173,6 +173,7 @@ def test_the_page_shows_each_charts_figures_in_its_table(organizer_client, known
         ),
         "chart-delegates-kind": "Delegates by agency kind: Provincial People's Committee 2; Ministry 1",
         "chart-delegates-province": "Delegates by province: Quảng Ninh 2; No province 1",
+        "chart-province-map": "Delegates by province, on the map: Quảng Ninh 2",
         "chart-papers": (
             "Papers by state: Draft 0; Submitted 2; Under review 1; Revision requested 0; "
             "Accepted 1; Rejected 0; Withdrawn 0"

@@ -1,6 +1,6 @@
 import xml.etree.ElementTree as ET
 
-from core.charts import Bar, bar_chart, stacked_bar
+from core.charts import SHADES, Bar, Tile, bar_chart, stacked_bar, tile_map
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -86,3 +86,51 @@ def test_stacked_bar_of_nothing_draws_an_empty_bar():
     root = parse(stacked_bar(chart_id="s", title="Papers", bars=[Bar("Draft", 0)], empty="Nothing yet"))
 
     assert texts(root) == ["Nothing yet", "Draft: 0"]
+
+
+def tile(label: str, column: int, row: int, value: int, short: str = "") -> Tile:
+    return Tile(label=label, short=short or label[:2], column=column, row=row, value=value)
+
+
+def test_tile_map_shades_each_place_by_its_quarter_of_the_largest_value():
+    tiles = [
+        tile("A", 0, 0, 0),
+        tile("B", 1, 0, 1),
+        tile("C", 0, 1, 4),
+        tile("D", 1, 1, 8),
+        tile("E", 2, 1, 5),
+    ]
+
+    root = parse(tile_map(chart_id="m", title="Delegates", tiles=tiles, legend_at=(3, 0)))
+
+    fills = {
+        group.find(f"{SVG}title").text: group.find(f"{SVG}rect").get("fill") for group in root.iter(f"{SVG}g")
+    }
+    assert fills == {
+        "A: 0": SHADES[0][0],
+        "B: 1": SHADES[1][0],  # up to 2: the first quarter of 8
+        "C: 4": SHADES[2][0],
+        "E: 5": SHADES[3][0],
+        "D: 8": SHADES[4][0],
+    }
+    # The legend names each step's range; the title lists the places with a value, most first.
+    assert texts(root)[-5:] == ["0", "1–2", "3–4", "5–6", "7–8"]
+    assert root.find(f"{SVG}title").text == "Delegates: D 8; E 5; C 4; B 1"
+
+
+def test_tile_map_with_small_values_skips_empty_steps_and_escapes_names():
+    tiles = [tile("<b>Tỉnh</b>", 0, 0, 1, short="<i>"), tile("Hà Nội", 1, 0, 0, short="HN")]
+
+    markup = str(tile_map(chart_id="m", title="T", tiles=tiles))
+
+    assert "<b>" not in markup and "<i>" not in markup
+    root = parse(markup)
+    assert texts(root) == ["<i>", "HN", "0", "1"]
+    assert root.find(f"{SVG}title").text == "T: <b>Tỉnh</b> 1"
+
+
+def test_tile_map_of_nothing_is_all_zero():
+    root = parse(tile_map(chart_id="m", title="T", tiles=[tile("A", 0, 0, 0)]))
+
+    assert texts(root) == ["A", "0"]
+    assert root.find(f"{SVG}title").text == "T"

@@ -120,7 +120,7 @@ def test_the_dashboard_fits_every_width_and_the_navigation_folds_on_a_phone(
     for name in WIDTHS:
         assert seen[name]["heading"]
         assert seen[name]["sideways"] is False, name
-        assert seen[name]["charts"] == [True] * 6, name
+        assert seen[name]["charts"] == [True] * 7, name
         assert seen[name]["attention"] == 2, name  # the held notice, the agency that has not answered
         assert seen[name]["csp"] == [], name
     assert (seen["desktop"]["toggle"], seen["desktop"]["links"]) == (False, True)
