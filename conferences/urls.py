@@ -14,6 +14,7 @@ from conferences.views import (
     organizer_call_for_papers,
     organizer_certificates,
     organizer_check_in,
+    organizer_dashboard,
     organizer_exports,
     organizer_invitations,
     organizer_nominations,
@@ -448,4 +449,6 @@ urlpatterns = [
     ),
     path("hoi-nghi/<slug:slug>/le-trao-thuong/man-hinh/", ceremony.stage, name="ceremony-stage"),
     path("hoi-nghi/<slug:slug>/le-trao-thuong/trang-thai.json", ceremony.stage_state, name="ceremony-state"),
+    # The conference's dashboard, last: a fixed word under /to-chuc/ (co-quan, moi ...) is matched before it.
+    path("to-chuc/<slug:slug>/", organizer_dashboard.dashboard, name="organizer-dashboard"),
 ]

@@ -244,12 +244,13 @@ def test_action_pages_refuse_get(organizer, conference, agencies):
         assert organizer.get(urls(conference, invitation)[name]).status_code == 405, name
 
 
-def test_conference_page_links_organizers_to_the_invitations(organizer, conference):
-    response = organizer.get(f"/hoi-nghi/{conference.slug}/")
+def test_conference_page_links_organizers_to_the_invitations_through_the_dashboard(organizer, conference):
+    conference_page = organizer.get(f"/hoi-nghi/{conference.slug}/").content.decode()
+    dashboard = organizer.get("/to-chuc/so-ket-qd19/").content.decode()
 
-    content = response.content.decode()
-    assert 'href="/to-chuc/so-ket-qd19/giay-moi/"' in content
-    assert 'href="/to-chuc/so-ket-qd19/dai-bieu/danh-sach.xlsx"' in content
+    assert 'href="/to-chuc/so-ket-qd19/"' in conference_page
+    assert 'href="/to-chuc/so-ket-qd19/giay-moi/"' in dashboard
+    assert 'href="/to-chuc/so-ket-qd19/dai-bieu/danh-sach.xlsx"' in dashboard
 
 
 # The overview --------------------------------------------------------------------------------------------

@@ -465,7 +465,11 @@ def test_the_conference_page_leads_its_organizer_to_the_paper_pages(organizer_cl
     from django.urls import reverse
 
     response = organizer_client.get(conference.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    dashboard = reverse("conferences:organizer-dashboard", args=[conference.slug])
+    assert dashboard in set(re.findall(r'href="([^"]+)"', response.content.decode()))
 
+    # The dashboard's navigation leads on to every organizer page.
+    response = organizer_client.get(dashboard, HTTP_ACCEPT_LANGUAGE="en")
     links = set(re.findall(r'href="([^"]+)"', response.content.decode()))
     for name in (
         "organizer-call-for-papers",
