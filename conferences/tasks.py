@@ -42,12 +42,12 @@ def close_finished_conferences() -> int:
 
 
 @shared_task(acks_late=True)
-def send_invitations(invitation_ids: list[int], actor_id: int | None = None) -> int:
+def send_invitations(invitation_ids: list[int], actor_id: int | None = None, job_id: int | None = None) -> int:
     """Send the drafts among these invitations (letters are rendered here, not in the request)."""
     from django.contrib.auth import get_user_model
 
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
-    return invitation_send_drafts(invitation_ids=invitation_ids, actor=actor)
+    return invitation_send_drafts(invitation_ids=invitation_ids, actor=actor, job_id=job_id)
 
 
 @shared_task(acks_late=True)

@@ -17,6 +17,7 @@ class Job(TimestampedModel):
     class Kind(models.TextChoices):
         CERTIFICATES = "certificates", _("Certificate generation")
         PROCEEDINGS = "proceedings", _("Proceedings build")
+        INVITATIONS = "invitations", _("Sending invitations")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
