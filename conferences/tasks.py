@@ -42,7 +42,9 @@ def close_finished_conferences() -> int:
 
 
 @shared_task(acks_late=True)
-def send_invitations(invitation_ids: list[int], actor_id: int | None = None, job_id: int | None = None) -> int:
+def send_invitations(
+    invitation_ids: list[int], actor_id: int | None = None, job_id: int | None = None
+) -> int:
     """Send the drafts among these invitations (letters are rendered here, not in the request)."""
     from django.contrib.auth import get_user_model
 

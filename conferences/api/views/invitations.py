@@ -197,9 +197,8 @@ class InvitationViewSet(
         job = invitation_send_bulk(
             conference=self.conference, invitation_ids=serializer.validated_data["ids"], actor=request.user
         )
-        return Response(
-            {"queued": job.total if job else 0, "job": job.pk if job else None}, status=status.HTTP_202_ACCEPTED
-        )
+        queued = {"queued": job.total if job else 0, "job": job.pk if job else None}
+        return Response(queued, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
         summary=gettext_lazy("Count the invitations by state, and by agency kind and province"),
