@@ -107,7 +107,7 @@ class SendSelectedForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("all_matching") and not data.get("ids"):
+        if not data.get("all_matching") and not data.get("ids") and "ids" not in self.errors:
             raise ValidationError(IdListField.default_error_messages["required"], code="required")
         return data
 

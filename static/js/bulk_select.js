@@ -5,8 +5,8 @@
 
   function rowsOf(control) {
     var form = control.getAttribute("data-select-all");
-    return document.querySelectorAll('input[type="checkbox"][name="' + control.getAttribute("data-name") +
-      '"][form="' + form + '"], form#' + form + ' input[type="checkbox"][name="' + control.getAttribute("data-name") + '"]');
+    return document.querySelectorAll('input[type="checkbox"][name="' + control.getAttribute("data-field") +
+      '"][form="' + form + '"], form#' + form + ' input[type="checkbox"][name="' + control.getAttribute("data-field") + '"]');
   }
 
   function sync(control) {
