@@ -101,6 +101,13 @@ class RankingFilterForm(forms.Form):
             ("agency", _("Agency")),
             ("status", _("Status")),
             ("id", _("Number")),
+            # The other way of each column, which the table's sortable headers link to.
+            ("spread", _("Spread, smallest first")),
+            ("-done", _("Reviews done, most first")),
+            ("-title", _("Title, Z to A")),
+            ("-agency", _("Agency, Z to A")),
+            ("-status", _("Status, reversed")),
+            ("-id", _("Number, highest first")),
         ],
     )
 

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -174,25 +175,29 @@ def reviewer_conflict_view(request, slug: str):
 
 # Assignments -----------------------------------------------------------------------------
 
+ASSIGNMENTS_PAGE_SIZE = 100
+
 
 @login_required
 def assignments(request, slug: str):
     conference = organized_conference(request, slug, MANAGE_REVIEW)
-    papers = list(
+    papers = (
         Paper.objects.filter(conference=conference, status__in=OPEN_STATUSES)
         .select_related("presenting_organization")
         .prefetch_related("review_assignments")
         .order_by("pk")
     )
+    page = Paginator(papers, ASSIGNMENTS_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = reviewer_rows(conference=conference)
     names = {r.user_id: r.name for r in rows}
     table = [
         (paper, [(a.reviewer_id, names.get(a.reviewer_id, "?")) for a in paper.review_assignments.all()])
-        for paper in papers
+        for paper in page.object_list
     ]
     context = {
         "conference": conference,
         "table": table,
+        "page_obj": page,
         "reviewers": rows,
         "call": call_for_papers(conference),
         "result": request.session.pop("auto_assign_result", None),
@@ -266,6 +271,7 @@ def ranking(request, slug: str):
         "page_obj": page,
         "rows_html": ranking_rows_html(slug=conference.slug, rows=page.object_list),
         "decisions": DECISIONS,
+        "sort": filters.get("sort") or "-mean",
     }
     return render(request, "conferences/organizer/papers.html", context)
 
