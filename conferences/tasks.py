@@ -152,3 +152,11 @@ def build_proceedings(job_id: int) -> int | None:
 
     built = proceedings_build_run(job_id=job_id)
     return built.pk if built else None
+
+
+@shared_task(acks_late=True)
+def import_organizations(job_id: int) -> bool:
+    """Import the uploaded file of agencies of an import job (a second delivery does nothing)."""
+    from conferences.services.imports.jobs import import_job_run
+
+    return import_job_run(job_id=job_id)

@@ -18,6 +18,7 @@ class Job(TimestampedModel):
         CERTIFICATES = "certificates", _("Certificate generation")
         PROCEEDINGS = "proceedings", _("Proceedings build")
         INVITATIONS = "invitations", _("Sending invitations")
+        ORGANIZATION_IMPORT = "organization_import", _("Agency import")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
