@@ -27,6 +27,7 @@ from conferences.selectors.reviews import (
     call_for_papers,
     open_reviewer_invitations,
     paper_for_organizer,
+    paper_ids_matching,
     paper_ranking,
     review_criteria,
     reviewer_rows,
@@ -272,6 +273,8 @@ def ranking(request, slug: str):
         "rows_html": ranking_rows_html(slug=conference.slug, rows=page.object_list),
         "decisions": DECISIONS,
         "sort": filters.get("sort") or "-mean",
+        # The filters in force, sent again by "decide all that match" beside the decision.
+        "filter_fields": form.filter_fields(prefix=DecisionForm.FILTER_PREFIX),
     }
     return render(request, "conferences/organizer/papers.html", context)
 
@@ -335,10 +338,22 @@ def papers_decide(request, slug: str):
             for message in errors:
                 messages.error(request, message)
         return redirect(back)
+    filters = None
+    if form.cleaned_data["all_matching"]:
+        filter_form = RankingFilterForm(
+            request.POST, conference=conference, prefix=DecisionForm.FILTER_PREFIX
+        )
+        if not filter_form.is_valid():
+            messages.error(request, _("The filter is not valid; filter the list again and retry."))
+            return redirect(back)
+        filters = filter_form.selector_filters()
+        if not form.cleaned_data["confirmed"]:
+            return _decide_confirm(request, conference, form.cleaned_data["status"], filter_form, back)
     try:
         decided = paper_decide_many(
             conference=conference,
-            paper_ids=form.cleaned_data["ids"],
+            paper_ids=form.cleaned_data["ids"] if filters is None else None,
+            filters=filters,
             status=form.cleaned_data["status"],
             user=request.user,
         )
@@ -355,3 +370,34 @@ def papers_decide(request, slug: str):
             % {"count": len(decided)},
         )
     return redirect(back)
+
+
+def _decide_confirm(request, conference, status: str, filter_form, back: str):
+    """How many papers "all that match" would decide, counted now, before they are."""
+    count = len(paper_ids_matching(conference=conference, **filter_form.selector_filters()))
+    decision = dict(DECISIONS).get(status, status)
+    return render(
+        request,
+        "conferences/organizer/bulk_confirm.html",
+        {
+            "conference": conference,
+            "title": _("Decide all matching papers"),
+            "question": ngettext(
+                "Record “%(decision)s” for %(count)d paper that matches the filter? Its notice waits "
+                "for approval in the outbox.",
+                "Record “%(decision)s” for all %(count)d papers that match the filter? Their notices wait "
+                "for approval in the outbox.",
+                count,
+            )
+            % {"count": count, "decision": decision},
+            "count": count,
+            "action_url": request.path,
+            "fields": [
+                *filter_form.filter_fields(prefix=DecisionForm.FILTER_PREFIX),
+                ("all_matching", "1"),
+                ("status", status),
+            ],
+            "submit_label": _("Record the decision"),
+            "back_url": back,
+        },
+    )
