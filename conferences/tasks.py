@@ -49,12 +49,14 @@ def close_finished_conferences() -> int:
 
 
 @shared_task(acks_late=True)
-def send_invitations(invitation_ids: list[int], actor_id: int | None = None) -> int:
+def send_invitations(
+    invitation_ids: list[int], actor_id: int | None = None, job_id: int | None = None
+) -> int:
     """Send the drafts among these invitations (letters are rendered here, not in the request)."""
     from django.contrib.auth import get_user_model
 
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
-    return invitation_send_drafts(invitation_ids=invitation_ids, actor=actor)
+    return invitation_send_drafts(invitation_ids=invitation_ids, actor=actor, job_id=job_id)
 
 
 @shared_task(acks_late=True)
@@ -157,3 +159,11 @@ def build_proceedings(job_id: int) -> int | None:
 
     built = proceedings_build_run(job_id=job_id)
     return built.pk if built else None
+
+
+@shared_task(acks_late=True)
+def import_organizations(job_id: int) -> bool:
+    """Import the uploaded file of agencies of an import job (a second delivery does nothing)."""
+    from conferences.services.imports.jobs import import_job_run
+
+    return import_job_run(job_id=job_id)

@@ -3,7 +3,7 @@
 import uuid
 from collections.abc import Collection, Iterable
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils.html import format_html
 
 from core.text import fold
@@ -13,6 +13,19 @@ from notifications.models import Notification
 # Notices an organizer may still approve or cancel, and those that may be sent again.
 ACTIONABLE_STATES = Notification.WAITING_STATES
 RESENDABLE_STATES = frozenset({Notification.State.SENT, Notification.State.DEAD})
+# The states each bulk action changes: approving releases held notices, cancelling stops any still waiting.
+BULK_ACTION_STATES = {"approve": frozenset({Notification.State.HELD}), "cancel": Notification.WAITING_STATES}
+
+# The columns an outbox list sorts by; the primary key last keeps pages stable.
+NOTIFICATION_SORTS = {
+    "recipient": ("recipient_name", "recipient_address"),
+    "subject": ("subject",),
+    "kind": ("kind",),
+    "state": ("state",),
+    "attempts": ("attempts",),
+    "sent": ("sent_at",),
+    "created": ("created_at",),
+}
 
 
 def notification_state_choices() -> list[tuple[str, str]]:
@@ -29,10 +42,12 @@ def notification_list(
     kind: str | None = None,
     state: str | None = None,
     recipient: str | None = None,
+    sort: str = "",
 ) -> QuerySet[Notification]:
-    """Notices in the given scopes, newest first.
+    """Notices in the given scopes, newest first unless `sort` names a key of NOTIFICATION_SORTS.
 
-    `recipient` matches parts of the address or of the name, ignoring accents and case.
+    `recipient` matches parts of the address or of the name, ignoring accents and case;
+    `sort` is "-" first for the other way.
     """
     queryset = Notification.objects.filter(scope__in=list(scopes))
     if kind:
@@ -43,7 +58,25 @@ def notification_list(
         # recipient_search holds the folded name and the address: "quang ninh" finds "Quảng Ninh".
         for word in fold(recipient).split():
             queryset = queryset.filter(recipient_search__contains=word)
-    return queryset.order_by("-created_at", "-pk")
+    fields = NOTIFICATION_SORTS.get((sort or "").lstrip("-"))
+    if fields is None:
+        return queryset.order_by("-created_at", "-pk")
+    if sort.startswith("-"):
+        return queryset.order_by(*(F(f).desc(nulls_last=True) for f in fields), "-pk")
+    return queryset.order_by(*(F(f).asc(nulls_first=True) for f in fields), "pk")
+
+
+def notification_ids_for_action(
+    *,
+    scopes: Collection[str],
+    action: str,
+    kind: str | None = None,
+    state: str | None = None,
+    recipient: str | None = None,
+) -> list:
+    """The ids of the notices a list filter shows that `action` ("approve", "cancel") would change."""
+    matching = notification_list(scopes=scopes, kind=kind, state=state, recipient=recipient)
+    return list(matching.filter(state__in=BULK_ACTION_STATES[action]).order_by().values_list("pk", flat=True))
 
 
 def notification_get(*, pk, scopes: Collection[str]) -> Notification:

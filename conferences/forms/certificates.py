@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from conferences.models import Certificate
-from conferences.selectors.certificate_lists import PENDING, REVOKED, VALID
+from conferences.selectors.certificate_lists import CERTIFICATE_SORTS, PENDING, REVOKED, VALID
 from conferences.services.certificates import REASON_MAX_CHARS
 
 
@@ -16,9 +16,15 @@ class CertificateFilterForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), required=False)
     state = forms.ChoiceField(label=gettext_lazy("State"), required=False)
     q = forms.CharField(label=gettext_lazy("Holder"), max_length=200, required=False)
+    sort = forms.ChoiceField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["sort"].choices = [
+            ("", ""),
+            *((key, key) for key in CERTIFICATE_SORTS),
+            *((f"-{key}", key) for key in CERTIFICATE_SORTS),
+        ]
         self.fields["kind"].choices = [("", _("All kinds")), *Certificate.Kind.choices]
         self.fields["state"].choices = [
             ("", _("All states")),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from conferences.models import Invitation, Organization, Province
+from conferences.selectors.invitations import INVITATION_SORTS
 from core.validators import validate_id
 
 MAX_QUOTA = 50
@@ -24,12 +25,28 @@ class InvitationFilterForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Agency kind"), required=False)
     province = forms.ChoiceField(label=gettext_lazy("Province"), required=False)
     q = forms.CharField(label=gettext_lazy("Name"), max_length=200, required=False)
+    sort = forms.ChoiceField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, provinces: list[Province], **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["sort"].choices = [
+            ("", ""),
+            *((key, key) for key in INVITATION_SORTS),
+            *((f"-{key}", f"-{key}") for key in INVITATION_SORTS),
+        ]
         self.fields["state"].choices = [("", _("All states")), *Invitation.Status.choices]
         self.fields["kind"].choices = [("", _("All kinds")), *Organization.Kind.choices]
         self.fields["province"].choices = _province_choices(provinces, _("All provinces"))
+
+    def selector_filters(self) -> dict:
+        """The valid filters as invitation_list takes them (none when the form is not valid)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            "status": data.get("state") or None,
+            "kind": data.get("kind") or None,
+            "province_code": data.get("province") or None,
+            "query": data.get("q") or None,
+        }
 
 
 class BulkInviteForm(forms.Form):
@@ -82,7 +99,17 @@ class IdListField(forms.Field):
 
 
 class SendSelectedForm(forms.Form):
-    ids = IdListField()
+    """The selected drafts, or (all_matching) every draft the list's filters show, sent with it."""
+
+    ids = IdListField(required=False)
+    all_matching = forms.BooleanField(required=False)
+    confirmed = forms.BooleanField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("all_matching") and not data.get("ids") and "ids" not in self.errors:
+            raise ValidationError(IdListField.default_error_messages["required"], code="required")
+        return data
 
 
 class RevokeForm(forms.Form):

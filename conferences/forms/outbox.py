@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from notifications.selectors import notice_kind_choices, notification_state_choices
+from notifications.selectors import NOTIFICATION_SORTS, notice_kind_choices, notification_state_choices
 
 
 def _kind_choices():
@@ -21,6 +21,29 @@ class OutboxFilterForm(forms.Form):
         required=False,
     )
     q = forms.CharField(label=_("Recipient"), max_length=254, required=False)
+    sort = forms.ChoiceField(
+        required=False,
+        widget=forms.HiddenInput,
+        choices=[
+            ("", ""),
+            *((key, key) for key in NOTIFICATION_SORTS),
+            *((f"-{k}", k) for k in NOTIFICATION_SORTS),
+        ],
+    )
+
+    def selector_filters(self) -> dict:
+        """The valid filters as the notice selectors take them (none when the form is not valid)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            "kind": data.get("kind") or None,
+            "state": data.get("state") or None,
+            "recipient": data.get("q") or None,
+        }
+
+    def filter_fields(self) -> list[tuple[str, str]]:
+        """The filters in force as (name, value), for a form that sends them on."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return [(name, data[name]) for name in ("kind", "state", "q") if data.get(name)]
 
 
 class UUIDListField(forms.Field):
@@ -40,5 +63,15 @@ class UUIDListField(forms.Field):
 
 
 class BulkActionForm(forms.Form):
+    """The selected notices, or (all_matching) every notice the outbox filters show, sent with it."""
+
     action = forms.ChoiceField(choices=[("approve", _("Approve")), ("cancel", _("Cancel"))])
-    ids = UUIDListField()
+    ids = UUIDListField(required=False)
+    all_matching = forms.BooleanField(required=False)
+    confirmed = forms.BooleanField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("all_matching") and not data.get("ids") and "ids" not in self.errors:
+            raise ValidationError(UUIDListField.default_error_messages["required"], code="required")
+        return data

@@ -101,6 +101,13 @@ class RankingFilterForm(forms.Form):
             ("agency", _("Agency")),
             ("status", _("Status")),
             ("id", _("Number")),
+            # The other way of each column, which the table's sortable headers link to.
+            ("spread", _("Spread, smallest first")),
+            ("-done", _("Reviews done, most first")),
+            ("-title", _("Title, Z to A")),
+            ("-agency", _("Agency, Z to A")),
+            ("-status", _("Status, reversed")),
+            ("-id", _("Number, highest first")),
         ],
     )
 
@@ -108,6 +115,27 @@ class RankingFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         if conference is not None:
             self.fields["topic"].queryset = PaperTopic.objects.filter(conference=conference)
+
+    def selector_filters(self) -> dict:
+        """The valid filters as paper_ids_matching takes them (none when the form is not valid)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            "status": data.get("status", ""),
+            "topic": data["topic"].pk if data.get("topic") else None,
+            "disagreement": data.get("disagreement", False),
+            "incomplete": data.get("incomplete", False),
+            "q": data.get("q", ""),
+        }
+
+    def filter_fields(self, prefix: str = "") -> list[tuple[str, str]]:
+        """The filters in force as (name, value), for a form that sends them on under `prefix`."""
+        name = f"{prefix}-{{}}".format if prefix else "{}".format
+        data = self.cleaned_data if self.is_valid() else {}
+        fields = [(name("status"), data.get("status", "")), (name("q"), data.get("q", ""))]
+        if data.get("topic"):
+            fields.append((name("topic"), str(data["topic"].pk)))
+        fields += [(name(key), "on") for key in ("disagreement", "incomplete") if data.get(key)]
+        return [(key, value) for key, value in fields if value]
 
 
 DECISIONS = [
@@ -118,15 +146,28 @@ DECISIONS = [
 
 
 class DecisionForm(forms.Form):
+    """The decision for the selected papers, or (all_matching) for every paper the table's filters show.
+
+    The filters come with it under the prefix FILTER_PREFIX, beside the decision's own `status`.
+    """
+
+    FILTER_PREFIX = "filter"
+
     status = forms.ChoiceField(choices=DECISIONS)
-    ids = forms.TypedMultipleChoiceField(
-        coerce=int, choices=(), error_messages={"required": _("Select at least one paper.")}
-    )
+    ids = forms.TypedMultipleChoiceField(coerce=int, choices=(), required=False)
+    all_matching = forms.BooleanField(required=False)
+    confirmed = forms.BooleanField(required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Which ids belong to the conference is the service's rule; here only numbers.
         self.fields["ids"].choices = [(v, v) for v in self.data.getlist("ids") if str(v).isdigit()]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("all_matching") and not data.get("ids") and "ids" not in self.errors:
+            raise forms.ValidationError(_("Select at least one paper."), code="required")
+        return data
 
 
 class AssignForm(forms.Form):

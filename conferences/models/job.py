@@ -17,6 +17,8 @@ class Job(TimestampedModel):
     class Kind(models.TextChoices):
         CERTIFICATES = "certificates", _("Certificate generation")
         PROCEEDINGS = "proceedings", _("Proceedings build")
+        INVITATIONS = "invitations", _("Sending invitations")
+        ORGANIZATION_IMPORT = "organization_import", _("Agency import")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

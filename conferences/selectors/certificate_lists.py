@@ -1,6 +1,6 @@
 """Reads of a conference's certificates for its organizers: counts, the filtered list, one certificate."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from conferences.models import Certificate, Conference
 from core.text import fold
@@ -34,10 +34,26 @@ def certificate_counts(*, conference: Conference) -> list[dict]:
     ]
 
 
+# The columns the organizers' list sorts by; the primary key last keeps pages stable.
+CERTIFICATE_SORTS = {
+    "serial": ("serial",),
+    "holder": ("recipient_person__sort_key", "recipient_organization__search_name"),
+    "kind": ("kind", "serial"),
+    "issued": ("issued_at",),
+}
+
+
 def certificate_list(
-    *, conference: Conference, kind: str = "", state: str = "", q: str = "", revoked: bool | None = None
+    *,
+    conference: Conference,
+    kind: str = "",
+    state: str = "",
+    q: str = "",
+    revoked: bool | None = None,
+    sort: str = "",
 ) -> QuerySet[Certificate]:
-    """The conference's certificates by serial; `q` matches words of the holder's name without accents."""
+    """The conference's certificates by serial (or by `sort`, a key of CERTIFICATE_SORTS, "-" first
+    for the other way); `q` matches words of the holder's name without accents."""
     certificates = Certificate.objects.filter(conference=conference).select_related(
         "recipient_person", "recipient_organization", "registration"
     )
@@ -56,7 +72,10 @@ def certificate_list(
             Q(recipient_person__search_name__contains=word)
             | Q(recipient_organization__search_name__contains=word)
         )
-    return certificates.order_by("serial")
+    fields = CERTIFICATE_SORTS.get((sort or "").lstrip("-"), CERTIFICATE_SORTS["serial"])
+    if sort.startswith("-"):
+        return certificates.order_by(*(F(f).desc(nulls_last=True) for f in fields), "-pk")
+    return certificates.order_by(*(F(f).asc(nulls_first=True) for f in fields), "pk")
 
 
 def certificate_get_for_conference(*, conference: Conference, pk: int) -> Certificate | None:

@@ -1,4 +1,4 @@
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from conferences.models import AuditEntry, Conference, Invitation, InvitationLink, Registration
@@ -62,6 +62,37 @@ def invitation_delegates(*, invitation: Invitation) -> QuerySet[Registration]:
     )
 
 
+# The columns the organizers' list sorts by; the primary key last keeps pages stable.
+INVITATION_SORTS = {
+    "name": ("organization__search_name", "person__search_name"),
+    "kind": ("organization__kind", "organization__province__code", "organization__search_name"),
+    "state": ("status",),
+    "sent": ("sent_at",),
+    "letter": ("document__number",),
+}
+INVITATION_DEFAULT_ORDER = ("organization__kind", "organization__province__code", "organization__name")
+
+
+def invitation_ordering(sort: str) -> list:
+    """The ORDER BY of a sort key ("sent", "-sent"); unknown keys give the default order."""
+    fields = INVITATION_SORTS.get((sort or "").lstrip("-"))
+    if fields is None:
+        return [*INVITATION_DEFAULT_ORDER, "pk"]
+    if sort.startswith("-"):
+        return [*(F(f).desc(nulls_last=True) for f in fields), "-pk"]
+    return [*(F(f).asc(nulls_first=True) for f in fields), "pk"]
+
+
+def invitation_drafts_matching(*, conference: Conference, filters: dict) -> QuerySet[Invitation]:
+    """The drafts among the invitations a list filter shows (the rows "send all that match" sends).
+
+    `filters` holds the list's filters as invitation_list takes them (status, kind, province_code, query).
+    """
+    known = {key: filters.get(key) for key in ("status", "kind", "province_code", "query")}
+    matching = invitation_list(conference=conference, **known).order_by().values("pk")
+    return Invitation.objects.filter(conference=conference, status=Invitation.Status.DRAFT, pk__in=matching)
+
+
 def invitation_list(
     *,
     conference: Conference,
@@ -69,18 +100,20 @@ def invitation_list(
     kind: str | None = None,
     province_code: str | None = None,
     query: str | None = None,
+    sort: str = "",
 ) -> QuerySet[Invitation]:
     """A conference's invitations with their confirmed delegates, narrowed by whichever filters are given.
 
     The name search ignores accents and case: "quang ninh" finds "Quảng Ninh",
-    in the agency's or the invited person's name.
+    in the agency's or the invited person's name. `sort` is a key of INVITATION_SORTS,
+    "-" first for the other way; anything else keeps the order by kind, province and name.
     """
     active = Registration.objects.filter(status=Registration.Status.CONFIRMED).select_related("person")
     invitations = (
         Invitation.objects.filter(conference=conference)
         .select_related("organization__province", "person", "document__issuer", "paper_presenter")
         .prefetch_related(Prefetch("registrations", queryset=active, to_attr="active_registrations"))
-        .order_by("organization__kind", "organization__province__code", "organization__name", "pk")
+        .order_by(*invitation_ordering(sort))
     )
     if status:
         invitations = invitations.filter(status=status)

@@ -48,3 +48,10 @@ def job_percent(job: Job) -> int:
     if job.total == 0:
         return 100 if job.status == Job.Status.DONE else 0
     return min(100, job.done * 100 // job.total)
+
+
+def job_latest_started_by(*, user, kind: str) -> Job | None:
+    """The user's newest job of this kind (for work that belongs to no conference, such as imports)."""
+    if not user.is_authenticated:
+        return None
+    return Job.objects.filter(created_by=user, kind=kind).order_by("-created_at", "-pk").first()

@@ -14,6 +14,7 @@ from conferences.selectors.conferences import conference_ids_organized_by
 from notifications.selectors import (
     notification_counts,
     notification_get,
+    notification_ids_for_action,
     notification_ids_in_scopes,
     notification_list,
     notifications_with_key_prefix,
@@ -61,11 +62,32 @@ def organized_notice_scopes(*, user) -> dict[str, str]:
 
 
 def conference_notices(
-    *, conference: Conference, kind: str | None = None, state: str | None = None, recipient: str | None = None
+    *,
+    conference: Conference,
+    kind: str | None = None,
+    state: str | None = None,
+    recipient: str | None = None,
+    sort: str = "",
 ):
-    """One conference's notices, newest first, filtered as the outbox page asks."""
+    """One conference's notices, newest first (or by `sort`), filtered as the outbox page asks."""
     return notification_list(
-        scopes=[conference_notice_scope(conference.pk)], kind=kind, state=state, recipient=recipient
+        scopes=[conference_notice_scope(conference.pk)],
+        kind=kind,
+        state=state,
+        recipient=recipient,
+        sort=sort,
+    )
+
+
+def conference_notice_ids_for_action(*, conference: Conference, action: str, filters: dict) -> list:
+    """The ids of the conference's notices the outbox filters show that `action` would change.
+
+    `filters` holds kind, state and recipient as conference_notices takes them.
+    """
+    return notification_ids_for_action(
+        scopes=[conference_notice_scope(conference.pk)],
+        action=action,
+        **{key: filters.get(key) or None for key in ("kind", "state", "recipient")},
     )
 
 

@@ -284,6 +284,51 @@ def _ordering(sort: str) -> list:
     return [*order, "pk"]
 
 
+def _ranking_filtered(*, conference, call_margin, status, topic, disagreement, incomplete, q):
+    papers = Paper.objects.filter(conference=conference)
+    if status:
+        papers = papers.filter(status=status)
+    if topic:
+        papers = papers.filter(topic_id=topic)
+    if disagreement:
+        papers = papers.filter(review_figures__spread__gt=call_margin)
+    if incomplete:
+        # Not every review in: fewer done than assigned, or nothing assigned at all.
+        papers = papers.alias(done=_DONE, due=Greatest(_ASSIGNED, 1)).filter(done__lt=F("due"))
+    if q:
+        needle = fold(q)
+        papers = papers.filter(
+            Q(search_title__contains=needle) | Q(presenting_organization__search_name__contains=needle)
+        )
+    return papers
+
+
+def paper_ids_matching(
+    *,
+    conference: Conference,
+    status: str = "",
+    topic: int | None = None,
+    disagreement: bool = False,
+    incomplete: bool = False,
+    q: str = "",
+) -> list[int]:
+    """The ids of every paper the ranking table shows with these filters, on any of its pages."""
+    call_margin = Coalesce(
+        Subquery(CallForPapers.objects.filter(conference=conference).values("disagreement_margin")[:1]),
+        Value(CallForPapers._meta.get_field("disagreement_margin").default),
+    )
+    papers = _ranking_filtered(
+        conference=conference,
+        call_margin=call_margin,
+        status=status,
+        topic=topic,
+        disagreement=disagreement,
+        incomplete=incomplete,
+        q=q,
+    )
+    return sorted(papers.values_list("pk", flat=True))
+
+
 def paper_ranking(
     *,
     conference: Conference,
@@ -307,21 +352,15 @@ def paper_ranking(
         Subquery(CallForPapers.objects.filter(conference=conference).values("disagreement_margin")[:1]),
         Value(CallForPapers._meta.get_field("disagreement_margin").default),
     )
-    papers = Paper.objects.filter(conference=conference)
-    if status:
-        papers = papers.filter(status=status)
-    if topic:
-        papers = papers.filter(topic_id=topic)
-    if disagreement:
-        papers = papers.filter(review_figures__spread__gt=call_margin)
-    if incomplete:
-        # Not every review in: fewer done than assigned, or nothing assigned at all.
-        papers = papers.alias(done=_DONE, due=Greatest(_ASSIGNED, 1)).filter(done__lt=F("due"))
-    if q:
-        needle = fold(q)
-        papers = papers.filter(
-            Q(search_title__contains=needle) | Q(presenting_organization__search_name__contains=needle)
-        )
+    papers = _ranking_filtered(
+        conference=conference,
+        call_margin=call_margin,
+        status=status,
+        topic=topic,
+        disagreement=disagreement,
+        incomplete=incomplete,
+        q=q,
+    )
     total = papers.count()  # before the select's joins, which a count does not need
     rows = (
         papers.annotate(margin=call_margin)

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from conferences.documents.invitation_letter import invitation_letter_filename, render_invitation_letter
 from conferences.enums import NoticeKind
-from conferences.models import AuditEntry, Conference, DocumentKind, Invitation, InvitationLink
+from conferences.models import AuditEntry, Conference, DocumentKind, Invitation, InvitationLink, Job
+from conferences.selectors.invitations import invitation_drafts_matching
 from conferences.selectors.notices import (
     invitation_letter_key,
     invitation_letter_written,
@@ -26,6 +27,7 @@ from conferences.selectors.notices import (
 )
 from conferences.services.audit import audit_record
 from conferences.services.documents import document_number_allocate
+from conferences.services.jobs import job_advance, job_create, job_finish, job_start
 from conferences.services.notices import conference_notify, organization_recipients, person_recipient
 from core.exceptions import ApplicationError
 from core.tokens import token_new
@@ -266,27 +268,61 @@ def _replan_one(*, invitation_id: int, deadline: datetime.datetime | None) -> bo
     return True
 
 
-def invitation_send_bulk(*, conference: Conference, invitation_ids: list[int], actor=None) -> int:
-    """Queue the first sending of these draft invitations; the letters are made by a worker.
+# Invitations per task: a few seconds of letters, so several workers share a big send.
+SEND_CHUNK_SIZE = 50
 
-    Bulk sends are held for approval in the outbox. Only drafts are sent, so
-    queuing the same selection twice sends each invitation once.
+
+def invitation_send_bulk(
+    *,
+    conference: Conference,
+    invitation_ids: list[int] | None = None,
+    filters: dict | None = None,
+    actor=None,
+) -> Job | None:
+    """Queue the first sending of draft invitations as a job; the letters are made by workers.
+
+    The drafts are those among `invitation_ids`, or, given `filters` instead, every draft the
+    organizers' list shows with those filters, counted here again whatever the page showed.
+    Bulk sends are held for approval in the outbox. Only drafts are sent, so queuing the same
+    selection twice sends each invitation once. Return the job (None when no draft matched).
     """
     from conferences.tasks import send_invitations
 
-    ids = list(
-        Invitation.objects.filter(
-            conference=conference, pk__in=invitation_ids, status=Invitation.Status.DRAFT
-        ).values_list("pk", flat=True)
+    if filters is not None:
+        drafts = invitation_drafts_matching(conference=conference, filters=filters)
+    else:
+        drafts = Invitation.objects.filter(
+            conference=conference, pk__in=invitation_ids or [], status=Invitation.Status.DRAFT
+        )
+    ids = list(drafts.order_by("pk").values_list("pk", flat=True))
+    if not ids:
+        return None
+    job = job_create(
+        conference=conference,
+        kind=Job.Kind.INVITATIONS,
+        total=len(ids),
+        params={"invitation_ids": ids},
+        user=actor,
     )
-    for start in range(0, len(ids), 50):
-        chunk = ids[start : start + 50]
-        transaction.on_commit(partial(send_invitations.delay, chunk, actor.pk if actor else None))
-    return len(ids)
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    for start in range(0, len(ids), SEND_CHUNK_SIZE):
+        chunk = ids[start : start + SEND_CHUNK_SIZE]
+        transaction.on_commit(partial(send_invitations.delay, chunk, actor_id, job.pk))
+    return job
 
 
-def invitation_send_drafts(*, invitation_ids: list[int], actor=None) -> int:
-    """Send each invitation that is still a draft (the worker's half of invitation_send_bulk)."""
+def invitation_send_drafts(*, invitation_ids: list[int], actor=None, job_id: int | None = None) -> int:
+    """Send each invitation that is still a draft (the worker's half of invitation_send_bulk).
+
+    With a job, every invitation this run looks at counts one unit, whatever became of it
+    (sent, left a draft for want of an address, revoked or sent meanwhile), so the count always
+    reaches the total; a chunk delivered twice may count early, the total caps it. The run that
+    completes the count finishes the job.
+    """
+    if job_id is not None and not Job.objects.filter(pk=job_id).exists():
+        return 0  # The job was deleted (its conference with it): nothing is wanted any more.
+    if job_id is not None:
+        job_start(job_id=job_id)
     sent = 0
     for invitation_id in invitation_ids:
         with transaction.atomic():
@@ -295,14 +331,38 @@ def invitation_send_drafts(*, invitation_ids: list[int], actor=None) -> int:
                 .filter(pk=invitation_id, status=Invitation.Status.DRAFT)
                 .first()
             )
-            if invitation is None:
-                continue  # Sent already (a task run twice), revoked, or being sent by another worker.
-            try:
-                invitation_send(invitation=invitation, actor=actor, hold=True)
-            except ApplicationError:
-                continue  # No address: the organizer sees it as a draft still, with the reason on send.
-            sent += 1
+            if invitation is not None:
+                try:
+                    invitation_send(invitation=invitation, actor=actor, hold=True)
+                except ApplicationError:
+                    pass  # No address: the organizer sees it as a draft still, with the reason on send.
+                else:
+                    sent += 1
+            # Else sent already (a task run twice), revoked, or being sent by another worker.
+            if job_id is not None:
+                job_advance(job_id=job_id, by=1)
+    if job_id is not None:
+        _finish_send_job(job_id)
     return sent
+
+
+def _finish_send_job(job_id: int) -> None:
+    job = Job.objects.select_related("conference").filter(pk=job_id).first()
+    if job is None or job.done < job.total:
+        return
+    outbox = reverse("conferences:outbox", kwargs={"slug": job.conference.slug})
+    held = Invitation.objects.filter(
+        pk__in=job.params.get("invitation_ids", []), status=Invitation.Status.DRAFT
+    ).count()
+    job_finish(
+        job_id=job_id,
+        result={
+            # The letters wait for approval in the outbox: that is where the organizer goes next.
+            "url": f"{outbox}?kind={NoticeKind.INVITATION}&state=held",
+            "sent": job.total - held,
+            "left_as_drafts": held,
+        },
+    )
 
 
 @transaction.atomic

@@ -2,9 +2,17 @@
 
 from collections.abc import Iterable, Sequence
 
+from django.db import transaction
+
 from conferences.models import Conference, Organization, Person
-from conferences.selectors.notices import conference_notice_scope, organization_notice_ref, person_notice_ref
-from notifications.services import Attachment, Recipient, notify
+from conferences.selectors.notices import (
+    conference_notice_ids,
+    conference_notice_ids_for_action,
+    conference_notice_scope,
+    organization_notice_ref,
+    person_notice_ref,
+)
+from notifications.services import Attachment, Recipient, notification_approve, notification_cancel, notify
 
 
 def person_recipient(person: Person) -> Recipient:
@@ -51,3 +59,27 @@ def conference_notify(
         hold=hold,
         not_before=not_before,
     )
+
+
+NOTICE_ACTIONS = ("approve", "cancel")
+
+
+@transaction.atomic
+def conference_notices_act(
+    *, conference: Conference, action: str, ids: Iterable | None = None, filters: dict | None = None
+) -> int:
+    """Approve or cancel the conference's notices: those among `ids`, or every one the outbox filters show.
+
+    With `filters` (kind, state, recipient) the notices are looked up again here, whatever the
+    page counted; either way only notices of this conference in a state the action changes are
+    changed. Return how many were.
+    """
+    if action not in NOTICE_ACTIONS:
+        raise ValueError(action)
+    if filters is not None:
+        chosen = conference_notice_ids_for_action(conference=conference, action=action, filters=filters)
+    else:
+        chosen = conference_notice_ids(conference=conference, ids=ids or [])
+    if action == "approve":
+        return notification_approve(ids=chosen)
+    return notification_cancel(ids=chosen)

@@ -28,6 +28,7 @@ from conferences.selectors.paper_decisions import (
     paper_decision_prefix,
     paper_decisions_made,
 )
+from conferences.selectors.reviews import paper_ids_matching
 from conferences.services.audit import audit_record
 from conferences.services.notices import conference_notify, person_recipient
 from conferences.services.rsvp import delegate_notice_url
@@ -135,10 +136,23 @@ def paper_decide(*, paper: Paper, status: str, user=None, note: str = "") -> Pap
     return decided
 
 
-def paper_decide_many(*, conference: Conference, paper_ids: list[int], status: str, user=None) -> list[Paper]:
-    """Decide several papers of one conference at once: all of them, or none if one cannot be."""
+def paper_decide_many(
+    *,
+    conference: Conference,
+    status: str,
+    paper_ids: list[int] | None = None,
+    filters: dict | None = None,
+    user=None,
+) -> list[Paper]:
+    """Decide several papers of one conference at once: all of them, or none if one cannot be.
+
+    The papers are those of `paper_ids`, or, given `filters` (the ranking table's, as
+    paper_ids_matching takes them), every paper the table shows with them, looked up here.
+    """
     _check_status(status)
-    wanted = sorted(set(paper_ids))
+    if filters is not None:
+        paper_ids = paper_ids_matching(conference=conference, **filters)
+    wanted = sorted(set(paper_ids or []))
     now = timezone.now()
     with transaction.atomic():
         found = list(Paper.objects.filter(conference=conference, pk__in=wanted).values_list("pk", flat=True))

@@ -22,13 +22,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from conferences.forms.imports import OrganizationImportForm
+from conferences.models import Job
+from conferences.selectors.jobs import job_latest_started_by
 from conferences.services.imports import (
     COLUMNS,
     column_help,
-    import_commit,
     import_preview,
     user_may_import_organizations,
 )
+from conferences.services.imports.jobs import import_start
 from core.exceptions import ApplicationError
 
 SESSION_KEY = "organization_import"
@@ -88,10 +90,13 @@ def organization_import(request):
         path = default_storage.save(f"{UPLOAD_DIR}/{uuid.uuid4().hex}.{extension}", upload)
         request.session[SESSION_KEY] = {"path": path, "filename": PurePath(upload.name).name}
         return redirect("conferences:organization-import-preview")
+    job = job_latest_started_by(user=request.user, kind=Job.Kind.ORGANIZATION_IMPORT)
     context = {
         "form": form or OrganizationImportForm(),
         "columns": column_help(),
         "pending": _pending(request),
+        "job": job,
+        "job_counts": (job.result or {}).get("counts") if job else None,
     }
     return render(request, "conferences/import.html", context)
 
@@ -138,22 +143,13 @@ def organization_import_commit(request):
         _discard(request)
         messages.info(request, _("The import was cancelled; nothing was written."))
         return redirect("conferences:organization-import")
-    try:
-        with default_storage.open(pending["path"], "rb") as file:
-            result = import_commit(file=file, filename=pending["filename"], actor=request.user)
-    except ApplicationError as exc:
-        # The agencies may have changed since the preview: show it again with the errors as they are now.
-        messages.error(request, exc.message)
-        return redirect("conferences:organization-import-preview")
-    _discard(request)
-    counts = result.counts
-    messages.success(
+    # A worker imports the file; the import page shows the job's progress and its outcome. The
+    # session keeps the file until the job deletes it, so a failed import can be previewed again.
+    import_start(path=pending["path"], filename=pending["filename"], actor=request.user)
+    messages.info(
         request,
-        _(
-            "Imported %(filename)s: %(create)d agencies created, %(update)d updated, "
-            "%(unchanged)d unchanged; %(people_create)d contacts created, %(people_update)d updated."
-        )
-        % {"filename": pending["filename"], **counts},
+        _("Importing %(filename)s: the progress is shown below; you may leave this page and come back.")
+        % {"filename": pending["filename"]},
     )
     return redirect("conferences:organization-import")
 

@@ -56,9 +56,11 @@ def certificates(request, slug: str):
         kind=filters.get("kind", ""),
         state=filters.get("state", ""),
         q=filters.get("q", ""),
+        sort=filters.get("sort", ""),
     )
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
+        "sort": filters.get("sort", ""),
         "conference": conference,
         "counts": certificate_counts(conference=conference),
         "filter_form": filter_form,

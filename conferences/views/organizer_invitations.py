@@ -23,14 +23,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from conferences.documents.invitation_letter import invitation_letter_filename, render_invitation_letter
 from conferences.forms.invitations import BulkInviteForm, InvitationFilterForm, RevokeForm, SendSelectedForm
-from conferences.models import AuditEntry, Conference, Invitation, Organization, Person, Province
+from conferences.models import AuditEntry, Conference, Invitation, Job, Organization, Person, Province
 from conferences.selectors.invitations import (
     invitation_counts,
     invitation_delegates,
+    invitation_drafts_matching,
     invitation_history,
     invitation_links,
     invitation_list,
 )
+from conferences.selectors.jobs import job_latest
 from conferences.selectors.notices import invitation_letter_pending, invitation_notices
 from conferences.selectors.organizations import organization_search
 from conferences.services.invitation_sending import (
@@ -96,13 +98,8 @@ def invitations(request, slug: str):
     provinces = _provinces()
     filter_form = InvitationFilterForm(request.GET, provinces=provinces)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
-    invitations = invitation_list(
-        conference=conference,
-        status=filters.get("state"),
-        kind=filters.get("kind"),
-        province_code=filters.get("province"),
-        query=filters.get("q"),
-    )
+    sort = filters.get("sort", "")
+    invitations = invitation_list(conference=conference, **filter_form.selector_filters(), sort=sort)
     page = Paginator(invitations, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = invitation_counts(conference=conference)
     kind_labels = dict(Organization.Kind.choices)
@@ -124,21 +121,69 @@ def invitations(request, slug: str):
         "groups": groups,
         "current_state": filters.get("state", ""),
         "can_send": conference.status != Conference.Status.CLOSED,
+        "sort": sort,
+        # The filters in force, sent again by "send all that match" (the server counts anew).
+        "filter_fields": _filter_fields(filters),
+        "matching_drafts": invitation_drafts_matching(
+            conference=conference, filters=filter_form.selector_filters()
+        ).count(),
+        "job": job_latest(conference=conference, kind=Job.Kind.INVITATIONS),
     }
     return render(request, "conferences/organizer/invitations.html", context)
+
+
+def _filter_fields(filters: dict) -> list[tuple[str, str]]:
+    return [(name, filters[name]) for name in ("state", "kind", "province", "q") if filters.get(name)]
 
 
 @require_POST
 @login_required
 def invitations_send_selected(request, slug: str):
+    """Send the selected drafts, or every draft the list's filters show (after a confirmation)."""
     conference = organized_conference(request, slug, MANAGE_INVITATIONS)
     form = SendSelectedForm(request.POST)
     if not form.is_valid():
-        for error in form.errors.get("ids", []):
-            messages.error(request, error)
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
         return redirect(_back(request, conference))
-    ids = form.cleaned_data["ids"]
-    queued = invitation_send_bulk(conference=conference, invitation_ids=ids, actor=request.user)
+    filters = None
+    if form.cleaned_data["all_matching"]:
+        filter_form = InvitationFilterForm(request.POST, provinces=_provinces())
+        if not filter_form.is_valid():
+            messages.error(request, _("The filter is not valid; filter the list again and retry."))
+            return redirect(_back(request, conference))
+        filters = filter_form.selector_filters()
+        if not form.cleaned_data["confirmed"]:
+            count = invitation_drafts_matching(conference=conference, filters=filters).count()
+            return render(
+                request,
+                "conferences/organizer/bulk_confirm.html",
+                {
+                    "conference": conference,
+                    "title": _("Send all matching drafts"),
+                    "question": ngettext(
+                        "Send %(count)d draft invitation that matches the filter? Its e-mails are held "
+                        "for approval in the outbox.",
+                        "Send all %(count)d draft invitations that match the filter? Their e-mails are "
+                        "held for approval in the outbox.",
+                        count,
+                    )
+                    % {"count": count},
+                    "count": count,
+                    "action_url": request.path,
+                    "fields": [*_filter_fields(filter_form.cleaned_data), ("all_matching", "1")],
+                    "submit_label": _("Send them"),
+                    "back_url": _back(request, conference),
+                },
+            )
+    job = invitation_send_bulk(
+        conference=conference,
+        invitation_ids=form.cleaned_data["ids"] if filters is None else None,
+        filters=filters,
+        actor=request.user,
+    )
+    queued = job.total if job else 0
     outbox = reverse("conferences:outbox", kwargs={"slug": conference.slug})
     if queued:
         text = ngettext(
@@ -149,7 +194,9 @@ def invitations_send_selected(request, slug: str):
             queued,
         ) % {"count": queued}
         messages.success(request, format_html('{} <a href="{}">{}</a>', text, outbox, _("open the outbox")))
-    skipped = len(ids) - queued
+    elif filters is not None:
+        messages.info(request, _("No draft invitation matches the filter; nothing was sent."))
+    skipped = len(form.cleaned_data["ids"]) - queued if filters is None else 0
     if skipped:
         messages.warning(
             request,

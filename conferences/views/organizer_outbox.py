@@ -18,9 +18,10 @@ from conferences.models import Conference
 from conferences.selectors.notices import (
     conference_notice_counts,
     conference_notice_get,
-    conference_notice_ids,
+    conference_notice_ids_for_action,
     conference_notices,
 )
+from conferences.services.notices import conference_notices_act
 from conferences.views.access import organized_conference
 from core.exceptions import ApplicationError
 from core.http import safe_next_url
@@ -29,7 +30,7 @@ from notifications.selectors import (
     RESENDABLE_STATES,
     notification_state_choices,
 )
-from notifications.services import notification_approve, notification_cancel, notification_resend
+from notifications.services import notification_resend
 
 PAGE_SIZE = 50
 
@@ -49,15 +50,14 @@ def outbox(request, slug: str):
     conference = organized_conference(request, slug, SEE_NOTICES)
     form = OutboxFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
-    notifications = conference_notices(
-        conference=conference,
-        kind=filters.get("kind"),
-        state=filters.get("state"),
-        recipient=filters.get("q"),
-    )
+    sort = filters.get("sort", "")
+    notifications = conference_notices(conference=conference, **form.selector_filters(), sort=sort)
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = conference_notice_counts(conference=conference)
     context = {
+        "sort": sort,
+        # The filters in force, sent again by "all that match" (the server counts anew on confirming).
+        "filter_fields": form.filter_fields(),
         "conference": conference,
         "form": form,
         "page_obj": page,
@@ -81,17 +81,29 @@ def outbox_bulk_action(request, slug: str):
             for error in errors:
                 messages.error(request, error)
         return redirect(back)
-    ids = conference_notice_ids(conference=conference, ids=form.cleaned_data["ids"])
-    if form.cleaned_data["action"] == "approve":
-        count = notification_approve(ids=ids)
+    action = form.cleaned_data["action"]
+    filters = None
+    if form.cleaned_data["all_matching"]:
+        filter_form = OutboxFilterForm(request.POST)
+        if not filter_form.is_valid():
+            messages.error(request, _("The filter is not valid; filter the list again and retry."))
+            return redirect(back)
+        filters = filter_form.selector_filters()
+        if not form.cleaned_data["confirmed"]:
+            return _confirm(request, conference, action, filter_form, back)
+    count = conference_notices_act(
+        conference=conference, action=action, ids=form.cleaned_data["ids"], filters=filters
+    )
+    if action == "approve":
         text = ngettext(
             "%(count)d notice approved for sending.", "%(count)d notices approved for sending.", count
         )
     else:
-        count = notification_cancel(ids=ids)
         text = ngettext("%(count)d notice cancelled.", "%(count)d notices cancelled.", count)
-    skipped = len(set(form.cleaned_data["ids"])) - count
     messages.success(request, text % {"count": count})
+    if filters is not None:
+        return redirect(back)
+    skipped = len(set(form.cleaned_data["ids"])) - count
     if skipped:
         messages.warning(
             request,
@@ -103,6 +115,45 @@ def outbox_bulk_action(request, slug: str):
             % {"count": skipped},
         )
     return redirect(back)
+
+
+def _confirm(request, conference: Conference, action: str, filter_form: OutboxFilterForm, back: str):
+    """The page that shows how many notices "all that match" would change, counted now."""
+    count = len(
+        conference_notice_ids_for_action(
+            conference=conference, action=action, filters=filter_form.selector_filters()
+        )
+    )
+    if action == "approve":
+        title = _("Approve all matching notices")
+        question = ngettext(
+            "Approve %(count)d held notice that matches the filter for sending?",
+            "Approve all %(count)d held notices that match the filter for sending?",
+            count,
+        )
+        label = _("Approve them")
+    else:
+        title = _("Cancel all matching notices")
+        question = ngettext(
+            "Cancel %(count)d waiting notice that matches the filter? It will not be sent.",
+            "Cancel all %(count)d waiting notices that match the filter? They will not be sent.",
+            count,
+        )
+        label = _("Cancel them")
+    return render(
+        request,
+        "conferences/organizer/bulk_confirm.html",
+        {
+            "conference": conference,
+            "title": title,
+            "question": question % {"count": count},
+            "count": count,
+            "action_url": request.path,
+            "fields": [*filter_form.filter_fields(), ("all_matching", "1"), ("action", action)],
+            "submit_label": label,
+            "back_url": back,
+        },
+    )
 
 
 @require_GET

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,6 +27,7 @@ from conferences.selectors.reviews import (
     call_for_papers,
     open_reviewer_invitations,
     paper_for_organizer,
+    paper_ids_matching,
     paper_ranking,
     review_criteria,
     reviewer_rows,
@@ -174,25 +176,29 @@ def reviewer_conflict_view(request, slug: str):
 
 # Assignments -----------------------------------------------------------------------------
 
+ASSIGNMENTS_PAGE_SIZE = 100
+
 
 @login_required
 def assignments(request, slug: str):
     conference = organized_conference(request, slug, MANAGE_REVIEW)
-    papers = list(
+    papers = (
         Paper.objects.filter(conference=conference, status__in=OPEN_STATUSES)
         .select_related("presenting_organization")
         .prefetch_related("review_assignments")
         .order_by("pk")
     )
+    page = Paginator(papers, ASSIGNMENTS_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = reviewer_rows(conference=conference)
     names = {r.user_id: r.name for r in rows}
     table = [
         (paper, [(a.reviewer_id, names.get(a.reviewer_id, "?")) for a in paper.review_assignments.all()])
-        for paper in papers
+        for paper in page.object_list
     ]
     context = {
         "conference": conference,
         "table": table,
+        "page_obj": page,
         "reviewers": rows,
         "call": call_for_papers(conference),
         "result": request.session.pop("auto_assign_result", None),
@@ -266,6 +272,9 @@ def ranking(request, slug: str):
         "page_obj": page,
         "rows_html": ranking_rows_html(slug=conference.slug, rows=page.object_list),
         "decisions": DECISIONS,
+        "sort": filters.get("sort") or "-mean",
+        # The filters in force, sent again by "decide all that match" beside the decision.
+        "filter_fields": form.filter_fields(prefix=DecisionForm.FILTER_PREFIX),
     }
     return render(request, "conferences/organizer/papers.html", context)
 
@@ -329,10 +338,22 @@ def papers_decide(request, slug: str):
             for message in errors:
                 messages.error(request, message)
         return redirect(back)
+    filters = None
+    if form.cleaned_data["all_matching"]:
+        filter_form = RankingFilterForm(
+            request.POST, conference=conference, prefix=DecisionForm.FILTER_PREFIX
+        )
+        if not filter_form.is_valid():
+            messages.error(request, _("The filter is not valid; filter the list again and retry."))
+            return redirect(back)
+        filters = filter_form.selector_filters()
+        if not form.cleaned_data["confirmed"]:
+            return _decide_confirm(request, conference, form.cleaned_data["status"], filter_form, back)
     try:
         decided = paper_decide_many(
             conference=conference,
-            paper_ids=form.cleaned_data["ids"],
+            paper_ids=form.cleaned_data["ids"] if filters is None else None,
+            filters=filters,
             status=form.cleaned_data["status"],
             user=request.user,
         )
@@ -349,3 +370,34 @@ def papers_decide(request, slug: str):
             % {"count": len(decided)},
         )
     return redirect(back)
+
+
+def _decide_confirm(request, conference, status: str, filter_form, back: str):
+    """How many papers "all that match" would decide, counted now, before they are."""
+    count = len(paper_ids_matching(conference=conference, **filter_form.selector_filters()))
+    decision = dict(DECISIONS).get(status, status)
+    return render(
+        request,
+        "conferences/organizer/bulk_confirm.html",
+        {
+            "conference": conference,
+            "title": _("Decide all matching papers"),
+            "question": ngettext(
+                "Record “%(decision)s” for %(count)d paper that matches the filter? Its notice waits "
+                "for approval in the outbox.",
+                "Record “%(decision)s” for all %(count)d papers that match the filter? Their notices wait "
+                "for approval in the outbox.",
+                count,
+            )
+            % {"count": count, "decision": decision},
+            "count": count,
+            "action_url": request.path,
+            "fields": [
+                *filter_form.filter_fields(prefix=DecisionForm.FILTER_PREFIX),
+                ("all_matching", "1"),
+                ("status", status),
+            ],
+            "submit_label": _("Record the decision"),
+            "back_url": back,
+        },
+    )

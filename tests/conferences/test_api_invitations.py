@@ -17,6 +17,7 @@ from conferences.models import (
     DocumentKind,
     Invitation,
     InvitationLink,
+    Job,
     Organization,
     Registration,
 )
@@ -700,7 +701,9 @@ def test_bulk_send_queues_drafts_held_for_approval(
         )
 
     assert response.status_code == 202, response.content
-    assert response.json() == {"queued": 2}
+    job = Job.objects.get(kind=Job.Kind.INVITATIONS)
+    assert response.json() == {"queued": 2, "job": job.pk}
+    assert (job.status, job.done, job.total) == (Job.Status.DONE, 2, 2)
     notices = Notification.objects.filter(kind="invitation").order_by("recipient_address")
     assert [(n.recipient_address, n.state) for n in notices] == [
         ("vanthu@skhcn.quangninh.gov.vn", "held"),

@@ -15,7 +15,7 @@ from django.test import Client
 from openpyxl import Workbook
 from rest_framework.test import APIClient
 
-from conferences.models import AuditEntry, Organization, Person
+from conferences.models import AuditEntry, Job, Organization, Person
 from conferences.selectors.organizations import organization_search
 from conferences.services import imports
 from conferences.services.imports import import_commit, import_preview
@@ -773,7 +773,9 @@ def test_import_pages_need_staff_or_the_add_permission(provinces):
     assert client.get(IMPORT_URL).status_code == 200
 
 
-def test_upload_preview_then_import_writes_the_file_and_deletes_it(provinces, staff):
+def test_upload_preview_then_import_writes_the_file_and_deletes_it(
+    provinces, staff, django_capture_on_commit_callbacks
+):
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(staff)
     rows = [
@@ -795,18 +797,71 @@ def test_upload_preview_then_import_writes_the_file_and_deletes_it(provinces, st
     assert DEPARTMENT in html
     assert 'name="import"' in html
 
-    response = client.post(COMMIT_URL, {"import": "1"})
+    # The import is a job: the worker runs it once the request's transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(COMMIT_URL, {"import": "1"})
     assert response.status_code == 302 and response["Location"] == IMPORT_URL
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Importing co-quan.csv: the progress is shown below; you may leave this page and come back."
+    ]
     assert Organization.objects.get(name=DEPARTMENT).parent.name == COMMITTEE
     assert not default_storage.exists(stored)
-    assert "organization_import" not in client.session
-    assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        "Imported co-quan.csv: 2 agencies created, 0 updated, 0 unchanged; 0 contacts created, 0 updated."
-    ]
+    job = Job.objects.get()
+    assert (job.kind, job.status, job.done, job.total, job.created_by) == (
+        Job.Kind.ORGANIZATION_IMPORT,
+        Job.Status.DONE,
+        1,
+        1,
+        staff,
+    )
+    assert job.result["counts"]["create"] == 2
     assert AuditEntry.objects.get().actor == staff
+    # Coming back to the import page: the finished job and what it did; the file is gone.
+    page = client.get(IMPORT_URL).content.decode()
+    assert f'data-job-url="/api/v1/jobs/{job.pk}/" data-job-status="done"' in page
+    assert "co-quan.csv: 2 agencies created, 0 updated, 0 unchanged." in page
+    assert "organization_import" not in client.session
 
 
-def test_preview_page_lists_errors_and_offers_no_import(provinces, staff):
+def test_an_import_that_fails_ends_its_job_with_the_errors_and_keeps_the_file(
+    provinces, staff, django_capture_on_commit_callbacks
+):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(staff)
+    upload(client, [HEADINGS, [COMMITTEE, "UBND tỉnh", "22", "", "", ""]])
+    stored = client.session["organization_import"]["path"]
+    # The file turns wrong between the preview and the import (a parent nobody knows).
+    with default_storage.open(stored, "wb") as file:
+        file.write(csv_bytes([HEADINGS, [DEPARTMENT, "Sở", "22", "Cơ quan không có", "", ""]]))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(COMMIT_URL, {"import": "1"})
+        client.post(COMMIT_URL, {"import": "1"})  # A double click: the same job, not a second.
+
+    job = Job.objects.get()
+    assert job.status == Job.Status.FAILED
+    assert job.error.startswith("The file has 1 error; nothing was imported. row 2: ")
+    assert Organization.objects.count() == 0
+    assert default_storage.exists(stored)
+    page = client.get(IMPORT_URL).content.decode()
+    assert 'data-job-status="failed"' in page
+    assert "Back to its preview" in page
+
+
+def test_another_user_cannot_read_an_import_job(provinces, staff, django_capture_on_commit_callbacks):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(staff)
+    upload(client, [HEADINGS, [COMMITTEE, "UBND tỉnh", "22", "", "", ""]])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(COMMIT_URL, {"import": "1"})
+    job = Job.objects.get()
+    assert client.get(f"/api/v1/jobs/{job.pk}/").json()["status"] == "done"
+
+    client.force_login(UserFactory(username="nguoi-khac", is_staff=True))
+    assert client.get(f"/api/v1/jobs/{job.pk}/").status_code == 404
+
+
+def test_preview_page_lists_errors_and_offers_no_import(provinces, staff, django_capture_on_commit_callbacks):
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(staff)
     upload(client, [HEADINGS, ["", "Sở", "22", "", "", ""], [DEPARTMENT, "Sở", "Quảng Nam", "", "", ""]])
@@ -816,8 +871,9 @@ def test_preview_page_lists_errors_and_offers_no_import(provinces, staff):
     assert "<tr><td>2</td><td>Tên cơ quan</td><td>Enter the agency&#x27;s name.</td></tr>" in html
     assert "<td>3</td><td>Tỉnh</td>" in html
     assert 'name="import"' not in html
-    response = client.post(COMMIT_URL, {"import": "1"})  # Forced anyway: refused, nothing written.
-    assert response["Location"] == PREVIEW_URL
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(COMMIT_URL, {"import": "1"})  # Forced anyway: the job refuses, nothing written.
+    assert Job.objects.get().status == Job.Status.FAILED
     assert Organization.objects.count() == 0
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from conferences.models import AuditEntry, Invitation, InvitationLink, Person, Registration
+from conferences.models import AuditEntry, Invitation, InvitationLink, Job, Person, Registration
 from conferences.selectors.invitations import invitation_get_by_token
 from conferences.services.invitation_sending import (
     invitation_remind,
@@ -263,11 +263,12 @@ def test_invitation_send_bulk_queues_drafts_of_this_conference_only(
     elsewhere = make_invitation(make_conference(host), 3)
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        queued = invitation_send_bulk(
+        job = invitation_send_bulk(
             conference=conference, invitation_ids=[*(d.pk for d in drafts), elsewhere.pk]
         )
 
-    assert queued == 2
+    job.refresh_from_db()
+    assert (job.kind, job.status, job.done, job.total) == (Job.Kind.INVITATIONS, Job.Status.DONE, 2, 2)
     # One task for the chunk of drafts; each send in it then sends one for its letter.
     assert sum(1 for c in callbacks if c.func == send_invitations.delay) == 1
     assert sum(1 for c in callbacks if c.func == send_invitation_letter.delay) == 2

@@ -366,3 +366,25 @@ def test_a_reviewer_cannot_download_a_paper_not_assigned(client, conference, rev
         client.get(reverse("conferences:reviewer-paper-file", args=[conference.slug, other.pk])).status_code
         == 404
     )
+
+
+def test_deciding_all_matching_papers_confirms_the_count_then_decides_the_filtered_ones_only(
+    organizer_client, conference
+):
+    inside = [paper_make(conference, title=f"Đổi mới sáng tạo {n}") for n in range(2)]
+    outside = paper_make(conference, title="Cải cách hành chính")
+    url = reverse("conferences:organizer-papers-decide", args=[conference.slug])
+    # The filter travels under its prefix, beside the decision's own "status".
+    data = {"status": "accepted", "all_matching": "1", "filter-q": "doi moi", "filter-status": "submitted"}
+
+    ask = organizer_client.post(url, data, HTTP_ACCEPT_LANGUAGE="en")
+    assert 'data-count="2">Record “Accept” for all 2 papers that match the filter?' in ask.content.decode()
+    assert '<input type="hidden" name="filter-q" value="doi moi">' in ask.content.decode()
+    assert not Paper.objects.filter(status="accepted").exists()
+
+    late = paper_make(conference, title="Đổi mới sáng tạo muộn")  # matches by the time of the click
+    organizer_client.post(url, {**data, "confirmed": "1"})
+
+    statuses = dict(Paper.objects.values_list("pk", "status"))
+    assert [statuses[p.pk] for p in [*inside, late]] == ["accepted"] * 3
+    assert statuses[outside.pk] == "submitted"

@@ -296,7 +296,14 @@ class InvitationRevokeSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-QueuedResultSerializer = inline_serializer("QueuedResult", {"queued": serializers.IntegerField()})
+QueuedResultSerializer = inline_serializer(
+    "QueuedResult",
+    {
+        "queued": serializers.IntegerField(),
+        # The job whose progress /api/v1/jobs/{id}/ shows; null when nothing was queued.
+        "job": serializers.IntegerField(allow_null=True, required=False),
+    },
+)
 
 
 # The agency's answer -----------------------------------------------------------------------------------

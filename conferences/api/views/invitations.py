@@ -194,10 +194,11 @@ class InvitationViewSet(
     def send_many(self, request, conference_slug=None):
         serializer = InvitationIdsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        queued = invitation_send_bulk(
+        job = invitation_send_bulk(
             conference=self.conference, invitation_ids=serializer.validated_data["ids"], actor=request.user
         )
-        return Response({"queued": queued}, status=status.HTTP_202_ACCEPTED)
+        queued = {"queued": job.total if job else 0, "job": job.pk if job else None}
+        return Response(queued, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
         summary=gettext_lazy("Count the invitations by state, and by agency kind and province"),
