@@ -153,14 +153,16 @@ class ConferenceForm(forms.ModelForm):
     def _post_clean(self):
         # The services save; the model's own checks run there (validated_save), not on this form's copy,
         # except for the slug, which must be free before the create page calls the service.
-        if self.cleaned_data.get("slug"):
-            try:
-                Conference._meta.get_field("slug").run_validators(self.cleaned_data["slug"])
-            except ValidationError as exc:
-                self.add_error("slug", exc)
-            taken = Conference.objects.filter(slug=self.cleaned_data["slug"]).exclude(pk=self.instance.pk)
-            if taken.exists():
-                self.add_error("slug", _("Another conference has this address."))
+        slug = self.cleaned_data.get("slug")
+        if not slug:
+            return
+        try:
+            Conference._meta.get_field("slug").run_validators(slug)
+        except ValidationError as exc:
+            self.add_error("slug", exc)
+            return
+        if Conference.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists():
+            self.add_error("slug", _("Another conference has this address."))
 
     def service_fields(self) -> dict:
         """The cleaned values as the create and update services take them."""
