@@ -84,7 +84,7 @@ class ConferenceAdmin(ConferenceScopedAdminMixin, admin.ModelAdmin):
     # Status moves only through the actions below (services keep the dates with it).
     readonly_fields = ("status", "published_at", "closed_at", "created_at", "updated_at")
     fieldsets = (
-        (None, {"fields": ("title_vi", "title_en", "slug", "kind", "status")}),
+        (None, {"fields": ("title_vi", "title_en", "short_title", "slug", "kind", "status", "languages")}),
         (
             _("Subject"),
             {"fields": ("legal_basis", ("review_period_start", "review_period_end"), "description")},
@@ -92,7 +92,15 @@ class ConferenceAdmin(ConferenceScopedAdminMixin, admin.ModelAdmin):
         (_("Host and chair"), {"fields": ("host", "chair")}),
         (
             _("Time and place"),
-            {"fields": (("starts_at", "ends_at"), "venue_name", "venue_address", "capacity")},
+            {
+                "fields": (
+                    ("starts_at", "ends_at"),
+                    "venue_name",
+                    "venue_address",
+                    "capacity",
+                    "default_delegate_quota",
+                )
+            },
         ),
         (_("Deadlines"), {"fields": ("rsvp_deadline", "paper_deadline")}),
         (_("Record"), {"fields": ("published_at", "closed_at", "created_at", "updated_at")}),
@@ -110,7 +118,9 @@ class ConferenceAdmin(ConferenceScopedAdminMixin, admin.ModelAdmin):
         if change:
             original = Conference.objects.get(pk=obj.pk)
             saved = conference_update(
-                conference=original, **{name: form.cleaned_data[name] for name in form.changed_data}
+                conference=original,
+                actor=request.user,
+                **{name: form.cleaned_data[name] for name in form.changed_data},
             )
         else:
             saved = conference_create(**form.cleaned_data)
@@ -122,7 +132,7 @@ class ConferenceAdmin(ConferenceScopedAdminMixin, admin.ModelAdmin):
         for conference in queryset:
             was_draft = conference.status == Conference.Status.DRAFT
             try:
-                conference_publish(conference=conference)
+                conference_publish(conference=conference, actor=request.user)
             except ApplicationError as exc:
                 self.message_user(request, f"{conference}: {exc.message}", messages.ERROR)
                 continue
