@@ -3,6 +3,7 @@
 import copy
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +58,14 @@ class ReviewCriterionInline(ConferenceScopedAdminMixin, admin.TabularInline):
 
 
 class ConferenceAdminForm(forms.ModelForm):
+    # Boxes to tick rather than the JSON the column stores.
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"),
+        choices=settings.LANGUAGES,
+        widget=forms.CheckboxSelectMultiple,
+        initial=["vi"],
+    )
+
     def clean(self):
         cleaned = super().clean()
         candidate = copy.copy(self.instance)
