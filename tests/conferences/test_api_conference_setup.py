@@ -233,3 +233,18 @@ def test_a_role_of_another_conference_is_404(api, base, host):
     assert api.delete(f"{base}/team/{other_role.pk}/").status_code == 404
     assert ConferenceRole.objects.filter(pk=other_role.pk).exists()
     assert get_user_model().objects.filter(pk=other_role.user_id).exists()
+
+
+def test_the_team_reads_a_fixed_number_of_queries(api, base, conference, django_assert_max_num_queries):
+    def grow(size):
+        for _n in range(size):
+            ConferenceRole.objects.create(
+                conference=conference, user=UserFactory(password=None), role="reviewer"
+            )
+
+    grow(2)
+    with django_assert_max_num_queries(8) as small:
+        api.get(f"{base}/team/")
+    grow(20)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert len(api.get(f"{base}/team/").json()["members"]) == 23

@@ -321,3 +321,28 @@ def test_sign_up_invitation_end_to_end(client, organizer_client, conference, run
     assert client.get(response["Location"]).status_code == 200  # Signed in, and an organizer now.
     client.logout()
     assert client.get(url).status_code == 404  # The link worked once.
+
+
+# A fixed number of queries whatever the size --------------------------------------------------------------
+
+
+def _grow(conference, size: int) -> None:
+    start = Room.objects.filter(conference=conference).count()
+    for n in range(start, start + size):
+        Room.objects.create(conference=conference, name=f"Phòng {n}")
+        ConferenceRole.objects.create(conference=conference, user=UserFactory(password=None), role="reviewer")
+        OrganizationFactory()
+
+
+@pytest.mark.parametrize("name", ["conference-edit", "conference-team"])
+def test_the_set_up_pages_read_a_fixed_number_of_queries(
+    organizer_client, conference, name, django_assert_max_num_queries
+):
+    url = reverse(f"conferences:{name}", args=[conference.slug])
+    _grow(conference, 2)
+    organizer_client.get(url)  # Warm the session and the caches.
+    with django_assert_max_num_queries(12) as small:
+        organizer_client.get(url)
+    _grow(conference, 20)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert organizer_client.get(url).status_code == 200
