@@ -132,7 +132,7 @@ class ConferenceAdmin(ConferenceScopedAdminMixin, admin.ModelAdmin):
                 **{name: form.cleaned_data[name] for name in form.changed_data},
             )
         else:
-            saved = conference_create(**form.cleaned_data)
+            saved = conference_create(actor=request.user, **form.cleaned_data)
         _take_over(obj, saved)
 
     @admin.action(description=_("Publish selected conferences"), permissions=["change"])

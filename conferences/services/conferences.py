@@ -78,13 +78,17 @@ def conference_create(
     rooms: list[str] | tuple[str, ...] = (),
     organizers: list[AbstractBaseUser] | tuple = (),
     creator: AbstractBaseUser | None = None,
+    actor: AbstractBaseUser | None = None,
 ) -> Conference:
     """Create a draft conference with its call for papers and rooms.
 
     A `creator` must hold the permission to add conferences and becomes its
     first organizer (the admin and the demo pass none: the admin checks its own
-    permissions, the demo names the organizers).
+    permissions, the demo names the organizers). What a person does (`creator`,
+    or `actor` from the admin) is audited; seeding data (the demo, fixtures)
+    passes neither and writes no entry, as with the other services here.
     """
+    actor = actor or creator
     if creator is not None and not user_may_create_conference(creator):
         raise PermissionDeniedError(_("You may not create conferences."))
     conference = Conference(
@@ -122,13 +126,14 @@ def conference_create(
         validated_save(Room(conference=conference, name=name, position=position))
     for user in [*organizers, *([creator] if creator is not None else [])]:
         conference_role_grant(conference=conference, user=user, role=ConferenceRole.Role.ORGANIZER)
-    audit_record(
-        action=AuditEntry.Action.CONFERENCE_CREATED,
-        target=conference,
-        conference=conference,
-        actor=creator,
-        data={"slug": conference.slug, "rooms": [nfc(name) for name in rooms]},
-    )
+    if actor is not None:
+        audit_record(
+            action=AuditEntry.Action.CONFERENCE_CREATED,
+            target=conference,
+            conference=conference,
+            actor=actor,
+            data={"slug": conference.slug, "rooms": [nfc(name) for name in rooms]},
+        )
     return conference
 
 
@@ -182,7 +187,7 @@ def conference_update(*, conference: Conference, actor=None, **fields) -> Confer
     validated_save(conference)
     if conference.rsvp_deadline != deadline_before:
         rsvp_deadline_changed(conference=conference)
-    if changed:
+    if changed and actor is not None:
         audit_record(
             action=AuditEntry.Action.CONFERENCE_CHANGED,
             target=conference,
@@ -210,12 +215,13 @@ def conference_publish(*, conference: Conference, actor=None) -> Conference:
         conference.status = Conference.Status.PUBLISHED
         conference.published_at = timezone.now()
         conference.save(update_fields=["status", "published_at", "updated_at"])
-        audit_record(
-            action=AuditEntry.Action.CONFERENCE_PUBLISHED,
-            target=conference,
-            conference=conference,
-            actor=actor,
-        )
+        if actor is not None:
+            audit_record(
+                action=AuditEntry.Action.CONFERENCE_PUBLISHED,
+                target=conference,
+                conference=conference,
+                actor=actor,
+            )
     return conference
 
 
@@ -231,9 +237,13 @@ def conference_close(*, conference: Conference, actor=None) -> Conference:
         conference.status = Conference.Status.CLOSED
         conference.closed_at = timezone.now()
         conference.save(update_fields=["status", "closed_at", "updated_at"])
-        audit_record(
-            action=AuditEntry.Action.CONFERENCE_CLOSED, target=conference, conference=conference, actor=actor
-        )
+        if actor is not None:
+            audit_record(
+                action=AuditEntry.Action.CONFERENCE_CLOSED,
+                target=conference,
+                conference=conference,
+                actor=actor,
+            )
     return conference
 
 
