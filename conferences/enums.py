@@ -12,6 +12,7 @@ class NoticeKind(models.TextChoices):
     PAPER_RECEIVED = "paper_received", _("Paper received (confirmation to the submitter)")
     PAPER_DECISION = "paper_decision", _("Decision on a paper")
     REVIEWER_INVITATION = "reviewer_invitation", _("Invitation to review papers")
+    ORGANIZER_INVITATION = "organizer_invitation", _("Invitation to organize a conference")
     AGENDA_CHANGE = "agenda_change", _("Change to the agenda")
     CERTIFICATE = "certificate", _("Certificate issued")
     NOMINATION_RECEIVED = "nomination_received", _("Award nomination received (to the nominating agency)")

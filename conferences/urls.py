@@ -14,6 +14,7 @@ from conferences.views import (
     organizer_call_for_papers,
     organizer_certificates,
     organizer_check_in,
+    organizer_conference,
     organizer_dashboard,
     organizer_exports,
     organizer_invitations,
@@ -104,6 +105,52 @@ urlpatterns = [
     path("hoi-nghi/<slug:slug>/chuong-trinh.ics", agenda.agenda_ics, name="agenda-ics"),
     path("hoi-nghi/<slug:slug>/chuong-trinh.json", agenda.agenda_json, name="agenda-json"),
     path("dai-bieu/<str:token>/chuong-trinh.ics", agenda.delegate_agenda_ics, name="delegate-agenda-ics"),
+    # A conference's set-up: create, settings and rooms, publish and close, the team.
+    path("to-chuc/moi/", organizer_conference.conference_create_view, name="conference-create"),
+    path("to-chuc/<slug:slug>/cai-dat/", organizer_conference.conference_edit, name="conference-edit"),
+    path(
+        "to-chuc/<slug:slug>/cai-dat/phong/", organizer_conference.room_add_view, name="conference-room-add"
+    ),
+    path(
+        "to-chuc/<slug:slug>/cai-dat/phong/<int:pk>/",
+        organizer_conference.room_edit_view,
+        name="conference-room-edit",
+    ),
+    path(
+        "to-chuc/<slug:slug>/cai-dat/phong/<int:pk>/thu-tu/",
+        organizer_conference.room_move_view,
+        name="conference-room-move",
+    ),
+    path(
+        "to-chuc/<slug:slug>/cai-dat/phong/<int:pk>/xoa/",
+        organizer_conference.room_remove_view,
+        name="conference-room-remove",
+    ),
+    path(
+        "to-chuc/<slug:slug>/cong-bo/",
+        organizer_conference.conference_state_view,
+        {"change": "publish"},
+        name="conference-publish",
+    ),
+    path(
+        "to-chuc/<slug:slug>/dong/",
+        organizer_conference.conference_state_view,
+        {"change": "close"},
+        name="conference-close",
+    ),
+    path("to-chuc/<slug:slug>/nhom/", organizer_conference.conference_team, name="conference-team"),
+    path(
+        "to-chuc/<slug:slug>/nhom/<int:pk>/rut/",
+        organizer_conference.team_withdraw_view,
+        name="conference-team-withdraw",
+    ),
+    path(
+        "to-chuc/<slug:slug>/nhom/loi-moi/<int:pk>/",
+        organizer_conference.team_invitation_view,
+        name="conference-team-invitation",
+    ),
+    # The link of an invitation to organize (the same page as a reviewer's: the invitation names the role).
+    path("nhom/moi/<str:token>/", reviewer_pages.reviewer_accept, name="team-accept"),
     # Organizer pages for one conference's invitations and delegates.
     path("to-chuc/<slug:slug>/giay-moi/", organizer_invitations.invitations, name="organizer-invitations"),
     path(

@@ -284,6 +284,7 @@ SPECTACULAR_SETTINGS = {
         "ConferenceKindEnum": "conferences.models.Conference.Kind",
         "OrganizationKindEnum": "conferences.models.Organization.Kind",
         "ConferenceStatusEnum": "conferences.models.Conference.Status",
+        "ConferenceRoleEnum": "conferences.models.ConferenceRole.Role",
         "NotificationStateEnum": "notifications.models.Notification.State",
         "AgendaItemKindEnum": "conferences.models.AgendaItem.Kind",
         "InvitationStatusEnum": "conferences.models.Invitation.Status",

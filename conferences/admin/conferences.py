@@ -3,6 +3,7 @@
 import copy
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +58,14 @@ class ReviewCriterionInline(ConferenceScopedAdminMixin, admin.TabularInline):
 
 
 class ConferenceAdminForm(forms.ModelForm):
+    # Boxes to tick rather than the JSON the column stores.
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"),
+        choices=settings.LANGUAGES,
+        widget=forms.CheckboxSelectMultiple,
+        initial=["vi"],
+    )
+
     def clean(self):
         cleaned = super().clean()
         candidate = copy.copy(self.instance)
@@ -84,7 +93,7 @@ class ConferenceAdmin(ConferenceScopedAdminMixin, admin.ModelAdmin):
     # Status moves only through the actions below (services keep the dates with it).
     readonly_fields = ("status", "published_at", "closed_at", "created_at", "updated_at")
     fieldsets = (
-        (None, {"fields": ("title_vi", "title_en", "slug", "kind", "status")}),
+        (None, {"fields": ("title_vi", "title_en", "short_title", "slug", "kind", "status", "languages")}),
         (
             _("Subject"),
             {"fields": ("legal_basis", ("review_period_start", "review_period_end"), "description")},
@@ -92,7 +101,15 @@ class ConferenceAdmin(ConferenceScopedAdminMixin, admin.ModelAdmin):
         (_("Host and chair"), {"fields": ("host", "chair")}),
         (
             _("Time and place"),
-            {"fields": (("starts_at", "ends_at"), "venue_name", "venue_address", "capacity")},
+            {
+                "fields": (
+                    ("starts_at", "ends_at"),
+                    "venue_name",
+                    "venue_address",
+                    "capacity",
+                    "default_delegate_quota",
+                )
+            },
         ),
         (_("Deadlines"), {"fields": ("rsvp_deadline", "paper_deadline")}),
         (_("Record"), {"fields": ("published_at", "closed_at", "created_at", "updated_at")}),
@@ -110,10 +127,12 @@ class ConferenceAdmin(ConferenceScopedAdminMixin, admin.ModelAdmin):
         if change:
             original = Conference.objects.get(pk=obj.pk)
             saved = conference_update(
-                conference=original, **{name: form.cleaned_data[name] for name in form.changed_data}
+                conference=original,
+                actor=request.user,
+                **{name: form.cleaned_data[name] for name in form.changed_data},
             )
         else:
-            saved = conference_create(**form.cleaned_data)
+            saved = conference_create(actor=request.user, **form.cleaned_data)
         _take_over(obj, saved)
 
     @admin.action(description=_("Publish selected conferences"), permissions=["change"])
@@ -122,7 +141,7 @@ class ConferenceAdmin(ConferenceScopedAdminMixin, admin.ModelAdmin):
         for conference in queryset:
             was_draft = conference.status == Conference.Status.DRAFT
             try:
-                conference_publish(conference=conference)
+                conference_publish(conference=conference, actor=request.user)
             except ApplicationError as exc:
                 self.message_user(request, f"{conference}: {exc.message}", messages.ERROR)
                 continue

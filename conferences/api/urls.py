@@ -19,7 +19,7 @@ from conferences.api.views import (
     reviews,
     rsvp,
 )
-from conferences.api.views.conferences import ConferenceViewSet, TokenView
+from conferences.api.views.conferences import ConferenceViewSet, TeamMemberView, TeamView, TokenView
 
 app_name = "api"
 
@@ -63,6 +63,12 @@ urlpatterns = [
     ),
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     # The door: desk apps check in by typed code or scanned link, and read the live counts.
+    path("conferences/<slug:conference_slug>/team/", TeamView.as_view(), name="conference-team"),
+    path(
+        "conferences/<slug:conference_slug>/team/<int:pk>/",
+        TeamMemberView.as_view(),
+        name="conference-team-member",
+    ),
     path("conferences/<slug:conference_slug>/check-in/", check_in.CheckInView.as_view(), name="check-in"),
     path(
         "conferences/<slug:conference_slug>/check-in/counts/",

@@ -115,7 +115,7 @@ def book_context(inputs: BookInputs, *, variant: str, version: int, readers: dic
         "conference": conference,
         "book_title": book_title,
         "subject": f"{book_title} {conference.title_vi}",
-        "short_title": _short_title(conference.title_vi),
+        "short_title": conference.short_title or _short_title(conference.title_vi),
         "starts_on": timezone.localdate(conference.starts_at),
         "ends_on": timezone.localdate(conference.ends_at),
         "built_on": timezone.localdate(),

@@ -29,9 +29,17 @@ class ConflictForm(forms.Form):
 
 
 class AcceptForm(forms.Form):
-    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, required=False, strip=False)
+    password1 = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "aria-describedby": "accept-help"}),
+        required=False,
+        strip=False,
+    )
     password2 = forms.CharField(
-        label=_("Password again"), widget=forms.PasswordInput, required=False, strip=False
+        label=_("Password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        required=False,
+        strip=False,
     )
 
     def clean(self):

@@ -27,6 +27,17 @@ class AuditEntry(CreatedModel):
         CERTIFICATE_REISSUED = "certificate.reissued", _("Certificate reissued")
         PROCEEDINGS_BUILD_STARTED = "proceedings.build_started", _("Proceedings build started")
         REGISTRATION_CHECKED_IN = "registration.checked_in", _("Checked in at the door")
+        CONFERENCE_CREATED = "conference.created", _("Conference created")
+        CONFERENCE_CHANGED = "conference.changed", _("Conference changed")
+        CONFERENCE_PUBLISHED = "conference.published", _("Conference published")
+        CONFERENCE_CLOSED = "conference.closed", _("Conference closed")
+        ROOM_ADDED = "room.added", _("Room added")
+        ROOM_RENAMED = "room.renamed", _("Room renamed")
+        ROOMS_REORDERED = "rooms.reordered", _("Rooms reordered")
+        ROOM_REMOVED = "room.removed", _("Room removed")
+        ROLE_GRANTED = "role.granted", _("Role granted")
+        ROLE_WITHDRAWN = "role.withdrawn", _("Role withdrawn")
+        TEAM_INVITED = "team.invited", _("Invited to the team")
 
     conference = models.ForeignKey(
         "conferences.Conference",

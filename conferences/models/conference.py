@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import translation
@@ -15,11 +16,12 @@ from core.models import CreatedModel, TimestampedModel
 RESERVED_SLUGS = frozenset(
     {
         "admin", "api", "ban", "cai-dat", "chuong-trinh", "chuyen", "co-quan", "cong-bo", "dai-bieu",
-        "dang-nhap", "danh-sach", "de-nghi-khen-thuong", "diem-danh", "dien-tu-tham-luan", "doi-gio", "duyet",
-        "giay-moi", "gui", "gui-da-chon", "gui-lai", "hoi-nghi", "i18n", "khen-thuong", "khong-duyet",
-        "kich-ban", "le-trao-thuong", "lich-su",
+        "dang-nhap", "danh-sach", "dong", "de-nghi-khen-thuong", "diem-danh", "dien-tu-tham-luan", "doi-gio",
+        "duyet", "giay-moi", "gui", "gui-da-chon", "gui-lai", "hoi-nghi", "i18n", "khen-thuong",
+        "khong-duyet", "kich-ban", "le-trao-thuong", "lich-su",
         "loi-moi", "man-hinh", "media", "moi", "moi-hang-loat", "ngon-ngu", "nhac", "nhan-ban", "nhap",
-        "phan-bien", "phan-cong", "quyet-dinh", "rut", "sap-xep", "static", "sua", "tep", "tham-luan", "them",
+        "nhom", "phan-bien", "phan-cong", "phong", "quyet-dinh", "rut", "sap-xep", "static", "sua", "tep",
+        "tham-luan", "them",
         "thong-bao", "thu-hoi", "thu-tu", "to-chuc", "tra-loi", "tra-loi-thay", "trang-thai", "xac-minh",
         "xac-nhan", "xem-truoc",
         "xoa", "xu-ly", "xung-dot",
@@ -27,6 +29,25 @@ RESERVED_SLUGS = frozenset(
         "da-gui", "dang-xuat", "dat-lai-mat-khau", "mat-khau-moi", "quen-mat-khau", "xong",
     }
 )  # fmt: skip
+
+
+# The languages a conference can offer its pages and notices in, in the order they are listed.
+CONFERENCE_LANGUAGES = ("vi", "en")
+
+
+def default_languages() -> list[str]:
+    return ["vi"]
+
+
+def validate_languages(value) -> None:
+    """A non-empty list of distinct codes among CONFERENCE_LANGUAGES (stored as JSON, portable to SQLite)."""
+    if not isinstance(value, list) or not value:
+        raise ValidationError(_("Choose at least one language."), code="required")
+    unknown = [code for code in value if code not in CONFERENCE_LANGUAGES]
+    if unknown or len(set(value)) != len(value):
+        raise ValidationError(
+            _("Choose among: %(codes)s."), code="invalid", params={"codes": ", ".join(CONFERENCE_LANGUAGES)}
+        )
 
 
 def validate_slug_not_reserved(value: str) -> None:
@@ -55,6 +76,12 @@ class Conference(TimestampedModel):
     slug = models.SlugField(_("slug"), max_length=100, unique=True, validators=[validate_slug_not_reserved])
     title_vi = NFCCharField(_("title (Vietnamese)"), max_length=400)
     title_en = NFCCharField(_("title (English)"), max_length=400, blank=True)
+    short_title = NFCCharField(
+        _("short title"),
+        max_length=120,
+        blank=True,
+        help_text=_("Printed in running headers; the title is shortened when this is empty."),
+    )
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.MID_TERM_REVIEW)
     legal_basis = NFCCharField(
         _("legal basis"),
@@ -88,6 +115,18 @@ class Conference(TimestampedModel):
     paper_deadline = models.DateTimeField(_("paper deadline"), null=True, blank=True)
     nomination_deadline = models.DateTimeField(_("award nomination deadline"), null=True, blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    default_delegate_quota = models.PositiveSmallIntegerField(
+        _("default delegate quota"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_("Delegates per invited agency when an invitation does not say."),
+    )
+    languages = models.JSONField(
+        _("languages"),
+        default=default_languages,
+        validators=[validate_languages],
+        help_text=_("The languages the conference offers: vi, en."),
+    )
     chair = models.ForeignKey(
         "conferences.Person",
         verbose_name=_("chair"),
@@ -122,6 +161,10 @@ class Conference(TimestampedModel):
             models.CheckConstraint(
                 condition=models.Q(capacity__isnull=True) | models.Q(capacity__gt=0),
                 name="conference_capacity_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(default_delegate_quota__gte=1),
+                name="conference_default_quota_positive",
             ),
         ]
         indexes = [models.Index(fields=["status", "starts_at"])]

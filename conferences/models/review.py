@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 from core.fields import NFCCharField, NFCTextField
 from core.models import CreatedModel, TimestampedModel
 
+from .conference import ConferenceRole
 from .paper import Paper
 
 
@@ -187,6 +188,10 @@ class ReviewerInvitation(CreatedModel):
         related_name="reviewer_invitations",
     )
     email = models.EmailField(_("e-mail"))
+    # The role the link grants: reviewers and organizers are invited by the same mechanism.
+    role = models.CharField(
+        _("role"), max_length=16, choices=ConferenceRole.Role.choices, default=ConferenceRole.Role.REVIEWER
+    )
     full_name = NFCCharField(_("full name"), max_length=200)
     organization = models.ForeignKey(
         "conferences.Organization",

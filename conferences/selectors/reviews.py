@@ -485,7 +485,8 @@ def reviewer_rows(*, conference: Conference) -> list[ReviewerRow]:
     return rows
 
 
-def open_reviewer_invitations(*, conference: Conference):
+def open_reviewer_invitations(*, conference: Conference, role: str = "reviewer"):
+    """Open invitations to the role (the same links invite organizers: see services.team)."""
     return ReviewerInvitation.objects.filter(
-        conference=conference, accepted_at__isnull=True, revoked_at__isnull=True
+        conference=conference, role=role, accepted_at__isnull=True, revoked_at__isnull=True
     ).select_related("organization")

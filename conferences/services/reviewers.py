@@ -1,5 +1,8 @@
 """Reviewers of a conference: invitations by e-mail, accepting them, removal, declared conflicts.
 
+The same invitations, with role "organizer", bring organizers into a
+conference's team (services.team): one mechanism for every role a link grants.
+
 An invitation's link carries a token whose SHA-256 alone is stored. The
 service hands the token to the task it sends on commit, which writes the
 e-mail carrying the link; sending again makes a new token, so the earlier link
@@ -21,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from conferences.enums import NoticeKind
 from conferences.models import (
+    AuditEntry,
     Conference,
     ConferenceRole,
     Organization,
@@ -32,6 +36,7 @@ from conferences.models import (
     ReviewerConflict,
     ReviewerInvitation,
 )
+from conferences.services.audit import audit_record
 from conferences.services.common import validated_save
 from conferences.services.conferences import conference_role_grant
 from conferences.services.notices import conference_notify
@@ -48,8 +53,19 @@ class ReviewerLinkInvalid(ApplicationError):
     """The link is unknown, used, revoked or expired (the page answers 404 alike)."""
 
 
-def reviewer_accept_url(token: str) -> str:
-    return settings.SITE_URL + reverse("conferences:reviewer-accept", kwargs={"token": token})
+# The page each role's link opens, and the notice that carries it.
+ACCEPT_URL_NAMES = {
+    ConferenceRole.Role.REVIEWER: "conferences:reviewer-accept",
+    ConferenceRole.Role.ORGANIZER: "conferences:team-accept",
+}
+NOTICE_KINDS = {
+    ConferenceRole.Role.REVIEWER: NoticeKind.REVIEWER_INVITATION,
+    ConferenceRole.Role.ORGANIZER: NoticeKind.ORGANIZER_INVITATION,
+}
+
+
+def reviewer_accept_url(token: str, role: str = ConferenceRole.Role.REVIEWER) -> str:
+    return settings.SITE_URL + reverse(ACCEPT_URL_NAMES[role], kwargs={"token": token})
 
 
 def _open_invitations(conference: Conference):
@@ -77,18 +93,23 @@ def reviewer_invite(
     full_name: str,
     organization: Organization | None = None,
     invited_by,
+    role: str = ConferenceRole.Role.REVIEWER,
 ) -> ReviewerInvitation:
-    """Invite someone to review this conference's papers; an earlier open invitation to them is revoked."""
+    """Invite someone to review this conference's papers (or, with `role`, to organize it).
+
+    An earlier open invitation of theirs to the same role is revoked.
+    """
     email = (email or "").strip().lower()
-    if ConferenceRole.objects.filter(
-        conference=conference, role=ConferenceRole.Role.REVIEWER, user__email__iexact=email
-    ).exists():
-        raise ValidationError(
-            {"email": _("%(email)s is a reviewer of this conference already.") % {"email": email}}
-        )
-    _open_invitations(conference).filter(email__iexact=email).update(revoked_at=timezone.now())
+    if ConferenceRole.objects.filter(conference=conference, role=role, user__email__iexact=email).exists():
+        if role == ConferenceRole.Role.ORGANIZER:
+            message = _("%(email)s is an organizer of this conference already.")
+        else:
+            message = _("%(email)s is a reviewer of this conference already.")
+        raise ValidationError({"email": message % {"email": email}})
+    _open_invitations(conference).filter(email__iexact=email, role=role).update(revoked_at=timezone.now())
     invitation = ReviewerInvitation(
         conference=conference,
+        role=role,
         email=email,
         full_name=nfc(full_name) or "",
         organization=organization,
@@ -146,11 +167,11 @@ def reviewer_invitation_notify(*, invitation_id: int, token: str) -> int:
                 ref=f"reviewer-invitation:{invitation.pk}",
             )
         ],
-        kind=NoticeKind.REVIEWER_INVITATION,
+        kind=NOTICE_KINDS[invitation.role],
         context={
             "conference": conference,
             "full_name": invitation.full_name,
-            "accept_url": reviewer_accept_url(token),
+            "accept_url": reviewer_accept_url(token, invitation.role),
             "expires_at": invitation.expires_at,
         },
         idempotency_key=f"reviewer-invitation:{invitation.pk}:{invitation.token_hash[:16]}",
@@ -175,7 +196,7 @@ def reviewer_invitation_by_token(token: str) -> ReviewerInvitation | None:
 
 @transaction.atomic
 def reviewer_invitation_accept(*, token: str, password: str | None = None, user=None):
-    """Make the invitee a reviewer; return (user, created) where created says a new account was made.
+    """Give the invitee the invitation's role; return (user, created): created says an account was made.
 
     `user` is the signed-in user, who takes the role. Otherwise an account with
     the invitation's e-mail takes it (its owner then signs in as usual: the
@@ -222,7 +243,14 @@ def reviewer_invitation_accept(*, token: str, password: str | None = None, user=
                     user=user,
                 )
             )
-    conference_role_grant(conference=invitation.conference, user=user, role=ConferenceRole.Role.REVIEWER)
+    granted = conference_role_grant(conference=invitation.conference, user=user, role=invitation.role)
+    audit_record(
+        action=AuditEntry.Action.ROLE_GRANTED,
+        target=granted,
+        conference=invitation.conference,
+        actor=user,
+        data={"role": invitation.role, "email": invitation.email, "invitation": invitation.pk},
+    )
     invitation.accepted_at, invitation.user = timezone.now(), user
     invitation.save(update_fields=["accepted_at", "user"])
     return user, created

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from conferences.forms.reviews import AcceptForm, ReviewForm
-from conferences.models import Conference, PaperRevision, Review
+from conferences.models import Conference, ConferenceRole, PaperRevision, Review
 from conferences.selectors.reviews import (
     call_for_papers,
     paper_for_reviewer,
@@ -140,12 +140,17 @@ def reviewer_paper_file(request, slug: str, pk: int):
 
 
 def reviewer_accept(request, token: str):
-    """Accept a reviewer invitation: set a password for a new account, or continue as the signed-in user."""
+    """Accept an invitation to the team: set a password for a new account, or continue as the signed-in user.
+
+    Reviewers and organizers are invited alike (services.team); the role decides
+    the words and where the new member lands.
+    """
     if guessing_blocked(request):
         return too_many_guesses(request)
     invitation = reviewer_invitation_by_token(token)
     if invitation is None:
         return link_invalid(request)
+    organizer = invitation.role == ConferenceRole.Role.ORGANIZER
     form = AcceptForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         signed_in = request.user if request.user.is_authenticated and "as_current" in request.POST else None
@@ -161,21 +166,30 @@ def reviewer_accept(request, token: str):
                 form.add_error(None, message)
         else:
             conference = invitation.conference
+            if organizer:
+                landing = reverse("conferences:conference-edit", args=[conference.slug])
+                done = _("You are now an organizer of %(title)s.")
+                sign_in_first = _(
+                    "You are now an organizer of %(title)s. Sign in with your account to run it."
+                )
+            else:
+                landing = reverse("conferences:reviewer-papers", args=[conference.slug])
+                done = _("You are now a reviewer of %(title)s.")
+                sign_in_first = _(
+                    "You are now a reviewer of %(title)s. Sign in with your account to see your papers."
+                )
             if created or signed_in is not None:
                 if created:
                     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                messages.success(
-                    request, _("You are now a reviewer of %(title)s.") % {"title": conference.title}
-                )
-                return redirect("conferences:reviewer-papers", slug=conference.slug)
+                messages.success(request, done % {"title": conference.title})
+                return redirect(landing)
             # An account that existed already: its owner signs in with its own password.
-            messages.success(
-                request,
-                _("You are now a reviewer of %(title)s. Sign in with your account to see your papers.")
-                % {"title": conference.title},
-            )
-            return redirect(
-                f"{SIGN_IN}?next={reverse('conferences:reviewer-papers', args=[conference.slug])}"
-            )
-    context = {"invitation": invitation, "form": form, "call": call_for_papers(invitation.conference)}
+            messages.success(request, sign_in_first % {"title": conference.title})
+            return redirect(f"{SIGN_IN}?next={landing}")
+    context = {
+        "invitation": invitation,
+        "organizer": organizer,
+        "form": form,
+        "call": call_for_papers(invitation.conference),
+    }
     return render(request, "conferences/reviewer/accept.html", context)

@@ -256,13 +256,13 @@ def test_post_to_the_conference_list_is_refused_for_anonymous_users(client):
     assert response.json() == {"message": "Authentication credentials were not provided.", "extra": {}}
 
 
-def test_post_to_the_conference_list_is_not_allowed(client):
+def test_post_to_the_conference_list_needs_the_permission_to_add_conferences(client):
     client.force_authenticate(UserFactory())
 
-    response = client.post(LIST_URL, {"slug": "moi"}, format="json")
+    response = client.post(LIST_URL, {"slug": "moi"}, format="json", HTTP_ACCEPT_LANGUAGE="en")
 
-    assert response.status_code == 405
-    assert response.json() == {"message": 'Method "POST" not allowed.', "extra": {}}
+    assert response.status_code == 403
+    assert response.json() == {"message": "You may not create conferences.", "extra": {}}
 
 
 # Detail --------------------------------------------------------------------------------------------

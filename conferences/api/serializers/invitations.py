@@ -197,7 +197,12 @@ class RegistrationSerializer(serializers.ModelSerializer):
 class InvitationTermsSerializer(serializers.Serializer):
     """What the letter asks of the invitee, shared by create, bulk create and update."""
 
-    delegate_quota = serializers.IntegerField(min_value=1, max_value=1000, default=1)
+    delegate_quota = serializers.IntegerField(
+        min_value=1,
+        max_value=1000,
+        required=False,
+        help_text=_("Delegates the agency may name; the conference's default when left out."),
+    )
     paper_requested = serializers.BooleanField(default=False)
     paper_topic = serializers.CharField(max_length=400, required=False, allow_blank=True, default="")
     note = serializers.CharField(
