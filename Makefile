@@ -21,7 +21,14 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	touch $@
 
 install: system-deps $(VENV)/.installed messages
-install-test: system-deps-test $(VENV)/.installed-test messages
+install-test: system-deps-test $(VENV)/.installed-test node_modules/.package-lock.json messages
+
+# axe-core, which the browser tests inject to check every page they visit (WCAG 2.1 AA),
+# from the npm registry at the version pinned in package-lock.json. Test-only: nothing
+# in node_modules/ is served by the site.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
 
 system-deps:
 	@scripts/install-system-deps.sh

@@ -2,13 +2,16 @@
 # Install the Debian packages hoinghi needs beyond Python: fonts with every
 # Vietnamese letter and HarfBuzz subsetting for WeasyPrint, poppler-utils to
 # read PDFs back in tests, gettext to compile translations; with --with-browser also what
-# only the tests use: chromium, and zbar-tools to decode the QR codes printed on certificates.
+# only the tests use: chromium, zbar-tools to decode the QR codes printed on certificates,
+# and npm to install axe-core (the accessibility checker the browser tests inject).
 # Installs only what is missing; without root or apt-get it says what to install.
 set -euo pipefail
 
 packages=(libharfbuzz-subset0 fonts-liberation2 fonts-dejavu-core poppler-utils gettext libpango-1.0-0 libpangoft2-1.0-0)
 if [ "${1:-}" = "--with-browser" ]; then
   packages+=(chromium zbar-tools)
+  # A Node.js from elsewhere (e.g. NodeSource) brings its own npm, which Debian's npm package would conflict with.
+  command -v npm >/dev/null 2>&1 || packages+=(npm)
 fi
 
 missing=()

@@ -8,6 +8,7 @@ conferences.services.agenda, whose ValidationErrors are put back on the form
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from conferences.models import AgendaItem, Conference, Organization, Paper, Person, Room
@@ -23,9 +24,12 @@ class LocalDateTimeField(forms.SplitDateTimeField):
     """A date and a time typed in the browser's date and time inputs, read in Vietnam time."""
 
     def __init__(self, **kwargs):
+        # The pair is rendered as a fieldset whose legend is the field's label; each input
+        # still needs a name of its own ("Starts: date", "Starts: time").
+        label = kwargs.get("label", "")
         widget = forms.SplitDateTimeWidget(
-            date_attrs={"type": "date"},
-            time_attrs={"type": "time"},
+            date_attrs={"type": "date", "aria-label": format_lazy(_("{label}: date"), label=label)},
+            time_attrs={"type": "time", "aria-label": format_lazy(_("{label}: time"), label=label)},
             date_format="%Y-%m-%d",
             time_format="%H:%M",
         )

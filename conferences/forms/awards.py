@@ -81,7 +81,7 @@ class RunningOrderForm(forms.Form):
                 initial=batch.title if batch else "",
             )
             self.fields[f"presenter_{index}"] = forms.CharField(
-                label=_("presented by"),
+                label=_("Batch %(n)d: presented by") % {"n": index},
                 max_length=255,
                 required=False,
                 initial=batch.presenter if batch else "",
@@ -95,6 +95,10 @@ class RunningOrderForm(forms.Form):
                 coerce=int,
                 initial=positions.get(award.batch_id, 0),
             )
+        # The batch rows are table cells without a <label> of their own.
+        for index in range(1, self.rows + 1):
+            for name in (f"title_{index}", f"presenter_{index}"):
+                self.fields[name].widget.attrs["aria-label"] = self.fields[name].label
 
     def title_fields(self):
         return [(self[f"title_{n}"], self[f"presenter_{n}"]) for n in range(1, self.rows + 1)]

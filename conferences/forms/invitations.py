@@ -65,6 +65,10 @@ class BulkInviteForm(forms.Form):
     )
 
     def __init__(self, *args, provinces: list[Province], **kwargs):
+        # The invitations page also shows the filter form, whose kind and province would
+        # get the same ids (id_kind, id_province): only the ids change, the field names
+        # the page and the tests post stay.
+        kwargs.setdefault("auto_id", "id_bulk_%s")
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("Any kind")), *Organization.Kind.choices]
         self.fields["province"].choices = _province_choices(provinces, _("Any province"))

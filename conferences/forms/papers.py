@@ -2,8 +2,10 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from conferences.forms.grid import grid_row_name
 from conferences.models import CallForPapers, FileKind, Organization, PaperRevision, PaperTopic, Registration
 from conferences.services.papers import AuthorInput
 
@@ -157,6 +159,13 @@ class CriterionForm(forms.Form):
     label = forms.CharField(label=_("Label"), max_length=200, required=False)
     max_score = forms.IntegerField(label=_("Maximum score"), required=False, initial=10)
     weight = forms.IntegerField(label=_("Weight"), required=False, initial=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # In a formset the prefix ends with the row's index ("criteria-0").
+        index = (self.prefix or "").rsplit("-", 1)[-1]
+        if index.isdigit():
+            grid_row_name(self, format_lazy(_("criterion {n}"), n=int(index) + 1))
 
 
 CriterionFormSet = forms.formset_factory(CriterionForm, extra=2, max_num=50, absolute_max=50)

@@ -8,7 +8,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from conferences.models import Registration
 from core.ticket_codes import ticket_code_display
-from tests.e2e.conftest import csp_reports, launch_chromium
+from tests.e2e.conftest import assert_accessible, csp_reports, launch_chromium
 from tests.factories import (
     ConferenceRoleFactory,
     OrganizationFactory,
@@ -58,6 +58,7 @@ def test_an_organizer_checks_a_delegate_in_from_a_typed_code_on_a_phone(live_ser
                 lambda frame: reloads.append(frame.url) if frame == page.main_frame else None,
             )
             page.goto(f"{live_server.url}/to-chuc/{conference.slug}/diem-danh/")
+            assert_accessible(page)
             loads_before = len(reloads)
             assert page.locator("html").get_attribute("lang") == "vi"
             expect(page.locator("#check-in-arrived")).to_have_text("0")

@@ -11,7 +11,7 @@ from playwright.sync_api import sync_playwright
 from conferences.selectors.notices import conference_notices
 from conferences.services.agenda_publishing import agenda_publish
 from conferences.services.invitation_sending import invitation_send
-from tests.e2e.conftest import csp_reports, launch_chromium
+from tests.e2e.conftest import assert_accessible, csp_reports, launch_chromium
 from tests.factories import (
     PASSWORD,
     AgendaItemFactory,
@@ -38,6 +38,7 @@ def test_the_console_reports_what_the_policy_blocks(live_server, chromium_path):
             page = browser.new_page()
             reports = csp_reports(page)
             page.goto(f"{live_server.url}/")
+            assert_accessible(page)
             page.evaluate("document.body.insertAdjacentHTML('beforeend', '<p style=\"color: red\">x</p>')")
             page.wait_for_timeout(300)
         finally:
@@ -72,19 +73,26 @@ def test_admin_outbox_and_organizer_pages_work_under_the_policy(live_server, chr
             page = browser.new_page(locale="en-US")
             reports = csp_reports(page)
             page.goto(f"{live_server.url}/admin/login/?next=/admin/")
+            assert_accessible(page)
             page.fill("#id_username", "quantri")
             page.fill("#id_password", PASSWORD)
             page.click("input[type=submit]")
             page.wait_for_url(f"{live_server.url}/admin/")
+            assert_accessible(page)
             page.goto(f"{live_server.url}/admin/conferences/conference/")
+            assert_accessible(page)
             admin_rows = page.locator("#result_list tbody tr").count()
             page.goto(live_server.url + reverse("conferences:organizer-invitations", args=["so-ket-19"]))
+            assert_accessible(page)
             page.goto(live_server.url + reverse("conferences:agenda-editor", args=["so-ket-19"]))
+            assert_accessible(page)
             editor_background = page.locator(".agenda-editor .publish").evaluate(
                 "element => getComputedStyle(element).backgroundColor"
             )
             page.goto(live_server.url + reverse("conferences:agenda", args=["so-ket-19"]))
+            assert_accessible(page)
             page.goto(live_server.url + reverse("conferences:notification", args=["so-ket-19", notice.pk]))
+            assert_accessible(page)
             preview = page.frame_locator("iframe.preview").locator("body").inner_text()
             iframe_height = page.locator("iframe.preview").bounding_box()["height"]
         finally:
@@ -115,11 +123,13 @@ def test_api_docs_work_from_local_files_under_the_policy(live_server, chromium_p
             page = context.new_page()
             swagger_reports = csp_reports(page)
             page.goto(f"{live_server.url}/api/v1/docs/")
+            assert_accessible(page)
             swagger_title = page.locator(".swagger-ui .info .title").inner_text()
             swagger_operations = page.locator(".opblock").count()
 
             page = context.new_page()
             page.goto(f"{live_server.url}/api/v1/redoc/")
+            assert_accessible(page)
             redoc_title = page.locator("h1").first.inner_text()
             page.fill("input[placeholder='Search...']", "token")
             found = page.locator("[data-role='search:results'] li").first.inner_text()

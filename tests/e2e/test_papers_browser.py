@@ -27,7 +27,7 @@ from notifications.models import Notification
 from tests import paper_files
 from tests.conferences.paper_helpers import delegate_with_link, submission
 from tests.conferences.review_helpers import reviewer_make
-from tests.e2e.conftest import csp_reports, launch_chromium, model_conference
+from tests.e2e.conftest import assert_accessible, csp_reports, launch_chromium, model_conference
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -107,10 +107,12 @@ def test_delegate_sends_a_paper_with_a_file_from_the_email_link_and_changes_it(
             page = _phone_page(browser)
             reports = csp_reports(page)
             page.goto(link)
+            assert_accessible(page)
             lang = page.locator("html").get_attribute("lang")
             widths["delegate"] = page.evaluate(NO_SIDEWAYS_SCROLL)
             page.click('a[href$="/tham-luan/moi/"]')
             page.wait_for_url(re.compile(r"/tham-luan/moi/$"))
+            assert_accessible(page)
             widths["form"] = page.evaluate(NO_SIDEWAYS_SCROLL)
 
             page.fill("#id_title", PAPER_TITLE)
@@ -134,23 +136,27 @@ def test_delegate_sends_a_paper_with_a_file_from_the_email_link_and_changes_it(
             kept_title = page.input_value("#id_title")
             kept_presenter = page.locator(f'input[name="presenter"][value="{new_row}"]').is_checked()
             widths["refused"] = page.evaluate(NO_SIDEWAYS_SCROLL)
+            assert_accessible(page)  # the refusal is tied to the file field
             page.screenshot(path="/tmp/papers-e2e-refused.png", full_page=True)
 
             page.set_input_files("#id_file", str(pdf_path))
             page.click("form.paper-form button[type=submit]")
             page.wait_for_url(re.compile(r"/tham-luan/\d+/$"))
+            assert_accessible(page)
             received = page.locator("ul.messages").inner_text()
             widths["detail"] = page.evaluate(NO_SIDEWAYS_SCROLL)
             page.screenshot(path="/tmp/papers-e2e-submitted.png", full_page=True)
 
             page.click('a[href$="/sua/"]')
             page.wait_for_url(re.compile(r"/sua/$"))
+            assert_accessible(page)
             widths["edit"] = page.evaluate(NO_SIDEWAYS_SCROLL)
             page.screenshot(path="/tmp/papers-e2e-form.png", full_page=True)
             page.fill("#id_title", SECOND_TITLE)
             page.set_input_files("#id_file", str(second_path))
             page.click("form.paper-form button[type=submit]")
             page.wait_for_url(re.compile(r"/tham-luan/\d+/$"))
+            assert_accessible(page)
             versions = page.locator("table.revisions tbody tr").all_inner_texts()
             heading = page.locator("h1").inner_text()
             widths["history"] = page.evaluate(NO_SIDEWAYS_SCROLL)
@@ -258,11 +264,13 @@ def test_reviewer_accepts_from_the_email_link_and_submits_a_blind_review(
             page = context.new_page()
             accept_reports = csp_reports(page)
             page.goto(link)
+            assert_accessible(page)
             accept_lang = page.locator("html").get_attribute("lang")
             page.fill("#id_password1", "Phan-bien-2026!")
             page.fill("#id_password2", "Phan-bien-2026!")
             page.click("section.reviewer-accept button[type=submit]")
             page.wait_for_url(re.compile(rf"/phan-bien/{conference.slug}/$"))
+            assert_accessible(page)
             landed = page.locator("h1").inner_text()
             signed_in = context.storage_state()
         finally:
@@ -281,8 +289,10 @@ def test_reviewer_accepts_from_the_email_link_and_submits_a_blind_review(
             page = context.new_page()
             reports = csp_reports(page)
             page.goto(list_url)
+            assert_accessible(page)
             page.click(f'a[href$="/phan-bien/{conference.slug}/{paper.pk}/"]')
             page.wait_for_url(re.compile(rf"/{paper.pk}/$"))
+            assert_accessible(page)
             lang = page.locator("html").get_attribute("lang")
             blind_text = page.locator("main").inner_text()
             blind_html = page.content()

@@ -9,7 +9,7 @@ from conferences.models import Invitation, Registration
 from conferences.services.invitation_sending import invitation_send
 from conferences.services.invitations import invitation_create
 from notifications.models import Notification
-from tests.e2e.conftest import TITLE, csp_reports, launch_chromium, model_conference
+from tests.e2e.conftest import TITLE, assert_accessible, csp_reports, launch_chromium, model_conference
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -42,6 +42,7 @@ def test_agency_answers_from_the_email_link_in_a_browser(live_server, settings, 
             page = browser.new_page(locale="vi-VN", viewport={"width": 1000, "height": 900})
             rsvp_csp_reports = csp_reports(page)
             page.goto(link)
+            assert_accessible(page)
             assert page.locator("html").get_attribute("lang") == "vi"
             assert page.locator("h1").inner_text() == TITLE
             assert "Sở Khoa học và Công nghệ tỉnh Quảng Ninh" in page.locator(".invitee").inner_text()
@@ -55,9 +56,11 @@ def test_agency_answers_from_the_email_link_in_a_browser(live_server, settings, 
             page.fill("#id_delegates-1-position", "Trưởng phòng Quản lý tiêu chuẩn chất lượng")
             page.fill("#id_delegates-1-email", "hung@skhcn.quangninh.gov.vn")
             page.check('input[name="presenter"][value="0"]')
+            assert_accessible(page)  # with the delegates' rows filled in
             page.screenshot(path=FORM_SCREENSHOT, full_page=True)
             page.click("form.rsvp-form button[type=submit]")
             page.wait_for_url(re.compile(r"\?saved=1$"))
+            assert_accessible(page)
 
             registered = page.locator(".delegate-list").inner_text()
             page.screenshot(path=SCREENSHOT, full_page=True)
@@ -88,6 +91,7 @@ def test_agency_answers_from_the_email_link_in_a_browser(live_server, settings, 
             page = browser.new_page(locale="vi-VN", viewport={"width": 1000, "height": 900})
             delegate_csp_reports = csp_reports(page)
             page.goto(delegate_link)
+            assert_accessible(page)
             heading = page.locator("h1").inner_text()
             qr_box = page.locator("svg.qr-code").bounding_box()
             page.screenshot(path=DELEGATE_SCREENSHOT, full_page=True)

@@ -8,7 +8,7 @@ from playwright.sync_api import expect, sync_playwright
 from conferences.models import CeremonyState
 from conferences.services.organizations import organization_create
 from tests.conferences.ceremony_helpers import HAI_PHONG, PERSON, QUANG_NINH, model_decision, two_batches
-from tests.e2e.conftest import csp_reports, launch_chromium
+from tests.e2e.conftest import assert_accessible, csp_reports, launch_chromium
 from tests.factories import ConferenceRoleFactory, conference_build
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -38,6 +38,7 @@ def test_stage_follows_next_pressed_on_the_controller_without_a_reload(live_serv
             stage = context.new_page()
             stage_reports = csp_reports(stage)
             stage.goto(f"{live_server.url}/hoi-nghi/so-ket-19/le-trao-thuong/man-hinh/")
+            assert_accessible(stage)
             expect(stage.locator(".stage-waiting")).to_be_visible()
             stage.evaluate("window.stageMarker = 'same page'")
 
@@ -48,6 +49,7 @@ def test_stage_follows_next_pressed_on_the_controller_without_a_reload(live_serv
             controller = phone.new_page()
             controller_reports = csp_reports(controller)
             controller.goto(f"{live_server.url}/to-chuc/so-ket-19/le-trao-thuong/")
+            assert_accessible(controller)
 
             controller.click("button.step-button.next")
             expect(stage.locator(".stage-batch .stage-recipient")).to_have_text([QUANG_NINH], timeout=1000)
