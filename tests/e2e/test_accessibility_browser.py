@@ -68,6 +68,8 @@ PAGES = [
     Visit("certificate lookup", ANONYMOUS, "/xac-minh/"),
     Visit("certificate verify", ANONYMOUS, "/xac-minh/{certificate_code}/"),
     Visit("sign-in", ANONYMOUS, "/dang-nhap/"),
+    Visit("password reset", ANONYMOUS, "/quen-mat-khau/"),
+    Visit("password reset sent", ANONYMOUS, "/quen-mat-khau/da-gui/"),
     Visit("invalid link", ANONYMOUS, "/tra-loi/khong-ton-tai/"),
     # The agency's and the delegate's links
     Visit("RSVP page", ANONYMOUS, "{rsvp_path}"),
@@ -83,6 +85,13 @@ PAGES = [
     Visit("panel nominations", REVIEWER, "/phan-bien/{upcoming_slug}/de-nghi-khen-thuong/"),
     Visit("panel nomination", REVIEWER, "/phan-bien/{upcoming_slug}/de-nghi-khen-thuong/{nomination}/"),
     # Organizers, under /to-chuc/<slug>/
+    Visit("workspace", ORGANIZER, "/to-chuc/"),
+    Visit("sign-out", ORGANIZER, "/dang-xuat/"),
+    Visit("new conference", ORGANIZER, "/to-chuc/moi/"),
+    Visit("dashboard", ORGANIZER, "/to-chuc/{slug}/"),
+    Visit("settings and rooms", ORGANIZER, "/to-chuc/{slug}/cai-dat/"),
+    Visit("team", ORGANIZER, "/to-chuc/{slug}/nhom/"),
+    Visit("close the conference", ORGANIZER, "/to-chuc/{slug}/dong/"),
     Visit("invitations", ORGANIZER, "/to-chuc/{slug}/giay-moi/"),
     Visit("invitation", ORGANIZER, "/to-chuc/{slug}/giay-moi/{invitation}/"),
     Visit(
