@@ -28,9 +28,9 @@ from conferences.services.conferences import (
     room_update,
     user_may_create_conference,
 )
-from conferences.services.reviewers import reviewer_invitation_resend, reviewer_invitation_revoke
 from conferences.services.team import team_member_add, team_member_withdraw
 from conferences.views.access import organized_conference
+from conferences.views.organizer_reviews import flash_errors, invitation_act
 from core.exceptions import ApplicationError
 
 SIGN_IN = reverse_lazy("conferences:sign-in")
@@ -50,9 +50,11 @@ def _errors_onto(form, exc: ValidationError) -> None:
             form.add_error(None, error)
 
 
-def _flash_errors(request, exc) -> None:
-    for message in exc.messages if isinstance(exc, ValidationError) else [exc.message]:
-        messages.error(request, message)
+def _flash_form_errors(request, form) -> None:
+    """A form of a list's row (a room), refused: its errors above the list, each with its field."""
+    for field, errors in form.errors.items():
+        for error in errors:
+            messages.error(request, f"{form.fields[field].label}: {error}" if field in form.fields else error)
 
 
 @organizer_required
@@ -116,13 +118,11 @@ def room_add_view(request, slug: str):
         try:
             room = room_add(conference=conference, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _flash_errors(request, exc)
+            flash_errors(request, exc)
         else:
             messages.success(request, _("Room “%(name)s” added.") % {"name": room.name})
     else:
-        for field, errors in form.errors.items():
-            for error in errors:
-                messages.error(request, f"{form.fields[field].label}: {error}")
+        _flash_form_errors(request, form)
     return redirect("conferences:conference-edit", slug=slug)
 
 
@@ -136,13 +136,11 @@ def room_edit_view(request, slug: str, pk: int):
         try:
             room = room_update(room=room, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _flash_errors(request, exc)
+            flash_errors(request, exc)
         else:
             messages.success(request, _("Room “%(name)s” saved.") % {"name": room.name})
     else:
-        for field, errors in form.errors.items():
-            for error in errors:
-                messages.error(request, f"{form.fields[field].label}: {error}")
+        _flash_form_errors(request, form)
     return redirect("conferences:conference-edit", slug=slug)
 
 
@@ -163,7 +161,7 @@ def room_remove_view(request, slug: str, pk: int):
     try:
         room_remove(room=room, actor=request.user)
     except ValidationError as exc:
-        _flash_errors(request, exc)
+        flash_errors(request, exc)
     else:
         messages.success(request, _("Room “%(name)s” removed.") % {"name": room.name})
     return redirect("conferences:conference-edit", slug=slug)
@@ -258,16 +256,5 @@ def team_withdraw_view(request, slug: str, pk: int):
 @require_POST
 def team_invitation_view(request, slug: str, pk: int):
     conference = organized_conference(request, slug, MANAGE_TEAM)
-    invitation = get_object_or_404(ReviewerInvitation, conference=conference, pk=pk)
-    try:
-        if request.POST.get("action") == "revoke":
-            reviewer_invitation_revoke(invitation=invitation)
-            messages.success(request, _("The invitation is revoked."))
-        else:
-            reviewer_invitation_resend(invitation=invitation)
-            messages.success(
-                request, _("A new link is on its way to %(email)s.") % {"email": invitation.email}
-            )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+    invitation_act(request, get_object_or_404(ReviewerInvitation, conference=conference, pk=pk))
     return redirect("conferences:conference-team", slug=slug)

@@ -55,7 +55,8 @@ from core.http import safe_next_url
 MANAGE_REVIEW = gettext_lazy("Only the organizers of this conference can manage its review.")
 
 
-def _errors(request, exc) -> None:
+def flash_errors(request, exc) -> None:
+    """A service's refusal as error messages on the next page."""
     for message in exc.messages if isinstance(exc, ValidationError) else [exc.message]:
         messages.error(request, message)
 
@@ -82,7 +83,7 @@ def reviewers(request, slug: str):
                 conference=conference, invited_by=request.user, **invite_form.cleaned_data
             )
         except ValidationError as exc:
-            _errors(request, exc)
+            flash_errors(request, exc)
         else:
             messages.success(
                 request, _("An invitation is on its way to %(email)s.") % {"email": invitation.email}
@@ -102,7 +103,12 @@ def reviewers(request, slug: str):
 @login_required
 def reviewer_invitation_action(request, slug: str, pk: int):
     conference = organized_conference(request, slug, MANAGE_REVIEW)
-    invitation = get_object_or_404(ReviewerInvitation, conference=conference, pk=pk)
+    invitation_act(request, get_object_or_404(ReviewerInvitation, conference=conference, pk=pk))
+    return redirect("conferences:organizer-reviewers", slug=slug)
+
+
+def invitation_act(request, invitation: ReviewerInvitation) -> None:
+    """Revoke a team invitation (reviewer or organizer) or send it again, as the form's button says."""
     try:
         if request.POST.get("action") == "revoke":
             reviewer_invitation_revoke(invitation=invitation)
@@ -113,8 +119,7 @@ def reviewer_invitation_action(request, slug: str, pk: int):
                 request, _("A new link is on its way to %(email)s.") % {"email": invitation.email}
             )
     except ApplicationError as exc:
-        _errors(request, exc)
-    return redirect("conferences:organizer-reviewers", slug=slug)
+        flash_errors(request, exc)
 
 
 @require_POST
@@ -124,7 +129,7 @@ def reviewer_remove_view(request, slug: str, user_id: int):
     try:
         dropped = reviewer_remove(conference=conference, reviewer=_reviewer(conference, user_id))
     except ApplicationError as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
     else:
         messages.success(
             request,
@@ -150,7 +155,7 @@ def reviewer_conflict_view(request, slug: str):
                 organization=get_object_or_404(Organization, pk=request.POST.get("organization")),
             )
         except (ApplicationError, ValueError) as exc:
-            _errors(request, exc)
+            flash_errors(request, exc)
         return redirect("conferences:organizer-reviewers", slug=slug)
     form = ConflictForm(request.POST, reviewers=reviewer_rows(conference=conference))
     if not form.is_valid():
@@ -166,7 +171,7 @@ def reviewer_conflict_view(request, slug: str):
             reason=form.cleaned_data["reason"],
         )
     except ValidationError as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
     else:
         messages.success(
             request, _("The conflict is recorded; %(count)s open assignment(s) dropped.") % {"count": dropped}
@@ -243,7 +248,7 @@ def assignments_action(request, slug: str):
             )
             messages.success(request, _("%(count)s assignment(s) made.") % {"count": len(made)})
     except (ValidationError, ApplicationError) as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
     return redirect(back)
 
 
@@ -358,7 +363,7 @@ def papers_decide(request, slug: str):
             user=request.user,
         )
     except (ValidationError, ApplicationError) as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
     else:
         messages.success(
             request,
