@@ -303,6 +303,14 @@ def _ranking_filtered(*, conference, call_margin, status, topic, disagreement, i
     return papers
 
 
+def _call_margin(conference: Conference):
+    """The call's disagreement margin as a constant subquery: read with the rows, not by a query apart."""
+    return Coalesce(
+        Subquery(CallForPapers.objects.filter(conference=conference).values("disagreement_margin")[:1]),
+        Value(CallForPapers._meta.get_field("disagreement_margin").default),
+    )
+
+
 def paper_ids_matching(
     *,
     conference: Conference,
@@ -313,10 +321,7 @@ def paper_ids_matching(
     q: str = "",
 ) -> list[int]:
     """The ids of every paper the ranking table shows with these filters, on any of its pages."""
-    call_margin = Coalesce(
-        Subquery(CallForPapers.objects.filter(conference=conference).values("disagreement_margin")[:1]),
-        Value(CallForPapers._meta.get_field("disagreement_margin").default),
-    )
+    call_margin = _call_margin(conference)
     papers = _ranking_filtered(
         conference=conference,
         call_margin=call_margin,
@@ -347,11 +352,7 @@ def paper_ranking(
     the figures are stored per paper by the services that change them, so no review is read here.
     The page's `object_list` holds `RankingRow`s.
     """
-    # The call's margin comes with the rows (a constant subquery, read once), not in a query of its own.
-    call_margin = Coalesce(
-        Subquery(CallForPapers.objects.filter(conference=conference).values("disagreement_margin")[:1]),
-        Value(CallForPapers._meta.get_field("disagreement_margin").default),
-    )
+    call_margin = _call_margin(conference)
     papers = _ranking_filtered(
         conference=conference,
         call_margin=call_margin,
