@@ -132,7 +132,7 @@ def _session(user) -> str:
 
 def _seed() -> tuple[dict[str, str], dict[str, str]]:
     """Seed the pages' data; return the ids their paths need, and each persona's session cookie."""
-    result = demo.load_demo(password=PASSWORD)
+    result = demo.load_demo(password=PASSWORD, base_url="http://testserver")
     conference = result.conference
     users = get_user_model().objects.in_bulk(result.usernames, field_name="username")
     organizer, reviewer = users["bantochuc"], users["phanbien"]
