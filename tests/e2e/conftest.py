@@ -146,3 +146,46 @@ def assert_accessible(page) -> None:
     violations = axe_blocking(page)
     if violations:
         pytest.fail("axe-core found accessibility violations:\n" + describe_violations(page.url, violations))
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.stash[_call_failed] = report.failed
+    return report
+
+
+_call_failed = pytest.StashKey[bool]()
+
+
+@pytest.fixture
+def journey(request, chromium_path):
+    """journey(persona, **context_options) -> Journey, on a page of its own in one shared chromium.
+
+    The fixture owns the browser so that, when the test fails, it can still photograph every
+    journey's page as it was (`failure.png`) before closing it.
+    """
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.journey import Journey, screenshot_root
+
+    walks = []
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright, chromium_path)
+
+        def start(persona: str, **context_options):
+            directory = screenshot_root() / persona
+            shutil.rmtree(directory, ignore_errors=True)
+            directory.mkdir(parents=True)
+            walk = Journey(
+                page=browser.new_context(**context_options).new_page(), persona=persona, directory=directory
+            )
+            walks.append(walk)
+            return walk
+
+        yield start
+        if request.node.stash.get(_call_failed, False):
+            for walk in walks:
+                walk.page.screenshot(path=walk.directory / "failure.png", full_page=True)
+        browser.close()
