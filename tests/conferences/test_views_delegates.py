@@ -519,6 +519,25 @@ def test_delegate_page_shows_the_delegate_agenda_and_qr_code(english, delegate, 
     assert path_data == re.search(r' d="([^"]+)"', expected.svg_inline(scale=5, border=2))[1]
 
 
+def test_delegate_page_links_the_full_agenda_and_its_pdf_and_calendar_once_published(english, delegate):
+    slug = delegate.conference.slug
+    links = [
+        f"/hoi-nghi/{slug}/chuong-trinh/",
+        f"/hoi-nghi/{slug}/chuong-trinh.pdf",
+        f"/hoi-nghi/{slug}/chuong-trinh.ics",
+    ]
+    before = english.get(delegate.path).content.decode()
+    AgendaItemFactory(conference=delegate.conference, title="Khai mạc hội nghị")
+    agenda_publish(conference=delegate.conference)
+
+    content = english.get(delegate.path).content.decode()
+
+    assert not any(f'href="{link}"' in before for link in links)
+    for link in links:
+        assert f'href="{link}"' in content
+        assert english.get(link).status_code == 200  # the delegate (signed out) may open each of them
+
+
 def test_delegate_page_lists_valid_certificates_with_their_verification_link(english, delegate):
     valid = CertificateFactory(
         conference=delegate.conference, registration=delegate, recipient_person=delegate.person
