@@ -9,7 +9,7 @@ from django.db import connection
 
 
 def in_thread(function, *args, **kwargs):
-    """Call function(*args, **kwargs) in a fresh thread, wait for it and return its result or raise its error."""
+    """Call function(*args, **kwargs) in a fresh thread; return its result or raise its error."""
     outcome: dict = {}
 
     def work():

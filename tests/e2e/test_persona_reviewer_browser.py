@@ -120,7 +120,9 @@ def _sign_in(walk, base: str, username: str) -> None:
 
 
 def _sidebar(page, name: str) -> None:
-    page.get_by_role("navigation", name=re.compile(".")).get_by_role("link", name=name, exact=True).first.click()
+    page.get_by_role("navigation", name=re.compile(".")).get_by_role(
+        "link", name=name, exact=True
+    ).first.click()
 
 
 def _download(page, locator) -> tuple[str, bytes]:
@@ -265,9 +267,10 @@ def test_reviewer_reviews_then_organizer_accepts_publishes_awards_certifies_and_
     assert "Trần Văn Bình" in decision_text
     for agency in seeded.agencies[:2]:
         assert agency in decision_text
-    assert in_thread(lambda: sorted(Nomination.objects.values_list("status", flat=True))) == [
-        Nomination.Status.APPROVED
-    ] * 2
+    assert (
+        in_thread(lambda: sorted(Nomination.objects.values_list("status", flat=True)))
+        == [Nomination.Status.APPROVED] * 2
+    )
 
     # Certificates: generated as a job whose bar reaches its end ----------------------------------
     _sidebar(page, "Giấy chứng nhận")
@@ -279,7 +282,9 @@ def test_reviewer_reviews_then_organizer_accepts_publishes_awards_certifies_and_
     organizer.visit("Certificates generated")
     certificates = in_thread(
         lambda: sorted(
-            Certificate.objects.filter(revoked_at__isnull=True).exclude(file="").values_list("kind", flat=True)
+            Certificate.objects.filter(revoked_at__isnull=True)
+            .exclude(file="")
+            .values_list("kind", flat=True)
         )
     )
     assert certificates == sorted([Certificate.Kind.AWARD] * 2 + [Certificate.Kind.SPEAKER] * 3)
@@ -296,7 +301,9 @@ def test_reviewer_reviews_then_organizer_accepts_publishes_awards_certifies_and_
     page.wait_for_url(f"{base}/to-chuc/{slug}/ky-yeu/")
     _job_done(page)
     organizer.visit("Proceedings built")
-    book_name, book = _download(page, page.locator("table.proceedings-builds").get_by_role("link", name="PDF"))
+    book_name, book = _download(
+        page, page.locator("table.proceedings-builds").get_by_role("link", name="PDF")
+    )
     book_text = _folded(_pdf_text(book))
     assert book_name.endswith(".pdf")
     assert TITLE.split(" giai đoạn")[0] in book_text
