@@ -16,6 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from conferences import tasks
 from conferences.models import (
     AgendaItem,
     AgendaVersion,
@@ -30,6 +31,7 @@ from conferences.models import (
     Proceedings,
     Review,
 )
+from conferences.services import certificate_generation
 from conferences.services.call_for_papers import call_for_papers_update
 from conferences.services.nominations import nomination_create
 from conferences.services.papers import paper_submit
@@ -143,9 +145,10 @@ def _folded(text: str) -> str:
 
 
 def test_reviewer_reviews_then_organizer_accepts_publishes_awards_certifies_and_builds_the_book(
-    live_server, journey
+    live_server, journey, monkeypatch
 ):
     base = live_server.url
+    queued = _queue_jobs(monkeypatch)
     seeded = in_thread(_seed)
     slug = seeded.slug
     first = seeded.paper_ids[0]
@@ -272,13 +275,23 @@ def test_reviewer_reviews_then_organizer_accepts_publishes_awards_certifies_and_
         == [Nomination.Status.APPROVED] * 2
     )
 
-    # Certificates: generated as a job whose bar reaches its end ----------------------------------
+    # Certificates: generated as a job, its bar filled chunk by chunk as a worker renders them ------
     _sidebar(page, "Giấy chứng nhận")
     page.wait_for_url(f"{base}/to-chuc/{slug}/giay-chung-nhan/")
     organizer.visit("Certificates")
     page.locator("section.generate").get_by_role("button", name="Tạo", exact=True).click()
     page.wait_for_url(f"{base}/to-chuc/{slug}/giay-chung-nhan/")
+    widget = page.locator(".job-progress")
+    expect(widget).to_have_attribute("data-job-status", "queued")
+    expect(widget.locator("progress")).to_have_attribute("max", "5")
+    organizer.visit("Certificates queued")
+    assert [len(args[1]) for args in queued["certificates"]] == [2, 2, 1]
+    navigations = _navigations(page)
+    for done, args in zip((2, 4, 5), queued["certificates"], strict=True):
+        in_thread(tasks.render_certificate_chunk, *args)
+        expect(widget.locator("progress")).to_have_attribute("value", str(done), timeout=15_000)
     _job_done(page)
+    assert navigations == []  # The bar moved without the page reloading.
     organizer.visit("Certificates generated")
     certificates = in_thread(
         lambda: sorted(
@@ -288,10 +301,10 @@ def test_reviewer_reviews_then_organizer_accepts_publishes_awards_certifies_and_
         )
     )
     assert certificates == sorted([Certificate.Kind.AWARD] * 2 + [Certificate.Kind.SPEAKER] * 3)
-    expect(page.locator("table.certificates tbody tr")).to_have_count(5)
     page.locator(".job-result").click()
     page.wait_for_load_state()
     organizer.visit("Certificates job result")
+    expect(page.locator("table.certificates tbody tr")).to_have_count(5)
 
     # The proceedings: built as a job, the book downloaded and read back --------------------------
     _sidebar(page, "Kỷ yếu")
@@ -299,11 +312,20 @@ def test_reviewer_reviews_then_organizer_accepts_publishes_awards_certifies_and_
     organizer.visit("Proceedings")
     page.locator("section.build").get_by_role("button", name="Lập", exact=True).click()
     page.wait_for_url(f"{base}/to-chuc/{slug}/ky-yeu/")
+    expect(widget).to_have_attribute("data-job-status", "queued")
+    expect(page.locator("table.proceedings-builds")).to_have_count(0)
+    organizer.visit("Proceedings queued")
+    navigations = _navigations(page)
+    (job_id,) = queued["proceedings"]
+    in_thread(tasks.build_proceedings, job_id)
     _job_done(page)
+    assert navigations == []
     organizer.visit("Proceedings built")
-    book_name, book = _download(
-        page, page.locator("table.proceedings-builds").get_by_role("link", name="PDF")
-    )
+    # The job's result is the book itself: its link downloads it.
+    book_name, book = _download(page, widget.locator(".job-result"))
+    page.reload()
+    organizer.visit("Proceedings with its build")
+    expect(page.locator("table.proceedings-builds tbody tr")).to_have_count(1)
     book_text = _folded(_pdf_text(book))
     assert book_name.endswith(".pdf")
     assert TITLE.split(" giai đoạn")[0] in book_text
@@ -315,6 +337,28 @@ def test_reviewer_reviews_then_organizer_accepts_publishes_awards_certifies_and_
     assert jobs == sorted([(Job.Kind.CERTIFICATES, Job.Status.DONE), (Job.Kind.PROCEEDINGS, Job.Status.DONE)])
     assert in_thread(lambda: Proceedings.objects.count()) == 1
     assert in_thread(lambda: Award.objects.count()) == 2
+
+
+def _navigations(page) -> list[str]:
+    """The main frame's navigations from now on: a bar that needs a reload to move records one."""
+    seen: list[str] = []
+    page.on("framenavigated", lambda frame: seen.append(frame.url) if frame == page.main_frame else None)
+    return seen
+
+
+def _queue_jobs(monkeypatch) -> dict[str, list]:
+    """Hold the certificate and proceedings tasks for the test to run as the worker, step by step.
+
+    Tasks run eagerly in tests, so a job would be done before its page shows; held, the organizer
+    sees it queued and watches the bar move as each piece is run.
+    """
+    queued: dict[str, list] = {"certificates": [], "proceedings": []}
+    monkeypatch.setattr(certificate_generation, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(
+        tasks.render_certificate_chunk, "delay", lambda *args: queued["certificates"].append(args)
+    )
+    monkeypatch.setattr(tasks.build_proceedings, "delay", lambda job_id: queued["proceedings"].append(job_id))
+    return queued
 
 
 def _job_done(page) -> None:
