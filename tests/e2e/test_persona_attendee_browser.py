@@ -14,6 +14,7 @@ import re
 
 import icalendar
 import pytest
+from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
@@ -189,8 +190,12 @@ def test_attendee_takes_the_agenda_is_checked_in_by_code_and_verifies_the_certif
     organizer.visit("Certificate notice approved")
     expect(door.locator("ul.messages")).to_contain_text("1")
 
-    state, notice = in_thread(_certificate_notice, EMAIL)
+    state, _text = in_thread(_certificate_notice, EMAIL)
     assert state == "sent"
+    # The e-mail as the attendee received it (the test's mail backend keeps what was sent).
+    (received,) = [m for m in mail.outbox if m.to == [EMAIL] and "/xac-minh/" in m.body]
+    assert ATTENDEE in received.body
+    notice = received.body
     download_link = re.search(r"https?://\S+/dai-bieu/[\w.-]+/", notice)[0]
     verify_link = re.search(r"https?://\S+/xac-minh/[\w.-]+/", notice)[0]
     assert download_link.startswith(base) and verify_link.startswith(base)
