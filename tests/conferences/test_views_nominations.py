@@ -1,5 +1,7 @@
 """The nomination pages: the organizers' ranking and approval, an agency's form, the panel's scores."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 
@@ -56,6 +58,23 @@ def test_organizer_page_is_hidden_from_a_reviewer_of_the_draft_conference(client
     nominate(conference, organizer, category_make(), OrganizationFactory())
     client.force_login(reviewer_make(conference))
     assert client.get(f"/to-chuc/{conference.slug}/de-nghi-khen-thuong/").status_code == 404
+
+
+def test_organizer_page_names_the_nominee_on_each_selection_box(organizer_client, conference, organizer):
+    category = category_make()
+    for name in ("Sở Khoa học và Công nghệ tỉnh Quảng Ninh", "Sở Khoa học và Công nghệ tỉnh Nam Định"):
+        nominate(conference, organizer, category, OrganizationFactory(name=name))
+
+    html = organizer_client.get(
+        f"/to-chuc/{conference.slug}/de-nghi-khen-thuong/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+
+    # A screen reader reads each box's name alone: "Select" twice would not say which is which.
+    labels = re.findall(r'<input type="checkbox" name="nominations" value="\d+" aria-label="([^"]+)">', html)
+    assert sorted(labels) == [
+        "Select the nomination of Sở Khoa học và Công nghệ tỉnh Nam Định",
+        "Select the nomination of Sở Khoa học và Công nghệ tỉnh Quảng Ninh",
+    ]
 
 
 def test_organizer_approves_selected_into_a_decision(organizer_client, conference, organizer):
