@@ -16,6 +16,7 @@ from conferences.views import (
     organizer_check_in,
     organizer_conference,
     organizer_dashboard,
+    organizer_delegates,
     organizer_exports,
     organizer_invitations,
     organizer_nominations,
@@ -192,6 +193,12 @@ urlpatterns = [
         "to-chuc/<slug:slug>/giay-moi/<int:pk>/giay-moi.pdf",
         organizer_invitations.invitation_letter,
         name="organizer-invitation-letter",
+    ),
+    path("to-chuc/<slug:slug>/dai-bieu/", organizer_delegates.delegates, name="organizer-delegates"),
+    path(
+        "to-chuc/<slug:slug>/dai-bieu/diem-danh/",
+        organizer_delegates.delegates_check_in,
+        name="organizer-delegates-check-in",
     ),
     path(
         "to-chuc/<slug:slug>/dai-bieu/danh-sach.csv",

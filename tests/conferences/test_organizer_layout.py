@@ -112,10 +112,10 @@ def test_the_section_a_page_belongs_to(url_name, key):
     assert [link.key for link in links if link.current] == ([key] if key else [])
 
 
-def test_the_answers_link_shows_the_agencies_that_accepted_until_a_delegates_page_exists():
+def test_the_answers_link_leads_to_the_delegate_list():
     answers = next(link for link in organizer_links(slug="s", url_name="", path="") if link.key == "answers")
 
-    assert answers.url == "/to-chuc/s/giay-moi/?state=accepted"
+    assert answers.url == "/to-chuc/s/dai-bieu/"
 
 
 def test_the_public_conference_page_sends_organizers_to_the_dashboard(organizer_client, conference):
