@@ -227,6 +227,11 @@ urlpatterns = [
         name="organizer-certificates-generate",
     ),
     path(
+        "to-chuc/<slug:slug>/giay-chung-nhan/da-chon/",
+        organizer_certificates.certificates_bulk,
+        name="organizer-certificates-bulk",
+    ),
+    path(
         "to-chuc/<slug:slug>/giay-chung-nhan/<int:pk>/thu-hoi/",
         organizer_certificates.certificate_revoke_view,
         name="organizer-certificate-revoke",
