@@ -114,14 +114,18 @@ def test_the_rows_check_in_all_takes_are_those_not_arrived_that_match(conference
 
 
 def test_the_page_runs_the_same_queries_whatever_the_number_of_delegates(
-    conference, people, client_en, django_assert_max_num_queries
+    conference, people, client_en, django_assert_num_queries
 ):
+    # Session, user, conference, organizer role, provinces of the filter, the count, the rows,
+    # their papers, the count of those not arrived (for "all that match").
+    with django_assert_num_queries(9):
+        client_en.get(url(conference))
     agency = organization_create(name="Sở Nội vụ tỉnh Thử", kind="department")
     for n in range(30):
         registration = register(conference, agency, f"Đại Biểu Số {n}", f"db{n}@example.gov.vn")
         PaperFactory(conference=conference, registration=registration)
 
-    with django_assert_max_num_queries(14):
+    with django_assert_num_queries(9):
         response = client_en.get(url(conference))
 
     assert response.content.decode().count('name="ids"') == 32
@@ -287,3 +291,24 @@ def test_check_in_all_with_a_bad_filter_is_refused(conference, people, client_en
 
     assert messages_of(response) == ["The filter is not valid; filter the list again and retry."]
     assert Registration.objects.filter(checked_in_at__isnull=False).count() == 1
+
+
+def test_past_100_delegates_the_list_pages_with_its_filter_and_sort_kept(conference, client_en):
+    from tests.factories import RegistrationFactory
+
+    agency = organization_create(name="Sở Nội vụ tỉnh Nhiều Người", kind="department")
+    for n in range(103):
+        RegistrationFactory(
+            conference=conference,
+            organization=agency,
+            person=person_create(full_name=f"Đại Biểu {n:03d}", email=f"nhieu{n}@example.gov.vn"),
+        )
+
+    first = client_en.get(url(conference) + "?kind=department&sort=-name").content.decode()
+    second = client_en.get(url(conference) + "?kind=department&sort=-name&page=2").content.decode()
+
+    assert "103 delegates match." in first
+    assert first.count('name="ids"') == 100 and second.count('name="ids"') == 3
+    assert 'href="?kind=department&amp;sort=-name&amp;page=2" rel="next"' in first
+    # Sorted by name the other way: the last names on the second page.
+    assert "Đại Biểu 102" in first and "Đại Biểu 000" in second
