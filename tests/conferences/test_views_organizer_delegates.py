@@ -150,6 +150,13 @@ def test_the_page_shows_each_delegate_with_agency_answer_check_in_and_paper(conf
     assert f'value="{people["an"].pk}" form="delegates-selected"' in html
 
 
+def test_with_everyone_shown_arrived_there_is_no_check_in_form(conference, people, client_en):
+    html = client_en.get(url(conference) + "?checked_in=yes").content.decode()
+
+    assert "1 delegate matches." in html
+    assert 'id="delegates-selected"' not in html and 'data-select-all="delegates-selected"' not in html
+
+
 def test_the_page_keeps_filters_in_the_export_links_and_sorting(conference, people, client_en):
     html = client_en.get(url(conference) + "?province=22&q=tran&sort=-name").content.decode()
 
