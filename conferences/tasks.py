@@ -82,7 +82,7 @@ def replan_rsvp_reminders(conference_id: int, deadline: str | None) -> int:
 
 @shared_task
 def redispatch_stalled_work() -> dict:
-    """Send again the tasks of agenda versions and letters stalled too long (run by beat; idempotent)."""
+    """Send again the work stalled too long: agenda versions, letters, jobs (run by beat; idempotent)."""
     sent = stalled_work_redispatch()
     if any(sent.values()):
         logger.warning("Sent stalled work again: %s", sent)

@@ -16,6 +16,7 @@ from conferences.views import (
     organizer_check_in,
     organizer_conference,
     organizer_dashboard,
+    organizer_delegates,
     organizer_exports,
     organizer_invitations,
     organizer_nominations,
@@ -193,6 +194,12 @@ urlpatterns = [
         organizer_invitations.invitation_letter,
         name="organizer-invitation-letter",
     ),
+    path("to-chuc/<slug:slug>/dai-bieu/", organizer_delegates.delegates, name="organizer-delegates"),
+    path(
+        "to-chuc/<slug:slug>/dai-bieu/diem-danh/",
+        organizer_delegates.delegates_check_in,
+        name="organizer-delegates-check-in",
+    ),
     path(
         "to-chuc/<slug:slug>/dai-bieu/danh-sach.csv",
         organizer_exports.delegates_csv,
@@ -218,6 +225,11 @@ urlpatterns = [
         "to-chuc/<slug:slug>/giay-chung-nhan/tao/",
         organizer_certificates.certificates_generate_view,
         name="organizer-certificates-generate",
+    ),
+    path(
+        "to-chuc/<slug:slug>/giay-chung-nhan/da-chon/",
+        organizer_certificates.certificates_bulk,
+        name="organizer-certificates-bulk",
     ),
     path(
         "to-chuc/<slug:slug>/giay-chung-nhan/<int:pk>/thu-hoi/",

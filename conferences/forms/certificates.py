@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from conferences.forms.invitations import IdListField
 from conferences.models import Certificate
 from conferences.selectors.certificate_lists import CERTIFICATE_SORTS, PENDING, REVOKED, VALID
 from conferences.services.certificates import REASON_MAX_CHARS
@@ -49,3 +50,26 @@ class ReasonForm(forms.Form):
         max_length=REASON_MAX_CHARS,
         error_messages={"required": gettext_lazy("Give a reason for revoking the certificate.")},
     )
+
+
+REVOKE, REISSUE = "revoke", "reissue"
+
+
+class CertificateBulkForm(forms.Form):
+    """Revoke or reissue the selected certificates, or (all_matching) every valid one the filters show."""
+
+    ids = IdListField(required=False)
+    all_matching = forms.BooleanField(required=False)
+    confirmed = forms.BooleanField(required=False)
+    action = forms.ChoiceField(choices=[(REVOKE, REVOKE), (REISSUE, REISSUE)])
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=REASON_MAX_CHARS,
+        error_messages={"required": gettext_lazy("Give a reason for revoking the certificates.")},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("all_matching") and not data.get("ids") and "ids" not in self.errors:
+            raise forms.ValidationError(_("Select at least one certificate."), code="required")
+        return data

@@ -2,6 +2,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from conferences.models import AuditEntry, Conference, Invitation, InvitationLink, Registration
+from conferences.selectors.delegates import delegate_roster
 from core.text import fold
 from core.tokens import derived_token_matches, derived_token_ref, token_hash
 
@@ -162,11 +163,7 @@ def invitation_counts(*, conference: Conference) -> dict:
 
 def delegate_list(*, conference: Conference) -> QuerySet[Registration]:
     """The reception desk's list: every confirmed delegate, sorted as Vietnamese lists are."""
-    return (
-        Registration.objects.filter(conference=conference, status=Registration.Status.CONFIRMED)
-        .select_related("person", "organization__province", "invitation")
-        .order_by("organization__name", "person__sort_key", "pk")
-    )
+    return delegate_roster(conference=conference)
 
 
 def invitation_links(*, invitation: Invitation) -> QuerySet[InvitationLink]:

@@ -49,6 +49,7 @@ from conferences.services.certificates import (
 from conferences.services.jobs import job_advance, job_create, job_fail, job_finish, job_start
 from conferences.services.notices import conference_notify, organization_recipients, person_recipient
 from conferences.services.rsvp import delegate_notice_url
+from core.exceptions import ApplicationError
 
 logger = logging.getLogger(__name__)
 
@@ -222,36 +223,48 @@ def _dispatch(job_id: int, ids: list[int]) -> None:
         render_certificate_chunk.delay(job_id, ids[start : start + CHUNK_SIZE])
 
 
-def certificate_reissue(*, certificate: Certificate, user, reason: str) -> Certificate:
-    """Revoke a certificate with the reason and issue its replacement (new serial and code) rendered by a job.
+def _replacement_issue(*, certificate: Certificate, user, reason: str) -> tuple[Certificate, Certificate]:
+    """Revoke `certificate` with the reason and issue its replacement; the caller renders and audits it.
 
     An award certificate hands its award over to the replacement (an award has one
     certificate); the revoked one keeps its holder, kind and serial for verification.
     """
-    with transaction.atomic():
-        old = certificate_revoke(certificate=certificate, reason=reason, user=user)
-        award = old.award
-        if award is not None:
-            Certificate.objects.filter(pk=old.pk).update(award=None)
-        new = certificate_issue(
-            conference=old.conference,
-            kind=old.kind,
-            recipient_person=old.recipient_person,
-            recipient_organization=old.recipient_organization,
-            registration=old.registration,
-            award=award,
-        )
-        job = job_create(
-            conference=old.conference,
-            kind=Job.Kind.CERTIFICATES,
-            total=1,
-            params={"kinds": [new.kind], "ids": [new.pk], "reissue_of": old.pk},
-            user=user,
-        )
+    old = certificate_revoke(certificate=certificate, reason=reason, user=user)
+    award = old.award
+    if award is not None:
+        Certificate.objects.filter(pk=old.pk).update(award=None)
+    new = certificate_issue(
+        conference=old.conference,
+        kind=old.kind,
+        recipient_person=old.recipient_person,
+        recipient_organization=old.recipient_organization,
+        registration=old.registration,
+        award=award,
+    )
+    return old, new
+
+
+def _reissue_recorded(
+    *, replaced: list[tuple[Certificate, Certificate]], conference: Conference, user
+) -> Job:
+    """The job that renders the replacements, an audit entry per replacement, the chunks sent on commit."""
+    ids = [new.pk for _old, new in replaced]
+    job = job_create(
+        conference=conference,
+        kind=Job.Kind.CERTIFICATES,
+        total=len(ids),
+        params={
+            "kinds": sorted({new.kind for _old, new in replaced}),
+            "ids": ids,
+            "reissue_of": [old.pk for old, _new in replaced],
+        },
+        user=user,
+    )
+    for old, new in replaced:
         audit_record(
             action=AuditEntry.Action.CERTIFICATE_REISSUED,
             target=new,
-            conference=old.conference,
+            conference=conference,
             actor=user,
             data={
                 "serial": new.serial,
@@ -260,9 +273,57 @@ def certificate_reissue(*, certificate: Certificate, user, reason: str) -> Certi
                 "job": job.pk,
             },
         )
-        transaction.on_commit(lambda: _dispatch(job.pk, [new.pk]))
+    transaction.on_commit(functools.partial(_dispatch, job.pk, ids))
+    return job
+
+
+def certificate_reissue(*, certificate: Certificate, user, reason: str) -> Certificate:
+    """Revoke a certificate with the reason and issue its replacement (new serial and code), rendered by
+    a job."""
+    with transaction.atomic():
+        old, new = _replacement_issue(certificate=certificate, user=user, reason=reason)
+        _reissue_recorded(replaced=[(old, new)], conference=old.conference, user=user)
     certificate.refresh_from_db()
     return new
+
+
+def certificates_revoke_many(*, certificates: list[Certificate], reason: str, user) -> int:
+    """Revoke each certificate still valid with the same reason; return how many this call revoked.
+
+    One transaction: a reason the rule refuses (certificate_revoke) revokes none. A certificate
+    revoked meanwhile (by another organizer) is left as it is.
+    """
+    revoked = 0
+    with transaction.atomic():
+        for certificate in certificates:
+            try:
+                certificate_revoke(certificate=certificate, reason=reason, user=user)
+            except ApplicationError:
+                continue
+            revoked += 1
+    return revoked
+
+
+def certificates_reissue_many(
+    *, conference: Conference, certificates: list[Certificate], reason: str, user
+) -> Job | None:
+    """Revoke each certificate still valid and issue its replacement, all rendered by one job (None: none).
+
+    One transaction: a reason the rule refuses replaces none. A certificate revoked meanwhile is
+    skipped, so a second submission of the same form replaces nothing twice.
+    """
+    with transaction.atomic():
+        replaced = []
+        for certificate in certificates:
+            try:
+                # A savepoint each: a replacement refused after its revocation undoes that revocation.
+                with transaction.atomic():
+                    replaced.append(_replacement_issue(certificate=certificate, user=user, reason=reason))
+            except ApplicationError:
+                continue
+        if not replaced:
+            return None
+        return _reissue_recorded(replaced=replaced, conference=conference, user=user)
 
 
 # Rendering (in the worker) ---------------------------------------------------------------------------

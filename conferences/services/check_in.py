@@ -8,6 +8,7 @@ find it already checked in and report who did it and when.
 
 import datetime
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -160,3 +161,21 @@ def registration_check_in_at_door(
     """Check in whoever the desk typed or scanned (see registration_find_for_door)."""
     registration = registration_find_for_door(conference=conference, text=text)
     return registration_check_in(registration=registration, user=user, now=now)
+
+
+def registrations_check_in_many(
+    *, registrations: Iterable[Registration], user, now: datetime.datetime | None = None
+) -> int:
+    """Check in each registration as the desk would (registration_check_in); return how many arrived now.
+
+    Those already checked in keep their first arrival; a registration cancelled meanwhile is skipped.
+    """
+    now = now or timezone.now()
+    arrived = 0
+    for registration in registrations:
+        try:
+            result = registration_check_in(registration=registration, user=user, now=now)
+        except ApplicationError:
+            continue
+        arrived += result.first_time
+    return arrived

@@ -11,6 +11,8 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -346,9 +348,48 @@ def invitation_send_drafts(*, invitation_ids: list[int], actor=None, job_id: int
     return sent
 
 
-def _finish_send_job(job_id: int) -> None:
+def invitation_jobs_resume(*, stalled_before: datetime.datetime) -> int:
+    """Send again the drafts of unfinished sending jobs that stopped moving before `stalled_before`.
+
+    A lost chunk leaves its invitations drafts and the job short of its total; the drafts
+    among the job's invitations go out again (invitation_send_drafts sends only drafts, so
+    one sent meanwhile is not sent twice, and the total caps the count). A job with no draft
+    left is finished. Return how many jobs were resumed.
+    """
+    from conferences.tasks import send_invitations
+
+    jobs = list(
+        Job.objects.filter(
+            kind=Job.Kind.INVITATIONS,
+            status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+            updated_at__lt=stalled_before,
+        )
+    )
+    for job in jobs:
+        drafts = list(
+            Invitation.objects.filter(
+                pk__in=job.params.get("invitation_ids", []), status=Invitation.Status.DRAFT
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        # What is no longer a draft was done, by a chunk or by hand; the drafts sent now count the rest.
+        # The next sweep waits a full period again before sending these a second time.
+        Job.objects.filter(pk=job.pk).update(
+            done=Greatest(F("done"), job.total - len(drafts)), updated_at=timezone.now()
+        )
+        if not drafts:
+            # Every invitation was sent, revoked or sent by hand meanwhile: nothing is left to count.
+            _finish_send_job(job.pk, complete=True)
+            continue
+        for start in range(0, len(drafts), SEND_CHUNK_SIZE):
+            send_invitations.delay(drafts[start : start + SEND_CHUNK_SIZE], job.created_by_id, job.pk)
+    return len(jobs)
+
+
+def _finish_send_job(job_id: int, *, complete: bool = False) -> None:
     job = Job.objects.select_related("conference").filter(pk=job_id).first()
-    if job is None or job.done < job.total:
+    if job is None or (job.done < job.total and not complete):
         return
     outbox = reverse("conferences:outbox", kwargs={"slug": job.conference.slug})
     held = Invitation.objects.filter(

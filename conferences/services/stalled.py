@@ -1,7 +1,8 @@
 """Work a task was sent for but never did (the broker lost it, a worker died for good): sent again.
 
-Publishing an agenda, sending an invitation, generating certificates and building the
-proceedings decide in the request and leave the slow half to a task sent on commit. A task
+Publishing an agenda, sending an invitation (one, or many as a job), importing agencies,
+generating certificates and building the proceedings decide in the request and leave the slow
+half to a task sent on commit. A task
 that never runs would leave the page saying "being prepared" for ever; beat runs this sweep,
 and every such task is safe to run twice, so sending one again that is merely slow costs
 nothing.
@@ -20,10 +21,13 @@ from notifications.selectors import key_prefixes_with_notices
 LETTER_LOOKBACK = datetime.timedelta(days=2)
 # At most this many invitations are looked at per sweep, newest first, so a sweep stays short.
 LETTER_BATCH = 200
+# An import runs in one transaction of seconds to minutes: one running this long lost its worker.
+IMPORT_RUNNING_LIMIT = datetime.timedelta(hours=1)
 
 
 def stalled_work_redispatch(*, now: datetime.datetime | None = None) -> dict[str, int]:
-    """Send again the tasks of agenda versions, letters, certificate and proceedings jobs stalled too long."""
+    """Send again the tasks of agenda versions, letters, and sending, import, certificate and proceedings
+    jobs stalled too long."""
     from conferences.tasks import prepare_agenda_version, send_invitation_letter
 
     now = now or timezone.now()
@@ -51,13 +55,21 @@ def stalled_work_redispatch(*, now: datetime.datetime | None = None) -> dict[str
         # Held for approval whatever the first request asked: an organizer sees it before it goes.
         send_invitation_letter.delay(invitation_id, send, True)
     from conferences.services.certificate_generation import certificate_jobs_resume
+    from conferences.services.imports.jobs import import_jobs_resume
+    from conferences.services.invitation_sending import invitation_jobs_resume
     from conferences.services.proceedings import proceedings_jobs_resume
 
     jobs = certificate_jobs_resume(stalled_before=stalled_before)
     builds = proceedings_jobs_resume(stalled_before=stalled_before)
+    sends = invitation_jobs_resume(stalled_before=stalled_before)
+    imports = import_jobs_resume(
+        stalled_before=stalled_before, running_before=min(stalled_before, now - IMPORT_RUNNING_LIMIT)
+    )
     return {
         "agenda_versions": len(versions),
         "letters": len(missing),
         "certificate_jobs": jobs,
         "proceedings_jobs": builds,
+        "invitation_jobs": sends,
+        "import_jobs": imports,
     }

@@ -26,7 +26,12 @@ class Section:
 
 SECTIONS = (
     Section("dashboard", _("Overview"), ("organizer-dashboard",), ("organizer-dashboard",)),
-    Section("settings", _("Settings"), ("conference-edit",), ("conference-edit",)),
+    Section(
+        "settings",
+        _("Settings"),
+        ("conference-edit",),
+        ("conference-edit", "conference-room", "conference-publish", "conference-close"),
+    ),
     Section("team", _("Team"), ("conference-team",), ("conference-team",)),
     # Answers come before invitations: both pages' names start with "organizer-invitation".
     Section(

@@ -1,17 +1,25 @@
-"""The reception desk's delegate list, as CSV or XLSX, for the conference's organizers."""
+"""The reception desk's delegate list, as CSV or XLSX, for the conference's organizers.
+
+The list's filters (agency kind, province, check-in, name) narrow the file as they narrow the page.
+"""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.views.decorators.http import require_GET
 
 from conferences.exports import delegates as exports
-from conferences.selectors.invitations import delegate_list
+from conferences.forms.delegates import DelegateFilterForm
+from conferences.models import Province
+from conferences.selectors.delegates import delegate_roster
 from conferences.views.access import MANAGE_INVITATIONS, organized_conference
 
 
 def _delegate_export(request, slug: str, extension: str) -> HttpResponse:
     conference = organized_conference(request, slug, MANAGE_INVITATIONS)
-    rows = exports.delegate_rows(delegate_list(conference=conference))
+    provinces = list(Province.objects.filter(is_active=True).order_by("name"))
+    filters = DelegateFilterForm(request.GET, provinces=provinces).selector_filters()
+    # The files have no paper column: the roster's papers are not fetched.
+    rows = exports.delegate_rows(delegate_roster(conference=conference, **filters).prefetch_related(None))
     if extension == "csv":
         content, content_type = exports.delegates_csv(rows), exports.CSV_CONTENT_TYPE
     else:

@@ -7,7 +7,11 @@ from django.utils import timezone
 
 from conferences.models import AuditEntry, Registration
 from conferences.selectors.check_in import check_in_counts
-from conferences.services.check_in import registration_check_in, registration_check_in_at_door
+from conferences.services.check_in import (
+    registration_check_in,
+    registration_check_in_at_door,
+    registrations_check_in_many,
+)
 from conferences.services.invitations import registration_cancel
 from conferences.services.rsvp import delegate_notice_url, delegate_url
 from core.exceptions import ApplicationError
@@ -206,3 +210,23 @@ def test_counts_follow_arrivals_by_agency_kind_and_province(conference, delegate
         {"code": "22", "name": "Quảng Ninh", "expected": 2, "checked_in": 1},
         {"code": "", "name": "No province", "expected": 1, "checked_in": 0},
     ]
+
+
+def test_checking_in_many_counts_only_new_arrivals_and_skips_cancelled_ones(conference, delegate, desk_user):
+    arrived_before = RegistrationFactory(conference=conference)
+    registration_check_in(registration=arrived_before, user=None, now=ARRIVAL - datetime.timedelta(hours=1))
+    cancelled = RegistrationFactory(conference=conference)
+    registration_cancel(registration=cancelled)
+
+    count = registrations_check_in_many(
+        registrations=[delegate, arrived_before, cancelled], user=desk_user, now=ARRIVAL
+    )
+
+    assert count == 1
+    delegate.refresh_from_db()
+    arrived_before.refresh_from_db()
+    cancelled.refresh_from_db()
+    assert (delegate.checked_in_at, delegate.checked_in_by) == (ARRIVAL, desk_user)
+    assert arrived_before.checked_in_at == ARRIVAL - datetime.timedelta(hours=1)
+    assert cancelled.checked_in_at is None
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.REGISTRATION_CHECKED_IN).count() == 2

@@ -189,8 +189,10 @@ def test_table_rows_link_to_the_filtered_lists(organizer_client, known):
     slug = known.slug
 
     assert f'href="/to-chuc/{slug}/giay-moi/?state=declined"' in html
-    assert f'href="/to-chuc/{slug}/giay-moi/?state=accepted&amp;province=22"' in html
-    assert f'href="/to-chuc/{slug}/giay-moi/?state=accepted&amp;kind=ministry"' in html
+    # Delegates are counted by registration: their rows open the delegate list with the same filter.
+    assert f'href="/to-chuc/{slug}/dai-bieu/?province=22"' in html
+    assert f'href="/to-chuc/{slug}/dai-bieu/?kind=ministry"' in html
+    assert f'<a href="/to-chuc/{slug}/dai-bieu/">Delegates registered</a>' in html
     assert f'href="/to-chuc/{slug}/tham-luan/?status=under_review"' in html
     assert f'href="/to-chuc/{slug}/thong-bao/?state=sent"' in html
 

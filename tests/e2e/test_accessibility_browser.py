@@ -94,6 +94,7 @@ PAGES = [
     Visit("close the conference", ORGANIZER, "/to-chuc/{slug}/dong/"),
     Visit("invitations", ORGANIZER, "/to-chuc/{slug}/giay-moi/"),
     Visit("invitation", ORGANIZER, "/to-chuc/{slug}/giay-moi/{invitation}/"),
+    Visit("delegates", ORGANIZER, "/to-chuc/{slug}/dai-bieu/"),
     Visit(
         "answer for an agency",
         ORGANIZER,

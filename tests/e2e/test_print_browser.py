@@ -184,3 +184,54 @@ def test_the_agenda_a_delegate_page_and_the_delegate_list_print_without_the_scre
     for n in range(AGENCIES):
         agency = f"Sở Khoa học và Công nghệ tỉnh Danh Sách {n + 1}"
         assert sum(text.count(agency + " ") + text.endswith(agency) for text in invitations) >= 1, agency
+
+
+def test_the_organizers_delegate_list_prints_every_delegate_without_filters_boxes_or_buttons(
+    live_server, chromium_path
+):
+    host = organization_create(name="Bộ Khoa học và Công nghệ", code="BKHCN", kind="ministry")
+    conference = conference_build(host, publish=True, title_vi=TITLE, days_ahead=20)
+    agency = organization_create(name="Sở Nội vụ tỉnh In Danh Sách", kind="department")
+    invitation = invitation_create(conference=conference, organization=agency, delegate_quota=60)
+    delegates = [f"Nguyễn Văn Đại Biểu In {n + 1}" for n in range(60)]
+    for n, name in enumerate(delegates):
+        person = person_create(full_name=name, email=f"in-{n + 1}@example.gov.vn", organization=agency)
+        registration_create(conference=conference, person=person, organization=agency, invitation=invitation)
+    organizer = ConferenceRoleFactory(conference=conference, user__password=None).user
+    signed_in = Client()
+    signed_in.force_login(organizer)
+    session = signed_in.cookies[django_settings.SESSION_COOKIE_NAME].value
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright, chromium_path)
+        try:
+            context = browser.new_context(locale="vi-VN")
+            context.add_cookies(
+                [{"name": django_settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+            )
+            page = context.new_page()
+            printed = printed_pages(
+                page, f"{live_server.url}/to-chuc/{conference.slug}/dai-bieu/", "delegates"
+            )
+            # On screen the selection boxes and the bulk action are there: print hides what is there.
+            boxes_on_screen = page.locator('input[name="ids"]').count()
+        finally:
+            browser.close()
+
+    assert boxes_on_screen == 60
+    assert len(printed) >= 2
+    whole = " ".join(printed)
+    assert flat(TITLE) in whole
+    for name in delegates:
+        assert sum(name + " " in text or text.endswith(name) for text in printed) == 1, name
+    # Neither the screen's frame nor the page's forms and export links reach paper (in either language).
+    for screen_text in [
+        *SCREEN_ONLY,
+        "Excel (XLSX)",
+        "Check in the selected delegates",
+        "Điểm danh các đại biểu đã chọn",
+        "Lọc",
+    ]:
+        assert screen_text not in whole, screen_text
+    # No page comes out blank: each carries rows of the list.
+    assert all("Sở Nội vụ tỉnh In Danh Sách" in text for text in printed)

@@ -5,12 +5,14 @@ job moves from queued to running to done or failed, with no steps in between
 that another connection could see; the organizer's page follows those states.
 """
 
+import datetime
 import functools
 import logging
 
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conferences.models import Job
@@ -94,3 +96,34 @@ def import_job_run(*, job_id: int) -> bool:
         },
     )
     return True
+
+
+def import_jobs_resume(*, stalled_before: datetime.datetime, running_before: datetime.datetime) -> int:
+    """Send again the task of imports that never started, or whose worker died while importing.
+
+    A job still queued since before `stalled_before` lost its task: sending it again is safe,
+    only the run that starts the job imports. A job running since before `running_before` (far
+    longer than an import takes) lost its worker, whose transaction imported nothing; it is
+    queued again so a new task can start it. Importing the same file twice updates what the
+    first run wrote rather than duplicating it. Return how many jobs were sent again.
+    """
+    from conferences.tasks import import_organizations
+
+    now = timezone.now()
+    active = Job.objects.filter(kind=Job.Kind.ORGANIZATION_IMPORT)
+    ids = list(
+        active.filter(status=Job.Status.QUEUED, updated_at__lt=stalled_before).values_list("pk", flat=True)
+    )
+    for job_id in list(
+        active.filter(status=Job.Status.RUNNING, updated_at__lt=running_before).values_list("pk", flat=True)
+    ):
+        # Conditional: a worker that finishes meanwhile keeps its result.
+        if active.filter(pk=job_id, status=Job.Status.RUNNING).update(
+            status=Job.Status.QUEUED, updated_at=now
+        ):
+            ids.append(job_id)
+    # The next sweep waits a full period again before sending these a second time.
+    active.filter(pk__in=ids, status=Job.Status.QUEUED).update(updated_at=now)
+    for job_id in ids:
+        import_organizations.delay(job_id)
+    return len(ids)
