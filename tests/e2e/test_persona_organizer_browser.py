@@ -18,6 +18,7 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from playwright.sync_api import expect
 
+from conferences import tasks
 from conferences.models import (
     Conference,
     ConferenceRole,
@@ -28,6 +29,7 @@ from conferences.models import (
     ReviewerInvitation,
     Room,
 )
+from conferences.services import invitation_sending
 from notifications.models import Notification
 from tests.e2e.db_thread import off_loop
 
@@ -81,9 +83,14 @@ def _local(moment: datetime.datetime) -> str:
 
 
 def test_organizer_sets_up_a_conference_invites_the_agencies_and_follows_the_answers(
-    live_server, settings, journey, tmp_path
+    live_server, settings, journey, tmp_path, monkeypatch
 ):
     settings.SITE_URL = live_server.url
+    # The test is the worker of the sending job: its chunks (one invitation each) wait until it runs
+    # them one by one, so the organizer sees the bar move; the other tasks run at once (eagerly).
+    monkeypatch.setattr(invitation_sending, "SEND_CHUNK_SIZE", 1)
+    chunks: list[tuple] = []
+    monkeypatch.setattr(tasks.send_invitations, "delay", lambda *args: chunks.append(args))
     off_loop(_organizer_account)
     walk = journey("organizer", locale="vi-VN", viewport=DESKTOP)
     page = walk.page
@@ -93,7 +100,7 @@ def test_organizer_sets_up_a_conference_invites_the_agencies_and_follows_the_ans
     # Sign in.
     page.goto(f"{live_server.url}/dang-nhap/")
     walk.visit("Sign in")
-    page.get_by_label("Tên đăng nhập hoặc thư điện tử").fill("tochuc")
+    page.get_by_label("Tên đăng nhập hoặc thư điện tử").fill("tochuc@most.gov.vn")
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(lambda url: "/dang-nhap/" not in url)
@@ -155,7 +162,7 @@ def test_organizer_sets_up_a_conference_invites_the_agencies_and_follows_the_ans
         expect(page.get_by_role("cell", name=f"{name} <{email}>")).to_be_visible()
     walk.visit("Team with two invitations")
 
-    # Invite the departments as a group, then send the drafts: a job whose bar reaches the end.
+    # Invite the departments as a group, then send the drafts and watch the job's bar fill up.
     page.goto(f"{live_server.url}/to-chuc/{slug}/giay-moi/")
     walk.visit("Invitations, none yet")
     group = page.locator("section.bulk-invite")
@@ -168,8 +175,16 @@ def test_organizer_sets_up_a_conference_invites_the_agencies_and_follows_the_ans
     page.get_by_label("Chọn mọi dòng trên trang này").check()
     page.get_by_role("button", name="Gửi các giấy mời nháp đã chọn").click()
     sending = page.locator(".job-progress")
+    expect(sending).to_have_attribute("data-job-status", "queued")
+    walk.visit("Invitations waiting for a worker")
+    bar = sending.get_by_role("progressbar")
+    assert len(chunks) == 3
+    for done, args in enumerate(chunks, start=1):
+        off_loop(lambda args=args: tasks.send_invitations(*args))
+        expect(bar).to_have_attribute("value", str(done), timeout=10_000)
+        if done < len(chunks):
+            expect(sending.locator(".job-text")).to_have_text(f"Đang thực hiện: {done}/3")
     expect(sending).to_have_attribute("data-job-status", "done")
-    expect(sending.locator("progress")).to_have_attribute("value", "3")
     expect(sending.locator(".job-text")).to_have_text("Đã hoàn thành: 3/3")
     walk.visit("Invitations sent")
 
