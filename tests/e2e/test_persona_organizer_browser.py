@@ -31,6 +31,7 @@ from conferences.models import (
 )
 from conferences.services import invitation_sending
 from notifications.models import Notification
+from tests.e2e.conftest import csp_reports
 from tests.e2e.db_thread import off_loop
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -94,6 +95,7 @@ def test_organizer_sets_up_a_conference_invites_the_agencies_and_follows_the_ans
     off_loop(_organizer_account)
     walk = journey("organizer", locale="vi-VN", viewport=DESKTOP)
     page = walk.page
+    reports = csp_reports(page)
     starts = timezone.localtime(timezone.now()).replace(hour=8, minute=0, second=0, microsecond=0)
     starts += datetime.timedelta(days=30)
 
@@ -120,12 +122,9 @@ def test_organizer_sets_up_a_conference_invites_the_agencies_and_follows_the_ans
         expect(page.get_by_role("cell", name=name, exact=True)).to_be_visible()
     page.get_by_role("button", name="Nhập dữ liệu", exact=True).click()
     page.wait_for_url(re.compile(r"/to-chuc/co-quan/nhap/$"))
-    progress = page.locator(".import-job .job-progress")
-    expect(progress).to_have_attribute("data-job-status", "done")
-    expect(progress.locator(".job-text")).to_have_text(re.compile(r"^Đã hoàn thành: (\d+)/\1$"))
-    expect(page.locator(".import-job")).to_contain_text(
-        "co-quan.xlsx: tạo mới 4 cơ quan, cập nhật 0, giữ nguyên 0."
-    )
+    latest = page.get_by_role("region", name="Lần nhập gần nhất")
+    expect(latest.get_by_role("status")).to_contain_text(re.compile(r"Đã hoàn thành: (\d+)/\1"))
+    expect(latest).to_contain_text("co-quan.xlsx: tạo mới 4 cơ quan, cập nhật 0, giữ nguyên 0.")
     walk.visit("Import done")
 
     # Create the conference, then add its two rooms on its settings page.
@@ -165,16 +164,15 @@ def test_organizer_sets_up_a_conference_invites_the_agencies_and_follows_the_ans
     # Invite the departments as a group, then send the drafts and watch the job's bar fill up.
     page.goto(f"{live_server.url}/to-chuc/{slug}/giay-moi/")
     walk.visit("Invitations, none yet")
-    group = page.locator("section.bulk-invite")
+    group = page.get_by_role("region", name="Mời một nhóm cơ quan, đơn vị")
     group.get_by_label("Loại cơ quan").select_option(label="Sở")
     group.get_by_label("Số đại biểu mỗi cơ quan").fill("2")
     group.get_by_role("button", name="Tạo giấy mời").click()
-    rows = page.locator("table.invitations tbody tr")
-    expect(rows).to_have_count(3)
+    expect(page.get_by_role("checkbox", name=re.compile("^Chọn giấy mời gửi "))).to_have_count(3)
     walk.visit("Invitations as drafts")
     page.get_by_label("Chọn mọi dòng trên trang này").check()
     page.get_by_role("button", name="Gửi các giấy mời nháp đã chọn").click()
-    sending = page.locator(".job-progress")
+    sending = page.get_by_role("status").filter(has=page.get_by_role("progressbar"))
     expect(sending).to_have_attribute("data-job-status", "queued")
     walk.visit("Invitations waiting for a worker")
     bar = sending.get_by_role("progressbar")
@@ -183,26 +181,28 @@ def test_organizer_sets_up_a_conference_invites_the_agencies_and_follows_the_ans
         off_loop(lambda args=args: tasks.send_invitations(*args))
         expect(bar).to_have_attribute("value", str(done), timeout=10_000)
         if done < len(chunks):
-            expect(sending.locator(".job-text")).to_have_text(f"Đang thực hiện: {done}/3")
+            expect(sending).to_contain_text(f"Đang thực hiện: {done}/3")
     expect(sending).to_have_attribute("data-job-status", "done")
-    expect(sending.locator(".job-text")).to_have_text("Đã hoàn thành: 3/3")
+    expect(sending).to_contain_text("Đã hoàn thành: 3/3")
     walk.visit("Invitations sent")
 
     # The e-mails wait in the outbox until the organizer approves them.
     sending.get_by_role("link", name="Xem kết quả").click()
-    held = page.locator("table.outbox tbody tr")
-    expect(held).to_have_count(3)
+    expect(page.get_by_role("checkbox", name=re.compile("^Chọn thông báo gửi "))).to_have_count(3)
     walk.visit("Outbox, held invitations")
     page.get_by_label("Chọn mọi dòng trên trang này").check()
     page.get_by_role("button", name="Duyệt các mục đã chọn").click()
-    expect(page.locator("ul.messages")).to_contain_text("3")
+    expect(page.get_by_text("Đã duyệt gửi 3 thông báo.")).to_be_visible()
     walk.visit("Outbox, approved")
 
     page.goto(f"{live_server.url}/to-chuc/{slug}/")
     walk.visit("Dashboard before the answers")
     numbers = page.get_by_label("Số liệu chính")
     expect(numbers).to_contain_text("Giấy mời3")
-    figures_before = page.locator("#figures-invitations table").inner_text()
+    accepted = page.get_by_role("table", name="Giấy mời theo trạng thái").get_by_role(
+        "row", name="Đã chấp nhận"
+    )
+    expect(accepted.get_by_role("cell")).to_have_text("0")
 
     # An agency answers from the link in its e-mail, in a browser of its own.
     email = off_loop(
@@ -212,19 +212,19 @@ def test_organizer_sets_up_a_conference_invites_the_agencies_and_follows_the_ans
     agency = journey("agency", locale="vi-VN", viewport=DESKTOP)
     agency.page.goto(link)
     agency.visit("RSVP from the e-mail")
-    agency.page.check('input[name="answer"][value="accept"]')
-    agency.page.fill("#id_delegates-0-full_name", "Nguyễn Thị Minh Khai")
-    agency.page.fill("#id_delegates-0-position", "Phó Giám đốc")
-    agency.page.fill("#id_delegates-0-email", "khai@skhcn.quangninh.gov.vn")
-    agency.page.click("form.rsvp-form button[type=submit]")
+    agency.page.get_by_label("Chúng tôi sẽ tham dự").check()
+    delegate = agency.page.get_by_role("group", name="Đại biểu 1", exact=True)
+    delegate.get_by_label("Họ và tên").fill("Nguyễn Thị Minh Khai")
+    delegate.get_by_label("Chức vụ").fill("Phó Giám đốc")
+    delegate.get_by_label("Thư điện tử").fill("khai@skhcn.quangninh.gov.vn")
+    agency.page.get_by_role("button", name="Gửi phản hồi").click()
     agency.page.wait_for_url(re.compile(r"\?saved=1$"))
     agency.visit("RSVP saved")
 
     page.reload()
     walk.visit("Dashboard after one answer")
     expect(numbers).to_contain_text("Đại biểu đã đăng ký1")
-    figures_after = page.locator("#figures-invitations table").inner_text()
-    assert figures_after != figures_before
+    expect(accepted.get_by_role("cell")).to_have_text("1")
 
     def rows_made():
         conference = Conference.objects.get(slug=slug)
@@ -258,6 +258,7 @@ def test_organizer_sets_up_a_conference_invites_the_agencies_and_follows_the_ans
             ),
         }
 
+    assert reports == []
     made = off_loop(rows_made)
     assert made["host"] == HOST
     assert made["rooms"] == ["Hội trường tầng 1", "Phòng họp số 2"]
