@@ -160,6 +160,16 @@ def test_organizer_sets_up_a_conference_invites_the_agencies_and_follows_the_ans
         page.get_by_role("button", name="Thêm", exact=True).click()
         expect(page.get_by_role("cell", name=f"{name} <{email}>")).to_be_visible()
     walk.visit("Team with two invitations")
+    # Their sign-up invitations are in the outbox, sent at once (they are never held).
+    page.goto(f"{live_server.url}/to-chuc/{slug}/thong-bao/")
+    for address, kind in (
+        ("pho.ban@most.gov.vn", "Thư mời tham gia ban tổ chức hội nghị"),
+        ("phan.bien@vienkhcn.gov.vn", "Thư mời phản biện tham luận"),
+    ):
+        row = page.get_by_role("row").filter(has_text=address)
+        expect(row.get_by_role("cell", name=kind, exact=True)).to_be_visible()
+        expect(row.get_by_role("cell", name="Đã gửi", exact=True)).to_be_visible()
+    walk.visit("Outbox with the team's invitations")
 
     # Invite the departments as a group, then send the drafts and watch the job's bar fill up.
     page.goto(f"{live_server.url}/to-chuc/{slug}/giay-moi/")
