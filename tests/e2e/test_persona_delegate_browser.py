@@ -152,6 +152,11 @@ def test_delegate_answers_on_a_phone_names_two_delegates_and_sends_a_paper_with_
             ),
             "paper": (paper.title, paper.status, paper.topic.label, paper.registration.person.email),
             "file": (paper.current_revision.file_name, stored_bytes),
+            "confirmations": sorted(
+                Notification.objects.filter(kind="registration_confirmation").values_list(
+                    "recipient_address", "state"
+                )
+            ),
             "received": sorted(
                 Notification.objects.filter(kind="paper_received").values_list("recipient_address", flat=True)
             ),
@@ -162,4 +167,6 @@ def test_delegate_answers_on_a_phone_names_two_delegates_and_sends_a_paper_with_
     assert made["delegates"] == sorted([(PRESENTER[0], PRESENTER[2]), (SECOND[0], SECOND[2])])
     assert made["paper"] == (PAPER_TITLE, Paper.Status.SUBMITTED, TOPIC, PRESENTER[2])
     assert made["file"] == ("tham-luan-quang-ninh.pdf", pdf)
+    # Each delegate named in the answer was sent a confirmation with their own page's link.
+    assert made["confirmations"] == sorted([(PRESENTER[2], "sent"), (SECOND[2], "sent")])
     assert made["received"] == [PRESENTER[2]]
