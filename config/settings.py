@@ -150,6 +150,8 @@ PASSWORD_RESET_EMAIL_WINDOW_MINUTES = env_int("PASSWORD_RESET_EMAIL_WINDOW_MINUT
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # The sign-in page takes a username or an e-mail address.
+    "conferences.auth_backends.EmailBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))

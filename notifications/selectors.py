@@ -36,6 +36,12 @@ def notice_kind_choices() -> list[tuple[str, str]]:
     return [(name, kind.description) for name, kind in sorted(KINDS.items())]
 
 
+def notice_kind_label(name: str) -> str:
+    """What a kind of notice is called on the outbox pages; its code when no kind has that name (any more)."""
+    kind = KINDS.get(name)
+    return str(kind.description) if kind else name
+
+
 def notification_list(
     *,
     scopes: Collection[str],

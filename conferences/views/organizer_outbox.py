@@ -28,6 +28,7 @@ from core.http import safe_next_url
 from notifications.selectors import (
     ACTIONABLE_STATES,
     RESENDABLE_STATES,
+    notice_kind_label,
     notification_state_choices,
 )
 from notifications.services import notification_resend
@@ -53,6 +54,9 @@ def outbox(request, slug: str):
     sort = filters.get("sort", "")
     notifications = conference_notices(conference=conference, **form.selector_filters(), sort=sort)
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for notification in page.object_list:
+        notification.kind_label = notice_kind_label(notification.kind)
     counts = conference_notice_counts(conference=conference)
     context = {
         "sort": sort,
@@ -161,6 +165,7 @@ def _confirm(request, conference: Conference, action: str, filter_form: OutboxFi
 def notification_detail(request, slug: str, pk: uuid.UUID):
     conference = organized_conference(request, slug, SEE_NOTICES)
     notification = _notification(conference, pk)
+    notification.kind_label = notice_kind_label(notification.kind)
     context = {
         "conference": conference,
         "notification": notification,
