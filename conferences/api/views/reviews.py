@@ -279,6 +279,10 @@ class PaperReviewsView(ReviewConferenceMixin, APIView):
         ],
     )
     def post(self, request, conference_slug, pk):
+        # Whom the paper is assigned to is asked before the body is read: anyone else learns
+        # nothing from the fields' errors, and gets the answer the reading endpoint gives them.
+        if paper_for_reviewer(paper_id=pk, reviewer=request.user) is None:
+            raise NotFound(_("This paper is not assigned to you."))
         serializer = ReviewInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         review = review_save(paper=self._paper(pk), reviewer=request.user, **serializer.validated_data)
