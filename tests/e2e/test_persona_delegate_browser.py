@@ -23,7 +23,7 @@ from notifications.models import Notification
 from notifications.services.outbox import notification_approve
 from tests import paper_files
 from tests.e2e.conftest import NO_SIDEWAYS_SCROLL, TITLE, csp_reports, model_conference
-from tests.e2e.db_thread import off_loop
+from tests.e2e.orm import in_thread
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -65,7 +65,7 @@ def test_delegate_answers_on_a_phone_names_two_delegates_and_sends_a_paper_with_
     live_server, settings, journey, tmp_path
 ):
     settings.SITE_URL = live_server.url
-    email = off_loop(_organizer_has_invited)
+    email = in_thread(_organizer_has_invited)
     link = re.search(r"https?://\S+/tra-loi/[\w-]+/", email)[0]
     assert link.startswith(live_server.url)
     pdf = paper_files.valid_pdf(text="Tham luan Quang Ninh", author="Sở KH&CN Quảng Ninh")
@@ -102,7 +102,7 @@ def test_delegate_answers_on_a_phone_names_two_delegates_and_sends_a_paper_with_
         expect(page.get_by_role("listitem").filter(has_text=name)).to_have_count(1)
 
     # The presenter's confirmation e-mail carries the link to their own page.
-    confirmation = off_loop(
+    confirmation = in_thread(
         lambda: Notification.objects.get(kind="registration_confirmation", recipient_address=PRESENTER[2])
     )
     own_page = re.search(r"https?://\S+/dai-bieu/[\w.-]+/", confirmation.body_text)[0]
@@ -162,7 +162,7 @@ def test_delegate_answers_on_a_phone_names_two_delegates_and_sends_a_paper_with_
             ),
         }
 
-    made = off_loop(rows_made)
+    made = in_thread(rows_made)
     assert made["invitation"] == (Invitation.Status.ACCEPTED, PRESENTER[0])
     assert made["delegates"] == sorted([(PRESENTER[0], PRESENTER[2]), (SECOND[0], SECOND[2])])
     assert made["paper"] == (PAPER_TITLE, Paper.Status.SUBMITTED, TOPIC, PRESENTER[2])

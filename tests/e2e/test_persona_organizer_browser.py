@@ -32,7 +32,7 @@ from conferences.models import (
 from conferences.services import invitation_sending
 from notifications.models import Notification
 from tests.e2e.conftest import csp_reports
-from tests.e2e.db_thread import off_loop
+from tests.e2e.orm import in_thread
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -92,7 +92,7 @@ def test_organizer_sets_up_a_conference_invites_the_agencies_and_follows_the_ans
     monkeypatch.setattr(invitation_sending, "SEND_CHUNK_SIZE", 1)
     chunks: list[tuple] = []
     monkeypatch.setattr(tasks.send_invitations, "delay", lambda *args: chunks.append(args))
-    off_loop(_organizer_account)
+    in_thread(_organizer_account)
     walk = journey("organizer", locale="vi-VN", viewport=DESKTOP)
     page = walk.page
     reports = csp_reports(page)
@@ -188,7 +188,7 @@ def test_organizer_sets_up_a_conference_invites_the_agencies_and_follows_the_ans
     bar = sending.get_by_role("progressbar")
     assert len(chunks) == 3
     for done, args in enumerate(chunks, start=1):
-        off_loop(lambda args=args: tasks.send_invitations(*args))
+        in_thread(lambda args=args: tasks.send_invitations(*args))
         expect(bar).to_have_attribute("value", str(done), timeout=10_000)
         if done < len(chunks):
             expect(sending).to_contain_text(f"Đang thực hiện: {done}/3")
@@ -215,7 +215,7 @@ def test_organizer_sets_up_a_conference_invites_the_agencies_and_follows_the_ans
     expect(accepted.get_by_role("cell")).to_have_text("0")
 
     # An agency answers from the link in its e-mail, in a browser of its own.
-    email = off_loop(
+    email = in_thread(
         lambda: Notification.objects.get(kind="invitation", recipient_address=DEPARTMENTS[ANSWERING])
     )
     link = re.search(r"https?://\S+/tra-loi/[\w-]+/", email.body_text)[0]
@@ -269,7 +269,7 @@ def test_organizer_sets_up_a_conference_invites_the_agencies_and_follows_the_ans
         }
 
     assert reports == []
-    made = off_loop(rows_made)
+    made = in_thread(rows_made)
     assert made["host"] == HOST
     assert made["rooms"] == ["Hội trường tầng 1", "Phòng họp số 2"]
     assert made["organizations"] == 4
