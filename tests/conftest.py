@@ -49,6 +49,18 @@ def _eager_celery(request):
     celery_app.conf.task_always_eager = previous
 
 
+def pytest_collection_modifyitems(config, items):
+    """The PostgreSQL pass skips what reads the same on any database, to stay in CI's time budget."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        return
+    skip = pytest.mark.skip(reason="sqlite_only: the same on any database; run in the SQLite pass")
+    for item in items:
+        if item.get_closest_marker("sqlite_only"):
+            item.add_marker(skip)
+
+
 def pytest_report_header(config):
     from django.conf import settings
 

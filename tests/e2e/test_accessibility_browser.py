@@ -42,7 +42,7 @@ from tests.e2e.conftest import (
 )
 from tests.factories import conference_build
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.sqlite_only, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "mat-khau-kiem-tra-tiep-can"
 WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}

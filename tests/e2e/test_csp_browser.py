@@ -105,6 +105,7 @@ def test_admin_outbox_and_organizer_pages_work_under_the_policy(live_server, chr
     assert iframe_height >= 400  # hoinghi.css sizes the frame (32rem) now that no inline style does.
 
 
+@pytest.mark.sqlite_only
 def test_api_docs_work_from_local_files_under_the_policy(live_server, chromium_path):
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright, chromium_path)

@@ -20,7 +20,7 @@ from tests.conferences.paper_helpers import delegate_with_link
 from tests.e2e.conftest import TITLE, launch_chromium
 from tests.factories import ConferenceRoleFactory, conference_build
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.sqlite_only, pytest.mark.django_db(transaction=True)]
 
 # The screen as shown and the PDF as printed, kept for a look after the run.
 SCREENSHOT = "/tmp/print-e2e-{name}.png"
