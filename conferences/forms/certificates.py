@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from conferences.forms.invitations import IdListField
+from conferences.forms.invitations import IdListField, sort_choices
 from conferences.models import Certificate
 from conferences.selectors.certificate_lists import CERTIFICATE_SORTS, PENDING, REVOKED, VALID
 from conferences.services.certificates import REASON_MAX_CHARS
@@ -21,11 +21,7 @@ class CertificateFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sort"].choices = [
-            ("", ""),
-            *((key, key) for key in CERTIFICATE_SORTS),
-            *((f"-{key}", key) for key in CERTIFICATE_SORTS),
-        ]
+        self.fields["sort"].choices = sort_choices(CERTIFICATE_SORTS)
         self.fields["kind"].choices = [("", _("All kinds")), *Certificate.Kind.choices]
         self.fields["state"].choices = [
             ("", _("All states")),

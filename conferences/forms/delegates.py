@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from conferences.forms.invitations import IdListField, _province_choices
+from conferences.forms.invitations import IdListField, province_choices, sort_choices
 from conferences.models import Organization, Province
 from conferences.selectors.delegates import CHECKED_IN, DELEGATE_SORTS, NOT_CHECKED_IN
 
@@ -22,13 +22,9 @@ class DelegateFilterForm(forms.Form):
 
     def __init__(self, *args, provinces: list[Province], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sort"].choices = [
-            ("", ""),
-            *((key, key) for key in DELEGATE_SORTS),
-            *((f"-{key}", f"-{key}") for key in DELEGATE_SORTS),
-        ]
+        self.fields["sort"].choices = sort_choices(DELEGATE_SORTS)
         self.fields["kind"].choices = [("", _("All kinds")), *Organization.Kind.choices]
-        self.fields["province"].choices = _province_choices(provinces, _("All provinces"))
+        self.fields["province"].choices = province_choices(provinces, _("All provinces"))
         self.fields["checked_in"].choices = [
             ("", _("Everyone")),
             (CHECKED_IN, _("Checked in")),

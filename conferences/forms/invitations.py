@@ -16,8 +16,13 @@ from core.validators import validate_id
 MAX_QUOTA = 50
 
 
-def _province_choices(provinces: list[Province], empty_label) -> list[tuple[str, str]]:
+def province_choices(provinces: list[Province], empty_label) -> list[tuple[str, str]]:
     return [("", empty_label), *((p.code, p.name) for p in provinces)]
+
+
+def sort_choices(keys) -> list[tuple[str, str]]:
+    """A list's hidden `sort` values: a column's key, or "-" and the key for the other way."""
+    return [("", ""), *((key, key) for key in keys), *((f"-{key}", f"-{key}") for key in keys)]
 
 
 class InvitationFilterForm(forms.Form):
@@ -29,14 +34,10 @@ class InvitationFilterForm(forms.Form):
 
     def __init__(self, *args, provinces: list[Province], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sort"].choices = [
-            ("", ""),
-            *((key, key) for key in INVITATION_SORTS),
-            *((f"-{key}", f"-{key}") for key in INVITATION_SORTS),
-        ]
+        self.fields["sort"].choices = sort_choices(INVITATION_SORTS)
         self.fields["state"].choices = [("", _("All states")), *Invitation.Status.choices]
         self.fields["kind"].choices = [("", _("All kinds")), *Organization.Kind.choices]
-        self.fields["province"].choices = _province_choices(provinces, _("All provinces"))
+        self.fields["province"].choices = province_choices(provinces, _("All provinces"))
 
     def selector_filters(self) -> dict:
         """The valid filters as invitation_list takes them (none when the form is not valid)."""
@@ -71,7 +72,7 @@ class BulkInviteForm(forms.Form):
         kwargs.setdefault("auto_id", "id_bulk_%s")
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("Any kind")), *Organization.Kind.choices]
-        self.fields["province"].choices = _province_choices(provinces, _("Any province"))
+        self.fields["province"].choices = province_choices(provinces, _("Any province"))
 
     def clean(self):
         data = super().clean()
