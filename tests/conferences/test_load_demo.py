@@ -1,34 +1,18 @@
 import datetime
-import itertools
-import unicodedata
 import zoneinfo
 from io import StringIO
 
-import pypdf
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from conferences import demo
 from conferences.models import (
-    AgendaItem,
-    Award,
-    CallForPapers,
     Conference,
-    ConferenceRole,
-    Invitation,
-    Organization,
-    Paper,
-    PaperTopic,
-    Province,
     Registration,
-    Review,
-    ReviewAssignment,
 )
-from conferences.selectors.review_stats import paper_review_stats
 
 HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 PASSWORD = "mat-khau-demo-thu-nghiem"
@@ -61,172 +45,6 @@ def row_counts() -> dict[str, int]:
     ]
     models += [get_user_model(), apps.get_model("auth", "Group")]
     return {model._meta.label: model.objects.count() for model in models}
-
-
-@pytest.mark.django_db
-def test_load_demo_creates_provinces_and_agencies_of_the_right_kinds():
-    load_demo()
-
-    assert Province.objects.count() == 63
-    assert dict(Province.objects.values_list("kind").annotate(n=Count("id"))) == {"province": 58, "city": 5}
-    assert dict(Organization.objects.values_list("kind").annotate(n=Count("id"))) == {
-        "ministry": 18,
-        "ministerial_agency": 4,
-        "department": 63,
-    }
-    host = Organization.objects.get(code="BKHCN")
-    assert (host.name, host.short_name, host.kind) == ("Bộ Khoa học và Công nghệ", "Bộ KH&CN", "ministry")
-    assert Organization.objects.filter(kind="department", province__isnull=True).count() == 0
-    hcm = Organization.objects.get(kind="department", province__name="Hồ Chí Minh")
-    assert hcm.name == "Sở Khoa học và Công nghệ Thành phố Hồ Chí Minh"
-    hai_phong = Organization.objects.get(kind="department", province__name="Hải Phòng")
-    assert hai_phong.name == "Sở Khoa học và Công nghệ thành phố Hải Phòng"
-    assert hai_phong.contact_emails == ["so-khcn-hai-phong@demo.hoinghi.invalid"]
-
-
-@pytest.mark.django_db
-def test_load_demo_awards_the_quang_ninh_department_stored_in_nfc():
-    load_demo()
-
-    nfd_name = unicodedata.normalize("NFD", "Sở Khoa học và Công nghệ tỉnh Quảng Ninh")
-    department = Organization.objects.get(name=nfd_name)  # NFC fields normalise lookups too.
-    assert department.name == unicodedata.normalize("NFC", nfd_name)
-    assert unicodedata.is_normalized("NFC", department.name)
-    assert department.short_name == "Sở KH&CN Quảng Ninh"
-    assert department.province.code == "22"
-
-    first = Award.objects.select_related("decision__document").order_by("ceremony_order").first()
-    assert first.recipient_organization == department
-    assert first.citation == QUANG_NINH_CITATION
-    assert first.category.issuer_title == "BỘ TRƯỞNG BỘ KHOA HỌC VÀ CÔNG NGHỆ"
-    decision = first.decision
-    assert decision.document.formatted == "01/QĐ-BKHCN"
-    assert decision.signed_on == datetime.date(2021, 4, 5)
-    assert (decision.signer_title, decision.signer_name) == ("BỘ TRƯỞNG", "Nguyễn Văn A")
-    assert list(decision.awards.values_list("ceremony_order", flat=True)) == [1, 2, 3, 4]
-
-
-@pytest.mark.django_db
-def test_load_demo_creates_the_published_conference_with_its_accounts():
-    output = load_demo()
-
-    conference = Conference.objects.get(slug="so-ket-quyet-dinh-19-2014")
-    assert conference.status == Conference.Status.PUBLISHED
-    assert conference.starts_at == datetime.datetime(2021, 4, 9, 7, 30, tzinfo=HANOI)
-    assert conference.ends_at == datetime.datetime(2021, 4, 9, 11, 30, tzinfo=HANOI)
-    assert conference.rsvp_deadline.astimezone(HANOI).date() == datetime.date(2021, 4, 5)
-    assert (conference.review_period_start, conference.review_period_end) == (2015, 2020)
-    assert conference.host.code == "BKHCN"
-    assert (conference.chair.full_name, conference.chair.position) == ("Trần Văn B", "Thứ trưởng")
-    assert list(conference.rooms.values_list("name", flat=True)) == ["Hội trường chính"]
-    assert conference.review_criteria.count() == 3
-
-    organizer = get_user_model().objects.get(username="bantochuc")
-    assert organizer.is_staff and not organizer.is_superuser
-    assert organizer.check_password(PASSWORD)
-    assert organizer.has_perm("conferences.change_conference")
-    # The outbox admin is the superusers'; organizers read the outbox on their conference's page.
-    assert not organizer.has_perm("notifications.view_notification")
-    assert not organizer.has_perm("auth.change_user")
-    roles = set(ConferenceRole.objects.filter(conference=conference).values_list("user__username", "role"))
-    assert roles == {("bantochuc", "organizer"), ("phanbien", "reviewer"), ("phanbien2", "reviewer")}
-    assert "http://127.0.0.1:8000/admin/" in output
-    assert "username: bantochuc" in output
-    assert f"password: {PASSWORD}" in output
-
-
-@pytest.mark.django_db
-def test_load_demo_agenda_has_thirteen_items_in_time_order():
-    load_demo()
-
-    items = list(AgendaItem.objects.filter(conference__slug="so-ket-quyet-dinh-19-2014"))
-    assert len(items) == 13
-    assert [item.kind for item in items] == [
-        "other", "other", "opening", "report", "paper", "paper", "paper",
-        "break", "paper", "paper", "discussion", "awards", "closing",
-    ]  # fmt: skip
-    assert items[0].starts_at == datetime.datetime(2021, 4, 9, 7, 30, tzinfo=HANOI)
-    assert items[-1].ends_at == datetime.datetime(2021, 4, 9, 11, 30, tzinfo=HANOI)
-    for before, after in itertools.pairwise(items):
-        assert before.ends_at == after.starts_at
-    assert [item.position for item in items] == list(range(13))
-    assert items[0].presenter_text == "Ban Tổ chức"
-    assert items[4].title.startswith("Tham luận 1: Kết quả xây dựng, áp dụng Hệ thống quản lý chất lượng")
-    for item in items:
-        if item.kind == AgendaItem.Kind.PAPER:
-            assert item.paper.status == Paper.Status.ACCEPTED
-            assert item.presenting_organization == item.paper.presenting_organization
-    assert items[4].presenting_organization.name == "Sở Khoa học và Công nghệ tỉnh Quảng Ninh"
-
-
-@pytest.mark.django_db
-def test_load_demo_invites_every_agency_but_the_host_within_quotas():
-    load_demo()
-
-    invitations = Invitation.objects.filter(conference__slug="so-ket-quyet-dinh-19-2014")
-    assert invitations.count() == Organization.objects.exclude(code="BKHCN").count() == 84
-    assert not invitations.filter(organization__code="BKHCN").exists()
-    assert dict(invitations.values_list("status").annotate(n=Count("id"))) == {
-        "accepted": 60,
-        "declined": 4,
-        "sent": 20,
-    }
-    departments = invitations.filter(organization__kind=Organization.Kind.DEPARTMENT)
-    assert set(departments.values_list("delegate_quota", flat=True)) == {2}
-    ministries = invitations.exclude(organization__kind=Organization.Kind.DEPARTMENT)
-    assert set(ministries.values_list("delegate_quota", flat=True)) == {1}
-    requested = invitations.filter(paper_requested=True)
-    assert requested.count() == 5
-    assert set(requested.values_list("status", flat=True)) == {"accepted"}
-
-    over_quota = invitations.annotate(
-        delegates=Count("registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED))
-    ).values_list("delegates", "delegate_quota", "status")
-    for delegates, quota, status in over_quota:
-        assert delegates <= quota
-        assert (delegates > 0) == (status == Invitation.Status.ACCEPTED)
-    registrations = Registration.objects.filter(conference__slug=MODEL_CASE).select_related(
-        "invitation", "person"
-    )
-    assert registrations.count() == 90
-    for registration in registrations:
-        assert registration.person.organization_id == registration.invitation.organization_id
-    speakers = registrations.filter(role=Registration.Role.SPEAKER)
-    assert speakers.count() == 5
-    submitted = Review.objects.filter(paper__conference__slug=MODEL_CASE, status=Review.Status.SUBMITTED)
-    assert submitted.count() == 10
-
-
-@pytest.mark.django_db
-def test_load_demo_runs_the_call_for_papers_with_files_blind_reviews_and_decisions():
-    load_demo()
-    conference = Conference.objects.get(slug=MODEL_CASE)
-    call = CallForPapers.objects.get(conference=conference)
-    papers = list(Paper.objects.filter(conference=conference).select_related("current_revision", "topic"))
-
-    assert (call.blind_review, call.reviewers_per_paper) == (True, 2)
-    assert PaperTopic.objects.filter(conference=conference).count() == 4
-    assert len(papers) == 5
-    for paper in papers:
-        revision = paper.current_revision
-        # Each paper came in as a PDF of its text, checked and stored under a random name.
-        assert (revision.number, revision.file_kind) == (1, "pdf")
-        assert revision.file_name.startswith("Tham luận Sở") or revision.file_name.startswith("Tham luận Bộ")
-        assert revision.file_name not in revision.file.name
-        with revision.file.open("rb") as handle:
-            text = "".join(page.extract_text() for page in pypdf.PdfReader(handle).pages)
-        assert "THAM LUẬN" in text
-        assert paper.topic is not None
-        assert paper.status == Paper.Status.ACCEPTED
-        assert paper.final_revision_id == revision.pk and paper.locked_at is not None
-        assert ReviewAssignment.objects.filter(paper=paper).count() == 2
-    stats = paper_review_stats(
-        conference_id=conference.pk, paper_ids=[p.pk for p in papers], margin=call.disagreement_margin
-    )
-    flagged = sorted(p.title for p in papers if stats[p.pk].disagreement)
-    # Only the Hồ Chí Minh paper's two reviews differ by more than the margin (88 against 46 of 100).
-    assert len(flagged) == 1 and "Thành phố Hồ Chí Minh" in flagged[0]
-    assert all(stats[p.pk].done == 2 for p in papers)
 
 
 @pytest.mark.django_db
