@@ -110,8 +110,9 @@ def test_a_reviewer_cannot_review_a_paper_not_assigned(conference, setup):
         HTTP_ACCEPT_LANGUAGE="en",
     )
 
-    assert response.status_code == 400
-    assert response.json()["message"] == "This paper is not assigned to you for review."
+    # The same answer as reading its reviews: the paper is not there for this reviewer.
+    assert response.status_code == 404
+    assert response.json()["message"] == "This paper is not assigned to you."
 
 
 def test_organizers_read_every_review_with_confidential_comments(api, conference, setup):
