@@ -280,6 +280,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every operation documents the API's error format (core.api) as its 400/401/403/404.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api_docs.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ConferenceKindEnum": "conferences.models.Conference.Kind",
         "OrganizationKindEnum": "conferences.models.Organization.Kind",

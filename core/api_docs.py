@@ -33,3 +33,45 @@ class RedocView(SpectacularRedocView):
         response.data["csp_style_nonce"] = nonce
         response["Content-Security-Policy"] = redoc_policy(nonce)
         return response
+
+
+# What each error status means on every operation; the body is always core.api's error format.
+ERROR_RESPONSES = {
+    "400": "The request is not valid: the fields at fault are listed in errors (code invalid), "
+    "or a rule refuses it (a domain code such as conflict).",
+    "401": "No credentials, or credentials that are not valid "
+    "(code not_authenticated or authentication_failed).",
+    "403": "The user may not do this (code permission_denied).",
+    "404": "No such object, or one the user may not see (code not_found).",
+}
+ERROR_SCHEMA = "ErrorResponse"
+
+
+def add_error_responses(result, generator, request, public):
+    """Document the error format as the 400/401/403/404 responses of every operation.
+
+    A postprocessing hook, so an endpoint added later has them without declaring them.
+    Responses an endpoint declares itself are kept, and given the description if they lack one.
+    """
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    if ERROR_SCHEMA not in schemas:
+        from drf_spectacular.openapi import AutoSchema
+
+        from core.api import ErrorResponseSerializer
+
+        # Resolve the serializer the way spectacular does, so the component is the one endpoints name.
+        auto_schema = AutoSchema()
+        auto_schema.registry = generator.registry
+        auto_schema.method = "GET"
+        schemas[ERROR_SCHEMA] = auto_schema._map_serializer(ErrorResponseSerializer, "response")
+    reference = {"$ref": f"#/components/schemas/{ERROR_SCHEMA}"}
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for code, description in ERROR_RESPONSES.items():
+                response = responses.setdefault(
+                    code, {"content": {"application/json": {"schema": reference}}}
+                )
+                if not response.get("description"):
+                    response["description"] = description
+    return result
