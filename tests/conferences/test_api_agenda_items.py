@@ -534,3 +534,68 @@ def test_schema_lists_the_agenda_editing_endpoints(client):
         "/api/v1/conferences/{conference_slug}/agenda/publish/",
     ):
         assert path in paths, path
+
+
+# Dates and ids beyond what a client can mean ------------------------------------------------------------
+
+YEAR_205 = "Enter a date between 1900 and 2100."
+
+
+@pytest.mark.parametrize(
+    "starts_at", ["0205-03-15T09:07:30", "0205-03-15T09:07:30+07:00", "9999-12-31T23:50"]
+)
+def test_move_to_a_year_outside_the_sane_range_is_a_400_naming_starts_at(
+    organizer_client, conference, starts_at
+):
+    item = add(conference, (9, 5), (9, 20), "Tham luận")
+
+    response = organizer_client.post(item_url(item, "move/"), {"starts_at": starts_at}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "message": "Some fields are not valid.",
+        "code": "invalid",
+        "errors": {"starts_at": [YEAR_205]},
+    }
+    item.refresh_from_db()
+    assert item.starts_at == local(2021, 4, 9, 9, 5)
+
+
+def test_an_item_of_year_205_is_refused_on_create_and_fill(organizer_client, conference):
+    created = organizer_client.post(
+        ITEMS,
+        {"title": "X", "starts_at": "0205-04-09T09:00", "ends_at": "0205-04-09T09:15"},
+        format="json",
+    )
+    filled = organizer_client.post(
+        f"{ITEMS}fill-from-papers/", {"starts_at": "0205-04-09T09:00"}, format="json"
+    )
+
+    assert created.status_code == filled.status_code == 400
+    assert created.json()["errors"] == {"starts_at": [YEAR_205], "ends_at": [YEAR_205]}
+    assert filled.json()["errors"]["starts_at"] == [YEAR_205]
+    assert AgendaItem.objects.count() == 0
+
+
+@pytest.mark.parametrize("room", [2**63, str(2**63), -(2**63) - 1, 10**30])
+def test_a_room_id_beyond_64_bits_is_a_400_naming_room(organizer_client, conference, room):
+    item = add(conference, (9, 5), (9, 20), "Tham luận")
+
+    response = organizer_client.post(
+        item_url(item, "move/"), {"starts_at": "2021-04-09T10:00", "room": room}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["room"]
+    assert response.json()["errors"]["room"][0].startswith("Invalid pk")
+
+
+def test_speaker_ids_beyond_64_bits_are_a_400_naming_speakers(organizer_client, conference):
+    response = organizer_client.post(
+        ITEMS,
+        {"title": "X", "starts_at": "2021-04-09T09:00", "ends_at": "2021-04-09T09:15", "speakers": [2**63]},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["speakers"]

@@ -162,3 +162,34 @@ def test_a_server_error_under_the_api_is_json_and_a_page_elsewhere():
     assert api.status_code == page.status_code == 500
     assert api["Content-Type"] == "application/json"
     assert page["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(
+    "value", ["0205-03-15T09:07:30+07:00", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00"]
+)
+def test_a_list_filter_date_outside_the_sane_range_is_a_400_naming_it(client, value):
+    response = client.get("/api/v1/conferences/", {"starts_after": value})
+
+    assert error(response, 400) == {
+        "message": "Some fields are not valid.",
+        "code": "invalid",
+        "errors": {"starts_after": ["Enter a date between 1900 and 2100."]},
+    }
+
+
+@pytest.mark.parametrize("value", [str(2**63), str(-(2**63) - 1), "1" * 30])
+def test_an_id_beyond_64_bits_in_a_list_filter_is_a_400_naming_it(client, value):
+    conference = ConferenceFactory(status="published")
+    organizer = UserFactory()
+    ConferenceRoleFactory(conference=conference, user=organizer, role=ConferenceRole.Role.ORGANIZER)
+    client.force_authenticate(organizer)
+
+    response = client.get(f"/api/v1/conferences/{conference.slug}/papers/", {"organization": value})
+
+    assert list(error(response, 400)["errors"]) == ["organization"]
+
+
+def test_page_zero_is_a_404_in_the_error_shape(client):
+    response = client.get("/api/v1/conferences/", {"page": 0})
+
+    assert error(response, 404) == {"message": "Invalid page.", "code": "not_found", "errors": {}}

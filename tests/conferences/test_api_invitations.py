@@ -900,7 +900,7 @@ def test_rsvp_shows_the_invitation_as_the_agency_sees_it(client, conference, inv
         "note": "",
         "responded_at": None,
         "delegates": [],
-        "presenter_email": "",
+        "presenter_email": None,
         "can_answer": True,
     }
 

@@ -256,6 +256,8 @@ def test_agenda_editor_refuses_a_speaker_id_beyond_any_primary_key(organizer_pag
 # 11. Agenda items far outside the conference's days ----------------------------------------------------
 
 YEAR_9999 = "9999-12-31T23:50"
+# The API refuses a year outside 1900-2100 as it reads the field, before the rule of the days.
+NOT_A_SANE_DATE = "Enter a date between 1900 and 2100."
 
 
 def outside_days(conference) -> str:
@@ -270,7 +272,7 @@ def agenda_items_url(conference, suffix: str = "") -> str:
 @pytest.mark.parametrize(
     ("starts_at", "ends_at", "fields"),
     [
-        (YEAR_9999, YEAR_9999, ["starts_at", "ends_at"]),
+        (YEAR_9999, YEAR_9999, {"starts_at", "ends_at"}),
         ("2000-01-01T08:00", "2000-01-01T09:00", ["starts_at", "ends_at"]),
         (None, "+1 day", ["ends_at"]),
     ],
@@ -289,7 +291,8 @@ def test_agenda_item_api_refuses_times_outside_the_conference_days(
     )
 
     body = api_error(response)
-    assert body["errors"] == {name: [outside_days(conference)] for name in fields}
+    message = NOT_A_SANE_DATE if isinstance(fields, set) else outside_days(conference)
+    assert body["errors"] == {name: [message] for name in fields}
     assert AgendaItem.objects.count() == 0
 
 
@@ -304,7 +307,7 @@ def test_agenda_item_api_refuses_moving_an_item_to_year_9999(as_organizer, confe
         agenda_items_url(conference, f"{item.pk}/move/"), {"starts_at": YEAR_9999}, format="json"
     )
 
-    assert api_error(response)["errors"] == {"starts_at": [outside_days(conference)]}
+    assert api_error(response)["errors"] == {"starts_at": [NOT_A_SANE_DATE]}
     item.refresh_from_db()
     assert item.starts_at == conference.starts_at
 
@@ -320,7 +323,7 @@ def test_agenda_item_api_refuses_a_change_to_year_9999(as_organizer, conference)
         agenda_items_url(conference, f"{item.pk}/"), {"ends_at": YEAR_9999}, format="json"
     )
 
-    assert api_error(response)["errors"] == {"ends_at": [outside_days(conference)]}
+    assert api_error(response)["errors"] == {"ends_at": [NOT_A_SANE_DATE]}
     item.refresh_from_db()
     assert item.ends_at == conference.starts_at + datetime.timedelta(minutes=30)
 
