@@ -266,6 +266,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.api_exception_handler",
+    "DEFAULT_METADATA_CLASS": "core.api_metadata.Metadata",
     "DEFAULT_THROTTLE_RATES": {
         "auth": os.environ.get("API_AUTH_THROTTLE", "20/min"),
         "rsvp": os.environ.get("API_RSVP_THROTTLE", "30/min"),

@@ -17,6 +17,7 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooMa
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import defaults
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
@@ -29,9 +30,11 @@ API_PREFIX = "/api/"
 
 
 class ErrorResponseSerializer(serializers.Serializer):
-    message = serializers.CharField(help_text="What went wrong, for people, in the request's language.")
+    message = serializers.CharField(
+        help_text=gettext_lazy("What went wrong, for people, in the request's language.")
+    )
     code = serializers.CharField(
-        help_text=(
+        help_text=gettext_lazy(
             "What went wrong, for programs: invalid, not_found, permission_denied, not_authenticated, "
             "authentication_failed, throttled, method_not_allowed, not_acceptable, unsupported_media_type, "
             "parse_error, too_many_fields, request_too_large, server_error, or a domain code such as "
@@ -40,14 +43,14 @@ class ErrorResponseSerializer(serializers.Serializer):
     )
     errors = serializers.DictField(
         child=serializers.JSONField(),
-        help_text=(
+        help_text=gettext_lazy(
             "The fields at fault: each field's name with a list of messages (a nested object for a "
             "nested field, keyed by position for a list). non_field_errors holds what concerns no "
             "one field. Empty when no field is at fault."
         ),
     )
     extra = serializers.DictField(
-        required=False, help_text="Data some domain errors add, to show beside the message."
+        required=False, help_text=gettext_lazy("Data some domain errors add, to show beside the message.")
     )
 
 

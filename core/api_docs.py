@@ -4,6 +4,7 @@ policy made for it, and the schema hook that documents the error format on every
 import secrets
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularRedocView
 
@@ -38,14 +39,17 @@ class RedocView(SpectacularRedocView):
 
 # What each error status means on every operation; the body is always core.api's error format.
 ERROR_RESPONSES = {
-    "400": "The request is not valid: the fields at fault are listed in errors (code invalid), "
-    "or a rule refuses it (a domain code such as conflict).",
-    "401": "No credentials, or credentials that are not valid "
-    "(code not_authenticated or authentication_failed).",
-    "403": "The user may not do this (code permission_denied).",
-    "404": "No such object, or one the user may not see (code not_found).",
+    "400": gettext_lazy(
+        "The request is not valid: the fields at fault are listed in errors (code invalid), "
+        "or a rule refuses it (a domain code such as conflict)."
+    ),
+    "401": gettext_lazy(
+        "No credentials, or credentials that are not valid (code not_authenticated or authentication_failed)."
+    ),
+    "403": gettext_lazy("The user may not do this (code permission_denied)."),
+    "404": gettext_lazy("No such object, or one the user may not see (code not_found)."),
 }
-THROTTLED = "Too many requests (code throttled): Retry-After says how many seconds to wait."
+THROTTLED = gettext_lazy("Too many requests (code throttled): Retry-After says how many seconds to wait.")
 ERROR_SCHEMA = "ErrorResponse"
 
 
@@ -79,5 +83,5 @@ def add_error_responses(result, generator, request, public):
                     code, {"content": {"application/json": {"schema": reference}}}
                 )
                 if not response.get("description"):
-                    response["description"] = description
+                    response["description"] = str(description)
     return result

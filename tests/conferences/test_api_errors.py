@@ -193,3 +193,27 @@ def test_page_zero_is_a_404_in_the_error_shape(client):
     response = client.get("/api/v1/conferences/", {"page": 0})
 
     assert error(response, 404) == {"message": "Invalid page.", "code": "not_found", "errors": {}}
+
+
+@pytest.mark.parametrize("resource", ["papers", "nominations", "certificates"])
+def test_an_id_that_is_not_a_number_is_a_json_404(client, resource):
+    conference = ConferenceFactory(status="published")
+    organizer = UserFactory()
+    ConferenceRoleFactory(conference=conference, user=organizer, role=ConferenceRole.Role.ORGANIZER)
+    client.force_authenticate(organizer)
+
+    response = client.get(f"/api/v1/conferences/{conference.slug}/{resource}/null,null/")
+
+    assert error(response, 404)["code"] == "not_found"
+
+
+def test_options_on_a_list_route_that_takes_put_is_not_a_500(client):
+    conference = ConferenceFactory(status="published")
+    organizer = UserFactory()
+    ConferenceRoleFactory(conference=conference, user=organizer, role=ConferenceRole.Role.ORGANIZER)
+    client.force_authenticate(organizer)
+
+    response = client.options(f"/api/v1/conferences/{conference.slug}/nominations/criteria/")
+
+    assert response.status_code == 200
+    assert "actions" not in response.json()
