@@ -217,3 +217,19 @@ def test_options_on_a_list_route_that_takes_put_is_not_a_500(client):
 
     assert response.status_code == 200
     assert "actions" not in response.json()
+
+
+def test_ids_beyond_64_bits_in_review_assignments_are_a_400_naming_the_field(client):
+    # Found by schemathesis: papers=[2**63] reached pk__in and SQLite's OverflowError, a 500.
+    conference = ConferenceFactory(status="published")
+    organizer = UserFactory()
+    ConferenceRoleFactory(conference=conference, user=organizer, role=ConferenceRole.Role.ORGANIZER)
+    client.force_authenticate(organizer)
+
+    response = client.post(
+        f"/api/v1/conferences/{conference.slug}/review-assignments/",
+        {"papers": [2**63], "reviewers": [1]},
+        format="json",
+    )
+
+    assert error(response, 400)["errors"] == {"papers": {"0": [f"{2**63} is not a valid id."]}}

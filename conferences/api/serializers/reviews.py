@@ -4,7 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from conferences.models import Organization, Review
-from core.api_fields import DateTimeField, ModelSerializer, OptionalEmailField, PrimaryKeyRelatedField
+from core.api_fields import (
+    DateTimeField,
+    IdField,
+    ModelSerializer,
+    OptionalEmailField,
+    PrimaryKeyRelatedField,
+)
 
 
 class ReviewerSerializer(serializers.Serializer):
@@ -42,8 +48,8 @@ class ReviewAssignmentSerializer(serializers.Serializer):
 
 
 class ReviewAssignmentCreateSerializer(serializers.Serializer):
-    papers = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
-    reviewers = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    papers = serializers.ListField(child=IdField(), allow_empty=False)
+    reviewers = serializers.ListField(child=IdField(), allow_empty=False)
 
 
 class ShortPaperSerializer(serializers.Serializer):
