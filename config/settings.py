@@ -268,6 +268,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.api_exception_handler",
+    "DEFAULT_METADATA_CLASS": "core.api_metadata.Metadata",
     "DEFAULT_THROTTLE_RATES": {
         "auth": os.environ.get("API_AUTH_THROTTLE", "20/min"),
         "rsvp": os.environ.get("API_RSVP_THROTTLE", "30/min"),
@@ -282,6 +283,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every operation documents the API's error format (core.api) as its 400/401/403/404.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api_docs.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ConferenceKindEnum": "conferences.models.Conference.Kind",
         "OrganizationKindEnum": "conferences.models.Organization.Kind",

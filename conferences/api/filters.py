@@ -12,12 +12,17 @@ from rest_framework import serializers
 
 from conferences.models import Conference, Invitation, Organization, Registration
 from core.text import fold
+from core.validators import validate_sane_date
 from notifications.selectors import notice_kind_choices, notification_state_choices
 
 
 class ConferenceFilter(django_filters.FilterSet):
-    starts_after = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    starts_after = django_filters.IsoDateTimeFilter(
+        field_name="starts_at", lookup_expr="gte", validators=[validate_sane_date]
+    )
+    starts_before = django_filters.IsoDateTimeFilter(
+        field_name="starts_at", lookup_expr="lt", validators=[validate_sane_date]
+    )
 
     class Meta:
         model = Conference

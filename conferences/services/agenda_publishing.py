@@ -241,11 +241,12 @@ def agenda_publish(*, conference: Conference, actor=None) -> AgendaVersion:
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
     items = list(agenda_item_list(conference=conference))
     if not items:
-        raise ApplicationError(_("The agenda is empty."))
+        raise ApplicationError(_("The agenda is empty."), code="agenda_empty")
     check = agenda_check(conference=conference, items=items)
     if not check.ok:
         raise ApplicationError(
             _("The agenda has errors that must be fixed before publishing."),
+            code="agenda_has_errors",
             extra={"errors": check.errors, "warnings": check.warnings},
         )
     last = AgendaVersion.objects.filter(conference=conference).order_by("-number").first()
@@ -253,7 +254,9 @@ def agenda_publish(*, conference: Conference, actor=None) -> AgendaVersion:
     previous = last.items if last else []
     changelog = agenda_changelog(previous, snapshot) if last else []
     if last and not changelog:
-        raise ApplicationError(_("Nothing has changed since version %(n)s.") % {"n": last.number})
+        raise ApplicationError(
+            _("Nothing has changed since version %(n)s.") % {"n": last.number}, code="unchanged"
+        )
     # Calendar programs replace an event only when its SEQUENCE grows: bump it for changed items.
     changed = {c["item"] for c in changelog}
     old_sequence = {i["id"]: i.get("sequence", 0) for i in previous}

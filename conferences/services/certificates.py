@@ -150,7 +150,7 @@ def certificate_revoke(*, certificate: Certificate, reason: str, user=None) -> C
             revoked_at=timezone.now(), revocation_reason=reason
         )
         if not updated:
-            raise ApplicationError(_("This certificate is already revoked."))
+            raise ApplicationError(_("This certificate is already revoked."), code="already_revoked")
         certificate.refresh_from_db()
         audit_record(
             action=AuditEntry.Action.CERTIFICATE_REVOKED,

@@ -90,7 +90,7 @@ def registration_check_in(
         # Nothing matched and nobody arrived: the registration is not confirmed.
         raise ApplicationError(
             _("%(name)s's registration was cancelled: no check-in.") % {"name": current.display_name},
-            extra={"code": "registration_cancelled"},
+            code="registration_cancelled",
         )
     if claimed:
         audit_record(
@@ -116,10 +116,10 @@ def registration_find_for_door(*, conference: Conference, text: str) -> Registra
     """
     text = (text or "").strip()
     if not text:
-        raise ApplicationError(_("Type the ticket code or scan the QR code."), extra={"code": "empty"})
+        raise ApplicationError(_("Type the ticket code or scan the QR code."), code="empty")
     if len(text) > MAX_INPUT_LENGTH:
         raise ApplicationError(
-            _("That is too long to be a ticket code or a delegate's link."), extra={"code": "too_long"}
+            _("That is too long to be a ticket code or a delegate's link."), code="too_long"
         )
     match = _DELEGATE_PATH.search(urlsplit(text).path) if "/" in text else None
     if match:
@@ -127,30 +127,30 @@ def registration_find_for_door(*, conference: Conference, text: str) -> Registra
         if registration is None:
             raise ApplicationError(
                 _("This QR code is not a valid delegate's link (cancelled or replaced)."),
-                extra={"code": "unknown_link"},
+                code="unknown_link",
             )
         if registration.conference_id != conference.pk:
             raise ApplicationError(
-                _("This delegate is registered for another conference."), extra={"code": "other_conference"}
+                _("This delegate is registered for another conference."), code="other_conference"
             )
         return registration
     code = ticket_code_normalise(text)
     if not ticket_code_is_well_formed(code):
         raise ApplicationError(
             _("A ticket code has 7 characters (letters and digits, without 0, O, 1, I or L), like ABC-DEFG."),
-            extra={"code": "malformed"},
+            code="malformed",
         )
     if not ticket_code_check_passes(code):
         raise ApplicationError(
             _("The code %(code)s has a typo: check each character against the ticket.")
             % {"code": ticket_code_display(code)},
-            extra={"code": "typo"},
+            code="typo",
         )
     registration = registration_get_by_ticket_code(conference=conference, code=code)
     if registration is None:
         raise ApplicationError(
             _("No delegate of this conference has the code %(code)s.") % {"code": ticket_code_display(code)},
-            extra={"code": "unknown_code"},
+            code="unknown_code",
         )
     return registration
 

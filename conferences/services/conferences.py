@@ -231,7 +231,7 @@ def conference_close(*, conference: Conference, actor=None) -> Conference:
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
     if conference.status == Conference.Status.DRAFT:
         raise ApplicationError(
-            _("Only a published conference can be closed: publish it first."), extra={"code": "draft"}
+            _("Only a published conference can be closed: publish it first."), code="draft"
         )
     if conference.status == Conference.Status.PUBLISHED:
         conference.status = Conference.Status.CLOSED

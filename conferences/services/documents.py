@@ -17,7 +17,7 @@ def document_number_allocate(*, issuer: Organization, kind: str, issued_on: date
     if not issuer.code:
         raise ApplicationError(
             "The issuing organization has no document code.",
-            extra={"fields": {"issuer": ["Set the organization's document code, e.g. BKHCN."]}},
+            fields={"issuer": ["Set the organization's document code, e.g. BKHCN."]},
         )
     DocumentSequence.objects.get_or_create(issuer=issuer, kind=kind, year=issued_on.year)
     sequence = DocumentSequence.objects.select_for_update().get(issuer=issuer, kind=kind, year=issued_on.year)

@@ -97,7 +97,7 @@ def invitation_send(*, invitation: Invitation, actor=None, hold: bool | None = N
         raise ApplicationError(
             _("%(name)s has no e-mail address to send the invitation to.")
             % {"name": invitation.invitee_name},
-            extra={"fields": {"contact_emails": [_("Add an e-mail address for this agency.")]}},
+            fields={"contact_emails": [_("Add an e-mail address for this agency.")]},
         )
     now = timezone.now()
     if invitation.document_id is None:

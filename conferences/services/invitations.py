@@ -82,7 +82,7 @@ def invitation_update(*, invitation: Invitation, **fields) -> Invitation:
     """Change a draft's letter fields; a sent letter is never changed."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != Invitation.Status.DRAFT:
-        raise ApplicationError(_("Only a draft invitation can be changed."), extra={"code": "not_draft"})
+        raise ApplicationError(_("Only a draft invitation can be changed."), code="not_draft")
     for name, value in fields.items():
         setattr(invitation, name, nfc(value) if name in {"addressee", "paper_topic"} else value)
     return validated_save(invitation)
@@ -93,7 +93,7 @@ def invitation_delete(*, invitation: Invitation) -> None:
     """Delete a draft; an invitation that was sent has a number and stays on record."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != Invitation.Status.DRAFT:
-        raise ApplicationError(_("Only a draft invitation can be deleted."), extra={"code": "not_draft"})
+        raise ApplicationError(_("Only a draft invitation can be deleted."), code="not_draft")
     invitation.delete()
 
 
@@ -167,7 +167,7 @@ def registration_create(
     if conference.capacity is not None and active.count() >= conference.capacity:
         raise ApplicationError(
             _("The conference is full (%(capacity)s places).") % {"capacity": conference.capacity},
-            extra={"code": "capacity_reached"},
+            code="capacity_reached",
         )
     if invitation is not None:
         if invitation.conference_id != conference.pk:
@@ -175,7 +175,7 @@ def registration_create(
         if active.filter(invitation=invitation).count() >= invitation.delegate_quota:
             raise ApplicationError(
                 _("This invitation allows %(quota)s delegate(s).") % {"quota": invitation.delegate_quota},
-                extra={"code": "quota_reached"},
+                code="quota_reached",
             )
         organization = organization or invitation.organization
     # A person who cancelled and comes back keeps their one registration row.

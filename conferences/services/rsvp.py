@@ -237,7 +237,7 @@ def rsvp_submit(
     now = now or timezone.now()
     state = rsvp_state(invitation=invitation, now=now, on_behalf=actor is not None)
     if not state.open:
-        raise ApplicationError(state.reason, extra={"code": state.code})
+        raise ApplicationError(state.reason, code=state.code)
     current = {
         registration.person.email: registration
         for registration in Registration.objects.filter(

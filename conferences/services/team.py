@@ -112,7 +112,7 @@ def team_member_withdraw(*, conference_role: ConferenceRole, actor) -> None:
             raise ApplicationError(
                 _("%(name)s is the conference's last organizer: add another organizer first.")
                 % {"name": user.get_full_name() or user.email or user.get_username()},
-                extra={"code": "last_organizer"},
+                code="last_organizer",
             )
         conference_role.delete()
         dropped = 0

@@ -99,7 +99,7 @@ def answer_record(answer: AnswerForm, *, invitation: Invitation, actor=None) -> 
         _show_service_errors(exc, answer)
         return False
     except ApplicationError as exc:
-        if exc.extra.get("code") in CLOSED_CODES and actor is None:
+        if exc.code in CLOSED_CODES and actor is None:
             answer.closed_reason = exc.message
         else:
             form.add_error(None, exc.message)

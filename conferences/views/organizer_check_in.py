@@ -57,7 +57,7 @@ def check_in(request, slug: str):
             )
         except ApplicationError as exc:
             if _wants_json(request):
-                payload = {"outcome": "refused", "message": exc.message, "code": exc.extra.get("code", "")}
+                payload = {"outcome": "refused", "message": exc.message, "code": exc.code}
                 return JsonResponse({**payload, "counts": check_in_counts(conference=conference)}, status=400)
             messages.error(request, exc.message)
         else:

@@ -78,7 +78,7 @@ def notify(
     if missing:
         raise ApplicationError(
             _("%(name)s has no e-mail address.") % {"name": missing[0].name or "?"},
-            extra={"fields": {"recipients": [r.name for r in missing]}},
+            fields={"recipients": [r.name for r in missing]},
         )
     held = is_held_by_default(kind) if hold is None else hold
     now = timezone.now()
@@ -280,7 +280,7 @@ def notification_resend(*, notification: Notification) -> Notification:
     # The lock makes two clicks on "Resend" run one after the other: the second sees the first's copy.
     notification = Notification.objects.select_for_update().get(pk=notification.pk)
     if notification.state not in {Notification.State.SENT, Notification.State.DEAD}:
-        raise ApplicationError(_("Only a sent or failed notice can be sent again."))
+        raise ApplicationError(_("Only a sent or failed notice can be sent again."), code="not_resendable")
     unsent = [Notification.State.HELD, Notification.State.PENDING, Notification.State.SENDING]
     if Notification.objects.filter(resent_from=notification, state__in=unsent).exists():
         raise ApplicationError(_("This notice is already queued to be sent again."))

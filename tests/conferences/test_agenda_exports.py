@@ -178,7 +178,11 @@ def test_api_agenda_is_404_in_the_error_format_before_publishing(client, confere
     response = client.get("/api/v1/conferences/so-ket-19/agenda/")
 
     assert response.status_code == 404
-    assert response.json() == {"message": "The agenda has not been published yet.", "extra": {}}
+    assert response.json() == {
+        "message": "The agenda has not been published yet.",
+        "code": "not_found",
+        "errors": {},
+    }
     assert not response.has_header("ETag")
 
 
@@ -186,7 +190,7 @@ def test_api_agenda_is_404_for_an_unknown_conference(client):
     response = client.get("/api/v1/conferences/khong-co/agenda/")
 
     assert response.status_code == 404
-    assert response.json() == {"message": "No such conference.", "extra": {}}
+    assert response.json() == {"message": "No such conference.", "code": "not_found", "errors": {}}
 
 
 def test_draft_agenda_is_hidden_from_the_public_and_shown_to_its_organizers(client, items):
@@ -202,7 +206,7 @@ def test_draft_agenda_is_hidden_from_the_public_and_shown_to_its_organizers(clie
     as_organizer = client.get("/api/v1/conferences/so-ket-19/agenda/", HTTP_AUTHORIZATION=f"Token {token}")
 
     assert anonymous.status_code == 404
-    assert anonymous.json() == {"message": "No such conference.", "extra": {}}
+    assert anonymous.json() == {"message": "No such conference.", "code": "not_found", "errors": {}}
     assert page.status_code == 404
     assert as_organizer.status_code == 200
     assert as_organizer.json()["version"] == 1
@@ -442,7 +446,8 @@ def test_agenda_pdf_is_404_before_publishing(client, conference, items):
     assert client.get("/hoi-nghi/so-ket-19/chuong-trinh.pdf").status_code == 404
     assert client.get("/api/v1/conferences/so-ket-19/agenda.pdf").json() == {
         "message": "The agenda has not been published yet.",
-        "extra": {},
+        "code": "not_found",
+        "errors": {},
     }
 
 
@@ -492,7 +497,11 @@ def test_api_agenda_file_refuses_a_type_it_does_not_serve_with_a_json_406(client
 
     assert response.status_code == 406
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"message": "Could not satisfy the request Accept header.", "extra": {}}
+    assert response.json() == {
+        "message": "Could not satisfy the request Accept header.",
+        "code": "not_acceptable",
+        "errors": {},
+    }
 
 
 def test_api_agenda_pdf_asked_for_as_pdf_still_explains_a_404_in_json(client, conference, items):
@@ -500,7 +509,11 @@ def test_api_agenda_pdf_asked_for_as_pdf_still_explains_a_404_in_json(client, co
 
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"message": "The agenda has not been published yet.", "extra": {}}
+    assert response.json() == {
+        "message": "The agenda has not been published yet.",
+        "code": "not_found",
+        "errors": {},
+    }
 
 
 # Versions over the API ------------------------------------------------------------------------------------
@@ -559,4 +572,4 @@ def test_api_version_detail_of_a_missing_version_is_404(client, v1):
     response = client.get("/api/v1/conferences/so-ket-19/agenda/versions/7/")
 
     assert response.status_code == 404
-    assert response.json() == {"message": "No such version.", "extra": {}}
+    assert response.json() == {"message": "No such version.", "code": "not_found", "errors": {}}

@@ -52,7 +52,11 @@ def test_anonymous_gets_401(client, conference):
     response = client.get(ITEMS)
 
     assert response.status_code == 401
-    assert response.json() == {"message": "Authentication credentials were not provided.", "extra": {}}
+    assert response.json() == {
+        "message": "Authentication credentials were not provided.",
+        "code": "not_authenticated",
+        "errors": {},
+    }
 
 
 def test_another_user_gets_403_and_changes_nothing(client, conference):
@@ -71,7 +75,8 @@ def test_another_user_gets_403_and_changes_nothing(client, conference):
     assert [r.status_code for r in responses] == [403] * 6
     assert responses[0].json() == {
         "message": "Only the organizers of this conference can edit its agenda.",
-        "extra": {},
+        "code": "permission_denied",
+        "errors": {},
     }
     assert list(AgendaItem.objects.values_list("title", flat=True)) == ["Khai mạc"]
     assert AgendaVersion.objects.count() == 0
@@ -84,7 +89,7 @@ def test_a_draft_conference_is_not_found_for_another_user(client):
     response = client.get("/api/v1/conferences/ban-nhap/agenda/items/")
 
     assert response.status_code == 404
-    assert response.json() == {"message": "No such conference.", "extra": {}}
+    assert response.json() == {"message": "No such conference.", "code": "not_found", "errors": {}}
 
 
 def test_an_item_of_another_conference_is_not_found(organizer_client):
@@ -229,7 +234,8 @@ def test_create_ending_before_it_starts_names_ends_at(organizer_client, conferen
     assert response.status_code == 400
     assert response.json() == {
         "message": "Some fields are not valid.",
-        "extra": {"fields": {"ends_at": ["An agenda item cannot end before it starts."]}},
+        "code": "invalid",
+        "errors": {"ends_at": ["An agenda item cannot end before it starts."]},
     }
     assert AgendaItem.objects.count() == 0
 
@@ -245,7 +251,7 @@ def test_create_names_missing_and_foreign_fields(organizer_client, conference):
     )
 
     assert response.status_code == 400
-    assert sorted(response.json()["extra"]["fields"]) == ["ends_at", "room", "speakers", "title"]
+    assert sorted(response.json()["errors"]) == ["ends_at", "room", "speakers", "title"]
     assert AgendaItem.objects.count() == 0
 
 
@@ -258,10 +264,8 @@ def test_create_refuses_a_paper_that_is_not_accepted_or_already_placed(organizer
     not_accepted = organizer_client.post(ITEMS, {**data, "paper": submitted.pk}, format="json")
     taken = organizer_client.post(ITEMS, {**data, "paper": placed.pk}, format="json")
 
-    assert not_accepted.json()["extra"]["fields"] == {
-        "paper": ["Only an accepted paper can be put on the agenda."]
-    }
-    assert taken.json()["extra"]["fields"] == {"paper": ["This paper already has a slot on the agenda."]}
+    assert not_accepted.json()["errors"] == {"paper": ["Only an accepted paper can be put on the agenda."]}
+    assert taken.json()["errors"] == {"paper": ["This paper already has a slot on the agenda."]}
     assert AgendaItem.objects.count() == 1
 
 
@@ -301,7 +305,7 @@ def test_patch_ending_before_the_start_names_ends_at_and_changes_nothing(organiz
     )
 
     assert response.status_code == 400
-    assert response.json()["extra"]["fields"] == {"ends_at": ["An agenda item cannot end before it starts."]}
+    assert response.json()["errors"] == {"ends_at": ["An agenda item cannot end before it starts."]}
     item.refresh_from_db()
     assert (item.title, item.ends_at) == ("Tham luận", local(2021, 4, 9, 9, 15))
 
@@ -366,7 +370,7 @@ def test_move_without_a_start_names_starts_at(organizer_client, conference):
     response = organizer_client.post(item_url(item, "move/"), {}, format="json")
 
     assert response.status_code == 400
-    assert list(response.json()["extra"]["fields"]) == ["starts_at"]
+    assert list(response.json()["errors"]) == ["starts_at"]
 
 
 def test_reorder_sets_the_order_of_items_that_start_together(organizer_client, conference):
@@ -389,9 +393,7 @@ def test_reorder_refuses_items_of_another_conference(organizer_client, conferenc
     response = organizer_client.post(f"{ITEMS}reorder/", {"item_ids": [theirs.pk, mine.pk]}, format="json")
 
     assert response.status_code == 400
-    assert response.json()["extra"]["fields"] == {
-        "item_ids": ["Some items are not in this conference's agenda."]
-    }
+    assert response.json()["errors"] == {"item_ids": ["Some items are not in this conference's agenda."]}
     mine.refresh_from_db()
     assert mine.position == 4
 
@@ -424,7 +426,7 @@ def test_fill_from_papers_names_a_bad_slot_length(organizer_client, conference):
     )
 
     assert response.status_code == 400
-    assert list(response.json()["extra"]["fields"]) == ["slot_minutes"]
+    assert list(response.json()["errors"]) == ["slot_minutes"]
     assert AgendaItem.objects.count() == 0
 
 
@@ -465,6 +467,7 @@ def test_publish_with_errors_is_refused_with_the_errors(organizer_client, confer
     assert response.status_code == 400
     data = response.json()
     assert data["message"] == "The agenda has errors that must be fixed before publishing."
+    assert (data["code"], data["errors"]) == ("agenda_has_errors", {})
     assert [e["code"] for e in data["extra"]["errors"]] == ["room_conflict"]
     assert data["extra"]["warnings"] == []
     assert AgendaVersion.objects.count() == 0
@@ -477,7 +480,11 @@ def test_publish_with_nothing_changed_is_refused(organizer_client, conference):
     response = organizer_client.post(PUBLISH)
 
     assert response.status_code == 400
-    assert response.json() == {"message": "Nothing has changed since version 1.", "extra": {}}
+    assert response.json() == {
+        "message": "Nothing has changed since version 1.",
+        "code": "unchanged",
+        "errors": {},
+    }
     assert AgendaVersion.objects.count() == 1
 
 
@@ -527,3 +534,68 @@ def test_schema_lists_the_agenda_editing_endpoints(client):
         "/api/v1/conferences/{conference_slug}/agenda/publish/",
     ):
         assert path in paths, path
+
+
+# Dates and ids beyond what a client can mean ------------------------------------------------------------
+
+YEAR_205 = "Enter a date between 1900 and 2100."
+
+
+@pytest.mark.parametrize(
+    "starts_at", ["0205-03-15T09:07:30", "0205-03-15T09:07:30+07:00", "9999-12-31T23:50"]
+)
+def test_move_to_a_year_outside_the_sane_range_is_a_400_naming_starts_at(
+    organizer_client, conference, starts_at
+):
+    item = add(conference, (9, 5), (9, 20), "Tham luận")
+
+    response = organizer_client.post(item_url(item, "move/"), {"starts_at": starts_at}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "message": "Some fields are not valid.",
+        "code": "invalid",
+        "errors": {"starts_at": [YEAR_205]},
+    }
+    item.refresh_from_db()
+    assert item.starts_at == local(2021, 4, 9, 9, 5)
+
+
+def test_an_item_of_year_205_is_refused_on_create_and_fill(organizer_client, conference):
+    created = organizer_client.post(
+        ITEMS,
+        {"title": "X", "starts_at": "0205-04-09T09:00", "ends_at": "0205-04-09T09:15"},
+        format="json",
+    )
+    filled = organizer_client.post(
+        f"{ITEMS}fill-from-papers/", {"starts_at": "0205-04-09T09:00"}, format="json"
+    )
+
+    assert created.status_code == filled.status_code == 400
+    assert created.json()["errors"] == {"starts_at": [YEAR_205], "ends_at": [YEAR_205]}
+    assert filled.json()["errors"]["starts_at"] == [YEAR_205]
+    assert AgendaItem.objects.count() == 0
+
+
+@pytest.mark.parametrize("room", [2**63, str(2**63), -(2**63) - 1, 10**30])
+def test_a_room_id_beyond_64_bits_is_a_400_naming_room(organizer_client, conference, room):
+    item = add(conference, (9, 5), (9, 20), "Tham luận")
+
+    response = organizer_client.post(
+        item_url(item, "move/"), {"starts_at": "2021-04-09T10:00", "room": room}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["room"]
+    assert response.json()["errors"]["room"][0].startswith("Invalid pk")
+
+
+def test_speaker_ids_beyond_64_bits_are_a_400_naming_speakers(organizer_client, conference):
+    response = organizer_client.post(
+        ITEMS,
+        {"title": "X", "starts_at": "2021-04-09T09:00", "ends_at": "2021-04-09T09:15", "speakers": [2**63]},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["speakers"]

@@ -124,7 +124,7 @@ def test_an_award_with_two_recipients_is_a_400_naming_the_field(api, conference,
     )
 
     assert response.status_code == 400
-    assert response.json()["extra"]["fields"] == {
+    assert response.json()["errors"] == {
         "recipient_organization": ["Name exactly one recipient: an organization or a person."]
     }
 
@@ -165,7 +165,8 @@ def test_ceremony_put_get_and_advance(api, conference, ceremony):
     assert past_end.status_code == 400
     assert past_end.json() == {
         "message": "The last batch is on stage: the ceremony is at its end.",
-        "extra": {},
+        "code": "invalid",
+        "errors": {},
     }
     assert CeremonyState.objects.get(conference=conference).step == 3
 
@@ -181,7 +182,7 @@ def test_ceremony_put_with_an_award_in_two_batches_is_a_400(api, conference, cer
     )
 
     assert response.status_code == 400
-    assert response.json()["extra"]["fields"] == {
+    assert response.json()["errors"] == {
         "batches": [f"Each award is called on stage once; in more than one batch: {awards[0].pk}."]
     }
 

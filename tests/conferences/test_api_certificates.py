@@ -89,7 +89,7 @@ def test_job_endpoint_is_404_for_an_organizer_of_another_conference_and_anonymou
 
     assert anonymous.status_code in (401, 403)
     assert stranger.status_code == 404
-    assert stranger.json() == {"message": "No such job.", "extra": {}}
+    assert stranger.json() == {"message": "No such job.", "code": "not_found", "errors": {}}
 
 
 def test_job_endpoint_shows_the_creator_their_job(client, conference):
@@ -124,7 +124,7 @@ def test_generate_with_an_unknown_kind_is_400(organizer_client, conference):
     )
 
     assert response.status_code == 400
-    assert response.json()["extra"]["fields"]["kinds"] == {"0": ['"diploma" is not a valid choice.']}
+    assert response.json()["errors"]["kinds"] == {"0": ['"diploma" is not a valid choice.']}
     assert Job.objects.count() == 0
 
 
@@ -179,7 +179,11 @@ def test_revoke_twice_is_400(organizer_client, conference, generated):
     assert first.status_code == 200
     assert (first.json()["is_valid"], first.json()["revocation_reason"]) == (False, "Không dự")
     assert second.status_code == 400
-    assert second.json() == {"message": "This certificate is already revoked.", "extra": {}}
+    assert second.json() == {
+        "message": "This certificate is already revoked.",
+        "code": "already_revoked",
+        "errors": {},
+    }
     certificate.refresh_from_db()
     assert certificate.revocation_reason == "Không dự"
 
@@ -287,7 +291,7 @@ def test_verify_api_of_unknown_or_malformed_code_is_404(
         response = client.get(f"/api/v1/certificates/verify/{code}/")
 
     assert response.status_code == 404
-    assert response.json() == {"message": "No certificate has this code.", "extra": {}}
+    assert response.json() == {"message": "No certificate has this code.", "code": "not_found", "errors": {}}
 
 
 def test_verify_api_shares_the_pages_guess_budget(client, award_certificate, settings):

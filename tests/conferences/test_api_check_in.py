@@ -65,15 +65,15 @@ def test_bad_codes_are_a_400_with_a_reason(api, conference, code, expected):
     response = api.post(door_url(conference), {"code": code}, format="json")
 
     assert response.status_code == 400, response.content
-    assert set(response.json()) == {"message", "extra"}
-    assert response.json()["extra"] == {"code": expected}
+    assert set(response.json()) == {"message", "code", "errors"}
+    assert response.json()["code"] == expected
 
 
 def test_a_missing_code_field_is_a_field_error(api, conference):
     response = api.post(door_url(conference), {}, format="json")
 
     assert response.status_code == 400
-    assert list(response.json()["extra"]["fields"]) == ["code"]
+    assert list(response.json()["errors"]) == ["code"]
 
 
 def test_a_cancelled_and_another_conferences_registration_are_refused(api, conference):
@@ -85,7 +85,7 @@ def test_a_cancelled_and_another_conferences_registration_are_refused(api, confe
         f"/api/v1/conferences/{conference.slug}/registrations/{stranger.pk}/check-in/", format="json"
     )
 
-    assert (by_code.status_code, by_code.json()["extra"]) == (400, {"code": "registration_cancelled"})
+    assert (by_code.status_code, by_code.json()["code"]) == (400, "registration_cancelled")
     assert by_id.status_code == 404
     stranger.refresh_from_db()
     assert stranger.checked_in_at is None

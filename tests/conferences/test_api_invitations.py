@@ -126,7 +126,7 @@ def pdf_text(data: bytes) -> str:
 def assert_error(response, status_code: int, message: str | None = None) -> dict:
     assert response.status_code == status_code, response.content
     body = response.json()
-    assert set(body) == {"message", "extra"}
+    assert set(body) == {"message", "code", "errors"}
     if message is not None:
         assert body["message"] == message
     return body
@@ -296,7 +296,7 @@ def test_invitation_list_names_an_unknown_status_filter(as_organizer, conference
     response = as_organizer.get(url(conference) + "?status=maybe")
 
     body = assert_error(response, 400, "Some fields are not valid.")
-    assert list(body["extra"]["fields"]) == ["status"]
+    assert list(body["errors"]) == ["status"]
 
 
 def test_invitation_list_of_fifty_takes_a_fixed_number_of_queries(
@@ -424,7 +424,7 @@ def test_invitation_create_names_the_bad_field(as_organizer, conference, departm
     response = as_organizer.post(url(conference), payload, format="json")
 
     body = assert_error(response, 400, "Some fields are not valid.")
-    assert list(body["extra"]["fields"]) == [field]
+    assert list(body["errors"]) == [field]
     assert not Invitation.objects.exists()
 
 
@@ -432,9 +432,7 @@ def test_invitation_create_refuses_an_agency_invited_already(as_organizer, confe
     response = as_organizer.post(url(conference), {"organization": invitation.organization_id}, format="json")
 
     body = assert_error(response, 400)
-    assert body["extra"]["fields"] == {
-        "organization": ["This organization is already invited to the conference."]
-    }
+    assert body["errors"] == {"organization": ["This organization is already invited to the conference."]}
     assert Invitation.objects.count() == 1
 
 
@@ -454,8 +452,8 @@ def test_invitation_create_refuses_a_person_of_another_conference_as_if_unknown(
     missing = as_organizer.post(url(conference), {"person": unknown}, format="json")
 
     body = assert_error(refused, 400, "Some fields are not valid.")
-    assert body["extra"]["fields"] == {"person": [f'Invalid pk "{elsewhere.pk}" - object does not exist.']}
-    assert assert_error(missing, 400)["extra"]["fields"] == {
+    assert body["errors"] == {"person": [f'Invalid pk "{elsewhere.pk}" - object does not exist.']}
+    assert assert_error(missing, 400)["errors"] == {
         "person": [f'Invalid pk "{unknown}" - object does not exist.']
     }
     assert "Lê Văn Khác" not in refused.content.decode()
@@ -483,7 +481,7 @@ def test_invitation_create_refuses_the_host_agency(as_organizer, conference, hos
     response = as_organizer.post(url(conference), {"organization": host.pk}, format="json")
 
     body = assert_error(response, 400, "Some fields are not valid.")
-    assert body["extra"]["fields"] == {"organization": ["The host agency does not invite itself."]}
+    assert body["errors"] == {"organization": ["The host agency does not invite itself."]}
     assert not Invitation.objects.exists()
 
 
@@ -508,7 +506,7 @@ def test_invitation_update_refuses_a_sent_invitation(as_organizer, conference, i
     response = as_organizer.patch(url(conference, f"{invitation.pk}/"), {"delegate_quota": 5}, format="json")
 
     body = assert_error(response, 400, "Only a draft invitation can be changed.")
-    assert body["extra"] == {"code": "not_draft"}
+    assert body["code"] == "not_draft"
     invitation.refresh_from_db()
     assert invitation.delegate_quota == 2
 
@@ -607,9 +605,9 @@ def test_bulk_create_names_the_organizations_field(as_organizer, conference, pay
     response = as_organizer.post(url(conference, "bulk/"), payload, format="json")
 
     body = assert_error(response, 400)
-    assert list(body["extra"]["fields"]) == ["organizations"]
+    assert list(body["errors"]) == ["organizations"]
     if message:
-        assert body["extra"]["fields"]["organizations"] == [message]
+        assert body["errors"]["organizations"] == [message]
     assert not Invitation.objects.exists()
 
 
@@ -679,7 +677,7 @@ def test_send_refuses_an_agency_without_an_email_address(as_organizer, conferenc
     response = as_organizer.post(url(conference, f"{silent.pk}/send/"), {}, format="json")
 
     body = assert_error(response, 400, "Sở Nội vụ has no e-mail address to send the invitation to.")
-    assert list(body["extra"]["fields"]) == ["contact_emails"]
+    assert list(body["errors"]) == ["contact_emails"]
     silent.refresh_from_db()
     assert (silent.status, silent.document_id) == ("draft", None)
 
@@ -724,7 +722,7 @@ def test_bulk_send_names_a_missing_ids_field(as_organizer, conference):
     response = as_organizer.post(url(conference, "send/"), {}, format="json")
 
     body = assert_error(response, 400)
-    assert list(body["extra"]["fields"]) == ["ids"]
+    assert list(body["errors"]) == ["ids"]
 
 
 def test_remind_writes_a_reminder_to_an_agency_without_an_answer(as_organizer, conference, invitation):
@@ -847,7 +845,11 @@ def test_letter_pdf_refuses_a_client_that_accepts_only_json(as_organizer, confer
     )
 
     assert response.status_code == 406
-    assert response.json() == {"message": "Could not satisfy the request Accept header.", "extra": {}}
+    assert response.json() == {
+        "message": "Could not satisfy the request Accept header.",
+        "code": "not_acceptable",
+        "errors": {},
+    }
 
 
 def test_letter_pdf_asked_for_as_pdf_explains_its_errors_in_json(as_organizer, conference, invitation):
@@ -857,8 +859,11 @@ def test_letter_pdf_asked_for_as_pdf_explains_its_errors_in_json(as_organizer, c
     missing = as_organizer.get(url(conference, "999999/letter.pdf"), HTTP_ACCEPT="application/pdf")
 
     assert (anonymous.status_code, anonymous["Content-Type"]) == (401, "application/json")
-    assert set(anonymous.json()) == {"message", "extra"}
-    assert (missing.status_code, missing.json()) == (404, {"message": "No such invitation.", "extra": {}})
+    assert set(anonymous.json()) == {"message", "code", "errors"}
+    assert (missing.status_code, missing.json()) == (
+        404,
+        {"message": "No such invitation.", "code": "not_found", "errors": {}},
+    )
 
 
 # The RSVP link ----------------------------------------------------------------------------------------
@@ -895,7 +900,7 @@ def test_rsvp_shows_the_invitation_as_the_agency_sees_it(client, conference, inv
         "note": "",
         "responded_at": None,
         "delegates": [],
-        "presenter_email": "",
+        "presenter_email": None,
         "can_answer": True,
     }
 
@@ -1003,7 +1008,7 @@ def test_rsvp_refuses_more_delegates_than_the_quota(client, conference, invitati
     response = client.post(rsvp_url(token), {"accept": True, "delegates": three}, format="json")
 
     body = assert_error(response, 400, "Some fields are not valid.")
-    assert body["extra"]["fields"] == {"delegates": ["This invitation allows at most 2 delegate(s)."]}
+    assert body["errors"] == {"delegates": ["This invitation allows at most 2 delegate(s)."]}
     invitation.refresh_from_db()
     assert invitation.status == "sent"
     assert not Registration.objects.exists()
@@ -1033,7 +1038,7 @@ def test_rsvp_names_the_bad_field(client, conference, invitation, payload, field
     response = client.post(rsvp_url(token), payload, format="json")
 
     body = assert_error(response, 400, "Some fields are not valid.")
-    assert list(body["extra"]["fields"]) == [field]
+    assert list(body["errors"]) == [field]
     assert not Registration.objects.exists()
 
 
@@ -1046,7 +1051,7 @@ def test_rsvp_reports_a_full_venue_with_a_code(client, conference, invitation):
     response = client.post(rsvp_url(token), {"accept": True, "delegates": DELEGATES[:1]}, format="json")
 
     body = assert_error(response, 400, "The conference is full (1 places).")
-    assert body["extra"] == {"code": "capacity_reached"}
+    assert body["code"] == "capacity_reached"
     invitation.refresh_from_db()
     assert invitation.status == "sent"
 
@@ -1062,7 +1067,7 @@ def test_rsvp_after_the_deadline_is_refused_with_a_code(client, conference, invi
     assert shown.status_code == 200
     assert shown.json()["can_answer"] is False
     body = assert_error(response, 400, "The deadline for answers has passed. Please contact the organizers.")
-    assert body["extra"] == {"code": "deadline_passed"}
+    assert body["code"] == "deadline_passed"
     assert not Registration.objects.exists()
 
 
@@ -1110,7 +1115,7 @@ def test_rsvp_guessing_is_throttled(client, monkeypatch):
     answers = [client.get(rsvp_url(f"doan-{n}")).status_code for n in range(4)]
 
     assert answers == [404, 404, 404, 429]
-    assert set(client.get(rsvp_url("doan-5")).json()) == {"message", "extra"}
+    assert set(client.get(rsvp_url("doan-5")).json()) == {"message", "code", "errors"}
 
 
 def test_rsvp_throttle_ignores_a_forwarded_for_sent_straight_to_the_server(monkeypatch, settings):
@@ -1159,7 +1164,7 @@ def test_rsvp_api_is_refused_once_the_personal_link_pages_refuse(invitation, set
     assert page.status_code == 429
     assert api.status_code == 429
     assert api["Retry-After"] == "600"
-    assert set(api.json()) == {"message", "extra"}
+    assert set(api.json()) == {"message", "code", "errors"}
     assert other_client.status_code == 200
 
 
@@ -1270,7 +1275,7 @@ def test_registration_check_in_refuses_a_cancelled_registration(as_organizer, co
     body = assert_error(
         response, 400, f"{registration.display_name}'s registration was cancelled: no check-in."
     )
-    assert body["extra"] == {"code": "registration_cancelled"}
+    assert body["code"] == "registration_cancelled"
     registration.refresh_from_db()
     assert registration.checked_in_at is None
 

@@ -91,7 +91,7 @@ def test_delegate_nominating_another_agency_is_a_400(conference):
     )
 
     assert response.status_code == 400
-    assert response.json()["extra"]["fields"] == {
+    assert response.json()["errors"] == {
         "nominee_organization": ["Through your link you can nominate only your own agency."]
     }
     assert Nomination.objects.count() == 0
@@ -113,7 +113,7 @@ def test_file_failing_the_checks_is_a_400_and_nothing_is_stored(conference, tmp_
     )
 
     assert response.status_code == 400
-    assert response.json()["extra"]["fields"] == {
+    assert response.json()["errors"] == {
         "file": ["The PDF contains embedded or attached files; send a PDF without attachments."]
     }
     assert Nomination.objects.count() == 0
@@ -211,7 +211,7 @@ def test_approve_with_another_conferences_decision_is_a_400(api, conference, org
     )
 
     assert response.status_code == 400
-    assert response.json()["extra"]["fields"] == {"decision": ["Choose a decision of this conference."]}
+    assert response.json()["errors"] == {"decision": ["Choose a decision of this conference."]}
     assert Award.objects.count() == 0
 
 
@@ -258,8 +258,6 @@ def test_organizer_reads_and_replaces_the_panels_criteria_others_are_refused(con
 
     assert (put.status_code, put.json()) == (200, rows)
     assert bad.status_code == 400
-    assert bad.json()["extra"]["fields"]["criteria"] == [
-        "Criterion 1: the weight is a whole number from 1 to 100."
-    ]
+    assert bad.json()["errors"]["criteria"] == ["Criterion 1: the weight is a whole number from 1 to 100."]
     assert got.json() == rows
     assert by_link.status_code == 403

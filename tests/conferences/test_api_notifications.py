@@ -68,7 +68,11 @@ def test_anonymous_gets_401_in_the_error_format(client, conference):
     response = client.get(LIST_URL)
 
     assert response.status_code == 401
-    assert response.json() == {"message": "Authentication credentials were not provided.", "extra": {}}
+    assert response.json() == {
+        "message": "Authentication credentials were not provided.",
+        "code": "not_authenticated",
+        "errors": {},
+    }
 
 
 def test_user_who_organizes_nothing_gets_403(client, conference):
@@ -80,7 +84,8 @@ def test_user_who_organizes_nothing_gets_403(client, conference):
     assert response.status_code == 403
     assert response.json() == {
         "message": "Only a conference's organizers can manage its notices.",
-        "extra": {},
+        "code": "permission_denied",
+        "errors": {},
     }
 
 
@@ -192,14 +197,15 @@ def test_list_of_a_conference_the_user_does_not_organize(client, conference, out
 
     draft = client.get(LIST_URL, {"conference": conference.slug})
     assert draft.status_code == 404
-    assert draft.json() == {"message": "No such conference.", "extra": {}}
+    assert draft.json() == {"message": "No such conference.", "code": "not_found", "errors": {}}
 
     conference_publish(conference=conference)
     published = client.get(LIST_URL, {"conference": conference.slug})
     assert published.status_code == 403
     assert published.json() == {
         "message": "Only the organizers of this conference can see its notices.",
-        "extra": {},
+        "code": "permission_denied",
+        "errors": {},
     }
 
 
@@ -211,7 +217,7 @@ def test_list_names_a_bad_filter(client, conference, organizer):
     assert response.status_code == 400
     body = response.json()
     assert body["message"] == "Some fields are not valid."
-    assert sorted(body["extra"]["fields"]) == ["kind", "state"]
+    assert sorted(body["errors"]) == ["kind", "state"]
 
 
 def test_list_paginates_60_rows_in_a_fixed_number_of_queries(
@@ -295,7 +301,7 @@ def test_retrieve_of_another_conferences_notice_is_404(client, conference, outsi
     response = client.get(detail_url(notice))
 
     assert response.status_code == 404
-    assert response.json() == {"message": "No such notice.", "extra": {}}
+    assert response.json() == {"message": "No such notice.", "code": "not_found", "errors": {}}
 
 
 def test_retrieve_with_a_malformed_id_is_404(client, organizer):
@@ -415,7 +421,7 @@ def test_bulk_actions_name_bad_ids(client, conference, organizer, url, payload):
     assert response.status_code == 400
     body = response.json()
     assert body["message"] == "Some fields are not valid."
-    assert list(body["extra"]["fields"]) == ["ids"]
+    assert list(body["errors"]) == ["ids"]
     notice.refresh_from_db()
     assert notice.state == State.HELD
 
@@ -450,7 +456,11 @@ def test_resend_of_a_held_notice_is_refused(client, conference, organizer):
     response = client.post(f"{detail_url(notice)}resend/")
 
     assert response.status_code == 400
-    assert response.json() == {"message": "Only a sent or failed notice can be sent again.", "extra": {}}
+    assert response.json() == {
+        "message": "Only a sent or failed notice can be sent again.",
+        "code": "not_resendable",
+        "errors": {},
+    }
     assert Notification.objects.count() == 1
 
 
@@ -496,7 +506,11 @@ def test_preview_refuses_a_client_that_accepts_only_json(client, conference, org
     response = client.get(f"{detail_url(notice)}preview/", HTTP_ACCEPT="application/json")
 
     assert response.status_code == 406
-    assert response.json() == {"message": "Could not satisfy the request Accept header.", "extra": {}}
+    assert response.json() == {
+        "message": "Could not satisfy the request Accept header.",
+        "code": "not_acceptable",
+        "errors": {},
+    }
 
 
 def test_preview_of_a_text_notice_is_escaped_in_pre(client, conference, organizer):
@@ -522,7 +536,7 @@ def test_preview_of_another_conferences_notice_is_404_json(client, conference, o
     response = client.get(f"{detail_url(notice)}preview/")
 
     assert response.status_code == 404
-    assert response.json() == {"message": "No such notice.", "extra": {}}
+    assert response.json() == {"message": "No such notice.", "code": "not_found", "errors": {}}
 
 
 def test_counts_by_state(client, conference, organizer, other_conference):
@@ -543,7 +557,7 @@ def test_counts_need_a_conference(client, organizer):
     response = client.get(COUNTS_URL)
 
     assert response.status_code == 400
-    assert list(response.json()["extra"]["fields"]) == ["conference"]
+    assert list(response.json()["errors"]) == ["conference"]
 
 
 def test_counts_of_a_conference_the_user_does_not_organize(client, conference, outsider):

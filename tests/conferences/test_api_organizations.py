@@ -138,7 +138,7 @@ def test_list_refuses_an_unknown_kind(client, agencies, member):
     response = client.get(LIST_URL, {"kind": "ministry-ish"})
 
     assert response.status_code == 400
-    assert list(response.json()["extra"]["fields"]) == ["kind"]
+    assert list(response.json()["errors"]) == ["kind"]
 
 
 def test_list_is_paginated_with_a_fixed_number_of_queries(
@@ -220,7 +220,7 @@ def test_an_agency_cannot_be_moved_under_its_own_unit(client, agencies, staff):
     )
 
     assert response.status_code == 400
-    assert response.json()["extra"]["fields"] == {
+    assert response.json()["errors"] == {
         "parent": ["An agency cannot be its own parent, directly or through others."]
     }
     agencies["committee"].refresh_from_db()
@@ -234,7 +234,11 @@ def test_other_users_cannot_write(client, agencies, member):
     assert client.patch(detail_url(agencies["ministry"]), {"phone": "1"}, format="json").status_code == 403
     response = client.post(IMPORT_URL, {"file": csv_file([["Tên cơ quan"], ["Bộ Y tế"]])}, format="multipart")
     assert response.status_code == 403
-    assert response.json() == {"message": "Only staff can change agencies.", "extra": {}}
+    assert response.json() == {
+        "message": "Only staff can change agencies.",
+        "code": "permission_denied",
+        "errors": {},
+    }
     assert Organization.objects.count() == 4
 
 
@@ -335,8 +339,9 @@ def test_import_with_bad_rows_answers_400_and_writes_nothing(client, agencies, s
     assert response.status_code == 400
     assert response.json() == {
         "message": "The file has 2 errors; nothing was imported.",
+        "code": "invalid_rows",
+        "errors": {},
         "extra": {
-            "code": "invalid_rows",
             "errors": [
                 {"row": 3, "column": "Tên cơ quan", "message": "Enter the agency's name."},
                 {"row": 4, "column": "Email", "message": "“khong-hop-le” is not a valid e-mail address."},
@@ -356,11 +361,12 @@ def test_import_needs_a_readable_file(client, quang_ninh, staff):
     )
 
     assert missing.status_code == 400
-    assert list(missing.json()["extra"]["fields"]) == ["file"]
+    assert list(missing.json()["errors"]) == ["file"]
     assert unreadable.status_code == 400
     assert unreadable.json() == {
         "message": "The file could not be read as an Excel workbook (.xlsx).",
-        "extra": {"code": "unreadable_file"},
+        "code": "unreadable_file",
+        "errors": {},
     }
 
 

@@ -66,7 +66,7 @@ def test_a_bad_status_is_a_400_naming_the_field(client, organizer, paper):
     response = client.put(url(paper), {"status": "draft"}, format="json")
 
     assert response.status_code == 400
-    assert list(response.json()["extra"]["fields"]) == ["status"]
+    assert list(response.json()["errors"]) == ["status"]
     paper.refresh_from_db()
     assert paper.status == Paper.Status.SUBMITTED
 
@@ -77,7 +77,7 @@ def test_revisions_without_a_round_deadline_is_a_400(client, organizer, paper):
     response = client.put(url(paper), {"status": "revision_requested"}, format="json")
 
     assert response.status_code == 400
-    assert list(response.json()["extra"]["fields"]) == ["status"]
+    assert list(response.json()["errors"]) == ["status"]
 
 
 def test_a_locked_paper_is_a_400_with_the_reason(client, organizer, paper):

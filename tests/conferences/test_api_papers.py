@@ -80,7 +80,7 @@ def test_call_for_papers_is_public_once_published_and_changed_only_by_organizers
     assert changed.status_code == 200 and changed.json()["topics"] == ["Điều 4", "Điều 5"]
     assert CallForPapers.objects.get(conference=conference).max_file_mb == 5
     assert bad.status_code == 400
-    assert list(bad.json()["extra"]["fields"]) == ["file_kinds"]
+    assert list(bad.json()["errors"]) == ["file_kinds"]
 
 
 def test_delegate_submits_a_paper_with_a_file_and_reads_it_back(conference, delegate):
@@ -132,7 +132,7 @@ def test_api_refuses_a_bad_file_with_its_reason_and_stores_nothing(conference, d
     response = delegate_client(token).post(papers_url(conference), body, format="multipart")
 
     assert response.status_code == 400
-    assert message in response.json()["extra"]["fields"]["file"][0].lower()
+    assert message in response.json()["errors"]["file"][0].lower()
     assert (Paper.objects.count(), PaperRevision.objects.count()) == (0, 0)
 
 

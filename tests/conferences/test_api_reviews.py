@@ -76,7 +76,7 @@ def test_a_reviewer_saves_then_submits_and_then_sees_the_others(conference, setu
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert bad.status_code == 400
-    assert bad.json()["extra"]["fields"]["scores"] == ["noi-dung: Enter a whole number from 0 to 10."]
+    assert bad.json()["errors"]["scores"] == ["noi-dung: Enter a whole number from 0 to 10."]
 
     done = client.put(
         url,

@@ -67,9 +67,9 @@ def test_token_endpoint_names_a_missing_password(client):
 
     assert response.status_code == 400
     body = response.json()
-    assert set(body) == {"message", "extra"}
+    assert set(body) == {"message", "code", "errors"}
     assert body["message"] == "Some fields are not valid."
-    assert list(body["extra"]["fields"]) == ["password"]
+    assert list(body["errors"]) == ["password"]
 
 
 def test_token_endpoint_throttle_ignores_a_forwarded_for_sent_straight_to_the_server(monkeypatch, settings):
@@ -115,7 +115,7 @@ def test_token_endpoint_refuses_bad_credentials(client):
     assert response.status_code == 400
     body = response.json()
     assert body["message"] == "Some fields are not valid."
-    assert list(body["extra"]["fields"]) == ["non_field_errors"]
+    assert list(body["errors"]) == ["non_field_errors"]
     assert Token.objects.count() == 0
 
 
@@ -139,7 +139,7 @@ def test_bad_token_is_refused_in_the_error_format(client):
     response = client.get(LIST_URL)
 
     assert response.status_code == 401
-    assert response.json() == {"message": "Invalid token.", "extra": {}}
+    assert response.json() == {"message": "Invalid token.", "code": "authentication_failed", "errors": {}}
 
 
 # List ----------------------------------------------------------------------------------------------
@@ -219,7 +219,7 @@ def test_conference_list_with_an_unknown_status_is_a_400_in_the_error_format(cli
     response = client.get(LIST_URL, {"status": "khong-ton-tai"})
 
     assert response.status_code == 400
-    assert list(response.json()["extra"]["fields"]) == ["status"]
+    assert list(response.json()["errors"]) == ["status"]
 
 
 def test_conference_list_status_filter_does_not_reveal_drafts(client):
@@ -253,7 +253,11 @@ def test_post_to_the_conference_list_is_refused_for_anonymous_users(client):
     response = client.post(LIST_URL, {"slug": "moi"}, format="json")
 
     assert response.status_code == 401
-    assert response.json() == {"message": "Authentication credentials were not provided.", "extra": {}}
+    assert response.json() == {
+        "message": "Authentication credentials were not provided.",
+        "code": "not_authenticated",
+        "errors": {},
+    }
 
 
 def test_post_to_the_conference_list_needs_the_permission_to_add_conferences(client):
@@ -262,7 +266,11 @@ def test_post_to_the_conference_list_needs_the_permission_to_add_conferences(cli
     response = client.post(LIST_URL, {"slug": "moi"}, format="json", HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 403
-    assert response.json() == {"message": "You may not create conferences.", "extra": {}}
+    assert response.json() == {
+        "message": "You may not create conferences.",
+        "code": "permission_denied",
+        "errors": {},
+    }
 
 
 # Detail --------------------------------------------------------------------------------------------
@@ -288,14 +296,14 @@ def test_unknown_slug_is_a_404_in_the_error_format(client):
     response = client.get(f"{LIST_URL}khong-co/")
 
     assert response.status_code == 404
-    assert response.json() == {"message": "Not found.", "extra": {}}
+    assert response.json() == {"message": "Not found.", "code": "not_found", "errors": {}}
 
 
 def test_api_errors_are_in_vietnamese_by_default():
     response = APIClient().get(f"{LIST_URL}khong-co/")
 
     assert response.status_code == 404
-    assert response.json() == {"message": "Không tìm thấy.", "extra": {}}
+    assert response.json() == {"message": "Không tìm thấy.", "code": "not_found", "errors": {}}
 
 
 def test_draft_detail_is_a_404_for_anonymous_users(client):
@@ -304,7 +312,7 @@ def test_draft_detail_is_a_404_for_anonymous_users(client):
     response = client.get(f"{LIST_URL}ban-nhap/")
 
     assert response.status_code == 404
-    assert set(response.json()) == {"message", "extra"}
+    assert set(response.json()) == {"message", "code", "errors"}
 
 
 # Schema --------------------------------------------------------------------------------------------

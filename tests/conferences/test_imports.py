@@ -338,7 +338,7 @@ def test_a_workbook_with_broken_xml_is_refused(provinces, part):
 
     error = refused(rezipped(data, **{part.replace("/", "__"): truncated}), "co-quan.xlsx")
 
-    assert (error.message, error.extra) == (DAMAGED, {"code": "unreadable_file"})
+    assert (error.message, error.code) == (DAMAGED, "unreadable_file")
 
 
 def test_a_workbook_whose_sheet_refers_to_missing_shared_strings_is_refused(provinces):
@@ -357,7 +357,7 @@ def test_xml_entities_in_a_workbook_are_refused_not_expanded(provinces):
 
     error = refused(data, "co-quan.xlsx")
 
-    assert (error.message, error.extra) == (ENTITIES, {"code": "unreadable_file"})
+    assert (error.message, error.code) == (ENTITIES, "unreadable_file")
 
 
 def test_openpyxl_reads_workbooks_through_defusedxml():
@@ -378,7 +378,7 @@ def test_a_sheet_numbering_a_row_in_the_millions_is_refused(provinces, last_row,
 
     error = refused(data, "co-quan.xlsx")
 
-    assert (error.message, error.extra) == (TOO_MANY_ROWS, {"code": "too_many_rows"})
+    assert (error.message, error.code) == (TOO_MANY_ROWS, "too_many_rows")
 
 
 def test_a_sheet_within_the_row_limit_is_read_however_its_rows_are_numbered(provinces):
@@ -396,7 +396,7 @@ def test_a_csv_file_of_empty_lines_is_refused(provinces, heading):
 
     error = refused(data, "co-quan.csv")
 
-    assert (error.message, error.extra) == (TOO_MANY_ROWS, {"code": "too_many_rows"})
+    assert (error.message, error.code) == (TOO_MANY_ROWS, "too_many_rows")
 
 
 def test_a_workbook_that_unpacks_to_more_than_the_limit_is_refused(provinces, monkeypatch):
@@ -408,9 +408,9 @@ def test_a_workbook_that_unpacks_to_more_than_the_limit_is_refused(provinces, mo
 
     error = refused(buffer.getvalue(), "co-quan.xlsx")
 
-    assert (error.message, error.extra) == (
+    assert (error.message, error.code) == (
         "The workbook unpacks to more than 2 MB: split it into smaller files.",
-        {"code": "file_too_large"},
+        "file_too_large",
     )
 
 
@@ -427,7 +427,7 @@ def test_api_refuses_a_damaged_workbook_with_a_400(provinces, staff):
     )
 
     assert response.status_code == 400
-    assert response.json() == {"message": DAMAGED, "extra": {"code": "unreadable_file"}}
+    assert response.json() == {"message": DAMAGED, "code": "unreadable_file", "errors": {}}
     assert counts() == (0, 0, 0)
 
 
@@ -486,7 +486,7 @@ def test_bad_rows_write_nothing_and_each_is_named_by_row_and_column(provinces, s
     assert errors_of(preview) == expected
     assert preview.counts["create"] == 2
     assert raised.value.message == "The file has 5 errors; nothing was imported."
-    assert raised.value.extra["code"] == "invalid_rows"
+    assert raised.value.code == "invalid_rows"
     assert raised.value.extra["errors"] == [{"row": r, "column": c, "message": m} for r, c, m in expected]
     assert counts() == before
 

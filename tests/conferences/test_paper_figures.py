@@ -251,13 +251,13 @@ def test_api_refuses_hostile_files_other_links_and_locked_papers(paper, delegate
     api = delegate_api(delegate[1])
     svg = api.post(figures_url(paper), {"file": upload(SVG, "x.svg")}, format="multipart")
     assert svg.status_code == 400
-    assert "file" in svg.json()["extra"]["fields"]
+    assert "file" in svg.json()["errors"]
     big = api.post(
         figures_url(paper),
         {"file": upload(b"\x89PNG\r\n\x1a\n" + b"\0" * (10 * 1024 * 1024))},
         format="multipart",
     )
-    assert big.status_code == 400 and "file" in big.json()["extra"]["fields"]
+    assert big.status_code == 400 and "file" in big.json()["errors"]
 
     stranger = delegate_api(other[1])
     assert stranger.get(figures_url(paper)).status_code == 404

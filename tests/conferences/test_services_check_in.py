@@ -54,7 +54,7 @@ def desk_user():
 def refused(**kwargs) -> tuple[str, str]:
     with pytest.raises(ApplicationError) as caught:
         registration_check_in_at_door(**kwargs)
-    return caught.value.extra["code"], caught.value.message
+    return caught.value.code, caught.value.message
 
 
 def test_a_first_check_in_records_the_time_and_who_and_writes_one_audit_entry(delegate, desk_user):
@@ -134,7 +134,7 @@ def test_a_cancelled_registrations_code_and_link_are_refused(conference, delegat
         "Nguyễn Thị Minh Khai's registration was cancelled: no check-in.",
     )
     assert by_link[0] == "unknown_link"
-    assert direct.value.extra == {"code": "registration_cancelled"}
+    assert direct.value.code == "registration_cancelled"
     delegate.refresh_from_db()
     assert (delegate.status, delegate.checked_in_at) == (Registration.Status.CANCELLED, None)
     assert not AuditEntry.objects.exists()

@@ -115,6 +115,6 @@ def test_issuer_without_document_code_is_refused():
         allocate(issuer)
 
     assert excinfo.value.message == "The issuing organization has no document code."
-    assert list(excinfo.value.extra["fields"]) == ["issuer"]
+    assert list(excinfo.value.fields) == ["issuer"]
     assert DocumentNumber.objects.count() == 0
     assert DocumentSequence.objects.count() == 0

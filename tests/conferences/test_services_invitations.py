@@ -73,7 +73,7 @@ def test_rsvp_submit_refuses_a_revoked_invitation():
     with pytest.raises(ApplicationError) as excinfo:
         rsvp_submit(invitation=invitation, accept=False)
 
-    assert excinfo.value.extra == {"code": "revoked"}
+    assert excinfo.value.code == "revoked"
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.REVOKED
 
@@ -98,7 +98,7 @@ def test_registration_quota_is_enforced():
     with pytest.raises(ApplicationError) as excinfo:
         registration_create(conference=invitation.conference, person=PersonFactory(), invitation=invitation)
 
-    assert excinfo.value.extra == {"code": "quota_reached"}
+    assert excinfo.value.code == "quota_reached"
     assert excinfo.value.message == "This invitation allows 2 delegate(s)."
     assert Registration.objects.filter(invitation=invitation).count() == 2
 
@@ -110,7 +110,7 @@ def test_registration_capacity_is_enforced():
     with pytest.raises(ApplicationError) as excinfo:
         registration_create(conference=conference, person=PersonFactory())
 
-    assert excinfo.value.extra == {"code": "capacity_reached"}
+    assert excinfo.value.code == "capacity_reached"
     assert Registration.objects.filter(conference=conference).count() == 2
 
 

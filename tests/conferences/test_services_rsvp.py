@@ -163,7 +163,7 @@ def test_rsvp_after_the_deadline_is_refused_to_the_agency(host):
     with pytest.raises(ApplicationError) as caught:
         rsvp_submit(invitation=invitation, accept=True, delegates=delegates("an@so.gov.vn"))
 
-    assert caught.value.extra == {"code": "deadline_passed"}
+    assert caught.value.code == "deadline_passed"
     assert not Registration.objects.exists()
     assert not AuditEntry.objects.exists()
 

@@ -83,7 +83,7 @@ def test_concurrent_registrations_never_exceed_the_invitation_quota():
     refused = [value for outcome, value in results if outcome == "error"]
     assert len(succeeded) == 2
     assert len(refused) == 4
-    assert {exc.extra["code"] for exc in refused} == {"quota_reached"}
+    assert {exc.code for exc in refused} == {"quota_reached"}
     confirmed = Registration.objects.filter(invitation=invitation, status=Registration.Status.CONFIRMED)
     assert confirmed.count() == 2
     assert set(confirmed.values_list("pk", flat=True)) == {r.pk for r in succeeded}
@@ -114,7 +114,7 @@ def test_concurrent_answers_never_exceed_the_venue_capacity():
     refused = [value for outcome, value in results if outcome == "error"]
     assert len(accepted) == 5
     assert len(refused) == 7
-    assert {exc.extra["code"] for exc in refused} == {"capacity_reached"}
+    assert {exc.code for exc in refused} == {"capacity_reached"}
     assert {exc.message for exc in refused} == {"The conference is full (5 places)."}
     assert (
         Registration.objects.filter(conference=conference, status=Registration.Status.CONFIRMED).count() == 5

@@ -141,7 +141,8 @@ def test_token_endpoint_refuses_the_right_password_after_too_many_failures(staff
     assert right.json() == {
         "message": "Too many failed sign-ins for this account or from your network. "
         "Expected available in 900 seconds.",
-        "extra": {},
+        "code": "throttled",
+        "errors": {},
     }
 
 

@@ -74,7 +74,8 @@ def test_an_api_upload_over_the_limit_is_a_400_that_says_why(client):
     assert response.status_code == 400
     assert response.json() == {
         "message": "Some fields are not valid.",
-        "extra": {"fields": {"file": ["The file is larger than the limit of 0.1 MB."]}},
+        "code": "invalid",
+        "errors": {"file": ["The file is larger than the limit of 0.1 MB."]},
     }
     assert 0 < RecordingUploadHandler.received <= SizeLimitUploadHandler.chunk_size
 

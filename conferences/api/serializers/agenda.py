@@ -10,14 +10,9 @@ from conferences.exports.agenda import change_text
 from conferences.forms.agenda import MAX_SLOT_MINUTES
 from conferences.models import AgendaItem, AgendaVersion, Organization, Paper, Person, Room
 from conferences.selectors.agenda import agenda_organizations, agenda_papers, agenda_people
-from core.validators import validate_id
+from core.api_fields import DateTimeField, IdField, ModelSerializer, PositionField, PrimaryKeyRelatedField
 
 MAX_REORDER_IDS = 1000
-
-
-class ErrorSerializer(serializers.Serializer):
-    message = serializers.CharField()
-    extra = serializers.DictField()
 
 
 # The published agenda --------------------------------------------------------------------------------
@@ -30,13 +25,13 @@ AgendaJsonSerializer = inline_serializer(
             "AgendaConference", {"slug": serializers.CharField(), "title": serializers.CharField()}
         ),
         "version": serializers.IntegerField(),
-        "published_at": serializers.DateTimeField(),
+        "published_at": DateTimeField(),
         "items": serializers.ListField(child=serializers.DictField()),
     },
 )
 
 
-class AgendaVersionListSerializer(serializers.ModelSerializer):
+class AgendaVersionListSerializer(ModelSerializer):
     url = serializers.SerializerMethodField()
     changes = serializers.SerializerMethodField(
         help_text=gettext_lazy("How many changes from the version before.")
@@ -81,38 +76,38 @@ class AgendaVersionDetailSerializer(AgendaVersionListSerializer):
 # The editor's working items -------------------------------------------------------------------------
 
 
-class _RoomSerializer(serializers.ModelSerializer):
+class _RoomSerializer(ModelSerializer):
     class Meta:
         model = Room
         fields = ["id", "name"]
 
 
-class _OrganizationSerializer(serializers.ModelSerializer):
+class _OrganizationSerializer(ModelSerializer):
     class Meta:
         model = Organization
         fields = ["id", "name", "short_name"]
 
 
-class _PersonSerializer(serializers.ModelSerializer):
+class _PersonSerializer(ModelSerializer):
     class Meta:
         model = Person
         fields = ["id", "full_name", "position"]
 
 
-class _PaperSerializer(serializers.ModelSerializer):
+class _PaperSerializer(ModelSerializer):
     class Meta:
         model = Paper
         fields = ["id", "title", "status"]
 
 
-class AgendaItemSerializer(serializers.ModelSerializer):
+class AgendaItemSerializer(ModelSerializer):
     """An item of the working agenda as the API returns it."""
 
-    room = _RoomSerializer(read_only=True)
-    presenting_organization = _OrganizationSerializer(read_only=True)
-    chair = _PersonSerializer(read_only=True)
+    room = _RoomSerializer(read_only=True, allow_null=True)
+    presenting_organization = _OrganizationSerializer(read_only=True, allow_null=True)
+    chair = _PersonSerializer(read_only=True, allow_null=True)
     speakers = _PersonSerializer(many=True, read_only=True)
-    paper = _PaperSerializer(read_only=True)
+    paper = _PaperSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = AgendaItem
@@ -138,26 +133,24 @@ class AgendaItemSerializer(serializers.ModelSerializer):
 class AgendaItemInputSerializer(serializers.Serializer):
     """What a client writes: related rows by id, limited to this conference's rooms, people and papers."""
 
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = DateTimeField()
+    ends_at = DateTimeField()
     kind = serializers.ChoiceField(choices=AgendaItem.Kind.choices, required=False)
     title = serializers.CharField(max_length=500)
     description = serializers.CharField(
         max_length=AgendaItem._meta.get_field("description").max_length, allow_blank=True, required=False
     )
     presenter_text = serializers.CharField(max_length=255, allow_blank=True, required=False)
-    room = serializers.PrimaryKeyRelatedField(queryset=Room.objects.none(), allow_null=True, required=False)
-    presenting_organization = serializers.PrimaryKeyRelatedField(
+    room = PrimaryKeyRelatedField(queryset=Room.objects.none(), allow_null=True, required=False)
+    presenting_organization = PrimaryKeyRelatedField(
         queryset=Organization.objects.none(), allow_null=True, required=False
     )
-    chair = serializers.PrimaryKeyRelatedField(
-        queryset=Person.objects.none(), allow_null=True, required=False
-    )
-    speakers = serializers.PrimaryKeyRelatedField(
+    chair = PrimaryKeyRelatedField(queryset=Person.objects.none(), allow_null=True, required=False)
+    speakers = PrimaryKeyRelatedField(
         queryset=Person.objects.none(), many=True, required=False, help_text=gettext_lazy("Person ids.")
     )
-    paper = serializers.PrimaryKeyRelatedField(queryset=Paper.objects.none(), allow_null=True, required=False)
-    position = serializers.IntegerField(min_value=0, required=False)
+    paper = PrimaryKeyRelatedField(queryset=Paper.objects.none(), allow_null=True, required=False)
+    position = PositionField(required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -187,7 +180,7 @@ class AgendaItemInputSerializer(serializers.Serializer):
 class _ConferenceRoomSerializer(serializers.Serializer):
     """Input with an optional room, found among the conference's rooms."""
 
-    room = serializers.PrimaryKeyRelatedField(queryset=Room.objects.none(), allow_null=True, required=False)
+    room = PrimaryKeyRelatedField(queryset=Room.objects.none(), allow_null=True, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -196,8 +189,8 @@ class _ConferenceRoomSerializer(serializers.Serializer):
 
 
 class AgendaMoveSerializer(_ConferenceRoomSerializer):
-    starts_at = serializers.DateTimeField(help_text=gettext_lazy("The new start; the item keeps its length."))
-    room = serializers.PrimaryKeyRelatedField(
+    starts_at = DateTimeField(help_text=gettext_lazy("The new start; the item keeps its length."))
+    room = PrimaryKeyRelatedField(
         queryset=Room.objects.none(),
         allow_null=True,
         required=False,
@@ -207,7 +200,7 @@ class AgendaMoveSerializer(_ConferenceRoomSerializer):
 
 class AgendaReorderSerializer(serializers.Serializer):
     item_ids = serializers.ListField(
-        child=serializers.IntegerField(validators=[validate_id]),
+        child=IdField(),
         allow_empty=False,
         max_length=MAX_REORDER_IDS,
     )
@@ -219,7 +212,7 @@ class AgendaReorderSerializer(serializers.Serializer):
 
 
 class AgendaFillSerializer(_ConferenceRoomSerializer):
-    starts_at = serializers.DateTimeField(help_text=gettext_lazy("When the first paper's slot starts."))
+    starts_at = DateTimeField(help_text=gettext_lazy("When the first paper's slot starts."))
     slot_minutes = serializers.IntegerField(min_value=1, max_value=MAX_SLOT_MINUTES, default=15)
 
 

@@ -4,9 +4,17 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from conferences.models import Award, AwardCategory, AwardDecision, Organization, Person
+from core.api_fields import (
+    DateField,
+    DateTimeField,
+    IdField,
+    ModelSerializer,
+    PositionField,
+    PrimaryKeyRelatedField,
+)
 
 
-class AwardCategorySerializer(serializers.ModelSerializer):
+class AwardCategorySerializer(ModelSerializer):
     class Meta:
         model = AwardCategory
         fields = [
@@ -29,7 +37,7 @@ class PublicAwardSerializer(serializers.Serializer):
     citation = serializers.CharField()
 
 
-class AwardSerializer(serializers.ModelSerializer):
+class AwardSerializer(ModelSerializer):
     recipient = serializers.CharField(source="recipient_name", read_only=True)
     decision_number = serializers.CharField(source="decision.document.formatted", read_only=True)
     batch = serializers.IntegerField(source="batch.position", read_only=True, allow_null=True, default=None)
@@ -53,19 +61,17 @@ class AwardSerializer(serializers.ModelSerializer):
 
 
 class AwardWriteSerializer(serializers.Serializer):
-    decision = serializers.IntegerField(help_text=gettext_lazy("One of this conference's decisions."))
-    category = serializers.PrimaryKeyRelatedField(queryset=AwardCategory.objects.all())
-    recipient_organization = serializers.PrimaryKeyRelatedField(
+    decision = IdField(help_text=gettext_lazy("One of this conference's decisions."))
+    category = PrimaryKeyRelatedField(queryset=AwardCategory.objects.all())
+    recipient_organization = PrimaryKeyRelatedField(
         queryset=Organization.objects.all(), required=False, allow_null=True
     )
-    recipient_person = serializers.PrimaryKeyRelatedField(
-        queryset=Person.objects.all(), required=False, allow_null=True
-    )
+    recipient_person = PrimaryKeyRelatedField(queryset=Person.objects.all(), required=False, allow_null=True)
     citation = serializers.CharField(max_length=2000)
     register_number = serializers.CharField(max_length=50, required=False, allow_blank=True)
 
 
-class AwardDecisionSerializer(serializers.ModelSerializer):
+class AwardDecisionSerializer(ModelSerializer):
     number = serializers.CharField(source="document.formatted", read_only=True)
     issuer = serializers.CharField(source="document.issuer.name", read_only=True)
     awards = AwardSerializer(many=True, read_only=True)
@@ -88,7 +94,7 @@ class AwardDecisionSerializer(serializers.ModelSerializer):
 
 class AwardDecisionWriteSerializer(serializers.Serializer):
     subject = serializers.CharField(max_length=500)
-    signed_on = serializers.DateField()
+    signed_on = DateField()
     signing_authority = serializers.CharField(max_length=100, required=False, allow_blank=True)
     signer_title = serializers.CharField(max_length=100)
     signer_name = serializers.CharField(max_length=200)
@@ -97,12 +103,12 @@ class AwardDecisionWriteSerializer(serializers.Serializer):
 class CeremonyBatchInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     presenter = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
-    award_ids = serializers.ListField(child=serializers.IntegerField(), max_length=500, default=list)
+    award_ids = serializers.ListField(child=IdField(), max_length=500, default=list)
 
 
 class CeremonyOrderInputSerializer(serializers.Serializer):
     batches = CeremonyBatchInputSerializer(many=True, max_length=200)
-    agenda_item = serializers.IntegerField(
+    agenda_item = IdField(
         required=False,
         allow_null=True,
         help_text=gettext_lazy("The agenda item of kind awards; left out, the conference's first one."),
@@ -123,13 +129,13 @@ class CeremonySerializer(serializers.Serializer):
     current_batch = serializers.IntegerField(
         allow_null=True, help_text=gettext_lazy("The position on stage.")
     )
-    updated_at = serializers.DateTimeField(allow_null=True)
+    updated_at = DateTimeField(allow_null=True)
     batches = CeremonyBatchSerializer(many=True)
 
 
 class CeremonyAdvanceSerializer(serializers.Serializer):
     direction = serializers.ChoiceField(choices=[1, -1], required=False)
-    to = serializers.IntegerField(min_value=1, required=False)
+    to = PositionField(min_value=1, required=False)
 
     def validate(self, attrs):
         if ("direction" in attrs) == ("to" in attrs):

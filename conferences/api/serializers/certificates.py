@@ -5,9 +5,10 @@ from rest_framework import serializers
 from conferences.models import Certificate
 from conferences.selectors.certificates import certificate_issuer
 from conferences.services.certificates import REASON_MAX_CHARS
+from core.api_fields import DateField, DateTimeField, ModelSerializer
 
 
-class CertificateSerializer(serializers.ModelSerializer):
+class CertificateSerializer(ModelSerializer):
     """A certificate as its conference's organizers see it."""
 
     is_valid = serializers.BooleanField(read_only=True)
@@ -66,7 +67,7 @@ class IssuerSerializer(serializers.Serializer):
     decision = serializers.CharField(
         help_text=gettext_lazy('The award decision\'s number, e.g. "456/QĐ-BKHCN"; empty for other kinds.')
     )
-    signed_on = serializers.DateField(allow_null=True)
+    signed_on = DateField(allow_null=True)
 
 
 class CertificateVerificationSerializer(serializers.Serializer):
@@ -77,10 +78,10 @@ class CertificateVerificationSerializer(serializers.Serializer):
     kind_label = serializers.CharField(source="get_kind_display")
     holder = serializers.CharField(source="recipient_name")
     conference = serializers.SerializerMethodField()
-    issued_at = serializers.DateTimeField()
+    issued_at = DateTimeField()
     issuer = serializers.SerializerMethodField()
     valid = serializers.BooleanField(source="is_valid")
-    revoked_at = serializers.DateTimeField(allow_null=True)
+    revoked_at = DateTimeField(allow_null=True)
     revocation_reason = serializers.CharField()
 
     @extend_schema_field(

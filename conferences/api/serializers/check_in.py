@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from conferences.services.check_in import MAX_INPUT_LENGTH, CheckInResult
+from core.api_fields import DateTimeField
 from core.ticket_codes import ticket_code_display
 
 
@@ -28,7 +29,7 @@ class CheckInResultSerializer(serializers.Serializer):
     first_time = serializers.BooleanField(
         help_text=gettext_lazy("True when this call recorded the arrival; false when it was recorded before.")
     )
-    checked_in_at = serializers.DateTimeField()
+    checked_in_at = DateTimeField()
     checked_in_by = serializers.CharField(
         source="checked_in_by_name", help_text=gettext_lazy("Who recorded the arrival; empty if unknown.")
     )

@@ -7,15 +7,16 @@ from conferences.api.serializers.organizations import OrganizationSummarySeriali
 from conferences.models import Conference, ConferenceRole, Organization, Person, Room
 from conferences.models.conference import CONFERENCE_LANGUAGES, validate_slug_not_reserved
 from conferences.selectors.people import people_visible_to_organizer
+from core.api_fields import DateTimeField, ModelSerializer, OptionalEmailField, PrimaryKeyRelatedField
 
 
-class RoomSerializer(serializers.ModelSerializer):
+class RoomSerializer(ModelSerializer):
     class Meta:
         model = Room
         fields = ["id", "name", "capacity"]
 
 
-class ConferenceListSerializer(serializers.ModelSerializer):
+class ConferenceListSerializer(ModelSerializer):
     host = OrganizationSummarySerializer(read_only=True)
     url = serializers.HyperlinkedIdentityField(view_name="api:conference-detail", lookup_field="slug")
 
@@ -65,10 +66,10 @@ class ConferenceDetailSerializer(ConferenceListSerializer):
 # What organizers write -------------------------------------------------------------------------------------
 
 
-class ConferenceSettingsSerializer(serializers.ModelSerializer):
+class ConferenceSettingsSerializer(ModelSerializer):
     """The fields of a conference its organizers set; the services check the rules between them."""
 
-    host = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+    host = PrimaryKeyRelatedField(queryset=Organization.objects.all())
     languages = serializers.ListField(
         child=serializers.ChoiceField(choices=CONFERENCE_LANGUAGES),
         min_length=1,
@@ -130,7 +131,7 @@ class ConferenceCreateSerializer(ConferenceSettingsSerializer):
 
 
 class ConferenceUpdateSerializer(ConferenceSettingsSerializer):
-    chair = serializers.PrimaryKeyRelatedField(
+    chair = PrimaryKeyRelatedField(
         queryset=Person.objects.none(),
         required=False,
         allow_null=True,
@@ -155,7 +156,7 @@ class TeamMemberSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text=_("The role's id: DELETE .../team/{id}/ withdraws it."))
     role = serializers.ChoiceField(choices=ConferenceRole.Role.choices)
     user = serializers.IntegerField(source="user_id")
-    email = serializers.EmailField(source="user.email")
+    email = OptionalEmailField(source="user.email")
     name = serializers.SerializerMethodField()
 
     def get_name(self, obj) -> str:
@@ -167,7 +168,7 @@ class TeamInvitationSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=ConferenceRole.Role.choices)
     email = serializers.EmailField()
     full_name = serializers.CharField()
-    expires_at = serializers.DateTimeField()
+    expires_at = DateTimeField()
 
 
 class TeamSerializer(serializers.Serializer):

@@ -9,7 +9,14 @@ from rest_framework import serializers
 from conferences.models import Conference, Invitation, Organization, Person, Registration
 from conferences.selectors.people import people_visible_to_organizer
 from conferences.services.rsvp import DelegateInput, rsvp_state, rsvp_submit
-from core.validators import validate_id
+from core.api_fields import (
+    DateField,
+    DateTimeField,
+    IdField,
+    ModelSerializer,
+    OptionalEmailField,
+    PrimaryKeyRelatedField,
+)
 
 MAX_BULK_IDS = 1000
 MAX_DELEGATES = 100
@@ -18,7 +25,7 @@ MAX_DELEGATES = 100
 # What organizers read --------------------------------------------------------------------------------
 
 
-class InvitedOrganizationSerializer(serializers.ModelSerializer):
+class InvitedOrganizationSerializer(ModelSerializer):
     province = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     contact_emails = serializers.ListField(child=serializers.EmailField(), read_only=True)
 
@@ -27,7 +34,7 @@ class InvitedOrganizationSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "short_name", "kind", "province", "contact_emails"]
 
 
-class PersonBriefSerializer(serializers.ModelSerializer):
+class PersonBriefSerializer(ModelSerializer):
     class Meta:
         model = Person
         fields = ["id", "full_name", "position", "email", "phone"]
@@ -37,7 +44,7 @@ class DelegateSerializer(serializers.Serializer):
     """A delegate named by the agency, as the agency sees them."""
 
     full_name = serializers.CharField(source="display_name", read_only=True)
-    email = serializers.EmailField(source="person.email", read_only=True)
+    email = OptionalEmailField(source="person.email", read_only=True)
     position = serializers.CharField(source="display_position", read_only=True)
     phone = serializers.CharField(source="display_phone", read_only=True)
 
@@ -46,10 +53,10 @@ class InvitationDelegateSerializer(DelegateSerializer):
     """A delegate as organizers see them: with the registration and the check-in."""
 
     registration = serializers.IntegerField(source="pk", read_only=True)
-    checked_in_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    checked_in_at = DateTimeField(read_only=True, allow_null=True)
 
 
-class InvitationSerializer(serializers.ModelSerializer):
+class InvitationSerializer(ModelSerializer):
     """An invitation as its conference's organizers see it (rows of `invitation_list`)."""
 
     organization = InvitedOrganizationSerializer(read_only=True, allow_null=True)
@@ -91,7 +98,7 @@ class InvitationSerializer(serializers.ModelSerializer):
     def get_document_number(self, invitation: Invitation) -> str | None:
         return invitation.document.formatted if invitation.document_id else None
 
-    @extend_schema_field(serializers.DateField(allow_null=True))
+    @extend_schema_field(DateField(allow_null=True))
     def get_issued_on(self, invitation: Invitation):
         return invitation.document.issued_on if invitation.document_id else None
 
@@ -162,7 +169,7 @@ def invitation_counts_data(counts: dict) -> dict:
     return {"by_status": counts["by_status"], "no_answer": counts["no_answer"], "groups": groups}
 
 
-class RegistrationSerializer(serializers.ModelSerializer):
+class RegistrationSerializer(ModelSerializer):
     person = PersonBriefSerializer(read_only=True)
     full_name = serializers.CharField(
         source="display_name", read_only=True, help_text=_("As the agency named the delegate.")
@@ -170,7 +177,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
     position = serializers.CharField(source="display_position", read_only=True)
     phone = serializers.CharField(source="display_phone", read_only=True)
     organization = InvitedOrganizationSerializer(read_only=True, allow_null=True)
-    invitation = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    invitation = PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Registration
@@ -217,7 +224,7 @@ class InvitationLetterFieldsSerializer(InvitationTermsSerializer):
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class InvitablePersonField(serializers.PrimaryKeyRelatedField):
+class InvitablePersonField(PrimaryKeyRelatedField):
     """A person the organizers of the conference in the context may see.
 
     Any other id gets the same answer as an id that does not exist, so the
@@ -231,7 +238,7 @@ class InvitablePersonField(serializers.PrimaryKeyRelatedField):
 class InvitationCreateSerializer(InvitationLetterFieldsSerializer):
     """Whom to invite; the rules on whom (not the host, not twice) are the service's."""
 
-    organization = serializers.PrimaryKeyRelatedField(
+    organization = PrimaryKeyRelatedField(
         queryset=Organization.objects.all(), required=False, allow_null=True, default=None
     )
     person = InvitablePersonField(required=False, allow_null=True, default=None)
@@ -243,7 +250,7 @@ class InvitationUpdateSerializer(InvitationLetterFieldsSerializer):
 
 class InvitationBulkCreateSerializer(InvitationTermsSerializer):
     organizations = serializers.ListField(
-        child=serializers.IntegerField(validators=[validate_id]),
+        child=IdField(),
         required=False,
         allow_empty=False,
         max_length=MAX_BULK_IDS,
@@ -285,9 +292,7 @@ InvitationBulkCreateResultSerializer = inline_serializer(
 
 
 class InvitationIdsSerializer(serializers.Serializer):
-    ids = serializers.ListField(
-        child=serializers.IntegerField(validators=[validate_id]), allow_empty=False, max_length=MAX_BULK_IDS
-    )
+    ids = serializers.ListField(child=IdField(), allow_empty=False, max_length=MAX_BULK_IDS)
 
 
 class InvitationSendSerializer(serializers.Serializer):
@@ -329,7 +334,7 @@ class RsvpAnswerSerializer(serializers.Serializer):
     presenter_email = serializers.EmailField(
         required=False,
         allow_blank=True,
-        default="",
+        allow_null=True,
         help_text=_("Which delegate presents the requested paper."),
     )
 
@@ -343,12 +348,12 @@ class RsvpAnswerSerializer(serializers.Serializer):
             invitation=invitation,
             accept=self.validated_data["accept"],
             delegates=self.delegate_inputs(),
-            presenter_email=self.validated_data["presenter_email"],
+            presenter_email=self.validated_data.get("presenter_email") or "",
             actor=actor,
         )
 
 
-class RsvpConferenceSerializer(serializers.ModelSerializer):
+class RsvpConferenceSerializer(ModelSerializer):
     host = serializers.CharField(source="host.name", read_only=True)
 
     class Meta:
@@ -366,7 +371,7 @@ class RsvpConferenceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RsvpInvitationSerializer(serializers.ModelSerializer):
+class RsvpInvitationSerializer(ModelSerializer):
     """The invitation as the invited agency sees it through its link.
 
     The context carries the current delegates (`invitation_delegates`).
@@ -406,13 +411,13 @@ class RsvpInvitationSerializer(serializers.ModelSerializer):
     def get_delegates(self, invitation: Invitation) -> list[dict]:
         return DelegateSerializer(self.context["delegates"], many=True).data
 
-    @extend_schema_field(serializers.EmailField(allow_blank=True))
-    def get_presenter_email(self, invitation: Invitation) -> str:
+    @extend_schema_field(OptionalEmailField())
+    def get_presenter_email(self, invitation: Invitation) -> str | None:
         presenter = next(
             (r.person for r in self.context["delegates"] if r.person_id == invitation.paper_presenter_id),
             None,
         )
-        return presenter.email if presenter else ""
+        return (presenter.email if presenter else "") or None
 
     @extend_schema_field(serializers.BooleanField(help_text=_("Whether the answer can still be changed.")))
     def get_can_answer(self, invitation: Invitation) -> bool:

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from conferences.models import Job
 from conferences.selectors.jobs import job_percent
+from core.api_fields import ModelSerializer
 
 
 class JobLinksSerializer(serializers.Serializer):
@@ -15,7 +16,7 @@ class JobLinksSerializer(serializers.Serializer):
     )
 
 
-class JobSerializer(serializers.ModelSerializer):
+class JobSerializer(ModelSerializer):
     percent = serializers.SerializerMethodField(help_text=gettext_lazy("done / total in percent, 0-100."))
     links = serializers.SerializerMethodField()
 

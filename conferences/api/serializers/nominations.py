@@ -6,9 +6,10 @@ from rest_framework import serializers
 
 from conferences.models import AwardCategory, AwardDecision, Nomination, Organization, Person
 from conferences.models.nomination import JUSTIFICATION_MAX_LENGTH
+from core.api_fields import IdField, ModelSerializer, PrimaryKeyRelatedField
 
 
-class NominationSerializer(serializers.ModelSerializer):
+class NominationSerializer(ModelSerializer):
     category_name = serializers.CharField(source="category.name_vi", read_only=True)
     nominee_name = serializers.CharField(read_only=True)
     nominated_by = serializers.SerializerMethodField(help_text=gettext_lazy("organizer or agency"))
@@ -66,11 +67,11 @@ class NominationSerializer(serializers.ModelSerializer):
 class NominationWriteSerializer(serializers.Serializer):
     """A new nomination: JSON, or multipart/form-data with the supporting file (PDF or DOCX, ≤ 10 MB)."""
 
-    category = serializers.PrimaryKeyRelatedField(queryset=AwardCategory.objects.all())
-    nominee_organization = serializers.PrimaryKeyRelatedField(
+    category = PrimaryKeyRelatedField(queryset=AwardCategory.objects.all())
+    nominee_organization = PrimaryKeyRelatedField(
         queryset=Organization.objects.all(), required=False, allow_null=True, default=None
     )
-    nominee_person = serializers.PrimaryKeyRelatedField(
+    nominee_person = PrimaryKeyRelatedField(
         queryset=Person.objects.all(), required=False, allow_null=True, default=None
     )
     justification = serializers.CharField(max_length=JUSTIFICATION_MAX_LENGTH)
@@ -88,8 +89,8 @@ class NominationWriteSerializer(serializers.Serializer):
 
 
 class NominationApproveSerializer(serializers.Serializer):
-    nominations = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
-    decision = serializers.IntegerField(help_text=gettext_lazy("An award decision of this conference."))
+    nominations = serializers.ListField(child=IdField(), min_length=1, max_length=500)
+    decision = IdField(help_text=gettext_lazy("An award decision of this conference."))
     citation = serializers.CharField(
         max_length=2000, help_text=gettext_lazy("Printed with every award unless `citations` gives its own.")
     )

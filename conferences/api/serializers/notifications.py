@@ -3,13 +3,14 @@
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
+from core.api_fields import DateTimeField
 from notifications.selectors import notification_state_choices
 
 MAX_BULK_IDS = 1000
 
 
 class DeliveryAttemptSerializer(serializers.Serializer):
-    time = serializers.DateTimeField(source="started_at")
+    time = DateTimeField(source="started_at")
     outcome = serializers.CharField()
     code = serializers.IntegerField(source="smtp_code", allow_null=True)
     response = serializers.CharField()
@@ -27,11 +28,11 @@ class NotificationListSerializer(serializers.Serializer):
     recipient_address = serializers.CharField()
     subject = serializers.CharField()
     attempts = serializers.IntegerField()
-    sent_at = serializers.DateTimeField(allow_null=True)
-    next_attempt_at = serializers.DateTimeField(allow_null=True)
+    sent_at = DateTimeField(allow_null=True)
+    next_attempt_at = DateTimeField(allow_null=True)
     last_error = serializers.CharField()
     resent_from = serializers.UUIDField(source="resent_from_id", allow_null=True)
-    created_at = serializers.DateTimeField()
+    created_at = DateTimeField()
 
     def get_conference(self, notification) -> str | None:
         """The conference's slug, from the scopes the view resolved for this user."""
@@ -42,9 +43,9 @@ class NotificationDetailSerializer(NotificationListSerializer):
     language = serializers.CharField()
     body_text = serializers.CharField()
     body_html = serializers.CharField()
-    not_before = serializers.DateTimeField(allow_null=True)
+    not_before = DateTimeField(allow_null=True)
     smtp_response = serializers.CharField()
-    updated_at = serializers.DateTimeField()
+    updated_at = DateTimeField()
     attachments = serializers.SerializerMethodField()
     delivery_log = DeliveryAttemptSerializer(source="delivery_attempts", many=True, read_only=True)
     preview_url = serializers.HyperlinkedIdentityField(view_name="api:notification-preview")

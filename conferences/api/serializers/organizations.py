@@ -6,24 +6,25 @@ from rest_framework import serializers
 
 from conferences.models import Organization, Province
 from conferences.services.imports import MAX_FILE_BYTES
+from core.api_fields import ModelSerializer, PrimaryKeyRelatedField
 
 
-class OrganizationSummarySerializer(serializers.ModelSerializer):
+class OrganizationSummarySerializer(ModelSerializer):
     class Meta:
         model = Organization
         fields = ["id", "name", "short_name", "code", "kind"]
 
 
-class ProvinceSerializer(serializers.ModelSerializer):
+class ProvinceSerializer(ModelSerializer):
     class Meta:
         model = Province
         fields = ["code", "name"]
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class OrganizationSerializer(ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:organization-detail")
-    parent = OrganizationSummarySerializer(read_only=True)
-    province = ProvinceSerializer(read_only=True)
+    parent = OrganizationSummarySerializer(read_only=True, allow_null=True)
+    province = ProvinceSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Organization
@@ -52,9 +53,7 @@ class OrganizationWriteSerializer(serializers.Serializer):
     short_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     code = serializers.CharField(max_length=20, required=False, allow_blank=True)
     kind = serializers.ChoiceField(choices=Organization.Kind.choices, required=False)
-    parent = serializers.PrimaryKeyRelatedField(
-        queryset=Organization.objects.all(), required=False, allow_null=True
-    )
+    parent = PrimaryKeyRelatedField(queryset=Organization.objects.all(), required=False, allow_null=True)
     province = serializers.SlugRelatedField(
         slug_field="code", queryset=Province.objects.all(), required=False, allow_null=True
     )

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from conferences.services.paper_decisions import DECISIONS
+from core.api_fields import DateTimeField
 
 
 class PaperDecisionInputSerializer(serializers.Serializer):
@@ -18,8 +19,8 @@ class PaperDecisionInputSerializer(serializers.Serializer):
 class PaperDecisionSerializer(serializers.Serializer):
     paper = serializers.IntegerField()
     status = serializers.CharField()
-    decided_at = serializers.DateTimeField(allow_null=True)
-    locked_at = serializers.DateTimeField(allow_null=True)
+    decided_at = DateTimeField(allow_null=True)
+    locked_at = DateTimeField(allow_null=True)
     final_revision = serializers.IntegerField(
         allow_null=True, help_text=gettext_lazy("The number of the locked final revision.")
     )

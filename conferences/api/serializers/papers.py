@@ -10,6 +10,7 @@ from rest_framework import serializers
 from conferences.models import CallForPapers, FileKind, Organization, Paper, PaperRevision, PaperTopic
 from conferences.selectors.papers import call_state, paper_edit_state
 from conferences.services.papers import AuthorInput
+from core.api_fields import DateTimeField, IdField, ModelSerializer, PrimaryKeyRelatedField
 
 
 class CriterionSerializer(serializers.Serializer):
@@ -19,8 +20,8 @@ class CriterionSerializer(serializers.Serializer):
     weight = serializers.IntegerField()
 
 
-class CallForPapersSerializer(serializers.ModelSerializer):
-    closes_at = serializers.DateTimeField(allow_null=True, required=False)
+class CallForPapersSerializer(ModelSerializer):
+    closes_at = DateTimeField(allow_null=True, required=False)
     state = serializers.SerializerMethodField(
         help_text=gettext_lazy("not_announced, not_yet_open, open or closed")
     )
@@ -63,7 +64,7 @@ class CallForPapersSerializer(serializers.ModelSerializer):
         return data
 
 
-class TopicSerializer(serializers.ModelSerializer):
+class TopicSerializer(ModelSerializer):
     class Meta:
         model = PaperTopic
         fields = ["id", "label"]
@@ -71,7 +72,7 @@ class TopicSerializer(serializers.ModelSerializer):
 
 class AuthorSerializer(serializers.Serializer):
     full_name = serializers.CharField(max_length=200)
-    organization = serializers.PrimaryKeyRelatedField(
+    organization = PrimaryKeyRelatedField(
         queryset=Organization.objects.all(), allow_null=True, required=False
     )
     email = serializers.EmailField(required=False, allow_blank=True)
@@ -124,8 +125,8 @@ class PaperWriteSerializer(serializers.Serializer):
         }
 
 
-class RevisionSerializer(serializers.ModelSerializer):
-    topic = TopicSerializer(read_only=True)
+class RevisionSerializer(ModelSerializer):
+    topic = TopicSerializer(read_only=True, allow_null=True)
     file_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -167,8 +168,8 @@ class ReviewForAuthorSerializer(serializers.Serializer):
     comment = serializers.CharField()
 
 
-class PaperSerializer(serializers.ModelSerializer):
-    topic = TopicSerializer(read_only=True)
+class PaperSerializer(ModelSerializer):
+    topic = TopicSerializer(read_only=True, allow_null=True)
     presenting_organization = serializers.SerializerMethodField()
     authors = PaperAuthorSerializer(source="authorships", many=True, read_only=True)
     current_revision = serializers.SerializerMethodField()
@@ -230,8 +231,8 @@ class WithdrawSerializer(serializers.Serializer):
 
 class PaperFilterSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Paper.Status.choices, required=False)
-    topic = serializers.IntegerField(required=False)
-    organization = serializers.IntegerField(required=False)
+    topic = IdField(required=False)
+    organization = IdField(required=False)
     q = serializers.CharField(
         required=False,
         max_length=200,

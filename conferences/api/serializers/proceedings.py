@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from conferences.models import PaperFigure, Proceedings
+from core.api_fields import ModelSerializer, PrimaryKeyRelatedField
 
 
 class ProceedingsBuildSerializer(serializers.Serializer):
@@ -14,9 +15,9 @@ class ProceedingsBuildSerializer(serializers.Serializer):
     )
 
 
-class ProceedingsSerializer(serializers.ModelSerializer):
+class ProceedingsSerializer(ModelSerializer):
     download = serializers.SerializerMethodField(help_text=gettext_lazy("The PDF of this build."))
-    job = serializers.PrimaryKeyRelatedField(read_only=True)
+    job = PrimaryKeyRelatedField(read_only=True)
 
     class Meta:
         model = Proceedings
@@ -40,7 +41,7 @@ class ProceedingsSerializer(serializers.ModelSerializer):
         )
 
 
-class PaperFigureSerializer(serializers.ModelSerializer):
+class PaperFigureSerializer(ModelSerializer):
     number = serializers.SerializerMethodField(
         help_text=gettext_lazy(
             "The number the book prints it under (“Hình 1” ...): refer to it so in the text."

@@ -4,12 +4,19 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from conferences.models import Organization, Review
+from core.api_fields import (
+    DateTimeField,
+    IdField,
+    ModelSerializer,
+    OptionalEmailField,
+    PrimaryKeyRelatedField,
+)
 
 
 class ReviewerSerializer(serializers.Serializer):
     user_id = serializers.IntegerField()
     name = serializers.CharField()
-    email = serializers.EmailField()
+    email = OptionalEmailField()
     agency = serializers.CharField()
     assigned = serializers.IntegerField()
     done = serializers.IntegerField()
@@ -19,7 +26,7 @@ class ReviewerSerializer(serializers.Serializer):
 class ReviewerInviteSerializer(serializers.Serializer):
     email = serializers.EmailField()
     full_name = serializers.CharField(max_length=200)
-    organization = serializers.PrimaryKeyRelatedField(
+    organization = PrimaryKeyRelatedField(
         queryset=Organization.objects.all(), required=False, allow_null=True
     )
 
@@ -28,7 +35,7 @@ class ReviewerInvitationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     email = serializers.EmailField()
     full_name = serializers.CharField()
-    expires_at = serializers.DateTimeField()
+    expires_at = DateTimeField()
 
 
 class ReviewAssignmentSerializer(serializers.Serializer):
@@ -37,12 +44,12 @@ class ReviewAssignmentSerializer(serializers.Serializer):
     paper_title = serializers.CharField(source="paper.title")
     reviewer = serializers.IntegerField(source="reviewer_id")
     source = serializers.CharField()
-    created_at = serializers.DateTimeField()
+    created_at = DateTimeField()
 
 
 class ReviewAssignmentCreateSerializer(serializers.Serializer):
-    papers = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
-    reviewers = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    papers = serializers.ListField(child=IdField(), allow_empty=False)
+    reviewers = serializers.ListField(child=IdField(), allow_empty=False)
 
 
 class ShortPaperSerializer(serializers.Serializer):
@@ -82,7 +89,7 @@ class ReviewerPaperSerializer(serializers.Serializer):
         return [{"name": name, "agency": agency} for name, agency in paper.authors]
 
 
-class OwnReviewSerializer(serializers.ModelSerializer):
+class OwnReviewSerializer(ModelSerializer):
     class Meta:
         model = Review
         fields = ["scores", "comment", "confidential_comment", "recommendation", "status", "submitted_at"]
@@ -105,7 +112,7 @@ class PaperReviewSerializer(serializers.Serializer):
     recommendation = serializers.CharField()
     recommendation_label = serializers.CharField()
     status = serializers.CharField()
-    submitted_at = serializers.DateTimeField(allow_null=True)
+    submitted_at = DateTimeField(allow_null=True)
 
 
 class PaperReviewsSerializer(serializers.Serializer):

@@ -18,7 +18,6 @@ from conferences.api.serializers.agenda import (
     AgendaJsonSerializer,
     AgendaVersionDetailSerializer,
     AgendaVersionListSerializer,
-    ErrorSerializer,
 )
 from conferences.exports.agenda import (
     agenda_export_view,
@@ -29,10 +28,11 @@ from conferences.exports.agenda import (
 from conferences.models import AgendaVersion, Conference
 from conferences.selectors.agenda_versions import agenda_version_get, agenda_version_list
 from conferences.selectors.conferences import conference_get_for_user, conference_list_for_user
+from core.api import ErrorResponseSerializer
 from core.renderers import CalendarRenderer, FileEndpointMixin, PdfRenderer
 
 # Errors are JSON whatever type the endpoint serves (core.renderers.FileEndpointMixin).
-NOT_FOUND = {(404, "application/json"): ErrorSerializer}
+NOT_FOUND = {(404, "application/json"): ErrorResponseSerializer}
 
 
 def _not_published(request, slug: str) -> NotFound:

@@ -5,7 +5,7 @@
 (404 otherwise), then the user must organize it (403 otherwise). Reads come
 from the selectors, writes go through conferences.services.agenda and
 agenda_publishing; their ValidationError and ApplicationError become HTTP 400
-with {"message", "extra"} in the exception handler.
+with {"message", "code", "errors"} in the exception handler.
 
 The item list is not paginated: an agenda is read and edited as a whole (a few
 hundred rows at most), in six queries whatever its size.

@@ -63,6 +63,7 @@ ORGANIZERS = gettext_lazy("Permissions: the conference's organizers (or a superu
 )
 class CertificateViewSet(OrganizedConferenceMixin, viewsets.GenericViewSet):
     serializer_class = CertificateSerializer
+    lookup_value_regex = r"\d+"
     queryset = Certificate.objects.none()
     organizer_message = gettext_lazy("Only the organizers of this conference can manage its certificates.")
 

@@ -58,7 +58,7 @@ class CheckInView(OrganizedConferenceMixin, APIView):
         description=gettext_lazy(
             "Permissions: the conference's organizers (or a superuser). The arrival is recorded once: "
             "a second scan answers first_time false with the first time and who recorded it. Refused "
-            "with HTTP 400 and extra.code: empty, too_long, malformed, typo (the check character "
+            "with HTTP 400 and code: empty, too_long, malformed, typo (the check character "
             "does not match), unknown_code, unknown_link, other_conference, registration_cancelled."
         ),
         parameters=[CONFERENCE_SLUG],

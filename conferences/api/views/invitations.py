@@ -332,7 +332,7 @@ class RegistrationViewSet(
         description=gettext_lazy(
             "Permissions: the conference's organizers (or a superuser). A second call answers "
             "first_time false with the first time and who recorded it; a cancelled registration is "
-            "refused (HTTP 400, extra.code registration_cancelled); another conference's is a 404."
+            "refused (HTTP 400, code registration_cancelled); another conference's is a 404."
         ),
         request=None,
         responses={200: CheckInResultSerializer, **ERRORS},

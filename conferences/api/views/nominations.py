@@ -93,6 +93,7 @@ class NominationViewSet(UploadSizeLimitedViewMixin, ConferenceFromUrlMixin, view
     throttle_classes = [ClientScopedRateThrottle, PersonalLinkGuessThrottle]
     throttle_scope = "rsvp"
     http_method_names = ["get", "post", "put", "head", "options"]
+    lookup_value_regex = r"\d+"  # nominations/x/ is the API's 404, not an int("x") in the selector.
     serializer_class = NominationSerializer
     queryset = Nomination.objects.none()
     pagination_class = None

@@ -54,6 +54,8 @@ class OrganizationViewSet(
 ):
     """Agencies: ministries, provincial People's Committees, departments and the units under them."""
 
+    lookup_value_regex = r"\d+"
+
     permission_classes = [CanEditOrganizations]
     filter_backends: list = []
     # PATCH only: a PUT that leaves out a field would not clear it, which is what PUT promises.

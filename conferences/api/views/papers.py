@@ -191,6 +191,7 @@ class PaperViewSet(UploadSizeLimitedViewMixin, ConferenceFromUrlMixin, viewsets.
     throttle_classes = [ClientScopedRateThrottle, PersonalLinkGuessThrottle]
     throttle_scope = "rsvp"
     http_method_names = ["get", "post", "patch", "head", "options"]
+    lookup_value_regex = r"\d+"  # papers/x/ is the API's 404, not an int("x") in the selector.
     serializer_class = PaperSerializer
     queryset = Paper.objects.none()
 

@@ -86,7 +86,8 @@ def import_commit(*, file: BinaryIO | bytes, filename: str, actor=None) -> Impor
                         count,
                     )
                     % {"count": count},
-                    extra={"code": "invalid_rows", "errors": [error.as_dict() for error in preview.errors]},
+                    code="invalid_rows",
+                    extra={"errors": [error.as_dict() for error in preview.errors]},
                 )
             write_plan(plan)
             counts = {key: value for key, value in preview.counts.items() if key != "errors"}
@@ -100,7 +101,7 @@ def import_commit(*, file: BinaryIO | bytes, filename: str, actor=None) -> Impor
         # Only another writer between the checks and the writes gets here: the checks cover the constraints.
         raise ApplicationError(
             _("The agencies changed while the file was being imported; nothing was imported. Try again."),
-            extra={"code": "conflict"},
+            code="conflict",
         ) from exc
     return ImportResult(counts=counts, ignored_columns=sheet.ignored, audit_entry=entry)
 

@@ -118,10 +118,10 @@ def file_bytes(file: BinaryIO | bytes) -> bytes:
     if len(data) > MAX_FILE_BYTES:
         raise ApplicationError(
             _("The file is larger than %(size)d MB.") % {"size": MAX_FILE_BYTES // (1024 * 1024)},
-            extra={"code": "file_too_large"},
+            code="file_too_large",
         )
     if not data.strip():
-        raise ApplicationError(_("The file is empty."), extra={"code": "empty_file"})
+        raise ApplicationError(_("The file is empty."), code="empty_file")
     return data
 
 
@@ -132,17 +132,17 @@ def _file_format(data: bytes, filename: str) -> str:
     if extension == "xls":
         raise ApplicationError(
             _("Old Excel files (.xls) cannot be read: save the file as .xlsx or .csv."),
-            extra={"code": "unsupported_file"},
+            code="unsupported_file",
         )
     if extension in {"", "csv", "txt"}:
         return "csv"
     if extension == "xlsx":
         raise ApplicationError(
-            _("The file could not be read as an Excel workbook (.xlsx)."), extra={"code": "unreadable_file"}
+            _("The file could not be read as an Excel workbook (.xlsx)."), code="unreadable_file"
         )
     raise ApplicationError(
         _("Unsupported file type “.%(extension)s”: upload a .csv or .xlsx file.") % {"extension": extension},
-        extra={"code": "unsupported_file"},
+        code="unsupported_file",
     )
 
 
@@ -160,7 +160,7 @@ def _decode(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         raise ApplicationError(
             _("The file is neither UTF-8 nor Windows-1258 text: save it as “CSV UTF-8”."),
-            extra={"code": "unreadable_file"},
+            code="unreadable_file",
         ) from exc
 
 
@@ -175,7 +175,7 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list]]:
         yield from enumerate(reader, start=1)
     except csv.Error as exc:
         raise ApplicationError(
-            _("The CSV file is malformed: %(error)s") % {"error": exc}, extra={"code": "unreadable_file"}
+            _("The CSV file is malformed: %(error)s") % {"error": exc}, code="unreadable_file"
         ) from exc
 
 
@@ -186,7 +186,7 @@ def _too_many_rows() -> ApplicationError:
             "at its end or split it into smaller files."
         )
         % {"limit": MAX_SHEET_ROWS},
-        extra={"code": "too_many_rows"},
+        code="too_many_rows",
     )
 
 
@@ -214,7 +214,7 @@ def _unreadable_workbook(exc: BaseException) -> ApplicationError:
         message = _("The workbook is damaged (its XML cannot be read): open it in Excel and save it again.")
     else:
         message = _("The file could not be read as an Excel workbook (.xlsx).")
-    return ApplicationError(message, extra={"code": "unreadable_file"})
+    return ApplicationError(message, code="unreadable_file")
 
 
 # What a damaged or hostile workbook raises while it is read: broken XML or zip data, entities,
@@ -246,7 +246,7 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, tuple]]:
         raise ApplicationError(
             _("The workbook unpacks to more than %(size)d MB: split it into smaller files.")
             % {"size": MAX_UNZIPPED_BYTES // (1024 * 1024)},
-            extra={"code": "file_too_large"},
+            code="file_too_large",
         )
     try:
         with warnings.catch_warnings():
@@ -307,7 +307,7 @@ def _heading_row(rows: Iterator[tuple[int, list]]) -> tuple[int, list]:
         if seen >= HEADING_SEARCH_ROWS:
             break
     if first is None:
-        raise ApplicationError(_("The file is empty."), extra={"code": "empty_file"})
+        raise ApplicationError(_("The file is empty."), code="empty_file")
     return first
 
 
@@ -355,7 +355,7 @@ def read_sheet(data: bytes, filename: str) -> Sheet:
             raise ApplicationError(
                 _("The file has more than %(limit)d rows: split it into smaller files.")
                 % {"limit": MAX_ROWS},
-                extra={"code": "too_many_rows"},
+                code="too_many_rows",
             )
         records.append((number, values))
     return Sheet(headings=headings, rows=records, errors=errors, ignored=ignored)
