@@ -56,7 +56,8 @@ from conferences.services.invitation_sending import invitation_link_create
 from core.tokens import token_new
 from notifications.models import Notification
 
-pytestmark = pytest.mark.django_db
+# Who may use a route is decided in the views and services, the same on any database: run once.
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite_only]
 
 # The roles, in the order the README's table shows them.
 ANONYMOUS = "anonymous"

@@ -25,7 +25,7 @@ from tests import paper_files
 from tests.e2e.conftest import NO_SIDEWAYS_SCROLL, TITLE, csp_reports, model_conference
 from tests.e2e.orm import in_thread
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.sqlite_only, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "vi-VN"}
 AGENCY_EMAIL = "vanthu@skhcn.quangninh.gov.vn"

@@ -34,7 +34,7 @@ from notifications.models import Notification
 from tests.e2e.conftest import csp_reports
 from tests.e2e.orm import in_thread
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.sqlite_only, pytest.mark.django_db(transaction=True)]
 
 DESKTOP = {"width": 1280, "height": 900}
 PASSWORD = "To-chuc-hoi-nghi-2026!"

@@ -42,7 +42,7 @@ from tests.e2e.conftest import TITLE, model_conference
 from tests.e2e.orm import in_thread
 from tests.factories import PASSWORD, ConferenceRoleFactory, UserFactory
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.sqlite_only, pytest.mark.django_db(transaction=True)]
 
 DESKTOP = {"locale": "vi-VN", "viewport": {"width": 1280, "height": 900}}
 TITLES = [
