@@ -1,11 +1,8 @@
 """An organizer sends every draft that matches a filter and watches the sending job's bar fill up,
 then follow its result link, without the page reloading."""
 
-import threading
-
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
 from django.test import Client
 from playwright.sync_api import expect, sync_playwright
 
@@ -13,33 +10,12 @@ from conferences import tasks
 from conferences.models import Invitation, Job
 from conferences.services import invitation_sending
 from tests.e2e.conftest import csp_reports, launch_chromium
+from tests.e2e.orm import in_thread
 from tests.factories import ConferenceRoleFactory, OrganizationFactory, conference_build
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOT = "/tmp/job-progress-e2e.png"
-
-
-def run_as_worker(*args) -> None:
-    """Run one chunk of the sending task in a thread of its own, as a worker would, and wait for it.
-
-    Playwright's sync API keeps an event loop in the test's thread, where Django refuses the ORM.
-    """
-    errors: list[BaseException] = []
-
-    def work():
-        try:
-            tasks.send_invitations(*args)
-        except BaseException as exc:  # Handed back to the test, which fails with it.
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    worker = threading.Thread(target=work)
-    worker.start()
-    worker.join(timeout=60)
-    if errors:
-        raise errors[0]
 
 
 def test_organizer_watches_a_bulk_send_reach_100_percent_and_its_result_link_without_a_reload(
@@ -96,7 +72,8 @@ def test_organizer_watches_a_bulk_send_reach_100_percent_and_its_result_link_wit
 
             bar = widget.locator("progress")
             for done, args in enumerate(queued, start=1):
-                run_as_worker(*args)
+                # One chunk of the sending task, run as a worker would, outside the browser's thread.
+                in_thread(tasks.send_invitations, *args)
                 expect(bar).to_have_attribute("value", str(done), timeout=10_000)
                 if done < len(queued):
                     expect(widget.locator(".job-text")).to_have_text(f"Đang thực hiện: {done}/3")
