@@ -30,14 +30,17 @@
     sync(control);
   }
 
-  function start() {
-    var controls = document.querySelectorAll("input[data-select-all]");
+  function start(root) {
+    var controls = (root && root.querySelectorAll ? root : document).querySelectorAll("input[data-select-all]");
     for (var i = 0; i < controls.length; i += 1) { bind(controls[i]); }
   }
 
+  // A part of the page read again after a job (static/js/job_progress.js) brings new checkboxes.
+  document.addEventListener("hoinghi:refreshed", function (event) { start(event.target); });
+
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
+    document.addEventListener("DOMContentLoaded", function () { start(document); });
   } else {
-    start();
+    start(document);
   }
 })();

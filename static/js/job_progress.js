@@ -1,5 +1,7 @@
 // A job's progress (templates/conferences/_job_progress.html): poll its API once a second with the
 // session, update the <progress> bar and the text, and show the result link or the error at the end.
+// When a job it watched ends, the page's parts marked data-job-refresh (each with an id) are read
+// again from the server, so figures the job changed (counts, states) are not left stale.
 (function () {
   "use strict";
 
@@ -30,6 +32,28 @@
     }
   }
 
+  function refresh() {
+    var parts = document.querySelectorAll("[data-job-refresh][id]");
+    if (!parts.length) { return; }
+    fetch(window.location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.text();
+      })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        for (var i = 0; i < parts.length; i += 1) {
+          var replacement = fresh.getElementById(parts[i].id);
+          if (replacement) {
+            parts[i].innerHTML = replacement.innerHTML;
+            parts[i].dispatchEvent(new CustomEvent("hoinghi:refreshed", { bubbles: true }));
+          }
+        }
+        document.documentElement.setAttribute("data-job-refreshed", "1");
+      })
+      .catch(function () { /* The figures stay as they were; a reload shows them. */ });
+  }
+
   function watch(widget) {
     var url = widget.getAttribute("data-job-url");
     var failures = 0;
@@ -43,7 +67,11 @@
         .then(function (job) {
           failures = 0;
           show(widget, job);
-          if (!FINISHED[job.status]) { window.setTimeout(poll, 1000); }
+          if (!FINISHED[job.status]) {
+            window.setTimeout(poll, 1000);
+          } else if (job.status === "done") {
+            refresh();
+          }
         })
         .catch(function () {
           failures += 1;

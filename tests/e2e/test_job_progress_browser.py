@@ -71,6 +71,7 @@ def test_organizer_watches_a_bulk_send_reach_100_percent_and_its_result_link_wit
             )
 
             bar = widget.locator("progress")
+            expect(page.locator("table.invitations tbody tr.state-draft")).to_have_count(3)
             for done, args in enumerate(queued, start=1):
                 # One chunk of the sending task, run as a worker would, outside the browser's thread.
                 in_thread(tasks.send_invitations, *args)
@@ -87,6 +88,10 @@ def test_organizer_watches_a_bulk_send_reach_100_percent_and_its_result_link_wit
                 result.get_attribute("href")
                 == f"/to-chuc/{conference.slug}/thong-bao/?kind=invitation&state=held"
             )
+            # The rows the job changed are read again when it ends: drafts now sent, no box to tick.
+            expect(page.locator("html")).to_have_attribute("data-job-refreshed", "1")
+            expect(page.locator("table.invitations tbody tr.state-sent")).to_have_count(3)
+            expect(page.locator("table.invitations tbody tr.state-draft")).to_have_count(0)
             assert navigations == []
             assert reports == []
 

@@ -286,12 +286,18 @@ def test_reviewer_reviews_then_organizer_accepts_publishes_awards_certifies_and_
     expect(widget.locator("progress")).to_have_attribute("max", "5")
     organizer.visit("Certificates queued")
     assert [len(args[1]) for args in queued["certificates"]] == [2, 2, 1]
+    counts = page.locator("table.certificate-counts")
+    expect(counts.locator('tr[data-kind="speaker"] td').nth(1)).to_have_text("3")  # Not rendered yet.
     navigations = _navigations(page)
     for done, args in zip((2, 4, 5), queued["certificates"], strict=True):
         in_thread(tasks.render_certificate_chunk, *args)
         expect(widget.locator("progress")).to_have_attribute("value", str(done), timeout=15_000)
     _job_done(page)
-    assert navigations == []  # The bar moved without the page reloading.
+    # The counts the job changed are read again when it ends: all valid, none left to render.
+    expect(counts.locator('tr[data-kind="speaker"] td').nth(0)).to_have_text("3")
+    expect(counts.locator('tr[data-kind="speaker"] td').nth(1)).to_have_text("0")
+    expect(counts.locator('tr[data-kind="award"] td').nth(0)).to_have_text("2")
+    assert navigations == []  # The bar moved and the counts changed without the page reloading.
     organizer.visit("Certificates generated")
     certificates = in_thread(
         lambda: sorted(
