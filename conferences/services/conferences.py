@@ -1,4 +1,5 @@
 import datetime
+import re
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -25,9 +26,23 @@ from conferences.services.invitation_sending import rsvp_deadline_changed
 from core.exceptions import ApplicationError, PermissionDeniedError
 from core.text import fold, nfc
 
+SLUG_LENGTH = 50  # Short enough to read aloud and to type from a printed invitation.
+
+
+def _slug_base(title: str) -> str:
+    """The title's words, cut at a word boundary; a document number keeps its parts apart.
+
+    slugify drops "/" and would glue "19/2014/QĐ-TTg" into "192014qd-ttg".
+    """
+    slug = slugify(re.sub(r"[/\\.,;:]+", " ", fold(title)))
+    if len(slug) > SLUG_LENGTH:
+        cut = slug[: SLUG_LENGTH + 1].rsplit("-", 1)[0]
+        slug = cut if "-" in slug[: SLUG_LENGTH + 1] else slug[:SLUG_LENGTH]
+    return slug.strip("-")
+
 
 def _unique_slug(title: str) -> str:
-    base = slugify(fold(title))[:80] or "hoi-nghi"
+    base = _slug_base(title) or "hoi-nghi"
     slug, n = base, 1
     # A title that is one of the site's own words ("Thông báo") gets a number, as a taken slug does.
     while slug in RESERVED_SLUGS or Conference.objects.filter(slug=slug).exists():

@@ -56,6 +56,18 @@ def test_conference_create_gives_a_second_conference_of_the_same_title_a_numbere
     assert (first.slug, second.slug) == ("hoi-nghi-tong-ket", "hoi-nghi-tong-ket-2")
 
 
+def test_conference_create_keeps_a_document_number_apart_and_cuts_a_long_slug_at_a_word(host):
+    short = create(host, title_vi="Hội nghị triển khai Quyết định 19/2014/QĐ-TTg")
+    long = create(
+        host,
+        title_vi="Hội nghị tổng kết 5 năm thực hiện Quyết định số 19/2014/QĐ-TTg về áp dụng ISO 9001",
+    )
+
+    assert short.slug == "hoi-nghi-trien-khai-quyet-dinh-19-2014-qd-ttg"
+    assert long.slug == "hoi-nghi-tong-ket-5-nam-thuc-hien-quyet-dinh-so-19"
+    assert len(long.slug) <= 50
+
+
 def test_conference_create_refuses_end_before_start_naming_ends_at(host):
     with pytest.raises(ValidationError) as excinfo:
         create(host, ends_at=START - datetime.timedelta(minutes=1))
