@@ -26,3 +26,18 @@ class EmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+def sign_in_identifier(request, credentials: dict | None = None) -> str:
+    """The account a sign-in attempt names, for counting failures (django-axes' AXES_USERNAME_CALLABLE).
+
+    An address that signs one account in counts as that account's username, so failures typed
+    by username and by address add up to one lockout instead of two.
+    """
+    typed = (credentials or {}).get("username") or getattr(request, "POST", {}).get("username") or ""
+    typed = str(typed).strip()
+    if "@" in typed:
+        users = password_reset_users(email=typed)
+        if len(users) == 1:
+            return users[0].username
+    return typed

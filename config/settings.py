@@ -157,6 +157,7 @@ AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"
+AXES_USERNAME_CALLABLE = "conferences.auth_backends.sign_in_identifier"
 AXES_LOCKOUT_CALLABLE = "conferences.views.sign_in.sign_in_locked_out"
 
 # Internationalisation -----------------------------------------------------------

@@ -112,6 +112,34 @@ def test_the_site_sign_in_locks_out_after_too_many_failures(client):
     assert "Too many failed sign-ins" in right.content.decode()
 
 
+def test_failures_by_username_and_by_address_count_toward_one_lockout():
+    user = UserFactory(username="vanthu", email="vanthu@skhcn.gov.vn")
+    # Each attempt from its own address, so only the account's count can lock.
+    attempts = [
+        ("vanthu", "10.0.0.1"),
+        ("VanThu@SKHCN.gov.vn", "10.0.0.2"),
+        ("vanthu@skhcn.gov.vn", "10.0.0.3"),
+    ]
+    failures = [
+        Client(REMOTE_ADDR=ip).post(SIGN_IN, {"username": typed, "password": "sai"}).status_code
+        for typed, ip in attempts
+    ]
+    right = sign_in(Client(REMOTE_ADDR="10.0.0.4"), user)
+
+    assert failures == [200, 200, 429]
+    assert right.status_code == 429
+
+
+def test_an_unknown_address_is_counted_as_typed(client):
+    from conferences.auth_backends import sign_in_identifier
+
+    UserFactory(username="vanthu", email="vanthu@skhcn.gov.vn")
+
+    assert sign_in_identifier(None, {"username": " vanthu@skhcn.gov.vn "}) == "vanthu"
+    assert sign_in_identifier(None, {"username": "khong-co@skhcn.gov.vn"}) == "khong-co@skhcn.gov.vn"
+    assert sign_in_identifier(None, {"username": "vanthu"}) == "vanthu"
+
+
 def test_organizer_pages_send_the_anonymous_to_the_site_sign_in(client, conference):
     url = reverse("conferences:outbox", args=[conference.slug])
 
