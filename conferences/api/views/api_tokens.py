@@ -85,7 +85,8 @@ class ApiTokenListView(ListAPIView):
             conference=conference,
             read_only=data["read_only"],
         )
-        body = ApiTokenCreatedSerializer(token).data | {"secret": secret}
+        token.secret = secret  # Only on this instance, for this one answer.
+        body = ApiTokenCreatedSerializer(token).data
         return Response(body, status=status.HTTP_201_CREATED, headers={"Cache-Control": "no-store"})
 
 
