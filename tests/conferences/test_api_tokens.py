@@ -335,6 +335,7 @@ def test_the_page_makes_a_token_shows_its_secret_once_and_revokes_it(organizer, 
     assert token.key_hash == hashlib.sha256(secret.encode()).hexdigest()
     assert (token.conference, token.read_only) == (conference, True)
     assert secret in made.content.decode()
+    assert "<code>Authorization: Bearer hn_…</code>" in made.content.decode()
     again = client.get("/to-chuc/ma-api/").content.decode()
     assert secret not in again and f"hn_{token.prefix}" in again
 
