@@ -3,6 +3,7 @@ from django.urls import path
 from conferences.views import (
     agenda,
     agenda_editor,
+    api_tokens,
     ceremony,
     delegate_nominations,
     delegate_papers,
@@ -349,6 +350,8 @@ urlpatterns = [
         "dat-lai-mat-khau/xong/", sign_in.PasswordResetCompleteView.as_view(), name="password-reset-complete"
     ),
     path("to-chuc/", workspace.workspace, name="workspace"),
+    path("to-chuc/ma-api/", api_tokens.api_tokens, name="api-tokens"),
+    path("to-chuc/ma-api/<int:pk>/thu-hoi/", api_tokens.api_token_revoke_view, name="api-token-revoke"),
     path("phan-bien/", reviewer_pages.reviewer_home, name="reviewer-home"),
     path("phan-bien/moi/<str:token>/", reviewer_pages.reviewer_accept, name="reviewer-accept"),
     path("phan-bien/<slug:slug>/", reviewer_pages.reviewer_papers, name="reviewer-papers"),

@@ -51,6 +51,7 @@ from conferences.models import (
     Room,
 )
 from conferences.selectors.notices import conference_notice_scope
+from conferences.services.api_tokens import api_token_create
 from conferences.services.conferences import conference_role_grant
 from conferences.services.invitation_sending import invitation_link_create
 from core.tokens import token_new
@@ -70,6 +71,11 @@ ORGANIZER_X = "organizer_x"
 ORGANIZER_Y = "organizer_y"
 STAFF = "staff"  # staff, organizes nothing, no model permissions
 SUPERUSER = "superuser"
+# Personal API tokens (`Authorization: Bearer hn_...`, no session). Their columns are not written in
+# TABLE but derived from it by token_allowed() below, with TOKEN_OVERRIDES for the exceptions.
+TOKEN_Y = "token_y"  # read-write, scoped to Y, of a user who organizes both X and Y
+TOKEN_READ_ONLY = "token_read_only"  # read-only, every conference, of an organizer of X
+TOKEN_ROLES = (TOKEN_Y, TOKEN_READ_ONLY)
 ROLES = (
     ANONYMOUS,
     ATTENDEE,
@@ -81,6 +87,7 @@ ROLES = (
     ORGANIZER_Y,
     STAFF,
     SUPERUSER,
+    *TOKEN_ROLES,
 )
 SIGNED_IN = frozenset({REVIEWER, REVIEWER_OTHER, ORGANIZER_X, ORGANIZER_Y, STAFF, SUPERUSER})
 
@@ -218,6 +225,8 @@ TABLE: list[Route] = [
     R("conferences:panel-nomination-file", GET=REVIEWERS_OF_X, pk="nomination", **X),
     # ---- The organizer's workspace ----
     R("conferences:workspace", GET=ACCOUNTS),
+    R("conferences:api-tokens", GET=ACCOUNTS, POST=ACCOUNTS),
+    R("conferences:api-token-revoke", GET={ORGANIZER_X}, POST={ORGANIZER_X}, pk="api_token"),
     R("conferences:conference-create", GET=SUPERUSER_ONLY, POST=SUPERUSER_ONLY),
     R("conferences:organizer-dashboard", GET=ORGANIZERS, **X),
     R("conferences:conference-edit", GET=ORGANIZERS, POST=ORGANIZERS, **X),
@@ -317,6 +326,8 @@ TABLE: list[Route] = [
     R("api-redoc", GET=EVERYONE),
     R("api:api-root", GET=EVERYONE),
     R("api:auth-token", POST=EVERYONE),
+    R("api:api-token-list", GET=ACCOUNTS, POST=ACCOUNTS),
+    R("api:api-token-detail", DELETE={ORGANIZER_X}, pk="api_token"),
     R("api:conference-list", GET=EVERYONE, POST=SUPERUSER_ONLY),
     R("api:conference-detail", GET=EVERYONE, PATCH=ORGANIZERS, slug="x"),
     R("api:conference-publish", POST=ORGANIZERS, slug="x"),
@@ -417,6 +428,47 @@ TABLE: list[Route] = [
     R("api:certificate-reissue", POST=ORGANIZERS, pk="certificate", **XC),
     R("api:certificate-file", GET=ORGANIZERS, pk="certificate", **XC),
 ]
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+# Where a token's column differs from its rule, with why; keyed by (route, method), the roles allowed.
+TOKEN_OVERRIDES: dict[tuple[str, str], dict[str, bool]] = {
+    # Agencies are shared reference data, not a conference's: any account reads them, a scoped token too.
+    ("api:organization-list", "GET"): {TOKEN_Y: True},
+    ("api:organization-detail", "GET"): {TOKEN_Y: True},
+    # Signing in with a password ignores the Authorization header: whoever sends it is anonymous there.
+    ("api:auth-token", "POST"): {TOKEN_READ_ONLY: True},
+    # A token cannot manage tokens (403 token_cannot_manage_tokens), not even list them.
+    ("api:api-token-list", "GET"): {TOKEN_READ_ONLY: False},
+}
+
+
+def is_api(route: Route) -> bool:
+    return route.name.startswith(("api:", "api-"))
+
+
+def token_allowed(route: Route, method: str, role: str) -> bool:
+    """The declared rule of the token columns.
+
+    Pages never accept a token: both tokens get what `anonymous` gets. On the API, the read-only
+    token (an organizer of X's, every conference) gets what `organizer_x` gets on safe methods and
+    nothing else; the token scoped to Y gets what `anonymous` gets, since every row here is X's and
+    its owner's roles in X are out of its scope. TOKEN_OVERRIDES names the exceptions.
+    """
+    override = TOKEN_OVERRIDES.get((route.name, method), {})
+    if role in override:
+        return override[role]
+    allowed = route.methods[method]
+    if not is_api(route) or role == TOKEN_Y:
+        return ANONYMOUS in allowed
+    return ORGANIZER_X in allowed and method in SAFE_METHODS
+
+
+def is_allowed(route: Route, method: str, role: str) -> bool:
+    if role in TOKEN_ROLES:
+        return token_allowed(route, method, role)
+    return role in route.methods[method]
+
 
 # Django's admin: staff only (Django's own rule), checked on its index and on every model's list;
 # a staff member without model permissions sees none of the lists.
@@ -538,6 +590,16 @@ def seed() -> World:
     conference_role_grant(conference=x, user=organizer_x, role=ConferenceRole.Role.ORGANIZER)
     conference_role_grant(conference=y, user=organizer_y, role=ConferenceRole.Role.ORGANIZER)
     staff = _user("nhanvien", is_staff=True)
+    token_y_owner, token_read_only_owner = _user("tich-hop-y"), _user("tich-hop-chi-doc")
+    for conference in (x, y):
+        conference_role_grant(conference=conference, user=token_y_owner, role=ConferenceRole.Role.ORGANIZER)
+    conference_role_grant(conference=x, user=token_read_only_owner, role=ConferenceRole.Role.ORGANIZER)
+    _token, token_y_secret = api_token_create(user=token_y_owner, name="Tích hợp Y", conference=y)
+    _token, token_read_only_secret = api_token_create(
+        user=token_read_only_owner, name="Chỉ đọc", read_only=True
+    )
+    bearers = {TOKEN_Y: token_y_secret, TOKEN_READ_ONLY: token_read_only_secret}
+    organizer_x_token, _secret = api_token_create(user=organizer_x, name="Của tổ chức X")
     superuser = get_user_model().objects.create_superuser(
         username="quantri", email="quantri@matran.gov.vn", password=PASSWORD
     )
@@ -609,6 +671,7 @@ def seed() -> World:
         "job": str(Job.objects.filter(conference=x).order_by("pk").first().pk),
         "organization": str(Organization.objects.get(pk=registration_a.organization_id).pk),
         "registration": str(registration_a.pk),
+        "api_token": str(organizer_x_token.pk),
     }
     links = {
         "rsvp_a": _rsvp_link(rsvp_a),
@@ -631,6 +694,8 @@ def seed() -> World:
             client.force_login(accounts[role])
         elif role in DELEGATE_LINK:
             client.defaults["HTTP_AUTHORIZATION"] = f"Delegate {links[DELEGATE_LINK[role]]}"
+        elif role in bearers:
+            client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {bearers[role]}"
         clients[role] = client
     return World(ids=ids, clients=clients, links=links)
 
@@ -720,7 +785,7 @@ def test_every_role_gets_what_the_table_says_on_every_route(settings):
     wrong: list[str] = []
     requests = 0
     for route, role in itertools.product([*TABLE, *admin_routes()], ROLES):
-        for method, allowed in route.methods.items():
+        for method in route.methods:
             url = url_for(route, role, world)
             response = request(world.clients[role], method, url, body_for(route, world))
             requests += 1
@@ -731,8 +796,8 @@ def test_every_role_gets_what_the_table_says_on_every_route(settings):
                 denied = not response.json()[route.changes]
             if response.status_code >= 500 or response.status_code in (405, 429):
                 wrong.append(f"{method} {url} as {role}: {response.status_code}")
-            elif denied == (role in allowed):
-                verdict = "refused" if role in allowed else "allowed"
+            elif denied == is_allowed(route, method, role):
+                verdict = "refused" if is_allowed(route, method, role) else "allowed"
                 wrong.append(f"{method} {route.name} {url} as {role}: {verdict} ({response.status_code})")
     print(f"access matrix: {len(TABLE)} routes, {requests} requests")
     assert wrong == [], "\n".join(wrong)
@@ -749,6 +814,8 @@ ABBREVIATIONS = {
     ORGANIZER_Y: "orgY",
     STAFF: "staff",
     SUPERUSER: "su",
+    TOKEN_Y: "tokY",
+    TOKEN_READ_ONLY: "tokRO",
 }
 DOCUMENT = Path(__file__).resolve().parents[1] / "docs" / "access-matrix.md"
 
@@ -763,14 +830,17 @@ def matrix_markdown() -> str:
         + "; ".join(f"**{ABBREVIATIONS[role]}** {role.replace('_', ' ')}" for role in ROLES)
         + ". X is the conference the rows are about; the agency and delegate links are explained",
         "in the test's docstring. Django's admin: its index for staff, every model's list for superusers.",
+        "The token columns (`Authorization: Bearer`, no session) follow the rule of `token_allowed` in the",
+        "test: pages as anonymous; on the API, tokY (scoped to Y, its owner organizes X and Y) as anonymous,",
+        "tokRO (read-only, an organizer of X) as orgX on GET only; `TOKEN_OVERRIDES` lists the exceptions.",
         "",
         "| Route | Method | " + " | ".join(ABBREVIATIONS[role] for role in ROLES) + " |",
         "|---|---|" + "---|" * len(ROLES),
     ]
     rows = []
     for route in TABLE:
-        for method, allowed in route.methods.items():
-            marks = " | ".join("✓" if role in allowed else "·" for role in ROLES)
+        for method in route.methods:
+            marks = " | ".join("✓" if is_allowed(route, method, role) else "·" for role in ROLES)
             rows.append(f"| `{route.name}` | {method} | {marks} |")
     return "\n".join(header + rows) + "\n"
 

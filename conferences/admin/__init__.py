@@ -13,6 +13,7 @@ in core.admin.
 
 from conferences.admin import (  # noqa: F401 (imported to register their ModelAdmins)
     agenda,
+    api_tokens,
     awards,
     conferences,
     documents,

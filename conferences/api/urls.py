@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 from conferences.api.views import (
     agenda,
     agenda_items,
+    api_tokens,
     awards,
     certificates,
     check_in,
@@ -62,6 +63,8 @@ urlpatterns = [
         name="call-for-papers",
     ),
     path("auth/token/", TokenView.as_view(), name="auth-token"),
+    path("auth/tokens/", api_tokens.ApiTokenListView.as_view(), name="api-token-list"),
+    path("auth/tokens/<int:pk>/", api_tokens.ApiTokenDetailView.as_view(), name="api-token-detail"),
     # The door: desk apps check in by typed code or scanned link, and read the live counts.
     path("conferences/<slug:conference_slug>/team/", TeamView.as_view(), name="conference-team"),
     path(

@@ -1,4 +1,5 @@
 from .agenda import AgendaItem, AgendaVersion
+from .api_token import ApiToken
 from .audit import AuditEntry
 from .award import Award, AwardCategory, AwardDecision, CeremonyBatch, CeremonyState
 from .certificate import Certificate
@@ -24,6 +25,7 @@ from .review import (
 __all__ = [
     "AgendaItem",
     "AgendaVersion",
+    "ApiToken",
     "AuditEntry",
     "Award",
     "AwardCategory",

@@ -38,6 +38,8 @@ class AuditEntry(CreatedModel):
         ROLE_GRANTED = "role.granted", _("Role granted")
         ROLE_WITHDRAWN = "role.withdrawn", _("Role withdrawn")
         TEAM_INVITED = "team.invited", _("Invited to the team")
+        API_TOKEN_CREATED = "api_token.created", _("API token created")
+        API_TOKEN_REVOKED = "api_token.revoked", _("API token revoked")
 
     conference = models.ForeignKey(
         "conferences.Conference",

@@ -22,16 +22,32 @@ def conference_ids_organized_by(*, user) -> QuerySet:
     Organizer rights come from the conference's roles only: being staff (which
     opens the admin) gives none. Superusers are let through by the callers.
     """
-    return ConferenceRole.objects.filter(user=user, role=ConferenceRole.Role.ORGANIZER).values(
-        "conference_id"
-    )
+    return user_roles(user=user).filter(role=ConferenceRole.Role.ORGANIZER).values("conference_id")
+
+
+def token_scope(user) -> int | None:
+    """The id of the one conference the request's personal API token is limited to, or None.
+
+    ApiTokenAuthentication puts it on the user instance of the request, so that every rule that
+    asks which conferences a user organizes or reviews (the functions below, the reviewer, job and
+    notice selectors) sees only that conference, whatever the route, superusers included.
+    """
+    return getattr(user, "api_token_conference_id", None)
+
+
+def user_roles(*, user) -> QuerySet[ConferenceRole]:
+    """The user's roles in conferences, limited to the conference of their token's scope if any."""
+    roles = ConferenceRole.objects.filter(user=user)
+    scope = token_scope(user)
+    return roles if scope is None else roles.filter(conference_id=scope)
 
 
 def conference_list_for_user(*, user) -> QuerySet[Conference]:
     """Public conferences, plus the drafts of those the user organizes (all of them for superusers)."""
     queryset = Conference.objects.select_related("host", "chair")
     if user.is_authenticated and user.is_superuser:
-        return queryset
+        scope = token_scope(user)
+        return queryset if scope is None else queryset.filter(Q(status__in=PUBLIC_STATUSES) | Q(pk=scope))
     if user.is_authenticated:
         return queryset.filter(
             Q(status__in=PUBLIC_STATUSES) | Q(pk__in=conference_ids_organized_by(user=user))
@@ -58,11 +74,13 @@ def organized_conference_get(*, user, slug: str, message: str = "") -> Conferenc
 def user_is_organizer(*, user, conference: Conference) -> bool:
     if not user.is_authenticated:
         return False
+    # The scope first: a superuser's token scoped to one conference organizes no other.
+    scope = token_scope(user)
+    if scope is not None and conference.pk != scope:
+        return False
     if user.is_superuser:
         return True
-    return ConferenceRole.objects.filter(
-        conference=conference, user=user, role=ConferenceRole.Role.ORGANIZER
-    ).exists()
+    return user_roles(user=user).filter(conference=conference, role=ConferenceRole.Role.ORGANIZER).exists()
 
 
 def conference_stats(*, conference: Conference) -> dict[str, int]:
@@ -158,7 +176,7 @@ def workspace_conferences(*, user, now: datetime.datetime | None = None) -> list
     now = now or timezone.now()
     roles_by_conference: dict[int, list[str]] = {}
     conferences: dict[int, Conference] = {}
-    for role in ConferenceRole.objects.filter(user=user).select_related("conference").order_by("pk"):
+    for role in user_roles(user=user).select_related("conference").order_by("pk"):
         conferences[role.conference_id] = role.conference
         roles_by_conference.setdefault(role.conference_id, []).append(role.role)
     order = list(ConferenceRole.Role)

@@ -5,7 +5,8 @@ import datetime
 from django.db.models import Q
 from django.utils import timezone
 
-from conferences.models import ConferenceRole, Job
+from conferences.models import Job
+from conferences.selectors.conferences import conference_ids_organized_by, token_scope
 
 # A job that has not moved for this long is taken for dead: a new one may start beside it.
 STALE_AFTER = datetime.timedelta(minutes=15)
@@ -16,10 +17,12 @@ def job_get_for_user(*, pk: int, user) -> Job | None:
     if not user.is_authenticated:
         return None
     jobs = Job.objects.select_related("conference")
+    scope = token_scope(user)
+    if scope is not None:
+        # A scoped token sees its conference's jobs only, not the user's other ones (nor imports).
+        jobs = jobs.filter(conference_id=scope)
     if not user.is_superuser:
-        organized = ConferenceRole.objects.filter(user=user, role=ConferenceRole.Role.ORGANIZER).values(
-            "conference_id"
-        )
+        organized = conference_ids_organized_by(user=user)
         jobs = jobs.filter(Q(created_by=user) | Q(conference_id__in=organized))
     return jobs.filter(pk=pk).first()
 

@@ -14,6 +14,7 @@ from conferences.models import (
     Registration,
     ReviewCriterion,
 )
+from conferences.selectors.conferences import user_roles
 from conferences.selectors.review_conflicts import agency_conflicts
 from conferences.selectors.review_stats import weighted_scorer
 
@@ -110,9 +111,7 @@ def panel_member(*, conference: Conference, user) -> bool:
     """Whether the user sits on the conference's evaluation panel: its reviewers."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return ConferenceRole.objects.filter(
-        conference=conference, user=user, role=ConferenceRole.Role.REVIEWER
-    ).exists()
+    return user_roles(user=user).filter(conference=conference, role=ConferenceRole.Role.REVIEWER).exists()
 
 
 def nomination_conflicts(

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from conferences.enums import NoticeKind
 from conferences.models import AgendaVersion, Conference, Invitation
-from conferences.selectors.conferences import conference_ids_organized_by
+from conferences.selectors.conferences import conference_ids_organized_by, token_scope
 from notifications.selectors import (
     notification_counts,
     notification_get,
@@ -55,6 +55,9 @@ def organized_notice_scopes(*, user) -> dict[str, str]:
     if not user.is_authenticated:
         return {}
     conferences = Conference.objects.all()
+    scope = token_scope(user)
+    if scope is not None:
+        conferences = conferences.filter(pk=scope)
     if not user.is_superuser:
         # The organizer rule of every organizer page and endpoint, as a subquery: one query in all.
         conferences = conferences.filter(pk__in=conference_ids_organized_by(user=user))

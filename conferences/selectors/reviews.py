@@ -24,6 +24,7 @@ from conferences.models import (
     ReviewerConflict,
     ReviewerInvitation,
 )
+from conferences.selectors.conferences import token_scope, user_roles
 from core.text import fold
 
 NOT_STARTED = "not_started"
@@ -44,9 +45,15 @@ def call_for_papers(conference: Conference) -> CallForPapers:
 def reviewer_conferences(*, user):
     if not user.is_authenticated:
         return Conference.objects.none()
-    return Conference.objects.filter(roles__user=user, roles__role=ConferenceRole.Role.REVIEWER).order_by(
-        "-starts_at"
-    )
+    reviewed = user_roles(user=user).filter(role=ConferenceRole.Role.REVIEWER).values("conference_id")
+    return Conference.objects.filter(pk__in=reviewed).order_by("-starts_at")
+
+
+def reviewer_assignments(*, reviewer):
+    """The reviewer's assignments, in the conference of their token's scope only if they use one."""
+    assignments = ReviewAssignment.objects.filter(reviewer=reviewer)
+    scope = token_scope(reviewer)
+    return assignments if scope is None else assignments.filter(paper__conference_id=scope)
 
 
 def reviewer_conference_get(*, user, slug: str) -> Conference:
@@ -78,7 +85,7 @@ def paper_for_reviewer(*, paper_id: int, reviewer) -> ReviewerPaper | None:
     """The paper if it is assigned to the reviewer, seen as they may see it; else None."""
     paper = (
         Paper.objects.select_related("topic", "current_revision", "presenting_organization", "conference")
-        .filter(pk=paper_id, review_assignments__reviewer=reviewer)
+        .filter(pk=paper_id, review_assignments__in=reviewer_assignments(reviewer=reviewer))
         .first()
     )
     if paper is None:

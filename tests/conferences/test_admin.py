@@ -17,6 +17,7 @@ from django.utils import timezone
 from conferences.models import (
     AgendaItem,
     AgendaVersion,
+    ApiToken,
     AuditEntry,
     Award,
     AwardCategory,
@@ -54,6 +55,7 @@ from conferences.models import (
     Room,
 )
 from conferences.services.agenda import agenda_item_create
+from conferences.services.api_tokens import api_token_create
 from conferences.services.awards import award_create, award_decision_create
 from conferences.services.certificates import certificate_issue
 from conferences.services.conferences import conference_create, conference_role_grant
@@ -72,6 +74,7 @@ CONFERENCE_MODELS = list(apps.get_app_config("conferences").get_models())
 # Logs, snapshots and issued numbers: written by services only, so the admin only shows them.
 READ_ONLY_MODELS = {
     AgendaVersion,
+    ApiToken,
     AuditEntry,
     DocumentNumber,
     InvitationLink,
@@ -217,6 +220,7 @@ def build_conference(i: int) -> dict:
     CeremonyState.objects.create(conference=conference, current_batch=batch, step=1)
     Job.objects.create(conference=conference, kind=Job.Kind.CERTIFICATES, total=2, created_by=organizer)
     job = Job.objects.create(conference=conference, kind=Job.Kind.PROCEEDINGS, total=1, created_by=organizer)
+    api_token_create(user=organizer, name=f"Tích hợp {i}", conference=conference)
     Proceedings.objects.create(
         conference=conference, version=1, input_hash="0" * 64, file="x.pdf", pages=3, size=1, job=job
     )
@@ -704,6 +708,8 @@ CONFERENCE_OF = {
     DocumentNumber: ("invitation__conference", "award_decision__conference"),
 }
 SHARED_MODELS = {AwardCategory, DocumentSequence, Organization, Province}
+# A user's own rows, for superusers only in the admin (not even the organizers of their conference).
+PERSONAL_MODELS = {ApiToken}
 
 
 @pytest.fixture
@@ -724,7 +730,28 @@ def listed(response) -> set:
 
 
 def test_every_conferences_model_is_scoped_or_shared():
-    assert set(CONFERENCE_MODELS) == set(CONFERENCE_OF) | SHARED_MODELS | {Person}
+    assert set(CONFERENCE_MODELS) == set(CONFERENCE_OF) | SHARED_MODELS | PERSONAL_MODELS | {Person}
+
+
+def test_a_staff_organizer_does_not_see_api_tokens_even_of_their_conference(two_conferences):
+    assert ApiToken.objects.filter(conference=two_conferences["mine"]["conference"]).exists()
+
+    assert two_conferences["client"].get(changelist_url(ApiToken)).status_code == 403
+
+
+def test_the_admin_lists_api_tokens_without_their_hash_and_revokes_them(admin_client, graph):
+    token = ApiToken.objects.get()
+
+    changelist = admin_client.get(changelist_url(ApiToken))
+    change = admin_client.get(change_url(token))
+    revoked = admin_client.post(
+        changelist_url(ApiToken), {"action": "revoke", "_selected_action": [token.pk]}, follow=True
+    )
+
+    assert token.key_hash not in changelist.content.decode() + change.content.decode()
+    assert revoked.status_code == 200
+    token.refresh_from_db()
+    assert token.revoked_at is not None
 
 
 @pytest.mark.parametrize("model", list(CONFERENCE_OF), ids=lambda m: m.__name__)

@@ -66,6 +66,8 @@ class NotificationViewSet(FileEndpointMixin, viewsets.GenericViewSet):
     """The outbox of the conferences the user organizes (a superuser: every notice)."""
 
     permission_classes = [IsOrganizer]
+    # Its writes reach only notices of self.scopes, which a scoped API token narrows to its conference.
+    token_scope_filtered = True
     filter_backends: list = []
     lookup_value_regex = "[0-9a-fA-F-]{36}"
 

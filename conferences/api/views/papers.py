@@ -20,7 +20,7 @@ from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from conferences.api.authentication import DelegateTokenAuthentication
+from conferences.api.authentication import ApiTokenAuthentication, DelegateTokenAuthentication
 from conferences.api.serializers.papers import (
     CallForPapersSerializer,
     PaperFilterSerializer,
@@ -49,7 +49,12 @@ from conferences.services.papers import paper_edit, paper_submit, paper_withdraw
 from core.api import ERRORS, JSON_ERRORS
 from core.uploads import MB, UploadSizeLimitedViewMixin, raise_if_upload_refused
 
-AUTHENTICATION = [DelegateTokenAuthentication, TokenAuthentication, SessionAuthentication]
+AUTHENTICATION = [
+    DelegateTokenAuthentication,
+    TokenAuthentication,
+    ApiTokenAuthentication,
+    SessionAuthentication,
+]
 
 
 def request_delegate(request) -> Registration | None:

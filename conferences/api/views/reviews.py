@@ -38,6 +38,7 @@ from conferences.selectors.conferences import conference_get_for_user, user_is_o
 from conferences.selectors.reviews import (
     paper_for_organizer_api,
     paper_for_reviewer,
+    reviewer_assignments,
     reviewer_conference_get,
     reviewer_rows,
     reviews_for_organizer,
@@ -141,7 +142,7 @@ class ReviewAssignmentListView(ReviewConferenceMixin, APIView):
             "paper"
         )
         if not self.is_organizer:
-            assignments = assignments.filter(reviewer=request.user)
+            assignments = assignments.filter(pk__in=reviewer_assignments(reviewer=request.user).values("pk"))
         for name in ("paper", "reviewer"):
             value = request.query_params.get(name)
             if value and value.isdigit():
