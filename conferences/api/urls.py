@@ -18,6 +18,7 @@ from conferences.api.views import (
     proceedings,
     reviews,
     rsvp,
+    workspace,
 )
 from conferences.api.views.conferences import ConferenceViewSet, TeamMemberView, TeamView, TokenView
 
@@ -196,5 +197,17 @@ urlpatterns = [
         awards.CeremonyAdvanceView.as_view(),
         name="ceremony-advance",
     ),
+    # A conference's rooms, people and audit log (organizers).
+    path("conferences/<slug:conference_slug>/rooms/", workspace.RoomListView.as_view(), name="rooms"),
+    path(
+        "conferences/<slug:conference_slug>/rooms/reorder/",
+        workspace.RoomReorderView.as_view(),
+        name="rooms-reorder",
+    ),
+    path(
+        "conferences/<slug:conference_slug>/rooms/<int:pk>/", workspace.RoomDetailView.as_view(), name="room"
+    ),
+    path("conferences/<slug:conference_slug>/people/", workspace.PeopleListView.as_view(), name="people"),
+    path("conferences/<slug:conference_slug>/audit-log/", workspace.AuditLogView.as_view(), name="audit-log"),
     path("", include(router.urls)),
 ]
