@@ -63,10 +63,30 @@ class RegistrationFilter(filters.FilterSet):
         exclude=True,
         help_text=_("Arrived or not."),
     )
+    q = filters.CharFilter(
+        method="filter_name",
+        max_length=200,
+        help_text=_('Words of the delegate\'s or the agency\'s name; "hoa" finds "Hòa" and "Hoà".'),
+    )
+    ordering = filters.OrderingFilter(
+        fields=(
+            ("person__sort_key", "name"),
+            ("organization__search_name", "agency"),
+            ("checked_in_at", "checked_in"),
+        ),
+        help_text=_("name, agency or checked_in; a leading minus reverses."),
+    )
 
     class Meta:
         model = Registration
-        fields = ["status", "organization", "checked_in"]
+        fields = ["status", "organization", "checked_in", "q"]
+
+    def filter_name(self, queryset, name, value):
+        for word in fold(value).split():
+            queryset = queryset.filter(
+                Q(person__search_name__contains=word) | Q(organization__search_name__contains=word)
+            )
+        return queryset
 
 
 class OrganizationFilterSerializer(serializers.Serializer):
@@ -85,6 +105,11 @@ class NotificationFilterSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=notification_state_choices(), required=False)
     recipient = serializers.CharField(
         required=False, max_length=254, help_text=_("Part of the recipient's address or name.")
+    )
+    q = serializers.CharField(
+        required=False,
+        max_length=254,
+        help_text=_("The same as recipient: the search every list takes, accents ignored."),
     )
 
 
