@@ -8,6 +8,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 from conferences.models import Conference, Invitation, Organization, Registration
@@ -87,6 +89,18 @@ class RegistrationFilter(filters.FilterSet):
                 Q(person__search_name__contains=word) | Q(organization__search_name__contains=word)
             )
         return queryset
+
+
+def search_words(request) -> str:
+    """The `q` of a whole list's request, cut to a sane length (longer is no name)."""
+    return request.query_params.get("q", "")[:200]
+
+
+SEARCH_PARAMETER = OpenApiParameter(
+    "q",
+    OpenApiTypes.STR,
+    description=_('Words of a name, with or without accents: "quang ninh" finds "Quảng Ninh".'),
+)
 
 
 class OrganizationFilterSerializer(serializers.Serializer):
