@@ -4,9 +4,16 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from conferences.api.serializers.organizations import OrganizationSummarySerializer
-from conferences.models import AuditEntry, Person, Room
+from conferences.models import AuditEntry, Conference, Organization, Person, Room
 from conferences.selectors.people import PEOPLE_ORDERINGS
-from core.api_fields import DateTimeField, IdField, ModelSerializer, OptionalEmailField, PositionField
+from core.api_fields import (
+    DateTimeField,
+    IdField,
+    ModelSerializer,
+    OptionalEmailField,
+    PositionField,
+    PrimaryKeyRelatedField,
+)
 
 # Rooms --------------------------------------------------------------------------------------------------
 
@@ -88,3 +95,31 @@ class AuditEntrySerializer(ModelSerializer):
     class Meta:
         model = AuditEntry
         fields = ["id", "time", "action", "actor", "object_type", "object_id", "data"]
+
+
+# The proceedings' foreword, the revision round, reviewer conflicts --------------------------------------
+
+
+class ForewordSerializer(serializers.Serializer):
+    foreword = serializers.CharField(
+        allow_blank=True,
+        max_length=Conference._meta.get_field("proceedings_foreword").max_length,
+        help_text=_("Markdown, printed at the front of the proceedings (Lời nói đầu)."),
+    )
+
+
+class RevisionRoundClosedSerializer(serializers.Serializer):
+    locked = serializers.IntegerField(help_text=_("How many papers were locked and accepted now."))
+
+
+class ReviewerConflictWriteSerializer(serializers.Serializer):
+    organization = PrimaryKeyRelatedField(queryset=Organization.objects.all())
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+
+class ReviewerConflictSerializer(serializers.Serializer):
+    reviewer = serializers.IntegerField(source="reviewer_id")
+    organization = serializers.IntegerField(source="organization_id")
+    organization_name = serializers.CharField(source="organization.name")
+    reason = serializers.CharField()
+    dropped = serializers.IntegerField(help_text=_("Open assignments to the agency's papers dropped now."))
