@@ -87,9 +87,12 @@ class RoomDetailView(_RoomsMixin, APIView):
     )
     def patch(self, request, conference_slug: str, pk: int):
         room = self.room(pk)
-        serializer = RoomWriteSerializer(data={"name": room.name, **request.data})
+        serializer = RoomWriteSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        room = room_update(room=room, actor=request.user, **serializer.validated_data)
+        data = serializer.validated_data
+        room = room_update(
+            room=room, actor=request.user, name=data.get("name", room.name), capacity=data.get("capacity")
+        )
         return Response(RoomDetailSerializer(room).data)
 
     @extend_schema(
