@@ -306,6 +306,7 @@ SPECTACULAR_SETTINGS = {
         "JobStatusEnum": "conferences.models.Job.Status",
         "ProceedingsKindEnum": "conferences.models.Proceedings.Kind",
         "ProceedingsVariantEnum": "conferences.models.Proceedings.Variant",
+        "AuditActionEnum": "conferences.models.AuditEntry.Action",
     },
 }
 

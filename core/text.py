@@ -105,3 +105,13 @@ def vietnamese_name_collation_key(full_name: str) -> str:
         return ""
     family, *middle_and_given = words
     return vietnamese_collation_key(" ".join([*reversed(middle_and_given), family]))
+
+
+def matches_words(query: str | None, *texts: str | None) -> bool:
+    """Whether every word of query is in one of texts, accents, case and tone placement ignored.
+
+    For lists read whole (an agenda, a ranking), filtered after loading: the same rule as the
+    folded columns' `contains`, with no query of its own.
+    """
+    haystack = " ".join(fold(text) for text in texts if text)
+    return all(word in haystack for word in fold(query).split())

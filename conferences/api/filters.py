@@ -8,6 +8,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 from conferences.models import Conference, Invitation, Organization, Registration
@@ -63,10 +65,42 @@ class RegistrationFilter(filters.FilterSet):
         exclude=True,
         help_text=_("Arrived or not."),
     )
+    q = filters.CharFilter(
+        method="filter_name",
+        max_length=200,
+        help_text=_('Words of the delegate\'s or the agency\'s name; "hoa" finds "Hòa" and "Hoà".'),
+    )
+    ordering = filters.OrderingFilter(
+        fields=(
+            ("person__sort_key", "name"),
+            ("organization__search_name", "agency"),
+            ("checked_in_at", "checked_in"),
+        ),
+        help_text=_("name, agency or checked_in; a leading minus reverses."),
+    )
 
     class Meta:
         model = Registration
-        fields = ["status", "organization", "checked_in"]
+        fields = ["status", "organization", "checked_in", "q"]
+
+    def filter_name(self, queryset, name, value):
+        for word in fold(value).split():
+            queryset = queryset.filter(
+                Q(person__search_name__contains=word) | Q(organization__search_name__contains=word)
+            )
+        return queryset
+
+
+def search_words(request) -> str:
+    """The `q` of a whole list's request, cut to a sane length (longer is no name)."""
+    return request.query_params.get("q", "")[:200]
+
+
+SEARCH_PARAMETER = OpenApiParameter(
+    "q",
+    OpenApiTypes.STR,
+    description=_('Words of a name, with or without accents: "quang ninh" finds "Quảng Ninh".'),
+)
 
 
 class OrganizationFilterSerializer(serializers.Serializer):
@@ -85,6 +119,11 @@ class NotificationFilterSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=notification_state_choices(), required=False)
     recipient = serializers.CharField(
         required=False, max_length=254, help_text=_("Part of the recipient's address or name.")
+    )
+    q = serializers.CharField(
+        required=False,
+        max_length=254,
+        help_text=_("The same as recipient: the search every list takes, accents ignored."),
     )
 
 

@@ -13,12 +13,14 @@ from conferences.api.views import (
     nominations,
     notifications,
     organizations,
+    organizer_actions,
     paper_decisions,
     paper_figures,
     papers,
     proceedings,
     reviews,
     rsvp,
+    workspace,
 )
 from conferences.api.views.conferences import ConferenceViewSet, TeamMemberView, TeamView, TokenView
 
@@ -198,6 +200,51 @@ urlpatterns = [
         "conferences/<slug:conference_slug>/ceremony/advance/",
         awards.CeremonyAdvanceView.as_view(),
         name="ceremony-advance",
+    ),
+    # A conference's rooms, people and audit log (organizers).
+    path("conferences/<slug:conference_slug>/rooms/", workspace.RoomListView.as_view(), name="rooms"),
+    path(
+        "conferences/<slug:conference_slug>/rooms/reorder/",
+        workspace.RoomReorderView.as_view(),
+        name="rooms-reorder",
+    ),
+    path(
+        "conferences/<slug:conference_slug>/rooms/<int:pk>/", workspace.RoomDetailView.as_view(), name="room"
+    ),
+    path("conferences/<slug:conference_slug>/people/", workspace.PeopleListView.as_view(), name="people"),
+    path("conferences/<slug:conference_slug>/audit-log/", workspace.AuditLogView.as_view(), name="audit-log"),
+    # What the pages do beyond the lists above: the foreword, the revision round, conflicts, team links.
+    path(
+        "conferences/<slug:conference_slug>/proceedings/foreword/",
+        organizer_actions.ProceedingsForewordView.as_view(),
+        name="proceedings-foreword",
+    ),
+    path(
+        "conferences/<slug:conference_slug>/papers/close-revision-round/",
+        organizer_actions.RevisionRoundCloseView.as_view(),
+        name="revision-round-close",
+    ),
+    path(
+        "conferences/<slug:conference_slug>/reviewers/<int:user_id>/conflicts/",
+        organizer_actions.ReviewerConflictListView.as_view(),
+        name="reviewer-conflicts",
+    ),
+    path(
+        "conferences/<slug:conference_slug>/reviewers/<int:user_id>/conflicts/<int:organization_id>/",
+        organizer_actions.ReviewerConflictDetailView.as_view(),
+        name="reviewer-conflict",
+    ),
+    path(
+        "conferences/<slug:conference_slug>/team/invitations/<int:pk>/resend/",
+        organizer_actions.TeamInvitationActionView.as_view(),
+        {"action": "resend"},
+        name="team-invitation-resend",
+    ),
+    path(
+        "conferences/<slug:conference_slug>/team/invitations/<int:pk>/revoke/",
+        organizer_actions.TeamInvitationActionView.as_view(),
+        {"action": "revoke"},
+        name="team-invitation-revoke",
     ),
     path("", include(router.urls)),
 ]

@@ -26,6 +26,7 @@ from conferences.models import (
     Person,
     Registration,
 )
+from core.text import fold
 
 
 def people_visible_in_conferences(*, conference_ids) -> QuerySet[Person]:
@@ -71,3 +72,24 @@ def people_visible_to_organizer(*, conference: Conference) -> QuerySet[Person]:
 
 def person_is_visible_to_organizer(*, conference: Conference, person: Person) -> bool:
     return people_visible_to_organizer(conference=conference).filter(pk=person.pk).exists()
+
+
+# The orders the API's people list offers; the primary key last keeps pages stable.
+PEOPLE_ORDERINGS = {
+    "name": ("sort_key", "pk"),
+    "-name": ("-sort_key", "-pk"),
+    "agency": ("organization__search_name", "sort_key", "pk"),
+    "-agency": ("-organization__search_name", "-sort_key", "-pk"),
+}
+
+
+def people_search(
+    *, conference: Conference, query: str = "", organization_id: int | None = None, ordering: str = ""
+) -> QuerySet[Person]:
+    """The people this conference's organizers may see, found by name or agency without accents."""
+    people = people_visible_to_organizer(conference=conference).select_related("organization")
+    if organization_id is not None:
+        people = people.filter(organization_id=organization_id)
+    for word in fold(query).split():
+        people = people.filter(Q(search_name__contains=word) | Q(organization__search_name__contains=word))
+    return people.order_by(*PEOPLE_ORDERINGS.get(ordering, PEOPLE_ORDERINGS["name"]))

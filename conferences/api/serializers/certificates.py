@@ -43,10 +43,14 @@ class CertificateSerializer(ModelSerializer):
 class CertificateFilterSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Certificate.Kind.choices, required=False)
     revoked = serializers.BooleanField(required=False, allow_null=True, default=None)
-    search = serializers.CharField(
+    q = serializers.CharField(
         required=False,
         max_length=200,
         help_text=gettext_lazy("Words of the holder's name, with or without accents."),
+    )
+    # The first name of `q`, kept so clients written against it keep working.
+    search = serializers.CharField(
+        required=False, max_length=200, help_text=gettext_lazy("The same as q (its older name).")
     )
 
 

@@ -21,6 +21,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from conferences.api.filters import SEARCH_PARAMETER, search_words
 from conferences.api.permissions import OrganizedConferenceMixin
 from conferences.api.serializers.agenda import (
     AgendaCheckSerializer,
@@ -46,6 +47,7 @@ from conferences.services.agenda import (
 )
 from conferences.services.agenda_publishing import agenda_check, agenda_publish
 from core.api import ERRORS
+from core.text import matches_words
 
 CONFERENCE_SLUG = OpenApiParameter(
     "conference_slug",
@@ -69,6 +71,7 @@ class AgendaOrganizerMixin(OrganizedConferenceMixin):
 @extend_schema_view(
     list=extend_schema(
         summary=gettext_lazy("List the working agenda's items in time order"),
+        parameters=[SEARCH_PARAMETER],
         responses={200: AgendaItemSerializer(many=True), **ERRORS},
     ),
     create=extend_schema(
@@ -104,6 +107,20 @@ class AgendaItemViewSet(
         if getattr(self, "swagger_fake_view", False):
             return AgendaItem.objects.none()
         return agenda_item_list(conference=self.conference)
+
+    def list(self, request, *args, **kwargs):
+        query = search_words(request)
+        items = [
+            item
+            for item in self.get_queryset()
+            if matches_words(
+                query,
+                item.title,
+                item.chair.full_name if item.chair else "",
+                *(speaker.full_name for speaker in item.speakers.all()),
+            )
+        ]
+        return Response(self.get_serializer(items, many=True).data)
 
     def _input(self, serializer_class, *, partial: bool = False, item: AgendaItem | None = None) -> dict:
         context = {**self.get_serializer_context(), "item": item}

@@ -18,6 +18,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from conferences.api.filters import SEARCH_PARAMETER, search_words
 from conferences.api.permissions import OrganizedConferenceMixin
 from conferences.api.serializers.awards import (
     AwardCategorySerializer,
@@ -52,6 +53,7 @@ from conferences.services.awards import (
 from conferences.services.ceremony import ceremony_advance, ceremony_batches_set
 from core.api import ERRORS, JSON_ERRORS
 from core.renderers import FileEndpointMixin, PdfRenderer
+from core.text import matches_words
 
 SLUG = OpenApiParameter(
     "conference_slug",
@@ -247,11 +249,16 @@ class AwardListView(VisibleConferenceMixin, APIView):
             "Anyone, for a published conference: the recipient and the citation of each award of the "
             "conference's decisions. Its organizers see every field."
         ),
-        parameters=[SLUG],
+        parameters=[SLUG, SEARCH_PARAMETER],
         responses={200: AwardSerializer(many=True), **ERRORS},
     )
     def get(self, request, conference_slug: str):
-        awards = award_list_for_conference(conference=self.conference).select_related("batch")
+        query = search_words(request)
+        awards = [
+            award
+            for award in award_list_for_conference(conference=self.conference).select_related("batch")
+            if matches_words(query, award.recipient_name)
+        ]
         serializer = AwardSerializer if self.is_organizer else PublicAwardSerializer
         return Response(serializer(awards, many=True).data)
 

@@ -83,7 +83,7 @@ class CertificateViewSet(OrganizedConferenceMixin, viewsets.GenericViewSet):
             conference=self.conference,
             kind=data.get("kind", ""),
             revoked=data.get("revoked"),
-            q=data.get("search", ""),
+            q=data.get("q") or data.get("search", ""),
         )
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(CertificateSerializer(page, many=True).data)

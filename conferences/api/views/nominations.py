@@ -15,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
+from conferences.api.filters import SEARCH_PARAMETER, search_words
 from conferences.api.serializers.nominations import (
     NominationApproveSerializer,
     NominationSerializer,
@@ -46,6 +47,7 @@ from conferences.services.nominations import (
     nominations_approve,
 )
 from core.api import ERRORS, JSON_ERRORS
+from core.text import matches_words
 from core.uploads import UploadSizeLimitedViewMixin, raise_if_upload_refused
 
 
@@ -56,6 +58,7 @@ from core.uploads import UploadSizeLimitedViewMixin, raise_if_upload_refused
             "Organizers: every nomination, best weighted panel score first, with `mean_score` and `scores`. "
             "A delegate (Authorization: Delegate <token>): the nominations sent through their link."
         ),
+        parameters=[SEARCH_PARAMETER],
         responses={200: NominationSerializer(many=True), **ERRORS},
     ),
     retrieve=extend_schema(
@@ -134,13 +137,18 @@ class NominationViewSet(UploadSizeLimitedViewMixin, ConferenceFromUrlMixin, view
     def list(self, request, conference_slug: str):
         registration = request_delegate(request)
         if registration is not None:
-            nominations = nominations_of_registration(registration)
+            query = search_words(request)
+            nominations = [
+                nomination
+                for nomination in nominations_of_registration(registration)
+                if matches_words(query, nomination.nominee_name)
+            ]
             return Response(NominationSerializer(nominations, many=True).data)
         ranking = nominations_ranking(self.conference)
         context = {**self.get_serializer_context(), "ranking": {row.nomination.pk: row for row in ranking}}
-        return Response(
-            NominationSerializer([row.nomination for row in ranking], many=True, context=context).data
-        )
+        query = search_words(request)
+        nominations = [row.nomination for row in ranking if matches_words(query, row.nomination.nominee_name)]
+        return Response(NominationSerializer(nominations, many=True, context=context).data)
 
     def retrieve(self, request, conference_slug: str, pk=None):
         return self._read(self._nomination(pk))

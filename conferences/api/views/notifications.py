@@ -122,7 +122,7 @@ class NotificationViewSet(FileEndpointMixin, viewsets.GenericViewSet):
             scopes=scopes,
             kind=data.get("kind"),
             state=data.get("state"),
-            recipient=data.get("recipient"),
+            recipient=data.get("recipient") or data.get("q"),
         )
         page = self.paginate_queryset(queryset)
         serializer = self.get_serializer(page, many=True)

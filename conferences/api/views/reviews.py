@@ -20,6 +20,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from conferences.api.filters import SEARCH_PARAMETER, search_words
 from conferences.api.permissions import OrganizedConferenceMixin
 from conferences.api.serializers.reviews import (
     AutoAssignResultSerializer,
@@ -48,6 +49,7 @@ from conferences.services.review_assignment import review_assign_many, review_au
 from conferences.services.reviewers import reviewer_invite, reviewer_remove
 from conferences.services.reviews import review_save
 from core.api import ERRORS
+from core.text import matches_words
 
 ORGANIZERS = gettext_lazy("Only the organizers of this conference can manage its review.")
 
@@ -80,13 +82,19 @@ class ReviewerListView(OrganizedConferenceMixin, APIView):
     organizer_message = ORGANIZERS
 
     @extend_schema(
-        parameters=[CONFERENCE_SLUG],
+        parameters=[CONFERENCE_SLUG, SEARCH_PARAMETER],
         summary=gettext_lazy("List the reviewers with their agency, load and reviews done"),
         description=gettext_lazy("Permissions: the conference's organizers."),
         responses={200: ReviewerSerializer(many=True), **ERRORS},
     )
     def get(self, request, conference_slug):
-        return Response(ReviewerSerializer(reviewer_rows(conference=self.conference), many=True).data)
+        query = search_words(request)
+        rows = [
+            row
+            for row in reviewer_rows(conference=self.conference)
+            if matches_words(query, row.name, row.email, row.agency)
+        ]
+        return Response(ReviewerSerializer(rows, many=True).data)
 
     @extend_schema(
         parameters=[CONFERENCE_SLUG],
@@ -128,9 +136,14 @@ class ReviewerDetailView(OrganizedConferenceMixin, APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+def _reviewer_name(user) -> str:
+    person = getattr(user, "person", None)
+    return person.full_name if person else user.get_username()
+
+
 class ReviewAssignmentListView(ReviewConferenceMixin, APIView):
     @extend_schema(
-        parameters=[CONFERENCE_SLUG],
+        parameters=[CONFERENCE_SLUG, SEARCH_PARAMETER],
         summary=gettext_lazy(
             "List assignments (organizers: all, filter ?paper= and ?reviewer=; reviewers: their own)"
         ),
@@ -147,7 +160,13 @@ class ReviewAssignmentListView(ReviewConferenceMixin, APIView):
             value = request.query_params.get(name)
             if value and value.isdigit():
                 assignments = assignments.filter(**{f"{name}_id": int(value)})
-        return Response(ReviewAssignmentSerializer(assignments.order_by("paper_id", "id"), many=True).data)
+        query = search_words(request)
+        rows = [
+            assignment
+            for assignment in assignments.select_related("reviewer__person").order_by("paper_id", "id")
+            if matches_words(query, assignment.paper.title, _reviewer_name(assignment.reviewer))
+        ]
+        return Response(ReviewAssignmentSerializer(rows, many=True).data)
 
     @extend_schema(
         parameters=[CONFERENCE_SLUG],
