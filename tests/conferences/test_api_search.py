@@ -41,6 +41,8 @@ QN_PERSON = "Lê Văn An"
 
 # Lists nobody searches: what they hold is picked by its filters or is short.
 NOT_SEARCHED = {
+    # A person's own API tokens: at most 20, listed by name.
+    ("/api/v1/auth/tokens/", "get"),
     # Conferences: a handful per user, filtered by status, kind and dates.
     ("/api/v1/conferences/", "get"),
     # An agenda's published versions are numbered, a few per conference.
