@@ -42,6 +42,33 @@ DELEGATE_LINK = gettext_lazy(
     "(`Authorization: Delegate <token>`), who reaches only what came through that link"
 )
 
+# For views whose code narrows who may call beyond their permission classes (their `who_may_call`).
+PUBLISHED_OR_ORGANIZERS = gettext_lazy(
+    "anyone, once the conference is published (no sign-in needed); its organizers also before"
+)
+VISIBLE_CONFERENCES = gettext_lazy(
+    "anyone (published conferences); a signed-in user also sees the drafts they organize"
+)
+ORGANIZERS_NOT_LINK = gettext_lazy(
+    "the conference's organizers (and superusers), signed in; not a delegate link"
+)
+DELEGATE_ONLY = gettext_lazy(
+    "a delegate authenticated by their personal link (`Authorization: Delegate <token>`), "
+    "for what came through that link"
+)
+STAFF = gettext_lazy("staff")
+REVIEWERS_AND_ORGANIZERS = gettext_lazy(
+    "the conference's organizers, and the reviewers the paper is assigned to (their own review)"
+)
+ASSIGNED_REVIEWERS = gettext_lazy("a reviewer the paper is assigned to")
+ASSIGNMENTS_READ = gettext_lazy(
+    "the conference's organizers (every assignment) and its reviewers (their own)"
+)
+JOB_OWNERS = gettext_lazy("the user who started the job, the organizers of its conference, and superusers")
+INVITATION_LINK = gettext_lazy(
+    "anyone holding the invitation's personal link: the token in the URL is the credential"
+)
+
 
 def _is(permission, *classes) -> bool:
     return isinstance(permission, classes)
@@ -63,8 +90,7 @@ class AutoSchema(openapi.AutoSchema):
     def who_may_call(self) -> str:
         declared = getattr(self.view, "who_may_call", None)
         if isinstance(declared, dict):
-            key = getattr(self.view, "action", None)
-            declared = declared.get(key) or declared.get(self.method.lower())
+            declared = declared.get(getattr(self.view, "action", None)) or declared.get(self.method.lower())
         if declared:
             return str(declared)
         return self._derived()

@@ -139,13 +139,18 @@ def test_every_operation_says_who_may_call_it():
 @pytest.mark.parametrize(
     ("operation_id", "who"),
     [
-        ("rsvp_retrieve", "anyone, without signing in"),
+        ("certificates_verify_retrieve", "anyone, without signing in"),
         ("conferences_agenda_items_create", "the conference's organizers"),
         ("conferences_papers_create", "a delegate authenticated by their personal link"),
         ("notifications_list", "users who organize a conference"),
         ("organizations_list", "any signed-in user"),
         ("organizations_create", "staff, or a user with the permission"),
         ("conferences_create", "allowed to create conferences"),
+        # Views whose code narrows their permission classes say so (who_may_call).
+        ("rsvp_retrieve", "the token in the URL is the credential"),
+        ("conferences_call_for_papers_partial_update", "the conference's organizers"),
+        ("conferences_papers_reviews_update", "a reviewer the paper is assigned to"),
+        ("conferences_nominations_approve_create", "not a delegate link"),
     ],
 )
 def test_who_may_call_follows_the_permission_classes(operation_id, who):
