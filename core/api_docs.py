@@ -130,13 +130,18 @@ def _bad_request_example(operation: dict, components: dict) -> dict:
 
 def _add_examples(code: str, response: dict, operation: dict, components: dict) -> None:
     media = response.get("content", {}).get("application/json")
-    if media is None or media.get("examples") or "example" in media:
+    if media is None or "example" in media:
         return
     if code == "400":
+        # Before the domain's refusals an endpoint documents (conferences.api.schema adds them).
         examples = {"invalid": {"value": _bad_request_example(operation, components)}}
         if operation.get("requestBody"):
             examples["too_many_fields"] = {"value": TOO_MANY_FIELDS}
-    elif code in ERROR_EXAMPLES:
+        media["examples"] = {**examples, **media.get("examples", {})}
+        return
+    if media.get("examples"):
+        return
+    if code in ERROR_EXAMPLES:
         examples = {ERROR_EXAMPLES[code]["code"]: {"value": ERROR_EXAMPLES[code]}}
     else:
         return

@@ -11,6 +11,10 @@ the one of its shape from conferences.api.examples.
 """
 
 import copy
+import functools
+import inspect
+import re
+import types
 
 from django.utils.translation import gettext_lazy
 from drf_spectacular import openapi
@@ -80,12 +84,28 @@ class AutoSchema(openapi.AutoSchema):
         operation = super().get_operation(*args, **kwargs)
         if operation is None:
             return None
+        self._document_domain_errors(operation)
         who = self.who_may_call()
         if who:
             description = (operation.get("description") or "").strip()
             line = f"**{WHO_MAY_CALL}:** {who}"
             operation["description"] = f"{description}\n\n{line}" if description else line
         return operation
+
+    def _document_domain_errors(self, operation: dict) -> None:
+        """The 400 examples of the rules this operation's services can refuse it with (their codes)."""
+        handler = getattr(self.view, getattr(self.view, "action", None) or self.method.lower(), None)
+        handler = getattr(handler, "__func__", handler)  # The function behind the bound method.
+        refusals = domain_refusals(handler, type(self.view)) if handler else {}
+        if not refusals:
+            return
+        response = operation["responses"].setdefault(
+            "400", {"content": {"application/json": {"schema": {"$ref": REF + "ErrorResponse"}}}}
+        )
+        media = response.setdefault("content", {}).setdefault("application/json", {})
+        examples = media.setdefault("examples", {})
+        for code, message in sorted(refusals.items()):
+            examples.setdefault(code, {"value": {"message": message, "code": code, "errors": {}}})
 
     def who_may_call(self) -> str:
         declared = getattr(self.view, "who_may_call", None)
@@ -121,6 +141,75 @@ class AutoSchema(openapi.AutoSchema):
             "add one in conferences.api.schema"
         )
         return ""
+
+
+# Domain errors ------------------------------------------------------------------------------
+
+# An ApplicationError raised with a code: its first string is the message.
+_REFUSAL = re.compile(
+    r'ApplicationError\((?P<body>(?:(?!ApplicationError\().)*?)\bcode="(?P<code>\w+)"', re.S
+)
+_MESSAGE = re.compile(r'_\(\s*"(?P<text>[^"]*)"')
+_FOLLOWED = ("conferences.services", "conferences.api.views", "conferences.api.serializers")
+
+
+def _code_objects(code: types.CodeType):
+    yield code
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            yield from _code_objects(const)
+
+
+def _callees(function, view_class) -> list:
+    """The services and view helpers a function names (the ones whose refusals it can pass on)."""
+    found = []
+    names = {name for code in _code_objects(function.__code__) for name in code.co_names}
+    for name in sorted(names):
+        target = function.__globals__.get(name)
+        if target is None and view_class is not None:
+            target = inspect.getattr_static(view_class, name, None)
+        if inspect.isclass(target) and target.__module__.startswith("conferences.api.serializers"):
+            # A serializer's save() calls its create/update, which call the services.
+            found += [value for value in vars(target).values() if inspect.isfunction(value)]
+            continue
+        target = inspect.unwrap(target) if inspect.isfunction(target) else None
+        if target is not None and target.__module__.startswith(_FOLLOWED):
+            found.append(target)
+    return found
+
+
+@functools.cache
+def _refusals_in(function) -> tuple[tuple[str, str], ...]:
+    try:
+        source = inspect.getsource(function)
+    except (OSError, TypeError):
+        return ()
+    refusals = []
+    for match in _REFUSAL.finditer(source):
+        message = _MESSAGE.search(match["body"])
+        text = re.sub(r"%\((\w+)\)s", "…", message["text"]) if message else match["code"]
+        refusals.append((match["code"], text))
+    return tuple(refusals)
+
+
+def domain_refusals(handler, view_class, depth: int = 5) -> dict[str, str]:
+    """{code: message} of the ApplicationErrors the handler's services raise, read from their source.
+
+    Followed through calls to conferences.services and the view's own helpers, a few levels deep:
+    a code here is one a request to the operation can meet (core.api answers it with 400).
+    """
+    seen, refusals, layer = set(), {}, [inspect.unwrap(handler)]
+    for _level in range(depth):
+        following = []
+        for function in layer:
+            if function in seen or not inspect.isfunction(function):
+                continue
+            seen.add(function)
+            for code, message in _refusals_in(function):
+                refusals.setdefault(code, message)
+            following += _callees(function, view_class)
+        layer = following
+    return refusals
 
 
 # Examples ------------------------------------------------------------------------------------

@@ -196,3 +196,22 @@ def test_a_wrong_example_is_caught():
     component = {"$ref": "#/components/schemas/AgendaMove"}
     assert problems_of({"room": 3, "starts_at": "2021-04-09T09:30:00+07:00"}, component, request=True) == []
     assert problems_of({"room": "2021-04-09"}, component, request=True) != []
+
+
+@pytest.mark.parametrize(
+    ("operation_id", "codes"),
+    [
+        ("conferences_agenda_publish_create", {"agenda_empty", "agenda_has_errors", "unchanged"}),
+        ("conferences_team_destroy", {"last_organizer"}),
+        ("rsvp_create", {"capacity_reached", "quota_reached"}),
+        ("conferences_close_create", {"draft"}),
+    ],
+)
+def test_400_shows_the_domain_codes_the_services_refuse_with(operation_id, codes):
+    operation = next(o for _name, o in operations() if o["operationId"] == operation_id)
+    examples = operation["responses"]["400"]["content"]["application/json"]["examples"]
+
+    found = {example["value"]["code"] for example in examples.values()}
+
+    assert found >= {"invalid"} | codes
+    assert all(examples[code]["value"]["message"] for code in codes)
