@@ -85,6 +85,7 @@ class AutoSchema(openapi.AutoSchema):
         if operation is None:
             return None
         self._document_domain_errors(operation)
+        self._document_refusal(operation)
         who = self.who_may_call()
         if who:
             description = (operation.get("description") or "").strip()
@@ -106,6 +107,21 @@ class AutoSchema(openapi.AutoSchema):
         examples = media.setdefault("examples", {})
         for code, message in sorted(refusals.items()):
             examples.setdefault(code, {"value": {"message": message, "code": code, "errors": {}}})
+
+    def _document_refusal(self, operation: dict) -> None:
+        """The 403 example says what the view's permission class says when it refuses."""
+        messages = [getattr(self.view, "organizer_message", None)]
+        messages += [getattr(p, "message", None) for p in self.view.get_permissions()]
+        message = next((m for m in messages if m), None)
+        if message is None:
+            return
+        response = operation["responses"].setdefault(
+            "403", {"content": {"application/json": {"schema": {"$ref": REF + "ErrorResponse"}}}}
+        )
+        media = response.setdefault("content", {}).setdefault("application/json", {})
+        if not media.get("examples") and "example" not in media:
+            value = {"message": str(message), "code": "permission_denied", "errors": {}}
+            media["examples"] = {"permission_denied": {"value": value}}
 
     def who_may_call(self) -> str:
         declared = getattr(self.view, "who_may_call", None)
