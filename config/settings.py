@@ -268,7 +268,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "conferences.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "conferences.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.api_exception_handler",
     "DEFAULT_METADATA_CLASS": "core.api_metadata.Metadata",
     "DEFAULT_THROTTLE_RATES": {
@@ -289,6 +289,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api_docs.add_error_responses",
+        # Who may call is in each description (conferences.api.schema.AutoSchema); examples of every body.
+        "conferences.api.schema.add_examples",
     ],
     "ENUM_NAME_OVERRIDES": {
         "ConferenceKindEnum": "conferences.models.Conference.Kind",

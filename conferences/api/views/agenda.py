@@ -14,6 +14,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from conferences.api import schema as api_schema
 from conferences.api.serializers.agenda import (
     AgendaJsonSerializer,
     AgendaVersionDetailSerializer,
@@ -49,6 +50,7 @@ _agenda_pdf = agenda_export_view(agenda_pdf_response, missing=_not_published)
 
 
 class _ExportView(FileEndpointMixin, APIView):
+    who_may_call = api_schema.PUBLISHED_OR_ORGANIZERS
     # The body is built here, not by a renderer; the renderer names the type for negotiation,
     # and errors come back as JSON.
     renderer_classes = [JSONRenderer]
@@ -85,6 +87,8 @@ class AgendaPdfView(_ExportView):
 
 
 class _ConferenceAgendaMixin:
+    who_may_call = api_schema.PUBLISHED_OR_ORGANIZERS
+
     def get_conference(self) -> Conference:
         if not hasattr(self, "_conference"):
             try:

@@ -18,6 +18,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from conferences.api import schema as api_schema
 from conferences.api.filters import SEARCH_PARAMETER, search_words
 from conferences.api.permissions import OrganizedConferenceMixin
 from conferences.api.serializers.awards import (
@@ -91,6 +92,8 @@ class VisibleConferenceMixin:
 
 
 class AwardCategoryListView(VisibleConferenceMixin, APIView):
+    who_may_call = {"get": api_schema.PUBLISHED_OR_ORGANIZERS, "post": api_schema.STAFF}
+
     @extend_schema(
         summary=gettext_lazy("List the award categories"),
         description=gettext_lazy(
@@ -243,6 +246,8 @@ class AwardDecisionDocumentView(FileEndpointMixin, OrganizedConferenceMixin, API
 
 
 class AwardListView(VisibleConferenceMixin, APIView):
+    who_may_call = {"get": api_schema.PUBLISHED_OR_ORGANIZERS, "post": api_schema.ORGANIZERS}
+
     @extend_schema(
         summary=gettext_lazy("List the conference's awards"),
         description=gettext_lazy(

@@ -13,6 +13,7 @@ from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from conferences.api import schema as api_schema
 from conferences.api.filters import ConferenceFilter
 from conferences.api.permissions import OrganizedConferenceMixin
 from conferences.api.serializers.conferences import (
@@ -73,6 +74,14 @@ class TokenView(APIView):
 
 class ConferenceViewSet(viewsets.ModelViewSet):
     """Published conferences for everyone; organizers also see their drafts, create and change them."""
+
+    who_may_call = {
+        "list": api_schema.VISIBLE_CONFERENCES,
+        "retrieve": api_schema.PUBLISHED_OR_ORGANIZERS,
+        "partial_update": api_schema.ORGANIZERS,
+        "publish": api_schema.ORGANIZERS,
+        "close": api_schema.ORGANIZERS,
+    }
 
     lookup_field = "slug"
     filterset_class = ConferenceFilter

@@ -9,12 +9,14 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from conferences.api import schema as api_schema
 from conferences.api.serializers.jobs import JobSerializer
 from conferences.selectors.jobs import job_get_for_user
 from core.api import ERRORS
 
 
 class JobView(APIView):
+    who_may_call = api_schema.JOB_OWNERS
     permission_classes = [IsAuthenticated]
 
     @extend_schema(

@@ -15,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
+from conferences.api import schema as api_schema
 from conferences.api.filters import SEARCH_PARAMETER, search_words
 from conferences.api.serializers.nominations import (
     NominationApproveSerializer,
@@ -91,6 +92,11 @@ from core.uploads import UploadSizeLimitedViewMixin, raise_if_upload_refused
     ),
 )
 class NominationViewSet(UploadSizeLimitedViewMixin, ConferenceFromUrlMixin, viewsets.GenericViewSet):
+    who_may_call = {
+        "criteria": api_schema.ORGANIZERS_NOT_LINK,
+        "reject": api_schema.ORGANIZERS_NOT_LINK,
+        "approve": api_schema.ORGANIZERS_NOT_LINK,
+    }
     authentication_classes = AUTHENTICATION
     permission_classes = [IsOrganizerOrDelegate]
     throttle_classes = [ClientScopedRateThrottle, PersonalLinkGuessThrottle]

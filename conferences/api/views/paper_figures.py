@@ -13,6 +13,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from conferences.api import schema as api_schema
 from conferences.api.serializers.proceedings import PaperFigureSerializer, PaperFigureUploadSerializer
 from conferences.api.throttling import ClientScopedRateThrottle, PersonalLinkGuessThrottle
 from conferences.api.views.papers import (
@@ -30,6 +31,7 @@ from core.uploads import UploadSizeLimitedViewMixin, raise_if_upload_refused
 
 
 class _PaperFiguresBase(UploadSizeLimitedViewMixin, ConferenceFromUrlMixin, APIView):
+    who_may_call = {"post": api_schema.DELEGATE_ONLY, "delete": api_schema.DELEGATE_ONLY}
     authentication_classes = AUTHENTICATION
     permission_classes = [IsOrganizerOrDelegate]
     throttle_classes = [ClientScopedRateThrottle, PersonalLinkGuessThrottle]

@@ -20,6 +20,7 @@ from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from conferences.api import schema as api_schema
 from conferences.api.authentication import ApiTokenAuthentication, DelegateTokenAuthentication
 from conferences.api.serializers.papers import (
     CallForPapersSerializer,
@@ -82,6 +83,8 @@ class ConferenceFromUrlMixin:
 
 class CallForPapersView(ConferenceFromUrlMixin, APIView):
     """Read the call (anyone, once the conference is published; organizers always); change it (organizers)."""
+
+    who_may_call = {"get": api_schema.PUBLISHED_OR_ORGANIZERS, "patch": api_schema.ORGANIZERS}
 
     permission_classes = [AllowAny]
 
@@ -191,6 +194,7 @@ _PAPER_EXAMPLE = OpenApiExample(
     ),
 )
 class PaperViewSet(UploadSizeLimitedViewMixin, ConferenceFromUrlMixin, viewsets.GenericViewSet):
+    who_may_call = {"create": api_schema.DELEGATE_ONLY, "partial_update": api_schema.DELEGATE_ONLY}
     authentication_classes = AUTHENTICATION
     permission_classes = [IsOrganizerOrDelegate]
     throttle_classes = [ClientScopedRateThrottle, PersonalLinkGuessThrottle]

@@ -20,6 +20,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from conferences.api import schema as api_schema
 from conferences.api.filters import SEARCH_PARAMETER, search_words
 from conferences.api.permissions import OrganizedConferenceMixin
 from conferences.api.serializers.reviews import (
@@ -142,6 +143,8 @@ def _reviewer_name(user) -> str:
 
 
 class ReviewAssignmentListView(ReviewConferenceMixin, APIView):
+    who_may_call = {"get": api_schema.ASSIGNMENTS_READ, "post": api_schema.ORGANIZERS}
+
     @extend_schema(
         parameters=[CONFERENCE_SLUG, SEARCH_PARAMETER],
         summary=gettext_lazy(
@@ -191,6 +194,8 @@ class ReviewAssignmentListView(ReviewConferenceMixin, APIView):
 
 
 class ReviewAssignmentDetailView(ReviewConferenceMixin, APIView):
+    who_may_call = api_schema.ORGANIZERS
+
     @extend_schema(
         parameters=[CONFERENCE_SLUG],
         summary=gettext_lazy("Remove an assignment (refused once its review is submitted)"),
@@ -245,6 +250,12 @@ class AutoAssignView(OrganizedConferenceMixin, APIView):
 
 
 class PaperReviewsView(ReviewConferenceMixin, APIView):
+    who_may_call = {
+        "get": api_schema.REVIEWERS_AND_ORGANIZERS,
+        "post": api_schema.ASSIGNED_REVIEWERS,
+        "put": api_schema.ASSIGNED_REVIEWERS,
+    }
+
     def _paper(self, pk) -> Paper:
         return get_object_or_404(Paper, pk=pk, conference=self.conference)
 

@@ -9,6 +9,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from conferences.api import schema as api_schema
 from conferences.api.serializers.invitations import RsvpAnswerSerializer, RsvpInvitationSerializer
 from conferences.api.throttling import ClientScopedRateThrottle, PersonalLinkGuessThrottle
 from conferences.models import Invitation
@@ -25,6 +26,8 @@ class RsvpView(APIView):
     nothing; the "rsvp" throttle limits how fast anyone can ask, and each wrong
     token counts toward the same wrong-link budget as the personal-link pages.
     """
+
+    who_may_call = api_schema.INVITATION_LINK
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
