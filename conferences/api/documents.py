@@ -46,7 +46,7 @@ def stored_document_answer(request, conference, *, kind: str, subject_id: int = 
     if ready.filename is None:
         raise NotFound(not_found)
     if ready.document is not None:
-        return rendered_document_response(ready.document, filename=ready.filename, inline=False)
+        return rendered_document_response(ready.document, filename=ready.filename, inline=True)
     data = JobSerializer(ready.job).data
     return Response(
         data,
