@@ -1,24 +1,32 @@
-"""Asking for a document a worker renders (services/rendered_documents.py), as a client does."""
+"""Looking inside WeasyPrint's layout of a document: the tables as they were laid out on the pages."""
 
-from conferences.models import Job
-from conferences.services.rendered_documents import document_render_run
+from django.template.loader import render_to_string
+from django.utils import translation
 
-
-def served(response) -> bytes:
-    """The body of a stored document's response (a FileResponse streams it)."""
-    return b"".join(response.streaming_content)
+from conferences.documents.rendering import STYLESHEET, render_document
 
 
-def rendered_get(client, url: str, **extra):
-    """GET a document not rendered yet: 202 with its job; the worker's task runs; GET again: the PDF.
+def grid_tables(template_name: str, context: dict) -> list[tuple[str, list[float]]]:
+    """Each table.grid piece on each page: its table-layout and its columns' widths as fractions."""
+    from weasyprint.formatting_structure.boxes import TableBox
 
-    The task runs here as the worker runs it (the test's transaction never commits, so the
-    request's on-commit dispatch does not run it).
-    """
-    waiting = client.get(url, **extra)
-    assert waiting.status_code == 202, (waiting.status_code, waiting.content[:300])
-    assert waiting["Retry-After"]
-    job = Job.objects.filter(kind=Job.Kind.DOCUMENT).order_by("-created_at", "-pk").first()
-    assert job is not None and job.status == Job.Status.QUEUED
-    assert document_render_run(job_id=job.pk) is not None, Job.objects.get(pk=job.pk).error
-    return client.get(url, **extra)
+    with translation.override("vi"):
+        html = render_to_string(template_name, context)
+    document = render_document(html, stylesheet=STYLESHEET)
+    tables = []
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            if isinstance(box, TableBox) and "grid" in (box.element.get("class") or "").split():
+                total = sum(box.column_widths)
+                tables.append((box.style["table_layout"], [round(w / total, 3) for w in box.column_widths]))
+    return tables
+
+
+def laid_in_chunks(pdf: bytes) -> bool:
+    """Whether the PDF's pages are chunks laid under a page frame (documents/joining.py)."""
+    import io
+
+    from pypdf import PdfReader
+
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    return "/HnUnder0" in page["/Resources"].get_object().get("/XObject", {})

@@ -31,7 +31,7 @@ from conferences.services.organizations import organization_create, province_ups
 from conferences.templatetags.vn_format import ngay_thang_nam
 from core.tokens import token_new
 from notifications.models import Notification
-from tests.conferences.document_helpers import rendered_get, served
+from tests.conferences.stored_document_helpers import rendered_get, served
 from tests.factories import (
     ConferenceFactory,
     InvitationFactory,

@@ -17,7 +17,7 @@ from tests.conferences.ceremony_helpers import (
     model_decision,
     two_batches,
 )
-from tests.conferences.document_helpers import rendered_get, served
+from tests.conferences.stored_document_helpers import rendered_get, served
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from conferences.services.invitations import invitation_create
 from conferences.services.organizations import organization_create, person_create, province_upsert
 from conferences.services.rsvp import DelegateInput, rsvp_submit
 from notifications.models import Notification
-from tests.conferences.document_helpers import rendered_get, served
+from tests.conferences.stored_document_helpers import rendered_get, served
 from tests.factories import conference_build
 
 pytestmark = pytest.mark.django_db
