@@ -161,6 +161,15 @@ def build_proceedings(job_id: int) -> int | None:
     return built.pk if built else None
 
 
+@shared_task(acks_late=True, soft_time_limit=120, time_limit=150)
+def render_document(job_id: int) -> int | None:
+    """Render and store a large document a request asked for (on the documents queue; safe to run twice)."""
+    from conferences.services.rendered_documents import document_render_run
+
+    stored = document_render_run(job_id=job_id)
+    return stored.pk if stored else None
+
+
 @shared_task(acks_late=True)
 def import_organizations(job_id: int) -> bool:
     """Import the uploaded file of agencies of an import job (a second delivery does nothing)."""

@@ -353,7 +353,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 540)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # Long document builds (the proceedings) run on a queue of their own, so they never delay notices;
 # every worker must consume it: `celery worker -Q celery,documents` (scripts/run-demo.sh does).
-CELERY_TASK_ROUTES = {"conferences.tasks.build_proceedings": {"queue": "documents"}}
+CELERY_TASK_ROUTES = {
+    "conferences.tasks.build_proceedings": {"queue": "documents"},
+    "conferences.tasks.render_document": {"queue": "documents"},
+}
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE

@@ -6,7 +6,7 @@ from django.db.models import Max, Q
 from django.utils.translation import gettext_lazy as _
 
 from conferences.admin.base import ConferenceScopedAdminMixin
-from conferences.models import DocumentNumber, DocumentSequence
+from conferences.models import DocumentNumber, DocumentSequence, RenderedDocument
 from conferences.selectors.conferences import conference_ids_organized_by
 from core.admin import ReadOnlyAdmin
 
@@ -67,3 +67,13 @@ class DocumentSequenceAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ("issuer", "kind", "year") if obj else ()
+
+
+@admin.register(RenderedDocument)
+class RenderedDocumentAdmin(ConferenceScopedAdminMixin, ReadOnlyAdmin):
+    """Rendered by a worker and replaced when the inputs change: shown, never edited."""
+
+    list_display = ("id", "conference", "kind", "subject_id", "input_hash", "size", "job", "created_at")
+    list_filter = ("kind",)
+    list_select_related = ("conference", "job")
+    date_hierarchy = "created_at"

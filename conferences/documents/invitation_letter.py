@@ -6,6 +6,8 @@ from django.utils import timezone
 from conferences.documents.rendering import render_pdf
 from conferences.models import AgendaVersion, Invitation
 
+TEMPLATE = "documents/invitation_letter.html"
+
 
 def invitation_letter_context(invitation: Invitation) -> dict:
     conference = invitation.conference
@@ -37,7 +39,7 @@ def _default_addressee(invitation: Invitation) -> str:
 
 
 def render_invitation_letter(invitation: Invitation) -> bytes:
-    return render_pdf("documents/invitation_letter.html", invitation_letter_context(invitation))
+    return render_pdf(TEMPLATE, invitation_letter_context(invitation))
 
 
 def invitation_letter_filename(invitation: Invitation) -> str:

@@ -4,7 +4,7 @@ from .audit import AuditEntry
 from .award import Award, AwardCategory, AwardDecision, CeremonyBatch, CeremonyState
 from .certificate import Certificate
 from .conference import Conference, ConferenceRole, Room
-from .document import DocumentKind, DocumentNumber, DocumentSequence
+from .document import DocumentKind, DocumentNumber, DocumentSequence, RenderedDocument
 from .invitation import Invitation, InvitationLink
 from .job import Job
 from .nomination import Nomination, NominationScore
@@ -56,6 +56,7 @@ __all__ = [
     "Proceedings",
     "Province",
     "Registration",
+    "RenderedDocument",
     "Review",
     "ReviewAssignment",
     "ReviewCriterion",

@@ -1,7 +1,10 @@
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.models import CreatedModel
+from core.storage import private_storage
 
 
 class DocumentKind(models.TextChoices):
@@ -68,3 +71,58 @@ class DocumentSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}-{self.year}: {self.last_number}"
+
+
+def rendered_document_upload_to(instance, filename: str) -> str:
+    return f"documents/{instance.conference_id}/{instance.kind}/{uuid.uuid4().hex}.pdf"
+
+
+class RenderedDocument(CreatedModel):
+    """A large document a worker rendered, kept to be served while its inputs stay the same.
+
+    ``input_hash`` is the hash of everything the PDF is made from (documents/stored.py): a
+    request finds the file of the current hash or asks a worker for it; a file of an older hash
+    is never served and is deleted once the new one is stored.
+    """
+
+    class Kind(models.TextChoices):
+        AWARD_DECISION = "award_decision", _("Award decision")
+        RUNNING_SHEET = "running_sheet", _("Ceremony running sheet")
+        INVITATION_LETTER = "invitation_letter", _("Invitation letter")
+
+    conference = models.ForeignKey(
+        "conferences.Conference",
+        verbose_name=_("conference"),
+        on_delete=models.CASCADE,
+        related_name="rendered_documents",
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    # The decision's or invitation's id; 0 for the conference's own documents (the running sheet).
+    subject_id = models.PositiveBigIntegerField(_("subject"), default=0)
+    input_hash = models.CharField(_("hash of the inputs"), max_length=64)
+    file = models.FileField(
+        _("file"), upload_to=rendered_document_upload_to, storage=private_storage, max_length=200
+    )
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    job = models.ForeignKey(
+        "conferences.Job",
+        verbose_name=_("job"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["conference", "kind", "subject_id", "-created_at"]
+        verbose_name = _("rendered document")
+        verbose_name_plural = _("rendered documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "kind", "subject_id", "input_hash"],
+                name="rendered_document_unique_inputs",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.subject_id} ({self.input_hash[:12]})"

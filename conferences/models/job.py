@@ -19,6 +19,7 @@ class Job(TimestampedModel):
         PROCEEDINGS = "proceedings", _("Proceedings build")
         INVITATIONS = "invitations", _("Sending invitations")
         ORGANIZATION_IMPORT = "organization_import", _("Agency import")
+        DOCUMENT = "document", _("Document rendering")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -11,18 +11,15 @@ while a poll is a short request of two queries (see ceremony_stage_snapshot).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from conferences.documents.ceremony_running_sheet import (
-    ceremony_running_sheet_filename,
-    render_ceremony_running_sheet,
-)
 from conferences.forms.awards import RunningOrderForm, errors_into_form
+from conferences.models import RenderedDocument
 from conferences.selectors.ceremony import (
     ceremony_awards,
     ceremony_awards_item,
@@ -33,6 +30,7 @@ from conferences.selectors.ceremony import (
 from conferences.selectors.conferences import conference_list_public
 from conferences.services.ceremony import ceremony_advance, ceremony_batches_set, ceremony_reset
 from conferences.views.access import organized_conference
+from conferences.views.documents import stored_document_page
 from core.exceptions import ApplicationError
 
 RUN_CEREMONY = gettext_lazy("Only the organizers of this conference can run its awards ceremony.")
@@ -124,18 +122,13 @@ def running_order(request, slug: str):
     )
 
 
+@never_cache
 @login_required
 @require_GET
 def running_sheet_pdf(request, slug: str):
-    """The master of ceremonies' sheet, rendered now (about 0.2 s for a few dozen recipients)."""
+    """The master of ceremonies' sheet, as a worker rendered it for the current running order."""
     conference = organized_conference(request, slug, RUN_CEREMONY)
-    pdf = render_ceremony_running_sheet(
-        conference=conference, batches=ceremony_running_order(conference=conference)
-    )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{ceremony_running_sheet_filename(conference)}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_document_page(request, conference, kind=RenderedDocument.Kind.RUNNING_SHEET, inline=True)
 
 
 @require_GET

@@ -3,14 +3,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from conferences.documents.award_decision import award_decision_filename, render_award_decision
 from conferences.forms.awards import AwardDecisionForm, AwardForm, errors_into_form
+from conferences.models import RenderedDocument
 from conferences.selectors.ceremony import (
     award_decision_get,
     award_decisions_for_conference,
@@ -23,6 +24,7 @@ from conferences.services.awards import (
     award_update,
 )
 from conferences.views.access import organized_conference
+from conferences.views.documents import stored_document_page
 
 MANAGE_AWARDS = gettext_lazy("Only the organizers of this conference can manage its awards.")
 
@@ -64,16 +66,15 @@ def _decision(conference, pk: int):
     return decision
 
 
+@never_cache
 @login_required
 @require_GET
 def award_decision_pdf(request, slug: str, pk: int):
-    """The decision in the Decree 30 format with its annex, rendered now (about 0.2 s)."""
+    """The decision in the Decree 30 format with its annex, as a worker rendered it for its current inputs."""
     conference = organized_conference(request, slug, MANAGE_AWARDS)
-    decision = _decision(conference, pk)
-    response = HttpResponse(render_award_decision(decision), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{award_decision_filename(decision)}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_document_page(
+        request, conference, kind=RenderedDocument.Kind.AWARD_DECISION, subject_id=pk, inline=True
+    )
 
 
 def _award_form_page(request, conference, form, *, decision, award=None):

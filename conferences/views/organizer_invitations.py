@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -21,9 +20,17 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from conferences.documents.invitation_letter import invitation_letter_filename, render_invitation_letter
 from conferences.forms.invitations import BulkInviteForm, InvitationFilterForm, RevokeForm, SendSelectedForm
-from conferences.models import AuditEntry, Conference, Invitation, Job, Organization, Person, Province
+from conferences.models import (
+    AuditEntry,
+    Conference,
+    Invitation,
+    Job,
+    Organization,
+    Person,
+    Province,
+    RenderedDocument,
+)
 from conferences.selectors.invitations import (
     invitation_counts,
     invitation_delegates,
@@ -45,6 +52,7 @@ from conferences.services.invitation_sending import (
 from conferences.services.invitations import invitation_bulk_create
 from conferences.services.rsvp import NAMED_FIELDS
 from conferences.views.access import MANAGE_INVITATIONS, organized_conference, organized_invitation
+from conferences.views.documents import stored_document_page
 from core.exceptions import ApplicationError
 from core.http import safe_next_url
 
@@ -425,15 +433,12 @@ def invitation_revoke_view(request, slug: str, pk: int):
     return redirect(_back(request, conference, invitation))
 
 
+@never_cache
 @require_GET
 @login_required
 def invitation_letter(request, slug: str, pk: int):
     """The letter PDF. Before the first send it has no number yet and is marked as a draft."""
     conference = organized_conference(request, slug, MANAGE_INVITATIONS)
-    invitation = organized_invitation(conference, pk)
-    filename = invitation_letter_filename(invitation)
-    return HttpResponse(
-        render_invitation_letter(invitation),
-        content_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    return stored_document_page(
+        request, conference, kind=RenderedDocument.Kind.INVITATION_LETTER, subject_id=pk, inline=False
     )

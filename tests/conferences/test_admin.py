@@ -47,6 +47,7 @@ from conferences.models import (
     Proceedings,
     Province,
     Registration,
+    RenderedDocument,
     Review,
     ReviewAssignment,
     ReviewCriterion,
@@ -89,6 +90,7 @@ READ_ONLY_MODELS = {
     NominationScore,
     PaperFigure,
     Proceedings,
+    RenderedDocument,
 }
 # A changelist with 30+ rows: session, user, counts, the page, the filters and date hierarchy.
 # An N+1 would cost 30 more queries, so this bound leaves no room for one.
@@ -225,6 +227,13 @@ def build_conference(i: int) -> dict:
         conference=conference, version=1, input_hash="0" * 64, file="x.pdf", pages=3, size=1, job=job
     )
     PaperFigure.objects.create(paper=paper, image="f.png", width=1, height=1, sha256="0" * 64)
+    RenderedDocument.objects.create(
+        conference=conference,
+        kind=RenderedDocument.Kind.RUNNING_SHEET,
+        input_hash="0" * 64,
+        file="x.pdf",
+        size=1,
+    )
     certificate_issue(
         conference=conference,
         kind=Certificate.Kind.ATTENDANCE,
@@ -692,6 +701,7 @@ CONFERENCE_OF = {
     PaperRevision: "paper__conference",
     PaperFigure: "paper__conference",
     Proceedings: "conference",
+    RenderedDocument: "conference",
     ReviewCriterion: "conference",
     Review: "paper__conference",
     PaperReviewFigures: "paper__conference",

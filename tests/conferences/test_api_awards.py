@@ -13,6 +13,7 @@ from tests.conferences.ceremony_helpers import (
     model_decision,
     two_batches,
 )
+from tests.conferences.stored_document_helpers import rendered_get, served
 from tests.factories import OrganizationFactory, UserFactory, conference_build
 
 pytestmark = pytest.mark.django_db
@@ -134,10 +135,10 @@ def test_decision_document_pdf_and_another_conference_decision_is_404(api, confe
     other = conference_build(host, publish=True, slug="tong-ket-19")
     other_decision, _other_awards = model_decision(other)
 
-    pdf = api.get(f"{BASE}/award-decisions/{decision.pk}/document.pdf")
+    pdf = rendered_get(api, f"{BASE}/award-decisions/{decision.pk}/document.pdf")
     foreign = api.get(f"{BASE}/award-decisions/{other_decision.pk}/document.pdf", HTTP_ACCEPT_LANGUAGE="en")
 
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.status_code == 200 and served(pdf).startswith(b"%PDF")
     assert pdf["Content-Disposition"] == 'inline; filename="quyet-dinh-01-2021.pdf"'
     assert foreign.status_code == 404
     assert foreign.json()["message"] == "No such decision in this conference."

@@ -31,6 +31,7 @@ from conferences.services.organizations import organization_create, province_ups
 from conferences.templatetags.vn_format import ngay_thang_nam
 from core.tokens import token_new
 from notifications.models import Notification
+from tests.conferences.stored_document_helpers import rendered_get, served
 from tests.factories import (
     ConferenceFactory,
     InvitationFactory,
@@ -799,13 +800,13 @@ def test_organizer_answers_for_the_agency_with_an_audit_entry(
 def test_letter_pdf_of_a_sent_invitation_reads_back_in_vietnamese(as_organizer, conference, invitation):
     invitation_send(invitation=invitation)
 
-    response = as_organizer.get(url(conference, f"{invitation.pk}/letter.pdf"))
+    response = rendered_get(as_organizer, url(conference, f"{invitation.pk}/letter.pdf"))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'inline; filename="giay-moi-01.pdf"'
     assert "no-store" in response["Cache-Control"]
-    text = pdf_text(response.content)
+    text = pdf_text(served(response))
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "Số: 01/GM-BKHCN" in text
     assert f"Hà Nội, {ngay_thang_nam(timezone.localdate())}" in text
@@ -813,11 +814,13 @@ def test_letter_pdf_of_a_sent_invitation_reads_back_in_vietnamese(as_organizer, 
 
 
 def test_letter_pdf_of_a_draft_is_a_preview_without_a_number(as_organizer, conference, invitation):
-    response = as_organizer.get(url(conference, f"{invitation.pk}/letter.pdf"), HTTP_ACCEPT="application/pdf")
+    response = rendered_get(
+        as_organizer, url(conference, f"{invitation.pk}/letter.pdf"), HTTP_ACCEPT="application/pdf"
+    )
 
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'inline; filename="giay-moi-du-thao-{invitation.pk}.pdf"'
-    text = pdf_text(response.content)
+    text = pdf_text(served(response))
     assert QUANG_NINH in text
     # A draft's number line is left blank ("Số:      /GM-BKHCN"), as on a paper draft.
     assert "Số: /GM-BKHCN" in text
@@ -832,11 +835,11 @@ def test_letter_pdf_requires_an_organizer(client, conference, invitation):
 
 @pytest.mark.parametrize("accept", ["application/pdf", "application/*", "*/*", "text/html,*/*;q=0.8"])
 def test_letter_pdf_serves_a_client_that_accepts_pdf(as_organizer, conference, invitation, accept):
-    response = as_organizer.get(url(conference, f"{invitation.pk}/letter.pdf"), HTTP_ACCEPT=accept)
+    response = rendered_get(as_organizer, url(conference, f"{invitation.pk}/letter.pdf"), HTTP_ACCEPT=accept)
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF-")
+    assert served(response).startswith(b"%PDF-")
 
 
 def test_letter_pdf_refuses_a_client_that_accepts_only_json(as_organizer, conference, invitation):

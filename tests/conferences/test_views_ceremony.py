@@ -15,6 +15,7 @@ from tests.conferences.ceremony_helpers import (
     model_decision,
     two_batches,
 )
+from tests.conferences.stored_document_helpers import rendered_get, served
 from tests.factories import AwardCategoryFactory, ConferenceRoleFactory, OrganizationFactory, conference_build
 
 pytestmark = pytest.mark.django_db
@@ -200,11 +201,11 @@ def test_controller_page_has_a_fixed_number_of_queries(
 
 
 def test_running_sheet_pdf_is_served_to_organizers(organizer_client, conference, ceremony):
-    response = organizer_client.get("/to-chuc/so-ket-19/le-trao-thuong/kich-ban.pdf")
+    response = rendered_get(organizer_client, "/to-chuc/so-ket-19/le-trao-thuong/kich-ban.pdf")
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+    assert served(response).startswith(b"%PDF")
     assert response["Content-Disposition"] == 'inline; filename="kich-ban-trao-thuong-so-ket-19.pdf"'
 
 
@@ -310,10 +311,10 @@ def test_decision_pdf_of_another_conference_is_404(organizer_client, conference,
 def test_decision_pdf_is_served_inline(organizer_client, conference, ceremony):
     decision, _awards = ceremony
 
-    response = organizer_client.get(f"/to-chuc/so-ket-19/khen-thuong/{decision.pk}/quyet-dinh.pdf")
+    response = rendered_get(organizer_client, f"/to-chuc/so-ket-19/khen-thuong/{decision.pk}/quyet-dinh.pdf")
 
     assert response.status_code == 200
-    assert response.content.startswith(b"%PDF")
+    assert served(response).startswith(b"%PDF")
     assert response["Content-Disposition"] == 'inline; filename="quyet-dinh-01-2021.pdf"'
 
 

@@ -16,6 +16,7 @@ from conferences.services.invitations import invitation_create
 from conferences.services.organizations import organization_create, person_create, province_upsert
 from conferences.services.rsvp import DelegateInput, rsvp_submit
 from notifications.models import Notification
+from tests.conferences.stored_document_helpers import rendered_get, served
 from tests.factories import conference_build
 
 pytestmark = pytest.mark.django_db
@@ -610,12 +611,12 @@ def test_revoke_needs_a_reason_and_records_it(organizer, conference, answered, o
 
 
 def test_letter_of_a_sent_invitation_is_the_numbered_pdf(organizer, conference, answered):
-    response = organizer.get(urls(conference, answered["sent"])["letter"])
+    response = rendered_get(organizer, urls(conference, answered["sent"])["letter"])
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="giay-moi-01.pdf"'
-    text = pdf_text(response.content)
+    text = pdf_text(served(response))
     assert "Số: 01/GM-BKHCN" in text
     assert "Sở Khoa học và Công nghệ thành phố Hải Phòng" in text
     assert "DỰ THẢO" not in text
@@ -624,11 +625,11 @@ def test_letter_of_a_sent_invitation_is_the_numbered_pdf(organizer, conference, 
 def test_letter_of_a_draft_is_marked_as_a_draft(organizer, conference, answered):
     draft = answered["draft"]
 
-    response = organizer.get(urls(conference, draft)["letter"])
+    response = rendered_get(organizer, urls(conference, draft)["letter"])
 
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="giay-moi-du-thao-{draft.pk}.pdf"'
-    text = pdf_text(response.content)
+    text = pdf_text(served(response))
     assert "DỰ THẢO" in text
     assert not re.search(r"\d+/GM-BKHCN", text)
     draft.refresh_from_db()

@@ -340,7 +340,14 @@ def test_reviewer_reviews_then_organizer_accepts_publishes_awards_certifies_and_
     jobs = in_thread(
         lambda: sorted(Job.objects.values_list("kind", "status")),
     )
-    assert jobs == sorted([(Job.Kind.CERTIFICATES, Job.Status.DONE), (Job.Kind.PROCEEDINGS, Job.Status.DONE)])
+    # The decision PDF was rendered by a job on the documents queue (eager here) when first asked for.
+    assert jobs == sorted(
+        [
+            (Job.Kind.CERTIFICATES, Job.Status.DONE),
+            (Job.Kind.DOCUMENT, Job.Status.DONE),
+            (Job.Kind.PROCEEDINGS, Job.Status.DONE),
+        ]
+    )
     assert in_thread(lambda: Proceedings.objects.count()) == 1
     assert in_thread(lambda: list(Award.objects.values_list("citation", flat=True))) == [CITATION] * 2
 

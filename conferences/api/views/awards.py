@@ -6,8 +6,7 @@ awards of a published conference (recipient and citation only, as on its page).
 
 from functools import cached_property
 
-from django.http import HttpResponse
-from django.utils.http import content_disposition_header
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -19,6 +18,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from conferences.api import schema as api_schema
+from conferences.api.documents import (
+    DOCUMENT_DESCRIPTION,
+    DOCUMENT_RESPONSES,
+    LOCATION,
+    RETRY_AFTER,
+    stored_document_answer,
+)
 from conferences.api.filters import SEARCH_PARAMETER, search_words
 from conferences.api.permissions import OrganizedConferenceMixin
 from conferences.api.serializers.awards import (
@@ -32,8 +38,7 @@ from conferences.api.serializers.awards import (
     CeremonySerializer,
     PublicAwardSerializer,
 )
-from conferences.documents.award_decision import award_decision_filename, render_award_decision
-from conferences.models import AgendaItem, AwardCategory, AwardDecision, Conference
+from conferences.models import AgendaItem, AwardCategory, AwardDecision, Conference, RenderedDocument
 from conferences.selectors.awards import award_list_for_conference
 from conferences.selectors.ceremony import (
     award_decision_get,
@@ -52,7 +57,7 @@ from conferences.services.awards import (
     award_update,
 )
 from conferences.services.ceremony import ceremony_advance, ceremony_batches_set
-from core.api import ERRORS, JSON_ERRORS
+from core.api import ERRORS
 from core.renderers import FileEndpointMixin, PdfRenderer
 from core.text import matches_words
 
@@ -228,18 +233,18 @@ class AwardDecisionDocumentView(FileEndpointMixin, OrganizedConferenceMixin, API
 
     @extend_schema(
         summary=gettext_lazy("The award decision as a PDF (Decree 30 format, recipients in an annex)"),
-        description=ORGANIZERS,
-        parameters=[SLUG],
-        responses={(200, "application/pdf"): OpenApiTypes.BINARY, **JSON_ERRORS},
+        description=format_lazy("{} {}", ORGANIZERS, DOCUMENT_DESCRIPTION),
+        parameters=[SLUG, RETRY_AFTER, LOCATION],
+        responses=DOCUMENT_RESPONSES,
     )
     def get(self, request, conference_slug: str, pk: int):
-        decision = award_decision_get(conference=self.conference, pk=pk)
-        if decision is None:
-            raise NotFound(_("No such decision in this conference."))
-        response = HttpResponse(render_award_decision(decision), content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition_header(False, award_decision_filename(decision))
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return stored_document_answer(
+            request,
+            self.conference,
+            kind=RenderedDocument.Kind.AWARD_DECISION,
+            subject_id=pk,
+            not_found=_("No such decision in this conference."),
+        )
 
 
 # Awards ---------------------------------------------------------------------------------------------

@@ -7,9 +7,7 @@ the user must organize it (403 otherwise). Rows come from the selectors, writes
 go through the services.
 """
 
-from django.http import HttpResponse
-from django.utils.cache import patch_cache_control
-from django.utils.http import content_disposition_header
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
@@ -20,6 +18,13 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from conferences.api.documents import (
+    DOCUMENT_DESCRIPTION,
+    DOCUMENT_RESPONSES,
+    LOCATION,
+    RETRY_AFTER,
+    stored_document_answer,
+)
 from conferences.api.filters import InvitationFilter, RegistrationFilter
 from conferences.api.permissions import OrganizedConferenceMixin
 from conferences.api.serializers.check_in import CheckInResultSerializer
@@ -40,8 +45,7 @@ from conferences.api.serializers.invitations import (
     invitation_counts_data,
 )
 from conferences.api.views.check_in import RESULT_EXAMPLES
-from conferences.documents.invitation_letter import invitation_letter_filename, render_invitation_letter
-from conferences.models import Invitation, Registration
+from conferences.models import Invitation, Registration, RenderedDocument
 from conferences.selectors.invitations import invitation_counts, invitation_list
 from conferences.selectors.organizations import organization_search
 from conferences.services.check_in import registration_check_in
@@ -58,7 +62,7 @@ from conferences.services.invitations import (
     invitation_update,
     registration_cancel,
 )
-from core.api import ERRORS, JSON_ERRORS
+from core.api import ERRORS
 from core.renderers import FileEndpointMixin, PdfRenderer
 
 CONFERENCE_SLUG = OpenApiParameter(
@@ -268,20 +272,26 @@ class InvitationViewSet(
 
     @extend_schema(
         summary=gettext_lazy("The invitation letter (PDF)"),
-        description=gettext_lazy(
-            "A sent invitation's letter carries its number; a draft's letter is a preview "
-            "without a number, named giay-moi-du-thao-<id>.pdf."
+        description=format_lazy(
+            "{} {}",
+            gettext_lazy(
+                "A sent invitation's letter carries its number; a draft's letter is a preview "
+                "without a number, named giay-moi-du-thao-<id>.pdf."
+            ),
+            DOCUMENT_DESCRIPTION,
         ),
-        responses={(200, "application/pdf"): OpenApiTypes.BINARY, **JSON_ERRORS},
+        parameters=[RETRY_AFTER, LOCATION],
+        responses=DOCUMENT_RESPONSES,
     )
     def letter(self, request, conference_slug=None, pk=None):
         invitation = self.get_object()
-        response = HttpResponse(render_invitation_letter(invitation), content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition_header(
-            False, invitation_letter_filename(invitation)
+        return stored_document_answer(
+            request,
+            self.conference,
+            kind=RenderedDocument.Kind.INVITATION_LETTER,
+            subject_id=invitation.pk,
+            not_found=_("No such invitation in this conference."),
         )
-        patch_cache_control(response, private=True, no_store=True)
-        return response
 
 
 # The letter is a PDF (for Accept: application/pdf or */*); its errors are JSON (FileEndpointMixin).
