@@ -78,7 +78,9 @@ class ApiTokenAuthentication(BaseAuthentication):
       which the conference, reviewer, job and notice selectors honour on every route; an unsafe
       request of such a token to a route that names no conference (creating conferences, changing
       agencies) is a 403 `token_scope`, unless the view writes only rows of the user's conferences
-      and declares it with `token_scope_filtered = True`.
+      and declares it with `token_scope_filtered = True`; a view under a conference's URL whose
+      writes are shared by every conference (award categories) declares `token_scope_shared = True`
+      and is refused the same way.
     Pages never call this class: they accept sessions only.
     """
 
@@ -111,8 +113,11 @@ class ApiTokenAuthentication(BaseAuthentication):
     def _names_conference(request) -> bool:
         context = getattr(request, "parser_context", None) or {}
         kwargs = context.get("kwargs") or {}
+        view = context.get("view")
+        if getattr(view, "token_scope_shared", False):
+            return False
         return any(name in kwargs for name in CONFERENCE_KWARGS) or getattr(
-            context.get("view"), "token_scope_filtered", False
+            view, "token_scope_filtered", False
         )
 
     def authenticate_header(self, request) -> str:

@@ -258,6 +258,27 @@ def test_a_scoped_token_reaches_its_conference_only(both, conference, other):
     assert (agency.status_code, agency.json()["code"]) == (403, "token_scope")
 
 
+def test_a_scoped_token_of_staff_cannot_add_a_shared_award_category_under_its_conference(other):
+    staff = UserFactory(password=None, is_staff=True)
+    conference_role_grant(conference=other, user=staff, role=ConferenceRole.Role.ORGANIZER)
+    _token, scoped = api_token_create(user=staff, name="Cổng", conference=other)
+    _token, unscoped = api_token_create(user=staff, name="Tất cả")
+    body = {
+        "code": "giay-khen",
+        "name_vi": "Giấy khen của Giám đốc Sở",
+        "short_name": "GIẤY KHEN",
+        "issuer_title": "GIÁM ĐỐC SỞ",
+    }
+    url = f"/api/v1/conferences/{other.slug}/award-categories/"
+
+    refused = bearer(scoped).post(url, body, format="json")
+    allowed = bearer(unscoped).post(url, body, format="json")
+
+    assert (refused.status_code, refused.json()["code"]) == (403, "token_scope")
+    assert allowed.status_code == 201, allowed.content
+    assert bearer(scoped).get(url).status_code == 200  # Reading the shared list stays open.
+
+
 def test_a_superusers_scoped_token_is_scoped_too(conference, other):
     superuser = UserFactory(password=None, is_superuser=True, is_staff=True)
     _token, secret = api_token_create(user=superuser, name="Quản trị Y", conference=other)

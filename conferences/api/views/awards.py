@@ -98,6 +98,8 @@ class VisibleConferenceMixin:
 
 class AwardCategoryListView(VisibleConferenceMixin, APIView):
     who_may_call = {"get": api_schema.PUBLISHED_OR_ORGANIZERS, "post": api_schema.STAFF}
+    # A category is shared by every conference: a token scoped to one may not add one.
+    token_scope_shared = True
 
     @extend_schema(
         summary=gettext_lazy("List the award categories"),
