@@ -115,6 +115,23 @@ def test_every_json_request_and_success_response_has_an_example():
     assert missing == [], "add the shape's example to conferences/api/examples.py or its serializer"
 
 
+def test_a_form_body_is_an_object():
+    """Redoc stops rendering the whole page on a form-encoded example that is not an object
+    ("Payload must have fields"): a body that is a list is read as JSON only."""
+    forms = ("application/x-www-form-urlencoded", "multipart/form-data")
+    not_objects = [
+        f"{name} {media_type}"
+        for name, operation in operations()
+        for media_type, media in operation.get("requestBody", {}).get("content", {}).items()
+        if media_type in forms
+        and (
+            media.get("schema", {}).get("type") == "array"
+            or any(not isinstance(value, dict) for _title, value in examples_of(media))
+        )
+    ]
+    assert not_objects == []
+
+
 def test_file_downloads_describe_the_file_they_send():
     operation_ids = {operation["operationId"]: operation for _name, operation in operations()}
     assert set(operation_ids) >= FILE_DOWNLOADS, "a download named here is gone: update FILE_DOWNLOADS"

@@ -142,7 +142,7 @@ def test_api_docs_work_from_local_files_under_the_policy(live_server, chromium_p
     assert swagger_title.startswith("hoinghi API")
     assert swagger_operations > 20
     assert redoc_title.startswith("hoinghi API")
-    assert "Obtain an API token" in found  # The search worker (a blob: URL) runs.
+    assert "api token" in found.lower()  # The search worker (a blob: URL) runs and finds the word.
     # Only what Redoc's bundle does before it is handed the nonce (two <style> elements) and
     # the Redocly logo it would load from its CDN are blocked; nothing of the page itself.
     assert {tuple(v) for v in redoc_violations} <= {

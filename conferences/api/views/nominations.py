@@ -48,6 +48,7 @@ from conferences.services.nominations import (
     nominations_approve,
 )
 from core.api import ERRORS, JSON_ERRORS
+from core.parsers import JSONParser
 from core.text import matches_words
 from core.uploads import UploadSizeLimitedViewMixin, raise_if_upload_refused
 
@@ -200,7 +201,8 @@ class NominationViewSet(UploadSizeLimitedViewMixin, ConferenceFromUrlMixin, view
         request=CriterionSerializer(many=True),
         responses={200: CriterionSerializer(many=True), **ERRORS},
     )
-    @action(detail=False, methods=["get", "put"])
+    # A list body comes as JSON only: a form cannot carry it (and Redoc cannot show it as one).
+    @action(detail=False, methods=["get", "put"], parser_classes=[JSONParser])
     def criteria(self, request, conference_slug: str):
         self._organizer_only()
         if request.method == "PUT":
