@@ -2,7 +2,7 @@
 delegates. The selection is read as the pages read it and handed to the same selectors and services."""
 
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -38,29 +38,6 @@ class CertificateBulkView(OrganizedConferenceMixin, APIView):
         parameters=[SLUG],
         request=CertificateBulkSerializer,
         responses={200: CertificateBulkResultSerializer, **ERRORS},
-        examples=[
-            OpenApiExample(
-                "Revoke two",
-                value={"action": "revoke", "reason": "Cấp nhầm người nhận", "ids": [41, 42]},
-                request_only=True,
-            ),
-            OpenApiExample(
-                "Reissue every attendance certificate of a name",
-                value={
-                    "action": "reissue",
-                    "reason": "Sai chính tả họ tên",
-                    "all_matching": True,
-                    "kind": "attendance",
-                    "q": "nguyen thi",
-                },
-                request_only=True,
-            ),
-            OpenApiExample(
-                "Two revoked",
-                value={"action": "revoke", "count": 2, "job": None},
-                response_only=True,
-            ),
-        ],
     )
     def post(self, request, conference_slug: str):
         serializer = CertificateBulkSerializer(data=request.data)
@@ -109,17 +86,6 @@ class RegistrationBulkCheckInView(OrganizedConferenceMixin, APIView):
         parameters=[SLUG],
         request=RegistrationBulkCheckInSerializer,
         responses={200: BulkCheckInResultSerializer, **ERRORS},
-        examples=[
-            OpenApiExample("Three delegates", value={"ids": [7, 8, 9]}, request_only=True),
-            OpenApiExample(
-                "Every delegate of Quảng Ninh",
-                value={"all_matching": True, "province": "22"},
-                request_only=True,
-            ),
-            OpenApiExample(
-                "Two of three arrived now", value={"chosen": 3, "checked_in": 2}, response_only=True
-            ),
-        ],
     )
     def post(self, request, conference_slug: str):
         serializer = RegistrationBulkCheckInSerializer(data=request.data)

@@ -7,7 +7,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.views import APIView
 
@@ -48,8 +48,9 @@ def _file(content: bytes, extension: str, filename: str, *, inline: bool = False
     return response
 
 
-def _file_responses(extension: str) -> dict:
-    return {(200, RENDERERS[extension].media_type): OpenApiTypes.BINARY, **JSON_ERRORS}
+def _file_responses(extension: str, description) -> dict:
+    file = OpenApiResponse(OpenApiTypes.BINARY, description=description)
+    return {(200, RENDERERS[extension].media_type): file, **JSON_ERRORS}
 
 
 class _DelegateExport(FileEndpointMixin, OrganizedConferenceMixin, APIView):
@@ -87,7 +88,7 @@ class DelegatesCsvView(_DelegateExport):
         summary=gettext_lazy("The delegate list as CSV"),
         description=DELEGATES_DESCRIPTION,
         parameters=[SLUG, DelegateFilterSerializer],
-        responses=_file_responses("csv"),
+        responses=_file_responses("csv", gettext_lazy("A CSV file in UTF-8 with a BOM, one delegate a row.")),
     )
     def get(self, request, conference_slug: str):
         return super().get(request, conference_slug)
@@ -101,7 +102,9 @@ class DelegatesXlsxView(_DelegateExport):
         summary=gettext_lazy("The delegate list as XLSX"),
         description=DELEGATES_DESCRIPTION,
         parameters=[SLUG, DelegateFilterSerializer],
-        responses=_file_responses("xlsx"),
+        responses=_file_responses(
+            "xlsx", gettext_lazy("An Excel workbook, one delegate a row, under the conference's title.")
+        ),
     )
     def get(self, request, conference_slug: str):
         return super().get(request, conference_slug)
@@ -138,12 +141,15 @@ REVIEWS_DESCRIPTION = gettext_lazy(
 )
 
 
-def _export_view(name: str, extension: str, reviews: bool, summary, description):
+def _export_view(name: str, extension: str, reviews: bool, summary, description, file_description):
     class View(_PaperExport):
         renderer_classes = [RENDERERS[extension]]
 
         @extend_schema(
-            summary=summary, description=description, parameters=[SLUG], responses=_file_responses(extension)
+            summary=summary,
+            description=description,
+            parameters=[SLUG],
+            responses=_file_responses(extension, file_description),
         )
         def get(self, request, conference_slug: str):
             return super().get(request, conference_slug)
@@ -153,17 +159,19 @@ def _export_view(name: str, extension: str, reviews: bool, summary, description)
     return View
 
 
+CSV_FILE = gettext_lazy("A CSV file in UTF-8 with a BOM, one row each.")
+XLSX_FILE = gettext_lazy("An Excel workbook, one row each, under the conference's title.")
 PapersCsvView = _export_view(
-    "PapersCsvView", "csv", False, gettext_lazy("The papers as CSV"), PAPERS_DESCRIPTION
+    "PapersCsvView", "csv", False, gettext_lazy("The papers as CSV"), PAPERS_DESCRIPTION, CSV_FILE
 )
 PapersXlsxView = _export_view(
-    "PapersXlsxView", "xlsx", False, gettext_lazy("The papers as XLSX"), PAPERS_DESCRIPTION
+    "PapersXlsxView", "xlsx", False, gettext_lazy("The papers as XLSX"), PAPERS_DESCRIPTION, XLSX_FILE
 )
 ReviewsCsvView = _export_view(
-    "ReviewsCsvView", "csv", True, gettext_lazy("The reviews as CSV"), REVIEWS_DESCRIPTION
+    "ReviewsCsvView", "csv", True, gettext_lazy("The reviews as CSV"), REVIEWS_DESCRIPTION, CSV_FILE
 )
 ReviewsXlsxView = _export_view(
-    "ReviewsXlsxView", "xlsx", True, gettext_lazy("The reviews as XLSX"), REVIEWS_DESCRIPTION
+    "ReviewsXlsxView", "xlsx", True, gettext_lazy("The reviews as XLSX"), REVIEWS_DESCRIPTION, XLSX_FILE
 )
 
 
@@ -177,8 +185,13 @@ class PaperReviewSummaryView(FileEndpointMixin, OrganizedConferenceMixin, APIVie
             "Permissions: the conference's organizers (or a superuser). The scores by criterion, reviewers' "
             "names and comments (confidential ones too) of one paper, rendered now as on the papers page."
         ),
-        parameters=[SLUG, OpenApiParameter("pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
-        responses={(200, "application/pdf"): OpenApiTypes.BINARY, **JSON_ERRORS},
+        parameters=[SLUG],
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY, description=gettext_lazy("The summary as a PDF, shown inline.")
+            ),
+            **JSON_ERRORS,
+        },
     )
     def get(self, request, conference_slug: str, pk: int):
         pdf = paper_review_summary_pdf(conference=self.conference, paper_id=pk)
