@@ -393,6 +393,7 @@ TABLE: list[Route] = [
     R("api:paper-reviews-csv", GET=ORGANIZERS, **XC),
     R("api:paper-reviews-xlsx", GET=ORGANIZERS, **XC),
     R("api:paper-review-summary", GET=ORGANIZERS, pk="paper", **XC),
+    R("api:paper-review-summary-all", GET=ORGANIZERS, **XC),
     R("api:award-categories", GET=EVERYONE, POST=STAFF_ONLY, **XC),
     R("api:award-decisions", GET=ORGANIZERS, POST=ORGANIZERS, **XC),
     R("api:award-decision", GET=ORGANIZERS, PATCH=ORGANIZERS, pk="award_decision", **XC),

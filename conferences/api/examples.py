@@ -24,6 +24,10 @@ COMPONENTS: dict[str, dict] = {
         "state": "valid",
         "q": "nguyen thi",
     },
+    "FilePending": {
+        "message": "Bản tổng hợp phản biện đang được chuẩn bị; vui lòng thử lại sau ít giây.",
+        "retry_after": 5,
+    },
     "CertificateBulkResult": {"action": "revoke", "count": 2, "job": None},
     "RegistrationBulkCheckIn": {
         "all_matching": True,

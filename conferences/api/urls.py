@@ -290,6 +290,11 @@ urlpatterns = [
         name="paper-reviews-xlsx",
     ),
     path(
+        "conferences/<slug:conference_slug>/papers/review-summary.pdf",
+        organizer_files.ReviewSummaryView.as_view(),
+        name="paper-review-summary-all",
+    ),
+    path(
         "conferences/<slug:conference_slug>/papers/<int:pk>/review-summary.pdf",
         organizer_files.PaperReviewSummaryView.as_view(),
         name="paper-review-summary",

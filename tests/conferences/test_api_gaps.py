@@ -331,6 +331,25 @@ def test_a_papers_review_summary_pdf_and_another_conferences_paper_is_404(api, h
     assert missing.status_code == 404 and missing["Content-Type"] == "application/json"
 
 
+def test_every_papers_summary_is_built_by_a_worker_then_served_as_the_page_does(
+    api, reviewed_paper, django_capture_on_commit_callbacks
+):
+    url = f"{BASE}/papers/review-summary.pdf"
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        pending = api.get(url)
+    with django_capture_on_commit_callbacks() as asked_again:
+        response = api.get(url)
+
+    assert pending.status_code == 202, pending.content
+    assert pending["Content-Type"] == "application/json" and pending["Retry-After"] == "5"
+    assert pending.json()["retry_after"] == 5
+    assert len(callbacks) == 1 and len(asked_again) == 0
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "Áp dụng TCVN ISO 9001 ở Quảng Ninh" in pdf_text(response.content)
+
+
 # The ceremony's running sheet -----------------------------------------------------------------------------
 
 
@@ -367,6 +386,7 @@ GETS = [
     "papers/export.xlsx",
     "papers/reviews.csv",
     "papers/reviews.xlsx",
+    "papers/review-summary.pdf",
     "ceremony/running-sheet.pdf",
 ]
 POSTS = [

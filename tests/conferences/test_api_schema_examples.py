@@ -31,6 +31,7 @@ FILE_DOWNLOADS = {
     "conferences_papers_export.xlsx_retrieve",  # the papers as XLSX
     "conferences_papers_file_retrieve",  # a paper's file
     "conferences_papers_review_summary.pdf_retrieve",  # a paper's review summary as PDF
+    "conferences_papers_review_summary_all.pdf_retrieve",  # every paper's review summary as PDF
     "conferences_papers_reviews.csv_retrieve",  # the reviews as CSV
     "conferences_papers_reviews.xlsx_retrieve",  # the reviews as XLSX
     "conferences_proceedings_download_retrieve",  # the proceedings' PDF

@@ -8,7 +8,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
 from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from conferences.api.documents import (
@@ -20,11 +22,12 @@ from conferences.api.documents import (
 )
 from conferences.api.permissions import OrganizedConferenceMixin
 from conferences.api.serializers.bulk import DelegateFilterSerializer
+from conferences.api.serializers.files import FilePendingSerializer
 from conferences.api.views.awards import ORGANIZERS, RUN_CEREMONY, SLUG
 from conferences.documents.paper_review_summary import review_summary_filename
 from conferences.exports import delegates as delegate_exports
 from conferences.exports import papers as paper_exports
-from conferences.exports.review_summary import paper_review_summary_pdf
+from conferences.exports.review_summary import paper_review_summary_pdf, review_summary_request
 from conferences.models import RenderedDocument
 from conferences.selectors.delegates import delegate_roster
 from conferences.selectors.paper_reports import papers_for_report, review_criteria, reviews_for_report
@@ -198,6 +201,47 @@ class PaperReviewSummaryView(FileEndpointMixin, OrganizedConferenceMixin, APIVie
         if pdf is None:
             raise NotFound(_("No such paper in this conference."))
         return _file(pdf, "pdf", review_summary_filename(self.conference, pk), inline=True)
+
+
+REVIEW_SUMMARY_RETRY_SECONDS = 5
+
+
+class ReviewSummaryView(FileEndpointMixin, OrganizedConferenceMixin, APIView):
+    organizer_message = MANAGE_PAPERS
+    renderer_classes = [PdfRenderer]
+
+    @extend_schema(
+        operation_id="conferences_papers_review_summary_all.pdf_retrieve",
+        summary=gettext_lazy("Every paper's review summary as one PDF"),
+        description=gettext_lazy(
+            "Permissions: the conference's organizers (or a superuser). Built by a worker for the current "
+            "reviews and decisions (several seconds for a few hundred papers), as on the papers page: "
+            "served at once (200) when built, otherwise 202 with Retry-After while it is built; ask again."
+        ),
+        parameters=[SLUG, RETRY_AFTER],
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY, description=gettext_lazy("The summaries as a PDF, shown inline.")
+            ),
+            (202, "application/json"): OpenApiResponse(
+                FilePendingSerializer, description=gettext_lazy("Being built: ask again after Retry-After.")
+            ),
+            **JSON_ERRORS,
+        },
+    )
+    def get(self, request, conference_slug: str):
+        pdf = review_summary_request(conference=self.conference)
+        if pdf is not None:
+            return _file(pdf, "pdf", review_summary_filename(self.conference), inline=True)
+        body = {
+            "message": _("The review summary is being prepared; ask again in a few seconds."),
+            "retry_after": REVIEW_SUMMARY_RETRY_SECONDS,
+        }
+        return Response(
+            FilePendingSerializer(body).data,
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Retry-After": str(REVIEW_SUMMARY_RETRY_SECONDS)},
+        )
 
 
 class RunningSheetView(FileEndpointMixin, OrganizedConferenceMixin, APIView):
