@@ -309,6 +309,8 @@ SPECTACULAR_SETTINGS = {
         "ProceedingsKindEnum": "conferences.models.Proceedings.Kind",
         "ProceedingsVariantEnum": "conferences.models.Proceedings.Variant",
         "AuditActionEnum": "conferences.models.AuditEntry.Action",
+        "CertificateBulkActionEnum": "conferences.api.serializers.bulk.CERTIFICATE_BULK_ACTIONS",
+        "CertificateStateEnum": "conferences.selectors.certificate_lists.STATES",
     },
 }
 

@@ -30,6 +30,16 @@ class CalendarRenderer(FileRenderer):
     format = "ics"
 
 
+class CsvRenderer(FileRenderer):
+    media_type = "text/csv"
+    format = "csv"
+
+
+class XlsxRenderer(FileRenderer):
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    format = "xlsx"
+
+
 class HtmlFileRenderer(FileRenderer):
     media_type = "text/html"
     format = "html"

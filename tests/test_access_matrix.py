@@ -388,6 +388,12 @@ TABLE: list[Route] = [
         **XC,
     ),
     R("api:paper-decision", GET=ORGANIZERS, PUT=ORGANIZERS, pk="paper", **XC),
+    R("api:paper-export-csv", GET=ORGANIZERS, **XC),
+    R("api:paper-export-xlsx", GET=ORGANIZERS, **XC),
+    R("api:paper-reviews-csv", GET=ORGANIZERS, **XC),
+    R("api:paper-reviews-xlsx", GET=ORGANIZERS, **XC),
+    R("api:paper-review-summary", GET=ORGANIZERS, pk="paper", **XC),
+    R("api:paper-review-summary-all", GET=ORGANIZERS, **XC),
     R("api:award-categories", GET=EVERYONE, POST=STAFF_ONLY, **XC),
     R("api:award-decisions", GET=ORGANIZERS, POST=ORGANIZERS, **XC),
     R("api:award-decision", GET=ORGANIZERS, PATCH=ORGANIZERS, pk="award_decision", **XC),
@@ -396,6 +402,7 @@ TABLE: list[Route] = [
     R("api:award", GET=ORGANIZERS, PATCH=ORGANIZERS, DELETE=ORGANIZERS, pk="award", **XC),
     R("api:ceremony", GET=ORGANIZERS, **XC),
     R("api:ceremony-advance", POST=ORGANIZERS, **XC),
+    R("api:ceremony-running-sheet", GET=ORGANIZERS, **XC),
     R("api:notification-list", GET=ORGANIZERS, shows="notification"),
     R("api:notification-approve", POST=ORGANIZERS, data={"ids": ["{held_notification}"]}, changes="approved"),
     R("api:notification-cancel", POST=ORGANIZERS, data={"ids": ["{held_notification}"]}, changes="cancelled"),
@@ -419,6 +426,9 @@ TABLE: list[Route] = [
     R("api:registration-detail", GET=ORGANIZERS, pk="registration", **XC),
     R("api:registration-cancel", POST=ORGANIZERS, pk="registration", **XC),
     R("api:registration-check-in", POST=ORGANIZERS, pk="registration", **XC),
+    R("api:registration-bulk-check-in", POST=ORGANIZERS, **XC),
+    R("api:registration-export-csv", GET=ORGANIZERS, **XC),
+    R("api:registration-export-xlsx", GET=ORGANIZERS, **XC),
     R("api:agenda-item-list", GET=ORGANIZERS, POST=ORGANIZERS, **XC),
     R("api:agenda-item-fill-from-papers", POST=ORGANIZERS, **XC),
     R("api:agenda-item-reorder", POST=ORGANIZERS, **XC),
@@ -450,6 +460,7 @@ TABLE: list[Route] = [
     R("api:certificate-revoke", POST=ORGANIZERS, pk="certificate", **XC),
     R("api:certificate-reissue", POST=ORGANIZERS, pk="certificate", **XC),
     R("api:certificate-file", GET=ORGANIZERS, pk="certificate", **XC),
+    R("api:certificate-bulk", POST=ORGANIZERS, **XC),
 ]
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -15,6 +15,26 @@ for an operation without one: a new endpoint adds its shape here (or on its seri
 """
 
 COMPONENTS: dict[str, dict] = {
+    "BulkCheckInResult": {"chosen": 3, "checked_in": 2},
+    "CertificateBulk": {
+        "action": "reissue",
+        "reason": "Sai chính tả họ tên người nhận",
+        "all_matching": True,
+        "kind": "attendance",
+        "state": "valid",
+        "q": "nguyen thi",
+    },
+    "FilePending": {
+        "message": "Bản tổng hợp phản biện đang được chuẩn bị; vui lòng thử lại sau ít giây.",
+        "retry_after": 5,
+    },
+    "CertificateBulkResult": {"action": "revoke", "count": 2, "job": None},
+    "RegistrationBulkCheckIn": {
+        "all_matching": True,
+        "province": "22",
+        "checked_in": False,
+        "q": "so khoa hoc",
+    },
     "AgendaCheck": {
         "ok": True,
         "errors": [],

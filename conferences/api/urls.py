@@ -6,6 +6,7 @@ from conferences.api.views import (
     agenda_items,
     api_tokens,
     awards,
+    bulk_actions,
     certificates,
     check_in,
     invitations,
@@ -14,6 +15,7 @@ from conferences.api.views import (
     notifications,
     organizations,
     organizer_actions,
+    organizer_files,
     paper_decisions,
     paper_figures,
     papers,
@@ -245,6 +247,62 @@ urlpatterns = [
         organizer_actions.TeamInvitationActionView.as_view(),
         {"action": "revoke"},
         name="team-invitation-revoke",
+    ),
+    # The organizer pages' bulk actions and files (before the router, whose detail routes would take them).
+    path(
+        "conferences/<slug:conference_slug>/certificates/bulk/",
+        bulk_actions.CertificateBulkView.as_view(),
+        name="certificate-bulk",
+    ),
+    path(
+        "conferences/<slug:conference_slug>/registrations/check-in/",
+        bulk_actions.RegistrationBulkCheckInView.as_view(),
+        name="registration-bulk-check-in",
+    ),
+    path(
+        "conferences/<slug:conference_slug>/registrations/export.csv",
+        organizer_files.DelegatesCsvView.as_view(),
+        name="registration-export-csv",
+    ),
+    path(
+        "conferences/<slug:conference_slug>/registrations/export.xlsx",
+        organizer_files.DelegatesXlsxView.as_view(),
+        name="registration-export-xlsx",
+    ),
+    path(
+        "conferences/<slug:conference_slug>/papers/export.csv",
+        organizer_files.PapersCsvView.as_view(),
+        name="paper-export-csv",
+    ),
+    path(
+        "conferences/<slug:conference_slug>/papers/export.xlsx",
+        organizer_files.PapersXlsxView.as_view(),
+        name="paper-export-xlsx",
+    ),
+    path(
+        "conferences/<slug:conference_slug>/papers/reviews.csv",
+        organizer_files.ReviewsCsvView.as_view(),
+        name="paper-reviews-csv",
+    ),
+    path(
+        "conferences/<slug:conference_slug>/papers/reviews.xlsx",
+        organizer_files.ReviewsXlsxView.as_view(),
+        name="paper-reviews-xlsx",
+    ),
+    path(
+        "conferences/<slug:conference_slug>/papers/review-summary.pdf",
+        organizer_files.ReviewSummaryView.as_view(),
+        name="paper-review-summary-all",
+    ),
+    path(
+        "conferences/<slug:conference_slug>/papers/<int:pk>/review-summary.pdf",
+        organizer_files.PaperReviewSummaryView.as_view(),
+        name="paper-review-summary",
+    ),
+    path(
+        "conferences/<slug:conference_slug>/ceremony/running-sheet.pdf",
+        organizer_files.RunningSheetView.as_view(),
+        name="ceremony-running-sheet",
     ),
     path("", include(router.urls)),
 ]

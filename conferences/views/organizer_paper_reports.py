@@ -6,7 +6,6 @@ the review pages'; these views sit under the same path and return there.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy, ngettext
@@ -15,11 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from conferences.documents.paper_review_summary import review_summary_filename
 from conferences.exports import papers as exports
-from conferences.exports.review_summary import (
-    paper_review_summary_pdf,
-    review_summary_cached,
-    review_summary_claim,
-)
+from conferences.exports.review_summary import paper_review_summary_pdf, review_summary_request
 from conferences.selectors.paper_reports import papers_for_report, review_criteria, reviews_for_report
 from conferences.services.paper_decisions import revision_round_close
 from conferences.views.access import organized_conference
@@ -122,13 +117,9 @@ def paper_review_summary(request, slug: str, pk: int):
 @login_required
 def review_summary_all(request, slug: str):
     """Every paper's review summary: served when a worker has built it, else asked for (about 9 s for 200)."""
-    from conferences.tasks import build_review_summary
-
     conference = organized_conference(request, slug, MANAGE_PAPERS)
-    stamp, pdf = review_summary_cached(conference=conference)
+    pdf = review_summary_request(conference=conference)
     if pdf is not None:
         return _attachment(pdf, "application/pdf", review_summary_filename(conference), inline=True)
-    if review_summary_claim(conference=conference, stamp=stamp):
-        transaction.on_commit(lambda: build_review_summary.delay(conference.pk, stamp))
     context = {"conference": conference, "papers_page": _papers_page(conference)}
     return render(request, "conferences/organizer/review_summary_pending.html", context, status=202)

@@ -23,11 +23,20 @@ FILE_DOWNLOADS = {
     "conferences_agenda.ics_retrieve",  # the agenda as iCalendar
     "conferences_agenda.pdf_retrieve",  # the agenda as PDF
     "conferences_award_decisions_document.pdf_retrieve",  # the award decision as PDF
+    "conferences_ceremony_running_sheet.pdf_retrieve",  # the ceremony's running sheet as PDF
     "conferences_certificates_file_retrieve",  # a certificate's PDF
     "conferences_invitations_letter.pdf_retrieve",  # an invitation letter as PDF
     "conferences_nominations_file_retrieve",  # a nomination's attached file
+    "conferences_papers_export.csv_retrieve",  # the papers as CSV
+    "conferences_papers_export.xlsx_retrieve",  # the papers as XLSX
     "conferences_papers_file_retrieve",  # a paper's file
+    "conferences_papers_review_summary.pdf_retrieve",  # a paper's review summary as PDF
+    "conferences_papers_review_summary_all.pdf_retrieve",  # every paper's review summary as PDF
+    "conferences_papers_reviews.csv_retrieve",  # the reviews as CSV
+    "conferences_papers_reviews.xlsx_retrieve",  # the reviews as XLSX
     "conferences_proceedings_download_retrieve",  # the proceedings' PDF
+    "conferences_registrations_export.csv_retrieve",  # the delegate list as CSV
+    "conferences_registrations_export.xlsx_retrieve",  # the delegate list as XLSX
     "notifications_preview_retrieve",  # a notice as HTML, as the recipient sees it
 }
 
