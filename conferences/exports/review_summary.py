@@ -41,19 +41,6 @@ def review_summary_claim(*, conference: Conference, stamp: str) -> bool:
     return cache.add(f"{_key(conference.pk, stamp)}:building", 1, BUILDING_SECONDS)
 
 
-def review_summary_request(*, conference: Conference) -> bytes | None:
-    """The all-papers PDF if a worker built it for the current data; else None, after asking a worker
-    (once per stamp, on commit) to build it. The page and the API both ask through here."""
-    from django.db import transaction
-
-    from conferences.tasks import build_review_summary
-
-    stamp, pdf = review_summary_cached(conference=conference)
-    if pdf is None and review_summary_claim(conference=conference, stamp=stamp):
-        transaction.on_commit(lambda: build_review_summary.delay(conference.pk, stamp))
-    return pdf
-
-
 def review_summary_build(*, conference_id: int, stamp: str) -> bool:
     """Render every paper's summary into the cache under `stamp`; return whether it did.
 

@@ -14,9 +14,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from conferences.documents.paper_review_summary import review_summary_filename
 from conferences.exports import papers as exports
-from conferences.exports.review_summary import paper_review_summary_pdf, review_summary_request
+from conferences.exports.review_summary import paper_review_summary_pdf
 from conferences.selectors.paper_reports import papers_for_report, review_criteria, reviews_for_report
 from conferences.services.paper_decisions import revision_round_close
+from conferences.services.review_summaries import review_summary_request
 from conferences.views.access import organized_conference
 
 MANAGE_PAPERS = gettext_lazy("Only the organizers of this conference can manage its papers.")

@@ -27,10 +27,11 @@ from conferences.api.views.awards import ORGANIZERS, RUN_CEREMONY, SLUG
 from conferences.documents.paper_review_summary import review_summary_filename
 from conferences.exports import delegates as delegate_exports
 from conferences.exports import papers as paper_exports
-from conferences.exports.review_summary import paper_review_summary_pdf, review_summary_request
+from conferences.exports.review_summary import paper_review_summary_pdf
 from conferences.models import RenderedDocument
 from conferences.selectors.delegates import delegate_roster
 from conferences.selectors.paper_reports import papers_for_report, review_criteria, reviews_for_report
+from conferences.services.review_summaries import review_summary_request
 from core.api import JSON_ERRORS
 from core.renderers import CsvRenderer, FileEndpointMixin, PdfRenderer, XlsxRenderer
 
